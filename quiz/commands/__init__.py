@@ -1,0 +1,1 @@
+"""The ``quiz`` subcommands, one module per area; each imports only click at module level."""

@@ -1,0 +1,123 @@
+"""Commands about deck files: ``list``, ``show``, ``check``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import use_color
+
+
+@click.command("list")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per deck, on one line each.")
+def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
+    """List the decks quiz can find: ./decks, the bundled decks, and PATHS.
+
+    Shows each deck's id, title, number of cards and file. A file that does not
+    load is listed with its first error.
+    """
+    from ..decks import deck_files, expand_paths, load, search_dirs
+    from ..errors import DeckError
+
+    files: list[Path] = []
+    for directory in search_dirs():
+        files.extend(deck_files(directory))
+    files.extend(expand_paths(list(paths)))
+    seen: set[Path] = set()
+    rows: list[dict[str, object]] = []
+    for f in files:
+        key = f.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            deck = load(f)
+            rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards), "file": str(f)})
+        except DeckError as err:
+            rows.append({"id": None, "title": None, "cards": None, "file": str(f), "error": str(err.problems[0])})
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No decks found. Put .yaml decks in ./decks or pass their paths.")
+        return
+    width = max(len(str(r["id"] or "")) for r in rows)
+    for r in rows:
+        if "error" in r:
+            click.echo(f"{'(invalid)':<{width}}  {r['error']}")
+        else:
+            click.echo(f"{r['id']!s:<{width}}  {r['title']}  ({r['cards']} cards)  {r['file']}")
+
+
+@click.command("show")
+@click.argument("deck")
+@click.option("--json", "as_json", is_flag=True, help="The whole deck as JSON (the format's own keys).")
+def show(deck: str, as_json: bool) -> None:
+    """Show the cards of DECK with their answers."""
+    from ..decks import load_ref
+    from ..render import card_summary
+    from ..serialize import deck_to_dict
+
+    loaded = load_ref(deck)
+    if as_json:
+        click.echo(json.dumps(deck_to_dict(loaded), ensure_ascii=False, indent=2))
+        return
+    color = use_color()
+    click.echo(click.style(loaded.title, bold=True) if color else loaded.title)
+    click.echo(f"{loaded.id} · {len(loaded.cards)} cards · {loaded.path}")
+    if loaded.source:
+        click.echo(f"Source: {loaded.source}")
+    for n, card in enumerate(loaded.cards, start=1):
+        click.echo("")
+        click.echo(card_summary(card, n, color))
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Findings as JSON lines, one per problem.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Validate deck files (or every deck in directories) and run their examples.
+
+    Prints 'file:line:col: error|warning: message (hint)' for each finding and
+    exits 1 if any deck has an error (or a warning, with --strict).
+    """
+    from ..decks import expand_paths, load
+    from ..errors import DeckError, Problem
+    from ..lint import check as lint_check
+
+    files = list(expand_paths(list(paths)))
+    if not files:
+        raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
+    findings: list[Problem] = []
+    decks_ok = 0
+    for f in files:
+        try:
+            deck = load(f)
+        except DeckError as err:
+            findings.extend(err.problems)
+            continue
+        found = lint_check(deck)
+        findings.extend(found)
+        if not any(p.severity == "error" for p in found):
+            decks_ok += 1
+    errors = sum(p.severity == "error" for p in findings)
+    warnings = len(findings) - errors
+    if as_json:
+        for p in findings:
+            click.echo(json.dumps(p.to_dict(), ensure_ascii=False))
+    else:
+        for p in findings:
+            click.echo(str(p), err=p.severity == "error")
+        summary = f"{len(files)} deck{'s' if len(files) != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        click.echo(summary, err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+COMMANDS = [list_decks, show, check]
