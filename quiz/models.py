@@ -316,6 +316,8 @@ class Attempt:
     answered_at: str  # UTC ISO-8601, e.g. 2026-11-28T06:12:00.123456+00:00
     rating: int | None = None  # FSRS rating 1-4 in study sessions
     cram: bool = False
+    first: bool = True  # False for a --retry-wrong repeat: only first tries count in the score
+    id: int | None = None  # the row id once stored
 
 
 @dataclass(frozen=True)
@@ -332,3 +334,17 @@ class SessionRecord:
     correct: int = 0
     asked: int = 0
     deck_hash: str = ""
+    learner: str = ""
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's spaced-repetition state, derived from its review log (FSRS card as JSON)."""
+
+    deck_id: str
+    card_id: str
+    phase: str  # "learning" | "review" | "relearning"
+    due_at: str  # UTC ISO-8601
+    data: str  # fsrs.Card.to_dict() as JSON
+    reps: int = 0
+    lapses: int = 0
