@@ -1,0 +1,323 @@
+"""The quiz loop: choose and order cards, ask, grade, record, give feedback.
+
+Pure: the caller injects the random generator (seeded from ``--seed``), the clock,
+the way questions are asked and answers recorded. Nothing here reads the terminal,
+opens a database or imports click.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from .errors import QuizError
+from .models import Attempt, Card, ChoiceCard, Deck, FlashCard, MultiCard, OrderCard, Policy, Verdict
+
+GradeFn = Callable[..., Verdict]
+"""``grade(card, typed, policy, *, shown=..., reject=...) -> Verdict`` (quiz.grading.grade)."""
+
+Ended = Literal["finished", "end-of-input", "interrupted"]
+
+KNEW = ("y", "yes", "1")
+DID_NOT_KNOW = ("n", "no", "0")
+
+
+class SelectionError(QuizError):
+    """The options choose no card, or name a card the deck does not have."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a session picks and asks its cards (the ``quiz run`` options)."""
+
+    count: int | None = None
+    tags: tuple[str, ...] = ()
+    card_ids: tuple[str, ...] = ()
+    shuffle: bool = True
+    exam: bool = False
+    retry_wrong: bool = False
+    pass_mark: float = 60.0
+
+
+@dataclass(frozen=True)
+class Question:
+    """One card as asked: its position, and choices or items in the order shown.
+
+    ``round`` is 0 for first tries and 1, 2, … for ``--retry-wrong`` rounds; ``n`` and
+    ``total`` count within the round.
+    """
+
+    n: int
+    total: int
+    card: Card
+    shown: tuple[str, ...] | None = None
+    round: int = 0
+
+    @property
+    def first(self) -> bool:
+        """True for a first try (the ones that count in the score)."""
+        return self.round == 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A question with the answer typed, its verdict and how long it took."""
+
+    question: Question
+    typed: str
+    verdict: Verdict
+    time_ms: int
+    answered_at: str  # UTC ISO-8601
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a session went; only first tries count in ``correct``, ``score`` and ``percent``.
+
+    ``percent`` is the share of the questions answered; an exam is passed when the
+    share of *all* its questions (unanswered ones count as wrong) reaches the pass mark.
+    """
+
+    total: int
+    asked: int
+    correct: int
+    score: float
+    percent: float
+    duration_s: float
+    outcomes: tuple[Outcome, ...] = field(repr=False)
+    missed: tuple[Outcome, ...] = field(repr=False)
+    ended: Ended = "finished"
+    exam: bool = False
+    pass_mark: float = 60.0
+    passed: bool | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when every question got a first answer."""
+        return self.asked >= self.total
+
+
+def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[Card]:
+    """The cards to ask, in the order to ask them.
+
+    ``--card`` ids and ``--tag`` tags add up (a card is chosen if it has any of the
+    tags or is named); neither means every card. Shuffled by ``rng`` unless
+    ``options.shuffle`` is False, then cut to ``options.count``.
+    """
+    known = [c.id for c in deck.cards]
+    for card_id in options.card_ids:
+        if card_id not in known:
+            close = difflib.get_close_matches(card_id, known, n=3, cutoff=0.5)
+            hint = (
+                ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?")
+                if close
+                else ("run 'quiz show " + deck.id + "' to see the card ids")
+            )
+            raise SelectionError(f"deck '{deck.id}' has no card '{card_id}' ({hint})")
+    if options.card_ids or options.tags:
+        wanted_ids = set(options.card_ids)
+        wanted_tags = set(options.tags)
+        cards = [c for c in deck.cards if c.id in wanted_ids or wanted_tags & set(c.tags)]
+    else:
+        cards = list(deck.cards)
+    if not cards:
+        deck_tags = sorted({t for c in deck.cards for t in c.tags})
+        hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
+        tags = ", ".join(f"'{t}'" for t in options.tags)
+        raise SelectionError(f"no card in deck '{deck.id}' is tagged {tags} ({hint})")
+    if options.shuffle:
+        rng.shuffle(cards)
+    if options.count is not None:
+        cards = cards[: options.count]
+    return cards
+
+
+def shown_order(card: Card, rng: random.Random, shuffle: bool = True) -> tuple[str, ...] | None:
+    """The choices (choice, multi) or items (order) in the order they are shown; else None.
+
+    Choices keep the file order when ``shuffle`` is False or the card says
+    ``shuffle: false``. Order items are always shuffled, and never shown already in
+    the right order when that can be avoided.
+    """
+    if isinstance(card, (ChoiceCard, MultiCard)):
+        choices = list(card.choices)
+        if shuffle and card.shuffle:
+            rng.shuffle(choices)
+        return tuple(choices)
+    if isinstance(card, OrderCard):
+        items = list(card.items)
+        right = list(card.items)
+        if len(set(items)) > 1:
+            rng.shuffle(items)
+            if items == right:
+                # A rotation by one is never the identity when two items differ.
+                items = items[1:] + items[:1]
+        return tuple(items)
+    return None
+
+
+def self_verdict(card: FlashCard, typed: str) -> Verdict:
+    """A flashcard's verdict from the learner's own y/n: known counts as right."""
+    said = typed.strip().lower()
+    if said in KNEW:
+        return Verdict(True, "known", "", 1.0, 0, card.back)
+    if said in DID_NOT_KNOW:
+        return Verdict(False, "unknown", "", 0.0, 0, card.back)
+    return Verdict(False, "unclear", "not y or n: counted as not known", 0.0, 0, card.back)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat()
+
+
+class Session:
+    """One run through a deck: ``run()`` asks every planned question and returns the summary.
+
+    ``ask(question)`` returns the typed answer, or None at end of input. ``record``
+    is called with each :class:`Attempt` before ``feedback`` shows the verdict, so
+    an interruption never loses an answer the learner has seen judged. ``reveal``
+    shows a flashcard's back (False: end of input). ``feedback`` is not called in
+    exam mode. Exceptions from the callables (an interrupt, a store error) propagate;
+    :meth:`summary` still describes what was answered.
+    """
+
+    def __init__(
+        self,
+        deck: Deck,
+        options: Options,
+        rng: random.Random,
+        *,
+        ask: Callable[[Question], str | None],
+        now: Callable[[], datetime],
+        record: Callable[[Attempt], object] | None = None,
+        feedback: Callable[[Outcome], object] | None = None,
+        reveal: Callable[[Question], bool] | None = None,
+        grade: GradeFn | None = None,
+        session_id: int = 0,
+    ) -> None:
+        self.deck = deck
+        self.options = options
+        self.rng = rng
+        self.cards = select_cards(deck, options, rng)
+        total = len(self.cards)
+        self.questions = [
+            Question(i, total, card, shown_order(card, rng, options.shuffle))
+            for i, card in enumerate(self.cards, start=1)
+        ]
+        self._ask = ask
+        self._now = now
+        self._record = record
+        self._feedback = feedback
+        self._reveal = reveal
+        self._grade = grade
+        self.session_id = session_id
+        self.outcomes: list[Outcome] = []
+        self.started: datetime | None = None
+        self.finished: datetime | None = None
+
+    @property
+    def saved(self) -> int:
+        """How many answers have been recorded."""
+        return len(self.outcomes)
+
+    def policy(self, card: Card) -> Policy:
+        """The grading policy of ``card``."""
+        return self.deck.policy(card)
+
+    def grade(self, question: Question, typed: str) -> Verdict:
+        """The verdict on ``typed`` for ``question`` (flashcards: the learner's own y/n)."""
+        card = question.card
+        if isinstance(card, FlashCard):
+            return self_verdict(card, typed)
+        if self._grade is None:
+            from .grading import grade as default_grade
+
+            self._grade = default_grade
+        reject = tuple(e.text for e in card.reject_examples)
+        return self._grade(card, typed, self.policy(card), shown=question.shown, reject=reject)
+
+    def _one(self, question: Question) -> Outcome | None:
+        asked_at = self._now()
+        if isinstance(question.card, FlashCard) and self._reveal is not None and not self._reveal(question):
+            return None
+        typed = self._ask(question)
+        if typed is None:
+            return None
+        verdict = self.grade(question, typed)
+        answered = self._now()
+        time_ms = max(0, int((answered - asked_at).total_seconds() * 1000))
+        outcome = Outcome(question, typed, verdict, time_ms, _iso(answered))
+        if self._record is not None:
+            self._record(
+                Attempt(
+                    session_id=self.session_id,
+                    deck_id=self.deck.id,
+                    card_id=question.card.id,
+                    typed=typed,
+                    correct=verdict.correct,
+                    rule=verdict.rule,
+                    score=verdict.score,
+                    time_ms=time_ms,
+                    answered_at=outcome.answered_at,
+                    first=question.first,
+                )
+            )
+        self.outcomes.append(outcome)
+        if self._feedback is not None and not self.options.exam:
+            self._feedback(outcome)
+        return outcome
+
+    def run(self) -> Summary:
+        """Ask every question (then the missed ones again with ``retry_wrong``); the summary."""
+        self.started = self._now()
+        ended: Ended = "finished"
+        todo = self.questions
+        round_no = 0
+        while todo:
+            wrong: list[Card] = []
+            for question in todo:
+                outcome = self._one(question)
+                if outcome is None:
+                    ended = "end-of-input"
+                    break
+                if not outcome.verdict.correct:
+                    wrong.append(question.card)
+            if ended != "finished" or not self.options.retry_wrong or self.options.exam:
+                break
+            round_no += 1
+            todo = [
+                Question(i, len(wrong), card, shown_order(card, self.rng, self.options.shuffle), round_no)
+                for i, card in enumerate(wrong, start=1)
+            ]
+        self.finished = self._now()
+        return self.summary(ended)
+
+    def summary(self, ended: Ended = "interrupted") -> Summary:
+        """The summary of what has been answered so far."""
+        firsts = [o for o in self.outcomes if o.question.first]
+        correct = sum(o.verdict.correct for o in firsts)
+        asked = len(firsts)
+        total = len(self.questions)
+        start = self.started or self._now()
+        end = self.finished or self._now()
+        passed: bool | None = None
+        if self.options.exam:
+            passed = total > 0 and 100.0 * correct / total >= self.options.pass_mark
+        return Summary(
+            total=total,
+            asked=asked,
+            correct=correct,
+            score=round(sum(o.verdict.score for o in firsts), 6),
+            percent=round(100.0 * correct / asked, 1) if asked else 0.0,
+            duration_s=round(max(0.0, (end - start).total_seconds()), 3),
+            outcomes=tuple(self.outcomes),
+            missed=tuple(o for o in firsts if not o.verdict.correct),
+            ended=ended,
+            exam=self.options.exam,
+            pass_mark=self.options.pass_mark,
+            passed=passed,
+        )
