@@ -92,7 +92,7 @@ def _review(
         deck_id=deck_id,
         card_id=card_id,
         phase=_PHASES[card.state],
-        due_at=card.due.astimezone(timezone.utc).isoformat(),
+        due_at=card.due.astimezone(timezone.utc).isoformat(timespec="microseconds"),
         data=json.dumps(card.to_dict(), sort_keys=True),
         reps=reps + 1,
         lapses=(state.lapses if state is not None else 0) + int(lapsed),
