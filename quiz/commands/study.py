@@ -1,7 +1,480 @@
-"""Commands: (being built)."""
+"""Command ``study``: spaced repetition with FSRS (see docs/study.md)."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ..cli import data_dir, data_dir_option, use_color
+from ..errors import QuizError
+
+if TYPE_CHECKING:
+    import random
+
+    from ..models import Attempt, Card, CardState, Deck, Verdict
+    from ..store import Store
+
+NOW_ENV = "QUIZ_NOW"
+UNDO = "undo"
+
+
+def now_utc() -> datetime:
+    """The current time in UTC, or ``$QUIZ_NOW`` (ISO-8601 with a zone) when set, for tests."""
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return datetime.now(timezone.utc)
+    try:
+        when = datetime.fromisoformat(fixed.strip())
+    except ValueError:
+        when = None
+    if when is None or when.utcoffset() is None:
+        raise QuizError(
+            f"{NOW_ENV}={fixed!r} is not an ISO-8601 time with a zone (e.g. 2026-11-28T09:00:00+00:00);"
+            f" unset {NOW_ENV} to use the clock"
+        )
+    return when.astimezone(timezone.utc)
+
+
+def in_words(delta: timedelta) -> str:
+    """``12 minutes``, ``5 hours``, ``3 days`` (rounded; at least one minute)."""
+    seconds = max(0.0, delta.total_seconds())
+    if seconds < 3600:
+        n, unit = max(1, -(-int(seconds) // 60)), "minute"
+    elif seconds < 86400:
+        n, unit = round(seconds / 3600), "hour"
+    else:
+        n, unit = round(seconds / 86400), "day"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def when_text(when: datetime, now: datetime) -> str:
+    """``in 3 days (2026-12-01 09:00 UTC)``."""
+    return f"in {in_words(when - now)} ({when.strftime('%Y-%m-%d %H:%M')} UTC)"
+
+
+def _read_line(prompt: str) -> str | None:
+    """One line from the learner (None at end of input); a pipe's line is echoed as a transcript."""
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            click.echo()
+            return None
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        return None
+    text = line.rstrip("\r\n")
+    click.echo(text)
+    return text
+
+
+def _question_text(card: Card, shown: tuple[str, ...] | None) -> list[str]:
+    """The lines that ask ``card`` (choices and items lettered in the shown order)."""
+    from ..cloze import blanked
+    from ..models import BoolCard, ClozeCard, MultiCard, NumberCard, OrderCard
+    from ..render import letter
+
+    lines = [blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt]
+    if shown is not None:
+        lines += [f"  {letter(i)}) {text}" for i, text in enumerate(shown)]
+    if isinstance(card, MultiCard):
+        lines.append("(one or more letters)")
+    elif isinstance(card, OrderCard):
+        lines.append("(the letters in the right order)")
+    elif isinstance(card, BoolCard):
+        lines.append("(true or false)")
+    elif isinstance(card, NumberCard) and card.unit:
+        lines.append(f"(in {card.unit})")
+    return lines
+
+
+@dataclass
+class _Item:
+    card_id: str
+    kind: str  # "due" | "new" | "ahead" | "cram"
+
+
+@dataclass
+class _Done:
+    card_id: str
+    attempt_id: int
+    correct: bool
+
+
+@dataclass
+class _Study:
+    """One study (or cram) session: asks, rates, records, undoes."""
+
+    store: Store
+    deck: Deck
+    session_id: int
+    seed: int
+    rng: random.Random
+    cram: bool
+    color: bool
+    now: Callable[[], datetime]
+    states: dict[str, CardState]
+    misses: dict[str, int]
+    typical_ms: int | None
+    todo: list[_Item]
+    done: list[_Done] = field(default_factory=list)
+
+    def say(self, text: str, **style: object) -> None:
+        """Print a line, styled only when colour is on."""
+        click.echo(click.style(text, **style) if self.color and style else text)  # type: ignore[arg-type]
+
+    def run(self) -> bool:
+        """Ask until the queue is empty (True) or input ends (False)."""
+        while self.todo:
+            item = self.todo.pop(0)
+            outcome = self.ask(item, len(self.done) + 1, len(self.done) + len(self.todo) + 1)
+            if outcome == "eof":
+                return False
+            if outcome in ("undo-current", "undo-previous"):
+                self.todo.insert(0, item)
+            if outcome == "undo-previous":
+                self.undo()
+        return True
+
+    def ask(self, item: _Item, n: int, total: int) -> str:
+        """Ask one card; ``done``, ``eof``, ``undo-current`` (re-ask it) or ``undo-previous``."""
+        from ..models import FlashCard
+        from ..session import shown_order
+
+        card = self.deck.card(item.card_id)
+        assert card is not None
+        click.echo()
+        self.say(f"[{n}/{total}] {item.kind} · {card.id}", bold=True)
+        asked_at = self.now()
+        if isinstance(card, FlashCard):
+            self.say(card.prompt)
+            line = _read_line("(Enter shows the back) ")
+            if line is None:
+                return "eof"
+            if line.strip().lower() == UNDO:
+                return self._undo_request()
+            self.say(f"Back: {card.back}", bold=True)
+            return self._rate(card, asked_at, None, "")
+        shown = shown_order(card, self.rng)
+        for text in _question_text(card, shown):
+            self.say(text)
+        typed = _read_line("> ")
+        if typed is None:
+            return "eof"
+        if typed.strip().lower() == UNDO:
+            return self._undo_request()
+        verdict = self._grade(card, typed, shown)
+        self._feedback(card, verdict)
+        return self._rate(card, asked_at, verdict, typed)
+
+    def _undo_request(self) -> str:
+        if not self.done:
+            self.say("Nothing to undo yet in this session.")
+            return "undo-current"
+        return "undo-previous"
+
+    def _grade(self, card: Card, typed: str, shown: tuple[str, ...] | None) -> Verdict:
+        from ..grading import grade
+
+        reject = tuple(e.text for e in card.reject_examples)
+        return grade(card, typed, self.deck.policy(card), shown=shown, reject=reject)
+
+    def _feedback(self, card: Card, verdict: Verdict) -> None:
+        note = f" ({verdict.note})" if verdict.note else ""
+        if verdict.correct:
+            self.say(f"✓ Right{note}", fg="green")
+        else:
+            self.say(f"✗ Wrong{note}. Answer: {verdict.expected or card.answer_text()}", fg="red")
+        if card.explain:
+            self.say(f"  {card.explain}", dim=True)
+
+    def _rate(self, card: Card, asked_at: datetime, verdict: Verdict | None, typed: str) -> str:
+        """Ask for (or confirm) the rating, then save the answer and the card's new state."""
+        from .. import schedule
+
+        answered = self.now()
+        elapsed = max(0, int((answered - asked_at).total_seconds() * 1000))
+        if verdict is None:
+            suggested = schedule.GOOD
+        else:
+            suggested = schedule.rating_for(verdict, elapsed, self.typical_ms)
+        name = schedule.RATINGS
+        if self.cram and verdict is not None:
+            rating: int | None = None
+        else:
+            if not self.cram:
+                shown = schedule.preview(
+                    self.states.get(card.id), self.deck.id, card.id, answered, seed=self.seed
+                )
+                self.say(
+                    " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name), dim=True
+                )
+            while True:
+                line = _read_line(f"Rating [{name[suggested]}]: ")
+                if line is None:
+                    return "eof"
+                if line.strip().lower() == UNDO:
+                    self.say("Answer discarded; asking it again.")
+                    return "undo-current"
+                rating = schedule.parse_rating(line) if line.strip() else suggested
+                if rating is not None:
+                    break
+                self.say(f"Type 1-4 or again/hard/good/easy (Enter: {name[suggested]}).")
+        if verdict is None:
+            assert rating is not None
+            correct, rule, score, typed = rating > schedule.AGAIN, "self", float(rating > 1), name[rating]
+        else:
+            correct, rule, score = verdict.correct, verdict.rule, verdict.score
+        self._save(card, typed, correct, rule, score, elapsed, answered, rating)
+        return "done"
+
+    def _save(
+        self,
+        card: Card,
+        typed: str,
+        correct: bool,
+        rule: str,
+        score: float,
+        elapsed: int,
+        answered: datetime,
+        rating: int | None,
+    ) -> None:
+        from .. import schedule
+        from ..models import Attempt
+
+        attempt = Attempt(
+            session_id=self.session_id,
+            deck_id=self.deck.id,
+            card_id=card.id,
+            typed=typed,
+            correct=correct,
+            rule=rule,
+            score=score,
+            time_ms=elapsed,
+            answered_at=answered.isoformat(timespec="microseconds"),
+            rating=None if self.cram else rating,
+            cram=self.cram,
+        )
+        state = None
+        if not self.cram:
+            assert rating is not None
+            state = schedule.review(
+                self.states.get(card.id), self.deck.id, card.id, rating, answered, seed=self.seed
+            )
+        attempt_id = self.store.record(attempt, state=state)
+        self.done.append(_Done(card.id, attempt_id, correct))
+        if state is not None:
+            self.states[card.id] = state
+            self.say(f"Next review {when_text(schedule.due_at(state), answered)}.", dim=True)
+        if not correct:
+            self.misses[card.id] = self.misses.get(card.id, 0) + 1
+            if self.misses[card.id] == schedule.LEECH_MISSES:
+                self.say(
+                    f"'{card.id}' is now a leech (missed {schedule.LEECH_MISSES} times):"
+                    " rewrite it, or leave it out with --skip-leeches.",
+                    fg="yellow",
+                )
+
+    def undo(self) -> None:
+        """Remove the session's last saved answer, restore that card's state, and ask it next."""
+        undone = self.store.undo_last(self.session_id)
+        last = self.done.pop()
+        card_id = undone.card_id if undone is not None else last.card_id
+        if not last.correct and self.misses.get(card_id):
+            self.misses[card_id] -= 1
+        if not self.cram:
+            restored = restore_state(self.store, self.deck.id, card_id)
+            self.store.set_card_state(self.deck.id, card_id, restored)
+            if restored is None:
+                self.states.pop(card_id, None)
+            else:
+                self.states[card_id] = restored
+        self.say(f"Undid your last answer ({card_id}); asking it again.")
+        self.todo.insert(0, _Item(card_id, "again"))
+
+
+def review_log(store: Store, deck_id: str, card_id: str) -> list[tuple[int, datetime, int]]:
+    """A card's study reviews (rating, time, session seed), oldest first, from the attempt log."""
+    from ..store import parse_time
+
+    seeds = {s.id: s.seed for s in store.sessions(deck_id)}
+    return [
+        (a.rating, parse_time(a.answered_at), seeds.get(a.session_id, 0))
+        for a in store.attempts(deck_id=deck_id, card_id=card_id)
+        if a.rating is not None and not a.cram
+    ]
+
+
+def restore_state(store: Store, deck_id: str, card_id: str) -> CardState | None:
+    """The card's state rebuilt from its remaining review log (None: it is new again)."""
+    from .. import schedule
+
+    return schedule.rebuild(deck_id, card_id, review_log(store, deck_id, card_id), seed=0)
+
+
+def _history(attempts: list[Attempt], today: datetime) -> tuple[int, int | None]:
+    """(new cards first studied today, the learner's median answer time in ms or None)."""
+    from statistics import median
+
+    from ..store import parse_time
+
+    first_study: dict[str, datetime] = {}
+    times: list[int] = []
+    for a in attempts:
+        if a.cram:
+            continue
+        if a.time_ms > 0:
+            times.append(a.time_ms)
+        if a.rating is not None and a.card_id not in first_study:
+            first_study[a.card_id] = parse_time(a.answered_at)
+    new_today = sum(1 for t in first_study.values() if t.date() == today.date())
+    typical = int(median(times)) if len(times) >= 5 else None
+    return new_today, typical
+
+
+def _nothing_due(
+    deck: Deck, states: dict[str, CardState], skip: set[str], now: datetime, new_left: bool, new_per_day: int
+) -> str:
+    from .. import schedule
+
+    ids = {c.id for c in deck.cards} - skip
+    scheduled = {cid: s for cid, s in states.items() if cid in ids}
+    parts = ["Nothing due."]
+    if new_left:
+        parts.append(f"Today's new cards are done (--new {new_per_day}); more tomorrow.")
+    upcoming = schedule.next_due(scheduled)
+    if upcoming is not None:
+        parts.append(f"Next card due {when_text(upcoming, now)}. Study early with --ahead.")
+    return " ".join(parts)
+
+
+@click.command("study")
+@click.argument("deck")
+@click.option(
+    "--new",
+    "new_per_day",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="New cards to introduce per day (UTC day).",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Ask at most N cards in this session.")
+@click.option("--ahead", is_flag=True, help="Also study cards not yet due, the soonest first.")
+@click.option(
+    "--cram", is_flag=True, help="Practise every card in random order without changing the schedule."
+)
+@click.option("--skip-leeches", is_flag=True, help="Leave out cards missed 8 times or more.")
+@click.option("--seed", type=int, help="Seed for the order (cram), shuffled choices and interval fuzz.")
+@click.option("--plain", is_flag=True, help="No colour.")
+@data_dir_option
+@click.pass_context
+def study(
+    ctx: click.Context,
+    deck: str,
+    new_per_day: int,
+    limit: int | None,
+    ahead: bool,
+    cram: bool,
+    skip_leeches: bool,
+    seed: int | None,
+    plain: bool,
+) -> None:
+    """Study DECK with spaced repetition: due cards first, then new ones.
+
+    Each answer is rated again/hard/good/easy (typed answers get a suggested
+    rating; Enter accepts it) and FSRS schedules the card's next review. Type
+    'undo' to take back the last answer. See docs/study.md.
+    """
+    import random
+
+    from .. import schedule
+    from ..decks import load_ref
+    from ..store import Store, db_path
+
+    loaded = load_ref(deck)
+    now = now_utc()
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 2**31)
+    color = use_color(plain)
+    with Store.open(db_path(data_dir())) as store:
+        states = store.card_states(loaded.id)
+        misses = store.leeches(loaded.id, misses=1)
+        skip = {cid for cid, n in misses.items() if schedule.is_leech(n)} if skip_leeches else set()
+        new_today, typical = _history(store.attempts(deck_id=loaded.id), now)
+        ids = [c.id for c in loaded.cards]
+        if cram:
+            order = [cid for cid in ids if cid not in skip]
+            random.Random(seed).shuffle(order)
+            todo = [_Item(cid, "cram") for cid in order[:limit]]
+        else:
+            picked = schedule.queue(
+                ids,
+                states,
+                now,
+                new_per_day=new_per_day,
+                new_seen_today=new_today,
+                limit=limit,
+                ahead=ahead,
+                skip=skip,
+            )
+            due_now = set(schedule.queue(ids, states, now, new_per_day=0, limit=None, ahead=False, skip=skip))
+            todo = [
+                _Item(cid, "due" if cid in due_now else ("new" if cid not in states else "ahead"))
+                for cid in picked
+            ]
+        if not todo:
+            if cram:
+                click.echo("No cards to cram (every card is a leech and --skip-leeches is on).")
+                return
+            new_left = any(cid not in states and cid not in skip for cid in ids)
+            click.echo(_nothing_due(loaded, states, skip, now, new_left, new_per_day))
+            return
+        counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
+        what = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        mode = "Cram (the schedule is not changed)" if cram else "Study"
+        click.echo(f"{mode}: {loaded.title} · {what} · seed {seed}")
+        click.echo("Type 'undo' to take back your last answer.")
+        session_id = store.start_session(
+            loaded.id, "cram" if cram else "study", seed, now, deck_hash=loaded.content_hash
+        )
+        run = _Study(
+            store=store,
+            deck=loaded,
+            session_id=session_id,
+            seed=seed,
+            rng=random.Random(seed),
+            cram=cram,
+            color=color,
+            now=now_utc,
+            states=states,
+            misses=misses,
+            typical_ms=typical,
+            todo=todo,
+        )
+        try:
+            run.run()
+        except (KeyboardInterrupt, click.Abort):
+            store.finish_session(session_id, now_utc(), interrupted=True)
+            click.echo(f"\nInterrupted: {len(run.done)} answers saved.")
+            ctx.exit(130)
+        store.finish_session(session_id, now_utc(), interrupted=False)
+        right = sum(d.correct for d in run.done)
+        click.echo()
+        click.echo(f"Done: {len(run.done)} answered, {right} right.")
+        if cram:
+            click.echo("The schedule was not changed (cram).")
+            return
+        upcoming = schedule.next_due({k: v for k, v in run.states.items() if k in set(ids) - skip})
+        if upcoming is not None:
+            click.echo(f"Next card due {when_text(upcoming, now_utc())}.")
+
+
+COMMANDS: list[click.Command] = [study]
