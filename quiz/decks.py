@@ -21,27 +21,22 @@ from .errors import DeckError, DeckNotFound, Problem
 from .models import (
     CARD_CLASSES,
     POLICY_CHOICES,
-    BoolCard,
     Card,
     CardType,
-    ChoiceCard,
-    ClozeCard,
-    DateCard,
     Deck,
     Example,
-    FlashCard,
-    MultiCard,
-    NumberCard,
-    OrderCard,
     PartialDate,
     Policy,
-    ShortCard,
 )
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_PROBLEMS = 200
-#: Nodes the converter may visit per byte of the file before aliases count as a bomb.
+#: The largest deck file read (10,000 cards take about 2 MB).
+MAX_BYTES = 16 * 1024 * 1024
+#: Values the YAML may expand to per byte of text before aliases count as a bomb.
 ALIAS_BUDGET_PER_BYTE = 4
+MIN_ALIAS_BUDGET = 10_000
+YAML_PREFIX = "tag:yaml.org,2002:"
 DECK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 STR = "tag:yaml.org,2002:str"
@@ -104,40 +99,29 @@ class _Field:
 class _Reader:
     """Walks composed YAML nodes, converting them and collecting problems."""
 
-    def __init__(self, path: str, budget: int) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.budget = budget
-        self.bomb = False
+        self.merged: set[int] = set()
 
     # -- reporting --------------------------------------------------------------
     def error(self, node_or_pos: Any, message: str, hint: str = "") -> None:
         line, col = _pos(node_or_pos)
         self.problems.append(Problem(self.path, line, col, message, hint))
 
-    def spend(self, node: Any) -> bool:
-        """Count one visited node; False once aliases have blown the budget."""
-        self.budget -= 1
-        if self.budget < 0:
-            if not self.bomb:
-                self.bomb = True
-                self.error(
-                    node,
-                    "anchors and aliases expand to far more data than the file holds",
-                    "remove the nested aliases; a deck never needs them",
-                )
-            return False
-        return True
-
     # -- structure --------------------------------------------------------------
     def mapping(
-        self, node: Any, what: str, allowed: tuple[str, ...] | list[str]
+        self,
+        node: Any,
+        what: str,
+        allowed: tuple[str, ...] | list[str],
+        unknown: Callable[[str], tuple[str, str]] | None = None,
     ) -> dict[str, _Field] | None:
         """A mapping's fields by key; unknown, duplicate and non-string keys are errors."""
-        if not self.spend(node):
-            return None
-        if node.tag != "tag:yaml.org,2002:map" or not hasattr(node.value, "__iter__") or not _is_map(node):
+        if not _is_map(node):
             self.error(node, f"{what} must be a mapping of keys to values", f"found {_kind(node)}")
+            return None
+        if not self.check_tag(node, what):
             return None
         out: dict[str, _Field] = {}
         for key_node, value_node in node.value:
@@ -147,53 +131,71 @@ class _Reader:
             key = str(key_node.value)
             line, col = _pos(key_node)
             if key == "<<":
-                self.error(key_node, f"{what}: merge keys ('<<') are not supported", "write the keys out")
+                self.merged.add(id(node))
+                self.error(
+                    key_node,
+                    f"{what}: merge keys ('<<') are not supported",
+                    "write the keys out; an alias of a whole value, such as choices: *cities, still works",
+                )
                 continue
             if key in out:
                 first = out[key]
                 self.error(
                     key_node,
-                    f"{what}: duplicate key '{key}' (first at line {first.line})",
+                    f"{what}: duplicate key '{key}', first at line {first.line}",
                     "YAML would silently keep only the last one; remove or rename one",
                 )
                 continue
             if key not in allowed:
-                self.error(key_node, f"{what}: unknown key '{key}'", _did_you_mean(key, allowed))
+                if unknown is not None:
+                    self.error(key_node, *unknown(key))
+                else:
+                    self.error(key_node, f"{what}: unknown key '{key}'", _did_you_mean(key, allowed))
                 continue
             out[key] = _Field(key, value_node, line, col)
         return out
 
-    def check_tag(self, node: Any) -> bool:
+    def check_tag(self, node: Any, what: str) -> bool:
+        """False (and an error) for a node with a tag beyond plain YAML data."""
         if node.tag in SAFE_TAGS:
             return True
+        tag = str(node.tag)
+        shown = "!!" + tag[len(YAML_PREFIX) :] if tag.startswith(YAML_PREFIX) else tag
         self.error(
             node,
-            f"the YAML tag '{node.tag}' is not allowed",
+            f"{what}: the YAML tag '{_clip(shown)}' is not allowed",
             "decks are plain data: remove the tag",
         )
         return False
 
     def text(self, f: _Field, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar taken as the literal text written (``no`` stays ``no``, ``1e3`` stays ``1e3``)."""
-        if not self.spend(f.node) or not self.check_tag(f.node):
+        if not self.check_tag(f.node, what):
             return None
         if not _is_scalar(f.node):
             self.error(f.node, f"{what}: '{f.key}' must be text", f"found {_kind(f.node)}")
             return None
         value = str(f.node.value)
-        if f.node.tag == "tag:yaml.org,2002:null" and f.node.style is None:
-            value = ""
         if not value.strip() and not allow_empty:
             self.error(f.node, f"{what}: '{f.key}' is empty", f"write the {f.key}")
             return None
         return value
 
-    def text_list(self, f: _Field, what: str, *, min_items: int = 0) -> list[tuple[str, Any]] | None:
-        """A list of texts (a single text is taken as a one-item list), with each item's node."""
-        if not self.spend(f.node) or not self.check_tag(f.node):
+    def text_list(
+        self, f: _Field, what: str, *, min_items: int = 0, single: bool = True
+    ) -> list[tuple[str, Any]] | None:
+        """A list of texts with each item's node; with ``single``, one text is a one-item list."""
+        if not self.check_tag(f.node, what):
+            return None
+        if _is_scalar(f.node) and not single and not _blank(f.node):
+            self.error(
+                f.node,
+                f"{what}: '{f.key}' must be a list of texts",
+                f"found {_kind(f.node)}; write [first, second] or one '- ' line per item",
+            )
             return None
         if _is_scalar(f.node):
-            if f.node.tag == "tag:yaml.org,2002:null" and f.node.style is None:
+            if _blank(f.node):
                 items: list[Any] = []
             else:
                 items = [f.node]
@@ -205,12 +207,10 @@ class _Reader:
         out: list[tuple[str, Any]] = []
         ok = True
         for item in items:
-            if not self.spend(item):
-                return None
-            if not self.check_tag(item):
+            if not self.check_tag(item, what):
                 ok = False
                 continue
-            if not _is_scalar(item) or (item.tag == "tag:yaml.org,2002:null" and item.style is None):
+            if not _is_scalar(item) or _blank(item):
                 self.error(item, f"{what}: each item of '{f.key}' must be text", f"found {_kind(item)}")
                 ok = False
                 continue
@@ -227,7 +227,8 @@ class _Reader:
         return out
 
     def boolean(self, f: _Field, what: str) -> bool | None:
-        if not self.spend(f.node) or not self.check_tag(f.node):
+        """A YAML 1.1 boolean (true/false, yes/no, on/off)."""
+        if not self.check_tag(f.node, what):
             return None
         if _is_scalar(f.node):
             word = str(f.node.value).strip().lower()
@@ -239,7 +240,8 @@ class _Reader:
         return None
 
     def number(self, f: _Field, what: str) -> float | None:
-        if not self.spend(f.node) or not self.check_tag(f.node):
+        """A number as :func:`parse_key_number` reads it."""
+        if not self.check_tag(f.node, what):
             return None
         if _is_scalar(f.node):
             value = parse_key_number(str(f.node.value))
@@ -263,6 +265,11 @@ def _pos(node_or_pos: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+def _blank(node: Any) -> bool:
+    """A value left empty (``key:`` with nothing after it); ``~`` and ``null`` are text."""
+    return _is_scalar(node) and node.tag == "tag:yaml.org,2002:null" and not str(node.value).strip()
+
+
 def _is_scalar(node: Any) -> bool:
     return type(node).__name__ == "ScalarNode"
 
@@ -280,7 +287,7 @@ def _kind(node: Any) -> str:
         return "a mapping"
     if _is_seq(node):
         return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
+    if _blank(node):
         return "nothing"
     return f"'{_clip(str(node.value))}'"
 
@@ -363,15 +370,17 @@ def decode(data: bytes, path: str) -> str:
                     path,
                     line,
                     col,
-                    f"the file is not UTF-8 (byte 0x{data[err.start]:02x} cannot be decoded)",
+                    f"the file is not UTF-8: byte 0x{data[err.start]:02x} cannot be decoded",
                     "save it as UTF-8 in your editor",
                 )
             ]
         ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip():
         raise DeckError([Problem(path, 1, 1, "the file is empty", "a deck needs 'deck:' and 'cards:'")])
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise DeckError(
+            [Problem(path, 1, 1, "the file holds only comments", "a deck needs 'deck:' and 'cards:'")]
+        )
     return text
 
 
@@ -383,9 +392,22 @@ def compose(text: str, path: str) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML syntax: {err.problem or err.context}"
-        hint = _syntax_hint(text, line, str(err.problem or ""))
-        raise DeckError([Problem(path, line, col, message, hint)]) from None
+        problem = str(err.problem or err.context or "unreadable YAML")
+        if "maximum nesting depth" in problem:
+            raise DeckError(
+                [
+                    Problem(
+                        path, line, col, "the YAML is nested too deeply", "a deck is at most six levels deep"
+                    )
+                ]
+            ) from None
+        hint = _syntax_hint(text, line, problem)
+        cm = err.context_mark
+        if "tab" in hint:
+            pass
+        elif err.context and cm is not None and (cm.line, cm.column) != (line - 1, col - 1):
+            hint = f"{err.context} at line {cm.line + 1}, column {cm.column + 1}; {hint}"
+        raise DeckError([Problem(path, line, col, f"YAML syntax: {problem}", hint)]) from None
     except yaml.YAMLError as err:  # ReaderError: control characters
         position = getattr(err, "position", 0) or 0
         before = text[:position]
@@ -397,7 +419,7 @@ def compose(text: str, path: str) -> Any:
         ) from None
     except RecursionError:
         raise DeckError(
-            [Problem(path, 1, 1, "the YAML is nested too deeply", "a deck is at most four levels deep")]
+            [Problem(path, 1, 1, "the YAML is nested too deeply", "a deck is at most six levels deep")]
         ) from None
 
 
@@ -413,13 +435,63 @@ def _syntax_hint(text: str, line: int, problem: str) -> str:
     return "check indentation and quoting near this line"
 
 
+_BOMB = (
+    "anchors and aliases here expand to far more data than the file holds",
+    "this looks like an alias bomb; write the values out instead",
+)
+
+
+def _alias_bomb(root: Any, budget: int) -> Any | None:
+    """The first node whose value, with aliases expanded, exceeds ``budget`` nodes (or refers to itself).
+
+    Composed YAML shares one node per anchor, so sizes are summed over the graph
+    once per node (iteratively: nesting may be deep); nothing is expanded.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            total = 1 + sum(size[id(c)] for c in _children(node))
+            size[key] = total
+            if total > budget:
+                return node
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            return node
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                return child
+            if id(child) not in size:
+                stack.append((child, False))
+    return None
+
+
+def _children(node: Any) -> list[Any]:
+    if _is_seq(node):
+        return list(node.value)
+    if _is_map(node):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
 # -- the deck ------------------------------------------------------------------------
 def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
     """A deck from its YAML text, or a :class:`DeckError` listing every problem."""
     root = compose(text, path)
     if root is None:
         raise DeckError([Problem(path, 1, 1, "the file is empty", "a deck needs 'deck:' and 'cards:'")])
-    reader = _Reader(path, budget=max(10_000, ALIAS_BUDGET_PER_BYTE * len(text)))
+    bomb = _alias_bomb(root, max(MIN_ALIAS_BUDGET, ALIAS_BUDGET_PER_BYTE * len(text)))
+    if bomb is not None:
+        raise DeckError([Problem(path, *_pos(bomb), *_BOMB)])
+    reader = _Reader(path)
     deck = _deck(reader, root)
     problems = sorted(reader.problems, key=lambda p: (p.line, p.col))
     if problems:
@@ -436,7 +508,7 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
 
 
 def _deck(r: _Reader, root: Any) -> Deck | None:
-    top = r.mapping(root, "the file", TOP_KEYS)
+    top = r.mapping(root, "top level", TOP_KEYS)
     if top is None:
         if not _is_map(root):
             r.problems[-1:] = [
@@ -450,7 +522,9 @@ def _deck(r: _Reader, root: Any) -> Deck | None:
         return None
     missing = [k for k in TOP_KEYS if k not in top]
     for key in missing:
-        r.error(root, f"the file has no '{key}:' section", f"a deck needs both 'deck:' and 'cards:'")
+        if _misspelt(key, root):
+            continue
+        r.error(root, f"the file has no '{key}:' section", "a deck needs both 'deck:' and 'cards:'")
     meta = r.mapping(top["deck"].node, "deck", DECK_KEYS) if "deck" in top else None
     deck_id = title = ""
     description = source = ""
@@ -458,8 +532,14 @@ def _deck(r: _Reader, root: Any) -> Deck | None:
     policy = Policy()
     if meta is not None:
         for key in ("id", "title"):
-            if key not in meta:
-                r.error(top["deck"], f"deck: '{key}' is missing", f"every deck needs an {key}" if key == "id" else "every deck needs a title")
+            if key not in meta and not _misspelt(key, top["deck"].node):
+                r.error(
+                    top["deck"],
+                    f"deck: '{key}' is missing",
+                    "add e.g. 'id: us-russia-talks-2019'; scores are kept by it"
+                    if key == "id"
+                    else "add 'title:', the name learners see",
+                )
         if "id" in meta:
             deck_id = r.text(meta["id"], "deck") or ""
             if deck_id and not DECK_ID_RE.match(deck_id):
@@ -530,27 +610,41 @@ def _policy(r: _Reader, f: _Field, what: str) -> dict[str, object]:
 
 
 def _cards(r: _Reader, f: _Field, policy: Policy) -> list[Card]:
-    if not r.spend(f.node):
+    is_null = _blank(f.node) or (_is_scalar(f.node) and f.node.tag == "tag:yaml.org,2002:null")
+    if is_null or (_is_seq(f.node) and not f.node.value):
+        r.error(f if is_null else f.node, "the deck has no cards", "add at least one card under 'cards:'")
         return []
     if not _is_seq(f.node):
-        r.error(f.node, "'cards' must be a list of cards", f"found {_kind(f.node)}; start each card with '- '")
-        return []
-    if not f.node.value:
-        r.error(f.node, "the deck has no cards", "add at least one card under 'cards:'")
+        r.error(
+            f.node, "'cards' must be a list of cards", f"found {_kind(f.node)}; start each card with '- '"
+        )
         return []
     cards: list[Card] = []
     seen: dict[str, int] = {}
     for index, node in enumerate(f.node.value, start=1):
-        if r.bomb:
-            break
+        # Explicit ids are compared before the card is built, so a duplicate is
+        # reported even when either card has other errors.
+        peeked = _peek_card_id(node)
+        if peeked is not None:
+            card_id, id_node = peeked
+            if card_id in seen:
+                r.error(
+                    id_node,
+                    f"card {index}: duplicate id '{_clip(card_id)}', first used at line {seen[card_id]}",
+                    "give each card its own id; scores are kept by id",
+                )
+            else:
+                seen[card_id] = _pos(id_node)[0]
         card = _card(r, node, index, policy)
-        if card is None:
+        if card is None or peeked is not None:
+            if card is not None:
+                cards.append(card)
             continue
         if card.id in seen:
             r.error(
                 (card.line, card.col),
-                f"card {index}: duplicate id '{card.id}' (first at line {seen[card.id]})",
-                "every card needs its own id" if not card.id_generated else "two cards have the same prompt; give them ids",
+                f"card {index}: its derived id '{card.id}' repeats the card at line {seen[card.id]}",
+                "two cards of one type have the same prompt; give them ids",
             )
             continue
         seen[card.id] = card.line
@@ -558,28 +652,34 @@ def _cards(r: _Reader, f: _Field, policy: Policy) -> list[Card]:
     return cards
 
 
-def _peek_card_id(node: Any) -> str | None:
+def _peek_card_id(node: Any) -> tuple[str, Any] | None:
+    """A card's explicit id (stripped) and its node, read before the card is checked."""
     if not _is_map(node):
         return None
     for key_node, value_node in node.value:
         if _is_scalar(key_node) and key_node.value == "id" and _is_scalar(value_node):
-            return str(value_node.value).strip() or None
+            text = str(value_node.value).strip()
+            return (text, value_node) if text else None
     return None
 
 
 def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
     peeked = _peek_card_id(node)
-    what = f"card '{peeked}'" if peeked else f"card {index}"
+    what = f"card '{_clip(peeked[0])}'" if peeked else f"card {index}"
     fields = r.mapping(node, what, ALL_CARD_KEYS)
-    if fields is None:
+    if fields is None or id(node) in r.merged:
         return None
     line, col = _pos(node)
     if "id" in fields:
         card_id = r.text(fields["id"], what)
         if card_id is not None:
-            what = f"card '{card_id}'"
+            what = f"card '{_clip(card_id)}'"
             if card_id != card_id.strip() or any(ord(ch) < 32 for ch in card_id):
-                r.error(fields["id"].node, f"{what}: the id has spaces at its ends or control characters", "use e.g. meeting-city")
+                r.error(
+                    fields["id"].node,
+                    f"{what}: the id has spaces at its ends or control characters",
+                    "use e.g. meeting-city",
+                )
                 card_id = None
     else:
         card_id = ""
@@ -604,14 +704,16 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
     ok = True
     for key, field in fields.items():
         if key not in allowed:
-            close = [k for k in difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)]
-            hint = f"did you mean '{close[0]}'?" if close else f"a {kind.value} card has: " + ", ".join(allowed)
-            r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", hint)
+            r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
             ok = False
     for key in REQUIRED[kind]:
-        if key not in fields:
-            r.error(node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}")
-            ok = False
+        if key in fields:
+            continue
+        ok = False
+        if not _misspelt(key, node):
+            r.error(
+                node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
+            )
     if not ok:
         return None
     builder = _BUILDERS[kind]
@@ -627,6 +729,24 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
     assert card_id is not None
     return CARD_CLASSES[kind](
         id=card_id, prompt=prompt, id_generated=generated, line=line, col=col, **common, **values
+    )
+
+
+def _misspelt(key: str, node: Any) -> bool:
+    """Whether the mapping ``node`` has a near miss of ``key`` (already reported as unknown)."""
+    written = [str(k.value) for k, _ in node.value if _is_scalar(k) and k.value != key]
+    return bool(difflib.get_close_matches(key, written, n=1, cutoff=0.6))
+
+
+def _misplaced(key: str, kind: CardType) -> str:
+    """The hint for a known card key written in a card of a type that has no such key."""
+    allowed = TYPE_KEYS[kind] + COMMON_KEYS
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    owners = [t.value for t in CardType if key in TYPE_KEYS[t]]
+    return f"'{key}' is for {' and '.join(owners)} cards; a {kind.value} card has " + ", ".join(
+        TYPE_KEYS[kind]
     )
 
 
@@ -670,14 +790,18 @@ def _short(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] |
 
 
 def _choices(r: _Reader, fields: dict[str, _Field], what: str) -> tuple[str, ...] | None:
-    items = r.text_list(fields["choices"], what, min_items=2)
+    items = r.text_list(fields["choices"], what, min_items=2, single=False)
     if items is None:
         return None
     seen: dict[str, Any] = {}
     for text, node in items:
         key = " ".join(text.split()).casefold()
         if key in seen:
-            r.error(node, f"{what}: the choice '{_clip(text)}' is listed twice", "each choice must differ")
+            r.error(
+                node,
+                f"{what}: the choice '{_clip(text)}' is listed twice",
+                "choices must differ by more than case and spacing",
+            )
             return None
         seen[key] = node
     return tuple(t for t, _ in items)
@@ -720,10 +844,16 @@ def _multi(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] |
     for text, node in answers:
         match = _find_choice(choices, text)
         if match is None:
-            r.error(node, f"{what}: the answer '{_clip(text)}' is not one of the choices", "copy the choice's text")
+            r.error(
+                node,
+                f"{what}: the answer '{_clip(text)}' is not one of the choices",
+                "copy the right choices' texts into 'answer'",
+            )
             return None
         if match in found:
-            r.error(node, f"{what}: the answer '{_clip(text)}' is listed twice", "list each right choice once")
+            r.error(
+                node, f"{what}: the answer '{_clip(text)}' is listed twice", "list each right choice once"
+            )
             return None
         found.append(match)
     ordered = tuple(c for c in choices if c in found)
@@ -744,13 +874,20 @@ def _number(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] 
     tolerance, percent = 0.0, False
     if "tolerance" in fields:
         f = fields["tolerance"]
-        raw = (r.text(f, what) or "").strip()
+        written = r.text(f, what)
+        if written is None:
+            return None
+        raw = written.strip()
         if raw.endswith("%"):
             percent = True
             raw = raw[:-1]
         value = parse_key_number(raw) if raw else None
         if value is None or value < 0:
-            r.error(f.node, f"{what}: 'tolerance' must be a number ≥ 0 or a percentage", "e.g. 5 or 10%")
+            r.error(
+                f.node,
+                f"{what}: 'tolerance' must be a number ≥ 0 or a percentage",
+                f"found '{_clip(written)}'; write e.g. 5 or 10%",
+            )
             return None
         tolerance = value
     unit = (r.text(fields["unit"], what) or "").strip() if "unit" in fields else ""
@@ -771,6 +908,13 @@ def _date(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] | 
     if prompt is None or raw is None:
         return None
     value = parse_key_date(raw)
+    if value is None and ISO_DATE_RE.match(raw.strip()):
+        r.error(
+            fields["answer"].node,
+            f"{what}: the date '{_clip(raw)}' does not exist",
+            "months run from 01 to 12 and days to the end of the month",
+        )
+        return None
     if value is None:
         r.error(
             fields["answer"].node,
@@ -795,13 +939,23 @@ def _cloze(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] |
         return None
     for gap in found:
         if not gap.answer.strip():
-            r.error(fields["text"].node, f"{what}: deletion c{gap.number} is empty", "write the hidden text inside it")
+            r.error(
+                fields["text"].node,
+                f"{what}: deletion c{gap.number} is empty",
+                "write the hidden text inside it",
+            )
             return None
     accept: list[tuple[int, tuple[str, ...]]] = []
     if "accept" in fields:
-        mapping = r.mapping(
-            fields["accept"].node, f"{what}: accept", [f"c{g.number}" for g in found]
-        )
+        numbers = sorted({f"c{g.number}" for g in found}, key=lambda k: int(k[1:]))
+
+        def no_gap(key: str) -> tuple[str, str]:
+            return (
+                f"{what}: accept: '{_clip(key)}' is not a deletion in the text",
+                "the text has " + ", ".join(numbers),
+            )
+
+        mapping = r.mapping(fields["accept"].node, f"{what}: accept", numbers, no_gap)
         if mapping is None:
             return None
         for key, f in mapping.items():
@@ -814,7 +968,7 @@ def _cloze(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] |
 
 def _order(r: _Reader, fields: dict[str, _Field], what: str) -> dict[str, Any] | None:
     prompt = _prompt(r, fields, what)
-    items = r.text_list(fields["items"], what, min_items=2)
+    items = r.text_list(fields["items"], what, min_items=2, single=False)
     if prompt is None or items is None:
         return None
     return {"prompt": prompt, "items": tuple(t for t, _ in items)}
@@ -846,18 +1000,33 @@ def load(path: str | Path) -> Deck:
     """Load one deck file; :class:`DeckError` lists every problem in it."""
     p = Path(path)
     shown = str(path)
+
+    def fail(message: str, hint: str) -> DeckError:
+        return DeckError([Problem(shown, 1, 1, message, hint)])
+
     try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise DeckError([Problem(shown, 1, 1, "this is a directory, not a deck file", "name a .yaml file")]) from None
+        if p.is_dir():
+            raise fail("this is a directory, not a deck file", "name a .yaml file, or run 'quiz check' on it")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise DeckError([Problem(shown, 1, 1, "no such file", "check the path")]) from None
+        raise fail("no such file", "check the path") from None
     except PermissionError:
-        raise DeckError([Problem(shown, 1, 1, "the file cannot be read (permission denied)", "check its permissions")]) from None
+        raise fail("the file cannot be read (permission denied)", "check its permissions") from None
     except OSError as err:
-        raise DeckError([Problem(shown, 1, 1, f"the file cannot be read ({err.strerror})", "check the path")]) from None
+        raise fail(f"the file cannot be read ({err.strerror})", "check the path") from None
+    if len(data) > MAX_BYTES:
+        raise fail(
+            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a deck",
+            "split it into several decks",
+        )
     text = decode(data, shown)
     return parse(text, shown, hashlib.sha256(data).hexdigest())
+
+
+def schema_path() -> Path:
+    """The JSON Schema of the deck format (``docs/deck.schema.json`` of a checkout)."""
+    return Path(__file__).resolve().parent.parent / "docs" / "deck.schema.json"
 
 
 def bundled_dir() -> Path:

@@ -38,7 +38,9 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
             deck = load(f)
             rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards), "file": str(f)})
         except DeckError as err:
-            rows.append({"id": None, "title": None, "cards": None, "file": str(f), "error": str(err.problems[0])})
+            rows.append(
+                {"id": None, "title": None, "cards": None, "file": str(f), "error": str(err.problems[0])}
+            )
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -95,17 +97,13 @@ def check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
     if not files:
         raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
     findings: list[Problem] = []
-    decks_ok = 0
     for f in files:
         try:
             deck = load(f)
         except DeckError as err:
             findings.extend(err.problems)
             continue
-        found = lint_check(deck)
-        findings.extend(found)
-        if not any(p.severity == "error" for p in found):
-            decks_ok += 1
+        findings.extend(lint_check(deck))
     errors = sum(p.severity == "error" for p in findings)
     warnings = len(findings) - errors
     if as_json:
@@ -113,11 +111,17 @@ def check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
             click.echo(json.dumps(p.to_dict(), ensure_ascii=False))
     else:
         for p in findings:
-            click.echo(str(p), err=p.severity == "error")
-        summary = f"{len(files)} deck{'s' if len(files) != 1 else ''} checked: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-        click.echo(summary, err=True)
+            click.echo(str(p))
+        click.echo(
+            f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}",
+            err=True,
+        )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 COMMANDS = [list_decks, show, check]
