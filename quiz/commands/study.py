@@ -54,7 +54,9 @@ def in_words(delta: timedelta) -> str:
 
 
 def when_text(when: datetime, now: datetime) -> str:
-    """``in 3 days (2026-12-01 09:00 UTC)``."""
+    """``in 3 days (2026-12-01 09:00 UTC)``, or ``now`` once that time has come."""
+    if when <= now:
+        return "now"
     return f"in {in_words(when - now)} ({when.strftime('%Y-%m-%d %H:%M')} UTC)"
 
 
@@ -105,6 +107,7 @@ class _Item:
 @dataclass
 class _Done:
     card_id: str
+    kind: str
     attempt_id: int
     correct: bool
 
@@ -126,6 +129,7 @@ class _Study:
     typical_ms: int | None
     todo: list[_Item]
     done: list[_Done] = field(default_factory=list)
+    kind: str = ""  # of the card being asked
 
     def say(self, text: str, **style: object) -> None:
         """Print a line, styled only when colour is on."""
@@ -151,6 +155,7 @@ class _Study:
 
         card = self.deck.card(item.card_id)
         assert card is not None
+        self.kind = item.kind
         click.echo()
         self.say(f"[{n}/{total}] {item.kind} · {card.id}", bold=True)
         asked_at = self.now()
@@ -270,7 +275,7 @@ class _Study:
                 self.states.get(card.id), self.deck.id, card.id, rating, answered, seed=self.seed
             )
         attempt_id = self.store.record(attempt, state=state)
-        self.done.append(_Done(card.id, attempt_id, correct))
+        self.done.append(_Done(card.id, self.kind, attempt_id, correct))
         if state is not None:
             self.states[card.id] = state
             self.say(f"Next review {when_text(schedule.due_at(state), answered)}.", dim=True)
@@ -298,7 +303,7 @@ class _Study:
             else:
                 self.states[card_id] = restored
         self.say(f"Undid your last answer ({card_id}); asking it again.")
-        self.todo.insert(0, _Item(card_id, "again"))
+        self.todo.insert(0, _Item(card_id, last.kind))
 
 
 def review_log(store: Store, deck_id: str, card_id: str) -> list[tuple[int, datetime, int]]:
@@ -460,7 +465,7 @@ def study(
             todo=todo,
         )
         try:
-            run.run()
+            finished = run.run()
         except (KeyboardInterrupt, click.Abort):
             store.finish_session(session_id, now_utc(), interrupted=True)
             click.echo(f"\nInterrupted: {len(run.done)} answers saved.")
@@ -468,12 +473,13 @@ def study(
         store.finish_session(session_id, now_utc(), interrupted=False)
         right = sum(d.correct for d in run.done)
         click.echo()
-        click.echo(f"Done: {len(run.done)} answered, {right} right.")
+        left = "" if finished else f"; stopped at end of input with {len(run.todo)} left"
+        click.echo(f"Done: {len(run.done)} answered, {right} right{left}.")
         if cram:
             click.echo("The schedule was not changed (cram).")
             return
         upcoming = schedule.next_due({k: v for k, v in run.states.items() if k in set(ids) - skip})
-        if upcoming is not None:
+        if finished and upcoming is not None:
             click.echo(f"Next card due {when_text(upcoming, now_utc())}.")
 
 
