@@ -65,8 +65,8 @@ MIGRATIONS: list[tuple[str, ...]] = [
             cram        INTEGER NOT NULL DEFAULT 0,
             first       INTEGER NOT NULL DEFAULT 1
         )""",
-        # `correct` trails the (deck_id, card_id) key so per-card accuracy is read from the index alone.
-        "CREATE INDEX attempts_deck_card ON attempts (deck_id, card_id, correct)",
+        # `correct` and `cram` trail the key so per-card accuracy and misses are read from the index alone.
+        "CREATE INDEX attempts_deck_card ON attempts (deck_id, card_id, correct, cram)",
         "CREATE INDEX attempts_session ON attempts (session_id)",
         "CREATE INDEX attempts_deck_time ON attempts (deck_id, answered_at)",
         """CREATE TABLE card_states (

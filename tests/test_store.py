@@ -1,0 +1,590 @@
+"""The score database: schema, migrations, records, concurrency and every kind of bad file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quiz import store as store_module
+from quiz.errors import StoreError
+from quiz.models import Attempt, CardState
+from quiz.store import APPLICATION_ID, SCHEMA_VERSION, Store, db_path
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def attempt(
+    session_id: int,
+    card_id: str = "c1",
+    *,
+    correct: bool = True,
+    first: bool = True,
+    deck_id: str = "deck-a",
+    typed: str = "x",
+    at: datetime = T0,
+    cram: bool = False,
+    rating: int | None = None,
+) -> Attempt:
+    """An attempt with sensible defaults."""
+    return Attempt(
+        session_id=session_id,
+        deck_id=deck_id,
+        card_id=card_id,
+        typed=typed,
+        correct=correct,
+        rule="exact" if correct else "wrong",
+        score=1.0 if correct else 0.0,
+        time_ms=1200,
+        answered_at=at.isoformat(),
+        rating=rating,
+        cram=cram,
+        first=first,
+    )
+
+
+def state(
+    card_id: str = "c1", *, deck_id: str = "deck-a", due: datetime = T0, phase: str = "review"
+) -> CardState:
+    """A card state with sensible defaults."""
+    return CardState(deck_id, card_id, phase, due.isoformat(), '{"stability": 3.1}', reps=2, lapses=0)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A database path in a directory that does not exist yet."""
+    return db_path(tmp_path / "data")
+
+
+@pytest.fixture
+def opened(db: Path) -> Iterator[Store]:
+    """An open store on a fresh database."""
+    with Store.open(db) as s:
+        yield s
+
+
+def make_quiz_db(path: Path, answers: int = 30) -> None:
+    """A closed quiz database holding one session of ``answers`` answers."""
+    with Store.open(path) as s:
+        sid = s.start_session("deck-a", "quiz", 1, T0)
+        for n in range(answers):
+            s.record(attempt(sid, f"card-{n}", typed="y" * 200))
+        s.finish_session(sid, T0 + timedelta(minutes=5))
+
+
+# -- schema -----------------------------------------------------------------------------
+def test_db_path_is_quiz_db_in_the_data_dir(tmp_path: Path) -> None:
+    """The database file is quiz.db inside the data directory."""
+    assert db_path(tmp_path) == tmp_path / "quiz.db"
+
+
+def test_open_creates_directory_schema_and_wal(db: Path) -> None:
+    """Opening a missing database creates its directory, every table and index, in WAL mode."""
+    with Store.open(db):
+        pass
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"sessions", "attempts", "card_states"} <= names
+    assert {
+        "attempts_deck_card",
+        "attempts_session",
+        "attempts_deck_time",
+        "sessions_deck_started",
+        "card_states_deck_due",
+    } <= names
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(attempts)")]
+    assert columns == [
+        "id",
+        "session_id",
+        "deck_id",
+        "card_id",
+        "typed",
+        "correct",
+        "rule",
+        "score",
+        "time_ms",
+        "answered_at",
+        "rating",
+        "cram",
+        "first",
+    ]
+    conn.close()
+
+
+def test_stats_queries_use_the_indexes(opened: Store) -> None:
+    """Per-card and per-day queries are answered from indexes, not by scanning the attempts table."""
+    conn = opened.connection
+    plans = [
+        " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("deck-a",)))
+        for sql in (
+            "SELECT card_id, count(*), sum(correct) FROM attempts WHERE deck_id = ? GROUP BY card_id",
+            "SELECT DISTINCT substr(answered_at, 1, 10) FROM attempts WHERE deck_id = ?",
+            "SELECT id FROM sessions WHERE deck_id = ? ORDER BY started_at",
+            "SELECT card_id FROM card_states WHERE deck_id = ? ORDER BY due_at",
+        )
+    ]
+    for plan in plans:
+        assert "USING" in plan and "INDEX" in plan, plan
+        assert not plan.startswith("SCAN")
+
+
+def test_reopen_keeps_everything(db: Path) -> None:
+    """Data written before close is there after reopening, and the schema is not re-created."""
+    make_quiz_db(db, answers=5)
+    with Store.open(db) as s:
+        assert len(s.attempts()) == 5
+        assert s.sessions()[0].asked == 5
+        assert s.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_new_migration_is_applied_once_and_keeps_data(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later quiz with one more migration upgrades the file in place and records the new version."""
+    make_quiz_db(db, answers=3)
+    extra = ("ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, extra])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    for _ in range(2):  # the second open must not apply it again (ALTER would fail)
+        with Store.open(db) as s:
+            assert len(s.attempts()) == 3
+            assert s.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+            cols = [r[1] for r in s.connection.execute("PRAGMA table_info(sessions)")]
+            assert cols[-1] == "note"
+
+
+def test_a_failing_migration_leaves_the_old_version(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A migration that fails part-way is rolled back whole: version and tables unchanged."""
+    make_quiz_db(db, answers=2)
+    bad = ("CREATE TABLE extra (x)", "THIS IS NOT SQL")
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, bad])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError):
+        Store.open(db)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "extra" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+
+
+# -- sessions, attempts, states ---------------------------------------------------------
+def test_times_must_be_aware_and_are_stored_as_utc(opened: Store) -> None:
+    """Naive datetimes are refused; other offsets are stored as UTC text."""
+    with pytest.raises(ValueError, match="naive"):
+        opened.start_session("deck-a", "quiz", 1, datetime(2026, 3, 1, 9, 0))
+    sid = opened.start_session(
+        "deck-a", "quiz", 1, datetime(2026, 3, 1, 11, 0, tzinfo=timezone(timedelta(hours=2)))
+    )
+    assert opened.sessions()[0].started_at == "2026-03-01T09:00:00.000000+00:00"
+    with pytest.raises(ValueError):
+        opened.record(Attempt(sid, "deck-a", "c", "x", True, "exact", 1.0, 5, "2026-03-01T09:00:00"))
+    opened.record(attempt(sid, at=datetime(2026, 3, 1, 4, 0, tzinfo=timezone(timedelta(hours=-5)))))
+    assert opened.attempts()[0].answered_at == "2026-03-01T09:00:00.000000+00:00"
+    assert opened.attempts() and len(opened.attempts()) == 1
+
+
+def test_unknown_mode_is_refused(opened: Store) -> None:
+    """Only quiz, exam, study and cram sessions exist."""
+    with pytest.raises(ValueError, match="mode"):
+        opened.start_session("deck-a", "party", 1, T0)
+
+
+def test_score_counts_first_tries_only(opened: Store) -> None:
+    """A retry after a miss does not raise the score; asked counts questions, not answers."""
+    sid = opened.start_session("deck-a", "quiz", 7, T0, deck_hash="abc", learner="ana")
+    opened.record(attempt(sid, "c1", correct=True))
+    opened.record(attempt(sid, "c2", correct=False))
+    opened.record(attempt(sid, "c2", correct=True, first=False))
+    rec = opened.finish_session(sid, T0 + timedelta(seconds=90))
+    assert (rec.correct, rec.asked) == (1, 2)
+    assert rec.finished_at == "2026-03-01T09:01:30.000000+00:00"
+    assert (rec.deck_hash, rec.learner, rec.seed, rec.interrupted) == ("abc", "ana", 7, False)
+
+
+def test_running_score_is_stored_with_each_answer(opened: Store) -> None:
+    """Before the session is finished (a crash), its row already holds the score so far."""
+    sid = opened.start_session("deck-a", "quiz", 1, T0)
+    opened.record(attempt(sid, "c1", correct=True))
+    opened.record(attempt(sid, "c2", correct=False))
+    rec = opened.session(sid)
+    assert rec is not None and (rec.correct, rec.asked, rec.finished_at) == (1, 2, None)
+
+
+def test_interrupted_flag_is_kept(opened: Store) -> None:
+    """An interrupted session is marked so."""
+    sid = opened.start_session("deck-a", "exam", 1, T0)
+    opened.record(attempt(sid))
+    assert opened.finish_session(sid, T0, interrupted=True).interrupted
+
+
+def test_finish_unknown_session_is_an_error(opened: Store) -> None:
+    """Finishing a session that does not exist is a programming error, not silent."""
+    with pytest.raises(ValueError):
+        opened.finish_session(99, T0)
+    assert opened.session(99) is None
+
+
+def test_record_saves_attempt_and_state_together(opened: Store) -> None:
+    """The attempt and the card's new state are saved by the same call."""
+    sid = opened.start_session("deck-a", "study", 1, T0)
+    new_id = opened.record(attempt(sid, "c1", rating=3), state=state("c1", due=T0 + timedelta(days=3)))
+    got = opened.attempts(session_id=sid)
+    assert [a.id for a in got] == [new_id] and got[0].rating == 3
+    states = opened.card_states("deck-a")
+    assert states["c1"].due_at == "2026-03-04T09:00:00.000000+00:00"
+    opened.record(attempt(sid, "c1", rating=1), state=state("c1", phase="relearning"))
+    assert opened.card_states("deck-a")["c1"].phase == "relearning"
+
+
+def test_a_failing_state_rolls_back_the_attempt(opened: Store) -> None:
+    """If the state cannot be stored, the attempt is not stored either (one transaction)."""
+    sid = opened.start_session("deck-a", "study", 1, T0)
+    with pytest.raises(ValueError):
+        opened.record(attempt(sid), state=state(phase="asleep"))
+    assert opened.attempts() == []
+
+
+def test_set_card_state_upserts_and_deletes(opened: Store) -> None:
+    """set_card_state stores a state and None removes it."""
+    opened.set_card_state("deck-a", "c1", state("c1"))
+    assert set(opened.card_states("deck-a")) == {"c1"}
+    opened.set_card_state("deck-a", "c1", None)
+    assert opened.card_states("deck-a") == {}
+    with pytest.raises(ValueError):
+        opened.set_card_state("deck-a", "c2", state("c1"))
+
+
+def test_attempts_filters_and_order(opened: Store) -> None:
+    """attempts() filters by session, deck and card and lists oldest first."""
+    s1 = opened.start_session("deck-a", "quiz", 1, T0)
+    s2 = opened.start_session("deck-b", "quiz", 1, T0)
+    opened.record(attempt(s1, "c1"))
+    opened.record(attempt(s2, "c1", deck_id="deck-b"))
+    opened.record(attempt(s1, "c2"))
+    assert [a.card_id for a in opened.attempts(session_id=s1)] == ["c1", "c2"]
+    assert [a.session_id for a in opened.attempts(card_id="c1")] == [s1, s2]
+    assert len(opened.attempts(deck_id="deck-b", card_id="c1")) == 1
+    assert [a.id for a in opened.attempts()] == sorted(a.id or 0 for a in opened.attempts())
+
+
+def test_sessions_newest_first_with_limit(opened: Store) -> None:
+    """sessions() lists newest first, per deck, up to a limit."""
+    ids = [opened.start_session("deck-a", "quiz", n, T0 + timedelta(hours=n)) for n in range(3)]
+    opened.start_session("deck-b", "quiz", 9, T0 + timedelta(hours=9))
+    assert [s.id for s in opened.sessions("deck-a")] == ids[::-1]
+    assert [s.id for s in opened.sessions("deck-a", limit=2)] == ids[:0:-1]
+    assert opened.sessions()[0].deck_id == "deck-b"
+    assert opened.deck_ids() == ["deck-a", "deck-b"]
+
+
+def test_undo_last_removes_the_last_answer_and_fixes_the_score(opened: Store) -> None:
+    """Undo deletes the session's latest answer, returns it, and the score no longer counts it."""
+    sid = opened.start_session("deck-a", "study", 1, T0)
+    opened.record(attempt(sid, "c1", correct=True))
+    opened.record(attempt(sid, "c2", correct=True))
+    undone = opened.undo_last(sid)
+    assert undone is not None and undone.card_id == "c2" and undone.id is not None
+    assert [a.card_id for a in opened.attempts(session_id=sid)] == ["c1"]
+    rec = opened.session(sid)
+    assert rec is not None and (rec.correct, rec.asked) == (1, 1)
+    assert opened.undo_last(sid) is not None
+    assert opened.undo_last(sid) is None
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=25))
+def test_stored_score_equals_first_try_verdicts(answers: list[tuple[bool, bool]]) -> None:
+    """Whatever is answered, the session's stored score is the number of correct first tries."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "quiz.db") as s:
+        sid = s.start_session("deck-a", "quiz", 1, T0)
+        for n, (correct, first) in enumerate(answers):
+            s.record(attempt(sid, f"c{n}", correct=correct, first=first))
+        running = s.session(sid)
+        rec = s.finish_session(sid, T0)
+        assert running is not None and (running.correct, running.asked) == (rec.correct, rec.asked)
+        assert rec.asked == sum(1 for _, f in answers if f)
+        assert rec.correct == sum(1 for c, f in answers if c and f)
+
+
+# -- reset ---------------------------------------------------------------------------------
+def fill_two_decks(s: Store) -> tuple[int, int, int]:
+    """Two sessions of deck-a (c1+c2, then c1 only) and one of deck-b; states for both decks."""
+    a1 = s.start_session("deck-a", "quiz", 1, T0)
+    s.record(attempt(a1, "c1"))
+    s.record(attempt(a1, "c2", correct=False))
+    a2 = s.start_session("deck-a", "study", 1, T0 + timedelta(days=1))
+    s.record(attempt(a2, "c1"), state=state("c1"))
+    b1 = s.start_session("deck-b", "quiz", 1, T0)
+    s.record(attempt(b1, "c1", deck_id="deck-b"), state=state("c1", deck_id="deck-b"))
+    return a1, a2, b1
+
+
+def test_reset_deck_removes_only_that_deck(opened: Store) -> None:
+    """Resetting a deck deletes its attempts, states and sessions and nothing of another deck."""
+    _, _, b1 = fill_two_decks(opened)
+    before_b = opened.attempts(deck_id="deck-b")
+    removed = opened.forget("deck-a")
+    assert (removed.attempts, removed.states, removed.sessions) == (3, 1, 2)
+    assert opened.attempts(deck_id="deck-a") == [] and opened.sessions("deck-a") == []
+    assert opened.card_states("deck-a") == {}
+    assert opened.attempts(deck_id="deck-b") == before_b
+    assert set(opened.card_states("deck-b")) == {"c1"}
+    assert [s.id for s in opened.sessions()] == [b1]
+    assert opened.reset("deck-a") == 0
+
+
+def test_reset_card_keeps_other_cards_and_recounts(opened: Store) -> None:
+    """Resetting one card drops its answers and state, sessions left empty, and fixes the scores."""
+    a1, _a2, _ = fill_two_decks(opened)
+    assert opened.reset("deck-a", "c1") == 2 + 1 + 1  # two attempts, one state, session a2 emptied
+    assert [s.id for s in opened.sessions("deck-a")] == [a1]
+    rec = opened.session(a1)
+    assert rec is not None and (rec.correct, rec.asked) == (0, 1)
+    assert [a.card_id for a in opened.attempts(deck_id="deck-a")] == ["c2"]
+    assert len(opened.attempts(deck_id="deck-b")) == 1
+
+
+# -- concurrency ---------------------------------------------------------------------------
+WRITER = """
+import sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+from quiz.models import Attempt
+from quiz.store import Store
+path, deck, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+while time.time() < start:
+    pass
+with Store.open(path) as s:
+    sid = s.start_session(deck, "quiz", 1, datetime.now(timezone.utc))
+    for n in range(200):
+        now = datetime.now(timezone.utc).isoformat()
+        s.record(Attempt(sid, deck, f"c{n}", "typed", n % 3 == 0, "exact", 1.0, 10, now))
+    s.finish_session(sid, datetime.now(timezone.utc))
+"""
+
+
+def test_two_processes_create_the_schema_and_write_at_once(db: Path) -> None:
+    """Two processes opening a missing database at the same instant both save all 200 answers."""
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), deck, str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for deck in ("deck-a", "deck-b")
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for p, (_out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, err
+        assert "locked" not in err
+    with Store.open(db) as s:
+        assert len(s.attempts()) == 400
+        assert {(r.deck_id, r.asked, r.correct) for r in s.sessions()} == {
+            ("deck-a", 200, 67),
+            ("deck-b", 200, 67),
+        }
+        assert s.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_lock_held_past_the_timeout_is_a_clear_error(db: Path) -> None:
+    """Another writer holding the lock longer than the timeout → StoreError; earlier answers stay."""
+    with Store.open(db, timeout=0.2) as s:
+        sid = s.start_session("deck-a", "quiz", 1, T0)
+        s.record(attempt(sid, "c1"))
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        began = time.monotonic()
+        with pytest.raises(StoreError, match="locked by another program"):
+            s.record(attempt(sid, "c2"))
+        assert 0.15 < time.monotonic() - began < 5
+        other.execute("ROLLBACK")
+        other.close()
+        assert [a.card_id for a in s.attempts()] == ["c1"]
+        s.record(attempt(sid, "c3"))
+        assert [a.card_id for a in s.attempts()] == ["c1", "c3"]
+
+
+def test_a_lock_held_while_creating_the_schema_is_a_clear_error(tmp_path: Path) -> None:
+    """Opening a fresh database while another program holds its write lock fails cleanly after the timeout."""
+    path = tmp_path / "quiz.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode = WAL")
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreError, match="locked"):
+        Store.open(path, timeout=0.2)
+    other.execute("ROLLBACK")
+    other.close()
+    with Store.open(path) as s:
+        assert s.attempts() == []
+
+
+def test_a_lock_released_within_the_timeout_is_waited_for(db: Path) -> None:
+    """A writer that finishes within the busy timeout only delays the answer."""
+    with Store.open(db, timeout=5) as s:
+        sid = s.start_session("deck-a", "quiz", 1, T0)
+        other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        timer = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+        timer.start()
+        s.record(attempt(sid, "c1"))
+        timer.join()
+        other.close()
+        assert len(s.attempts()) == 1
+
+
+# -- disk full ----------------------------------------------------------------------------------
+def test_disk_full_is_a_clear_error_and_loses_nothing(db: Path) -> None:
+    """When the database cannot grow, recording fails with StoreError and earlier answers remain."""
+    with Store.open(db) as s:
+        sid = s.start_session("deck-a", "quiz", 1, T0)
+        s.record(attempt(sid, "c0"))
+        pages = s.connection.execute("PRAGMA page_count").fetchone()[0]
+        s.connection.execute(f"PRAGMA max_page_count = {pages}")
+        saved = 1
+        with pytest.raises(StoreError, match="disk is full"):
+            for n in range(1, 10_000):
+                s.record(attempt(sid, f"c{n}", typed="z" * 300))
+                saved += 1
+        assert not s.connection.in_transaction
+        assert len(s.attempts()) == saved
+    with Store.open(db) as s:
+        assert len(s.attempts()) == saved
+        rec = s.session(sid)
+        assert rec is not None and rec.asked == saved
+        assert s.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- bad files ------------------------------------------------------------------------------------
+def assert_refused(path: Path, match: str) -> None:
+    """Opening (and using) ``path`` raises StoreError matching ``match`` and leaves its bytes alone."""
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=match) as info, Store.open(path, timeout=0.5) as s:
+        s.attempts()
+        s.record(attempt(1))
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    assert path.read_bytes() == before
+
+
+def test_a_text_file_is_refused(tmp_path: Path) -> None:
+    """A file that is not SQLite at all is refused and kept."""
+    path = tmp_path / "quiz.db"
+    path.write_text("these are my notes, not a database\n" * 20)
+    assert_refused(path, "not a quiz database, or corrupt.*move it aside or use --data-dir")
+
+
+def test_a_tiny_junk_file_is_refused(tmp_path: Path) -> None:
+    """Even a few bytes of junk are refused, not treated as a new database."""
+    path = tmp_path / "quiz.db"
+    path.write_bytes(b"\x00\x01junk")
+    assert_refused(path, "move it aside")
+
+
+def test_corrupt_bytes_are_refused(tmp_path: Path) -> None:
+    """A quiz database with garbage over its pages is refused and never repaired or overwritten."""
+    path = tmp_path / "quiz.db"
+    make_quiz_db(path, answers=200)
+    data = bytearray(path.read_bytes())
+    assert len(data) > 4 * 4096
+    data[4096:-4096] = bytes((n * 37 + 11) % 256 for n in range(len(data) - 8192))
+    path.write_bytes(bytes(data))
+    assert_refused(path, "corrupt")
+
+
+def test_a_truncated_database_is_refused(tmp_path: Path) -> None:
+    """A quiz database cut short is refused and kept as it is."""
+    path = tmp_path / "quiz.db"
+    make_quiz_db(path, answers=200)
+    path.write_bytes(path.read_bytes()[:5000])
+    assert_refused(path, "corrupt")
+
+
+def test_a_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    """Another program's SQLite file (its own tables, user_version 0) is not touched."""
+    path = tmp_path / "quiz.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+    assert_refused(path, "not a quiz database \\(it has other tables: contacts\\); move it aside")
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_a_foreign_versioned_sqlite_database_is_refused(tmp_path: Path) -> None:
+    """A SQLite file with a user_version but not our application id is refused."""
+    path = tmp_path / "quiz.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE sessions (x)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    assert_refused(path, "not a quiz database; move it aside")
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    """A database written by a newer quiz is refused with its version, and not downgraded."""
+    path = tmp_path / "quiz.db"
+    make_quiz_db(path, answers=3)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.commit()
+    conn.close()
+    assert_refused(
+        path, f"newer quiz \\(schema {SCHEMA_VERSION + 5}, this quiz knows up to {SCHEMA_VERSION}\\)"
+    )
+
+
+def test_a_read_only_file_is_refused(tmp_path: Path) -> None:
+    """A database file without write permission is refused before anything is written."""
+    path = tmp_path / "quiz.db"
+    make_quiz_db(path, answers=3)
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        assert_refused(path, "read-only; make it writable, or use --data-dir")
+    finally:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_read_only_directory_is_refused(tmp_path: Path) -> None:
+    """A data directory that cannot be written is refused and no file is created in it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        with pytest.raises(StoreError, match="data directory is read-only"):
+            Store.open(data / "quiz.db")
+        assert os.listdir(data) == []
+    finally:
+        data.chmod(stat.S_IRWXU)
+
+
+def test_a_directory_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
+    """A directory named quiz.db is reported, not deleted."""
+    (tmp_path / "quiz.db").mkdir()
+    with pytest.raises(StoreError, match="is a directory"):
+        Store.open(tmp_path / "quiz.db")
+    assert (tmp_path / "quiz.db").is_dir()
+
+
+def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
+    """A zero-byte file (e.g. from touch) is taken as an empty database."""
+    path = tmp_path / "quiz.db"
+    path.touch()
+    with Store.open(path) as s:
+        assert s.deck_ids() == []
