@@ -1,0 +1,1041 @@
+"""Grading: normalise a typed answer and compare it with a card's key → a Verdict. Pure.
+
+Every rule is described for learners and authors in docs/grading.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from .cloze import gaps
+from .models import (
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    PartialDate,
+    Policy,
+    ShortCard,
+    Verdict,
+)
+
+__all__ = ["grade", "normalize", "parse_date", "parse_number", "typo_budget"]
+
+# Longer input than this (plus four times the answer's length) is wrong without being read.
+MAX_EXTRA_CHARS = 5000
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+
+
+class _Table(dict[int, "str | None"]):
+    """A str.translate table that computes (and remembers) each character's mapping on first use."""
+
+    def __init__(self, fn: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, code: int) -> str | None:
+        value = self._fn(chr(code))
+        self[code] = value
+        return value
+
+
+# Invisible characters that never carry meaning in an answer: bidi controls, zero-width space,
+# soft hyphen, byte-order mark. ZWJ/ZWNJ (U+200C/D) are kept: emoji sequences and Persian need them.
+_INVISIBLE = frozenset("\u00ad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def _clean_char(c: str) -> str | None:
+    if c in _INVISIBLE:
+        return ""
+    cat = unicodedata.category(c)
+    if cat == "Cs":  # a lone surrogate cannot be typed on purpose
+        return ""
+    if cat == "Cc" and not c.isspace():
+        return ""
+    return c
+
+
+_CLEAN = _Table(_clean_char)
+
+# Apostrophes and full stops vanish ("don't" = "dont", "U.S." = "US"); other punctuation separates words.
+_VANISH = frozenset("'’‘ʼ`´.·")
+
+
+def _punct_char(c: str) -> str | None:
+    cat = unicodedata.category(c)
+    if c in _VANISH:
+        return ""
+    if cat[0] == "P" or cat == "Sk":
+        return " "
+    return c
+
+
+_PUNCT = _Table(_punct_char)
+
+# Combining marks that are accents: the generic diacritics blocks, Hebrew points, Arabic harakat.
+# Marks that make a different letter elsewhere (kana voicing, Indic vowel signs) are kept.
+_ACCENT_RANGES = (
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+    (0x0591, 0x05C7),
+    (0x0610, 0x061A),
+    (0x064B, 0x065F),
+    (0x0670, 0x0670),
+    (0x06D6, 0x06ED),
+)
+# Letters that carry an "accent" but do not decompose.
+_LETTERS = {
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i",
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "þ": "th", "Þ": "TH",
+    "ð": "d", "Ð": "D", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T",
+}  # fmt: skip
+
+
+def _accent_char(c: str) -> str | None:
+    if c in _LETTERS:
+        return _LETTERS[c]
+    code = ord(c)
+    for lo, hi in _ACCENT_RANGES:
+        if lo <= code <= hi:
+            return ""
+    return c
+
+
+_ACCENTS = _Table(_accent_char)
+
+_ARTICLES_CI = re.compile(r"^(\s*)(?:(?:a|an|the)\s+)+(?=\S)", re.IGNORECASE)
+_ASCII_PUNCT = {ord(c): _punct_char(c) for c in map(chr, range(128)) if _punct_char(c) != c}
+_ASCII_CLEAN = {ord(c): "" for c in map(chr, range(128)) if _clean_char(c) == ""}
+
+
+def _strip_articles(text: str) -> str:
+    # Drop leading articles, repeated ones too (so normalising twice changes nothing), never the last word.
+    return _ARTICLES_CI.sub(r"\1", text, count=1)
+
+
+def _one_pass(text: str, policy: Policy) -> str:
+    if text.isascii():
+        text = text.translate(_ASCII_CLEAN)
+        if policy.case == "insensitive":
+            text = text.lower()
+        if policy.punctuation == "ignore":
+            text = text.translate(_ASCII_PUNCT)
+    else:
+        text = text.translate(_CLEAN)
+        form: Literal["NFKC", "NFC"] = "NFKC" if policy.unicode == "nfkc" else "NFC"
+        text = unicodedata.normalize(form, text)
+        if policy.case == "insensitive":
+            text = unicodedata.normalize(form, text.casefold())
+        if policy.accents == "insensitive":
+            text = unicodedata.normalize("NFD", text).translate(_ACCENTS)
+            text = unicodedata.normalize(form, text)
+        if policy.punctuation == "ignore":
+            text = text.translate(_PUNCT)
+    if policy.whitespace == "collapse":
+        text = " ".join(text.split())
+    if policy.articles == "ignore":
+        text = _strip_articles(text)
+    return text
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_cached(text: str, policy: Policy) -> str:
+    return _normalize_uncached(text, policy)
+
+
+def _normalize_uncached(text: str, policy: Policy) -> str:
+    out = _one_pass(text, policy)
+    if out.isascii():
+        return out
+    # Case folding and accent stripping can produce text that normalises further; repeat to a fixed point.
+    for _ in range(4):
+        again = _one_pass(out, policy)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def normalize(text: str, policy: Policy) -> str:
+    """``text`` as compared under ``policy`` (idempotent: normalising twice changes nothing)."""
+    if len(text) <= 256:
+        return _normalize_cached(text, policy)
+    return _normalize_uncached(text, policy)
+
+
+def typo_budget(key: str, policy: Policy) -> int:
+    """How many edits a typed answer may differ from the normalised ``key`` by."""
+    if policy.typos == "off":
+        return 0
+    if isinstance(policy.typos, int):
+        return max(0, policy.typos)
+    n = len(key)
+    if n <= 4:
+        return 0
+    if n <= 8:
+        return 1
+    if n <= 15:
+        return 2
+    return 3
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching a text against candidates, with typo tolerance that never lands on a wrong answer
+
+
+@dataclass(frozen=True)
+class _Hit:
+    group: int  # which meaning (an answer, a choice, an item)
+    index: int  # which candidate text matched
+    distance: int  # 0: equal after normalisation
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Normalised candidate texts, each with a meaning (group) and a typo budget, plus wrong texts."""
+
+    texts: tuple[str, ...]
+    groups: tuple[int, ...]
+    budgets: tuple[int, ...]
+    wrong: tuple[str, ...]
+    exact: dict[str, int]  # normalised text → candidate index (-1: texts of two meanings collide)
+    wrong_set: frozenset[str]
+
+    @staticmethod
+    def build(
+        texts: Sequence[str], groups: Sequence[int], wrong: Sequence[str], policy: Policy, typos: bool = True
+    ) -> _Matcher:
+        norm = tuple(normalize(t, policy) for t in texts)
+        exact: dict[str, int] = {}
+        for i, n in enumerate(norm):
+            if n in exact and groups[exact[n]] != groups[i]:
+                exact[n] = -1
+            elif n not in exact:
+                exact[n] = i
+        wrong_n = tuple(
+            dict.fromkeys(w for w in (normalize(x, policy) for x in wrong) if w and w not in exact)
+        )
+        budgets = tuple(typo_budget(n, policy) if typos else 0 for n in norm)
+        return _Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n))
+
+    def find(self, typed_norm: str, allowed: frozenset[int] | None = None) -> _Hit | None:
+        """The meaning ``typed_norm`` stands for; typo matches only in ``allowed`` groups (None: any)."""
+        i = self.exact.get(typed_norm)
+        if i is not None:
+            return _Hit(self.groups[i], i, 0) if i >= 0 else None
+        if typed_norm in self.wrong_set or not typed_norm:
+            return None
+        best: _Hit | None = None
+        tie = False
+        for i, (text, budget) in enumerate(zip(self.texts, self.budgets, strict=True)):
+            if budget <= 0 or (allowed is not None and self.groups[i] not in allowed):
+                continue
+            cutoff = budget if best is None else min(budget, best.distance)
+            d = Levenshtein.distance(typed_norm, text, score_cutoff=cutoff)
+            if d > cutoff:
+                continue
+            if best is None or d < best.distance:
+                best, tie = _Hit(self.groups[i], i, d), False
+            elif d == best.distance and self.groups[i] != best.group:
+                tie = True
+        if best is None or tie:
+            return None
+        # Refuse when another meaning or a known-wrong answer is at least as close as the match.
+        for i, text in enumerate(self.texts):
+            if self.groups[i] != best.group and (
+                Levenshtein.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance
+            ):
+                return None
+        for text in self.wrong:
+            if Levenshtein.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance:
+                return None
+        return best
+
+
+_STRICTER = (
+    {"punctuation": "keep"},
+    {"articles": "keep"},
+    {"accents": "sensitive"},
+    {"case": "sensitive"},
+    {"unicode": "nfc"},
+    {"whitespace": "keep"},
+)
+
+
+def _distinct_policy(texts: Sequence[str], policy: Policy) -> Policy:
+    """``policy``, made stricter step by step until no text normalises to nothing or to another's form."""
+    for change in ((), *_STRICTER):
+        if change:
+            policy = replace(policy, **change)  # type: ignore[arg-type]
+        norm = [normalize(t, policy) for t in texts]
+        if all(norm) and len(set(norm)) == len(norm):
+            return policy
+    return policy
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing numbers, booleans, labels, dates
+
+_TRUE = frozenset({"t", "true", "yes", "y", "1", "correct", "right"})
+_FALSE = frozenset({"f", "false", "no", "n", "0", "incorrect", "wrong"})
+
+_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_SCALES = {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+_SPACES = "\u00a0\u202f\u2009\u2007 "
+_NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
+    """A typed number (``1,200``, ``1 200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``), unit optional."""
+    s = text.strip().casefold().replace("\u2212", "-")
+    if len(s) > 100:
+        return None
+    u = unit.strip().casefold()
+    if u:
+        if s.endswith(u):
+            s = s[: -len(u)].strip()
+        elif s.startswith(u):
+            s = s[len(u) :].strip()
+    if s in _WORDS:
+        return float(_WORDS[s])
+    scale = 1.0
+    for word, factor in _SCALES.items():
+        if s.endswith(word) and s[: -len(word)].strip()[-1:].isdigit():
+            s, scale = s[: -len(word)].strip(), factor
+            break
+    for ch in _SPACES + "_'’":
+        if ch in s:
+            # Spaces, underscores and apostrophes only ever group thousands.
+            if not re.fullmatch(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009\u2007_'’]\d{3})+(?:[.,]\d+)?", s):
+                return None
+            s = re.sub(r"[ \u00a0\u202f\u2009\u2007_'’]", "", s)
+            break
+    plain = _decimal_marks(s)
+    if plain is None or not _NUM_RE.fullmatch(plain):
+        return None
+    try:
+        value = float(plain) * scale
+    except (ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _decimal_marks(s: str) -> str | None:
+    """Resolve ',' and '.' into a plain decimal point (see docs/grading.md, Numbers)."""
+    if "," not in s:
+        if s.count(".") > 1:  # 1.200.000: dots group thousands
+            return s.replace(".", "") if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+", s) else None
+        return s
+    if "." in s:
+        if s.rfind(",") > s.rfind("."):  # 1.200,5
+            if not re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+", s):
+                return None
+            return s.replace(".", "").replace(",", ".")
+        if not re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*(?:e[+-]?\d+)?", s):  # 1,200.5
+            return None
+        return s.replace(",", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+", s):  # 1,200 and 1,200,000: commas group thousands
+        return s.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+,\d+", s):  # 1,5 and 3,14159: a decimal comma
+        return s.replace(",", ".")
+    return None
+
+
+def parse_bool(text: str) -> bool | None:
+    """``True``/``False`` for a typed yes/no answer, None if it is neither."""
+    s = text.strip().strip(".!").strip().casefold()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    return None
+
+
+_LABEL_RE = re.compile(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?")
+
+
+def _label(token: str, count: int) -> tuple[int, str] | None:
+    """(index, kind) for a letter ``b``, ``(b)``, ``B.`` or a number ``2``, ``2)`` within ``count``."""
+    m = _LABEL_RE.fullmatch(token.strip().casefold())
+    if not m:
+        return None
+    t = m.group(1)
+    if t.isdigit():
+        i = int(t) - 1
+        return (i, "number") if 0 <= i < count else None
+    i = ord(t) - ord("a")
+    return (i, "letter") if i < count else None
+
+
+def _letter(i: int) -> str:
+    return chr(ord("a") + i) if i < 26 else str(i + 1)
+
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = frozenset(
+    [
+        "monday",
+        "mon",
+        "tuesday",
+        "tue",
+        "tues",
+        "wednesday",
+        "wed",
+        "thursday",
+        "thu",
+        "thur",
+        "thurs",
+        "friday",
+        "fri",
+        "saturday",
+        "sat",
+        "sunday",
+        "sun",
+    ]
+)
+
+
+def _valid(y: int, m: int | None, d: int | None) -> PartialDate | None:
+    try:
+        datetime.date(y, m or 1, d or 1)
+    except (ValueError, OverflowError):
+        return None
+    return PartialDate(y, m, d)
+
+
+def _century(yy: int, near: int) -> int:
+    """A two-digit year in the century that puts it closest to ``near``."""
+    base = near - near % 100
+    return min((base - 100 + yy, base + yy, base + 100 + yy), key=lambda y: (abs(y - near), y))
+
+
+def parse_date(text: str, date_order: str = "mdy", near_year: int = 2000) -> PartialDate | None:
+    """A typed date at the precision the learner gave, or None; ``near_year`` places two-digit years."""
+    s = " ".join(text.strip().casefold().split())
+    if not s or len(s) > 100:
+        return None
+    if m := re.fullmatch(r"\d{1,4}", s):
+        return _valid(int(s), None, None)
+    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s):
+        return _valid(int(m[1]), int(m[2]), None)
+    if m := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", s):
+        return _valid(int(m[2]), int(m[1]), None)
+    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", s):
+        return _valid(int(m[1]), int(m[2]), int(m[3]))
+    if m := re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})", s):
+        a, b = int(m[1]), int(m[3])
+        year = int(m[4]) if len(m[4]) == 4 else _century(int(m[4]), near_year)
+        if a > 12 or (b <= 12 and date_order == "dmy"):
+            return _valid(year, b, a)
+        return _valid(year, a, b)
+    words = _date_words(s)
+    if words is not None:
+        return words
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", s):
+        return None
+    return _date_dateutil(s, date_order)
+
+
+def _date_words(s: str) -> PartialDate | None:
+    """``Feb 2017``, ``Dec. 18, 2019``, ``the 18th of December 2019``; None if not in that shape."""
+    tokens = re.sub(r"[,.]", " ", s).split()
+    month: int | None = None
+    numbers: list[str] = []
+    for t in tokens:
+        if t in ("the", "of") or t in _WEEKDAYS:
+            continue
+        if t in _MONTHS and month is None:
+            month = _MONTHS[t]
+            continue
+        m = re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th)?", t)
+        if m is None:
+            return None
+        numbers.append(m[1])
+    if month is None:
+        return None
+    years = [n for n in numbers if len(n) >= 3]
+    days = [n for n in numbers if len(n) <= 2]
+    if len(years) != 1 or len(days) > 1:
+        return PartialDate(0) if not years else None  # year 0: "give the year"
+    if not days:
+        return _valid(int(years[0]), month, None)
+    return _valid(int(years[0]), month, int(days[0]))
+
+
+def _date_dateutil(s: str, date_order: str) -> PartialDate | None:
+    import warnings
+
+    from dateutil import parser
+
+    found: list[datetime.datetime] = []
+    for default in (datetime.datetime(1904, 1, 1), datetime.datetime(1908, 2, 2)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                found.append(parser.parse(s, default=default, dayfirst=date_order == "dmy", ignoretz=True))
+        except Exception:  # dateutil raises ParserError, ValueError, OverflowError, TypeError
+            return None
+    a, b = found
+    if a.year != b.year:
+        return PartialDate(0)
+    if a.month != b.month:
+        return PartialDate(a.year)
+    if a.day != b.day:
+        return PartialDate(a.year, a.month)
+    return PartialDate(a.year, a.month, a.day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-card preparation (cached: a card is graded many times with the same policy)
+
+
+def _split_examples(card: Card, reject: Sequence[str]) -> tuple[str, ...]:
+    return (*reject, *(e.text for e in card.reject_examples))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    policy: Policy
+    matcher: _Matcher
+    texts: tuple[str, ...]  # raw candidate texts, same order as matcher.texts
+    expected: str
+    wrong_norm: frozenset[str]
+
+
+@functools.lru_cache(maxsize=4096)
+def _prepare_text(
+    answers: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str
+) -> _Prepared:
+    policy = _nonempty_policy(answers, policy)
+    matcher = _Matcher.build(answers, [0] * len(answers), wrong, policy)
+    return _Prepared(policy, matcher, answers, expected, matcher.wrong_set)
+
+
+def _nonempty_policy(texts: Sequence[str], policy: Policy) -> Policy:
+    if all(normalize(t, policy) for t in texts):
+        return policy
+    return replace(policy, punctuation="keep")
+
+
+@functools.lru_cache(maxsize=4096)
+def _prepare_choices(
+    shown: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str
+) -> _Prepared:
+    policy = _distinct_policy(shown, policy)
+    matcher = _Matcher.build(shown, range(len(shown)), wrong, policy)
+    return _Prepared(policy, matcher, shown, expected, matcher.wrong_set)
+
+
+def _typo_note(n: int, text: str) -> str:
+    return f"accepted: {_plural(n, 'typo')} ({text})"
+
+
+def _why_normalized(typed: str, key: str, policy: Policy) -> str:
+    """Which ignored differences made ``typed`` equal ``key``, as a learner reads it."""
+    names = {
+        "case": "case",
+        "accents": "accents",
+        "punctuation": "punctuation",
+        "whitespace": "spacing",
+        "articles": "the leading article",
+        "unicode": "character forms",
+    }
+    strict = {
+        "case": "sensitive",
+        "accents": "sensitive",
+        "punctuation": "keep",
+        "whitespace": "keep",
+        "articles": "keep",
+        "unicode": "nfc",
+    }
+    needed = []
+    for name, value in strict.items():
+        if getattr(policy, name) == value:
+            continue
+        p = replace(policy, **{name: value})  # type: ignore[arg-type]
+        if normalize(typed, p) != normalize(key, p):
+            needed.append(names[name])
+    if not needed:
+        return "accepted: same answer, written differently"
+    return "accepted: ignoring " + (" and ".join(needed) if len(needed) <= 2 else ", ".join(needed))
+
+
+# ---------------------------------------------------------------------------------------------
+# The graders
+
+
+def grade(
+    card: Card,
+    typed: str,
+    policy: Policy,
+    *,
+    shown: Sequence[str] | None = None,
+    reject: Sequence[str] = (),
+) -> Verdict:
+    """Grade ``typed`` for ``card`` under ``policy``; ``shown`` is the display order of choices/items."""
+    try:
+        expected = card.answer_text()
+    except Exception:
+        expected = ""
+    try:
+        return _grade(card, typed, policy, shown, tuple(reject), expected)
+    except Exception:  # a bug must not end a learner's session; tests assert this never happens
+        return Verdict(False, "error", "could not grade this answer", 0.0, 0, expected)
+
+
+def _grade(
+    card: Card,
+    typed: str,
+    policy: Policy,
+    shown: Sequence[str] | None,
+    reject: tuple[str, ...],
+    expected: str,
+) -> Verdict:
+    if not isinstance(typed, str):
+        typed = str(typed)
+    if not typed.strip() or not typed.translate(_CLEAN).strip():
+        return Verdict(False, "empty", "no answer given", 0.0, 0, expected)
+    if len(typed) > MAX_EXTRA_CHARS + 4 * len(expected):
+        return Verdict(False, "wrong", "not accepted: the answer is far too long", 0.0, 0, expected)
+    wrong = _split_examples(card, reject)
+    if isinstance(card, (ShortCard, FlashCard)):
+        answers = (card.answer, *card.accept) if isinstance(card, ShortCard) else (card.back,)
+        return _grade_short(typed, _prepare_text(answers, wrong, policy, expected))
+    if isinstance(card, ChoiceCard):
+        return _grade_choice(card, typed, policy, _shown(shown, card.choices), wrong, expected)
+    if isinstance(card, MultiCard):
+        return _grade_multi(card, typed, policy, _shown(shown, card.choices), wrong, expected)
+    if isinstance(card, BoolCard):
+        return _listed(_grade_bool(card, typed, expected), typed, wrong, policy)
+    if isinstance(card, NumberCard):
+        return _listed(_grade_number(card, typed, expected), typed, wrong, policy)
+    if isinstance(card, DateCard):
+        return _listed(_grade_date(card, typed, policy, expected), typed, wrong, policy)
+    if isinstance(card, ClozeCard):
+        return _grade_cloze(card, typed, policy, wrong, expected)
+    if isinstance(card, OrderCard):
+        return _grade_order(card, typed, policy, _shown(shown, card.items), wrong, expected)
+    return Verdict(False, "wrong", "this card cannot be graded", 0.0, 0, expected)
+
+
+def _shown(shown: Sequence[str] | None, own: tuple[str, ...]) -> tuple[str, ...]:
+    """The display order; the card's own order when ``shown`` is missing or not a permutation of it."""
+    if shown is None:
+        return own
+    out = tuple(shown)
+    return out if sorted(out) == sorted(own) else own
+
+
+_LENIENT = frozenset({"typo", "tolerance", "date-more-precise"})
+
+
+def _listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verdict:
+    """A lenient or wrong verdict becomes listed-wrong when the typed text is a known-wrong answer."""
+    if v.correct and v.rule not in _LENIENT:
+        return v
+    if not wrong or v.rule in ("empty", "listed-wrong"):
+        return v
+    n = normalize(typed, policy)
+    if n and any(normalize(w, policy) == n for w in wrong):
+        return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",
+                       0.0, 0, v.expected)  # fmt: skip
+    return v
+
+
+def _grade_short(typed: str, prep: _Prepared) -> Verdict:
+    answers = prep.texts
+    if typed == answers[0]:
+        return Verdict(True, "exact", "accepted", 1.0, 0, prep.expected)
+    n = normalize(typed, prep.policy)
+    hit = prep.matcher.find(n)
+    if hit is None:
+        if n in prep.wrong_norm:
+            return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",
+                           0.0, 0, prep.expected)  # fmt: skip
+        return Verdict(False, "wrong", "", 0.0, 0, prep.expected)
+    text = answers[hit.index]
+    if hit.distance:
+        return Verdict(True, "typo", _typo_note(hit.distance, text), 1.0, hit.distance, prep.expected)
+    if hit.index == 0 or prep.matcher.texts[hit.index] == prep.matcher.texts[0]:
+        return Verdict(True, "normalized", _why_normalized(typed, text, prep.policy), 1.0, 0, prep.expected)
+    return Verdict(True, "alternate", f"accepted: '{text}' is an alternate answer", 1.0, 0, prep.expected)
+
+
+def _grade_choice(
+    card: ChoiceCard,
+    typed: str,
+    policy: Policy,
+    shown: tuple[str, ...],
+    wrong: tuple[str, ...],
+    expected: str,
+) -> Verdict:
+    right = shown.index(card.answer) if card.answer in shown else -1
+    prep = _prepare_choices(shown, wrong, policy, expected)
+    n = normalize(typed, prep.policy)
+    exact = prep.matcher.exact.get(n)
+    label = None if exact is not None else _label(typed, len(shown))
+    if label is not None:
+        i, kind = label
+        shown_as = _letter(i) if kind == "letter" else str(i + 1)
+        if i == right:
+            return Verdict(True, kind, f"accepted: {kind} {shown_as}", 1.0, 0, expected)
+        return Verdict(False, "wrong", f"not accepted: {shown_as} is '{shown[i]}'", 0.0, 0, expected)
+    if re.fullmatch(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?", typed.strip().casefold()) and len(n) <= 3:
+        note = f"not accepted: there is no choice {typed.strip()}"
+        return Verdict(False, "wrong", note, 0.0, 0, expected)
+    hit = prep.matcher.find(n, allowed=frozenset({right}))
+    if hit is None:
+        if n in prep.wrong_norm:
+            return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",
+                           0.0, 0, expected)  # fmt: skip
+        return Verdict(False, "wrong", "", 0.0, 0, expected)
+    if hit.group != right:
+        note = f"not accepted: '{shown[hit.group]}' is not the answer"
+        return Verdict(False, "wrong", note, 0.0, 0, expected)
+    if hit.distance:
+        return Verdict(True, "typo", _typo_note(hit.distance, shown[right]), 1.0, hit.distance, expected)
+    return Verdict(True, "choice-text", f"accepted: the text of choice {_letter(right)}", 1.0, 0, expected)
+
+
+_MULTI_SEP = re.compile(r"(\s*[,;&]\s*|\s+and\s+)", re.IGNORECASE)
+
+
+def _pieces(
+    typed: str, sep: re.Pattern[str], prep: _Prepared, count: int
+) -> tuple[list[int], list[str], list[tuple[int, int]], bool]:
+    """Picked indices (typed order), unknown pieces, typo matches, whether any letter/number was used."""
+    parts = sep.split(typed)
+    pieces, seps = parts[0::2], parts[1::2]
+    longest = max((len(sep.findall(t)) for t in prep.texts), default=0)
+    picks: list[int] = []
+    unknown: list[str] = []
+    typos: list[tuple[int, int]] = []  # (distance, index of the text matched)
+    labels = False
+    i = 0
+    while i < len(pieces):
+        for j in range(min(len(pieces), i + longest + 1), i + 1, -1):
+            joined = pieces[i] + "".join(seps[k] + pieces[k + 1] for k in range(i, j - 1))
+            idx = prep.matcher.exact.get(normalize(joined, prep.policy))
+            if idx is not None and idx >= 0:
+                picks.append(prep.matcher.groups[idx])
+                i = j
+                break
+        else:
+            piece = pieces[i].strip()
+            i += 1
+            if not piece:
+                continue
+            n = normalize(piece, prep.policy)
+            exact = prep.matcher.exact.get(n)
+            if exact is None:
+                label = _label(piece, count)
+                if label is not None:
+                    picks.append(label[0])
+                    labels = True
+                    continue
+                words = piece.split()
+                labels_ = [_label(w, count) for w in words]
+                if len(words) > 1 and all(labels_):
+                    picks.extend(lab[0] for lab in labels_ if lab)
+                    labels = True
+                    continue
+                # One-word texts separated by spaces only: "Yalta Potsdam Malta".
+                found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
+                if len(words) > 1 and all(f >= 0 for f in found):
+                    picks.extend(prep.matcher.groups[f] for f in found)
+                    continue
+            hit = prep.matcher.find(n)
+            if hit is None:
+                unknown.append(piece)
+            else:
+                picks.append(hit.group)
+                if hit.distance:
+                    typos.append((hit.distance, hit.index))
+    return picks, unknown, typos, labels
+
+
+def _typo_list(hits: Sequence[tuple[int, int]], prep: _Prepared) -> str:
+    """``2 typos (Norway, Sweden)``."""
+    return f"{_plural(sum(d for d, _ in hits), 'typo')} ({', '.join(prep.texts[i] for _, i in hits)})"
+
+
+def _names(texts: Sequence[str]) -> str:
+    quoted = list(texts)
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _grade_multi(
+    card: MultiCard, typed: str, policy: Policy, shown: tuple[str, ...], wrong: tuple[str, ...], expected: str
+) -> Verdict:
+    prep = _prepare_choices(shown, (), policy, expected)
+    picks, unknown, typo_hits, _ = _pieces(typed, _MULTI_SEP, prep, len(shown))
+    typos = sum(d for d, _ in typo_hits)
+    picked = set(picks)
+    right = {i for i, c in enumerate(shown) if c in card.answers}
+    got = picked & right
+    bad = picked - right
+    total = len(right) or 1
+    score = max(0.0, (len(got) - len(bad) - len(unknown)) / total)
+    if picked == right and not unknown:
+        note = f"accepted: all {len(right)} right"
+        if typos:
+            note += f", {_typo_list(typo_hits, prep)}"
+        v = Verdict(True, "typo" if typos else "any-order", note, 1.0, typos, expected)
+        return _listed(v, typed, wrong, policy)
+    parts = [f"{len(got)} of {len(right)} right"]
+    missing = [shown[i] for i in sorted(right - picked)]
+    extra = [shown[i] for i in sorted(bad)] + [f"'{u}'" for u in unknown[:3]]
+    details = []
+    if missing:
+        details.append(f"missing {_names(missing)}")
+    if extra:
+        details.append(f"{_names(extra)} {'is' if len(extra) == 1 else 'are'} not right")
+    note = parts[0] + (": " + "; ".join(details) if details else "")
+    v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)
+    return _listed(v, typed, wrong, policy)
+
+
+def _grade_bool(card: BoolCard, typed: str, expected: str) -> Verdict:
+    value = parse_bool(typed)
+    if value is None:
+        return Verdict(False, "unreadable", "not understood: answer true or false", 0.0, 0, expected)
+    if value != card.answer:
+        return Verdict(False, "wrong", f"not accepted: the statement is {expected}", 0.0, 0, expected)
+    word = typed.strip()
+    if word.casefold() == expected:
+        return Verdict(True, "bool", "accepted", 1.0, 0, expected)
+    return Verdict(True, "bool", f"accepted: '{word}' means {expected}", 1.0, 0, expected)
+
+
+def _fmt_number(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e16:
+        return f"{int(x):,}"
+    return f"{x:,.10g}"
+
+
+def _grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
+    value = parse_number(typed, card.unit)
+    if value is None:
+        note = f"not a number I can read: '{typed.strip()[:40]}'"
+        return Verdict(False, "unreadable", note, 0.0, 0, expected)
+    key = float(card.answer)
+    tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
+    diff = abs(value - key)
+    slack = 1e-9 * max(1.0, abs(key))  # float rounding: 0.1 + 0.2 must equal 0.3
+    shown_key = _fmt_number(key)
+    if diff <= slack:
+        if typed.strip() in (expected, shown_key):
+            return Verdict(True, "exact", "accepted", 1.0, 0, expected)
+        return Verdict(True, "number", f"accepted: {typed.strip()} is {expected}", 1.0, 0, expected)
+    within = f"within ±{_fmt_number(tol)}"
+    if card.tolerance_percent:
+        within = f"within {_fmt_number(card.tolerance)}%"
+    if diff <= tol + slack:
+        return Verdict(True, "tolerance", f"accepted: {within} of {shown_key}", 1.0, 0, expected)
+    side = "too high" if value > key else "too low"
+    if tol > 0:
+        note = f"{side}: {_fmt_number(value)} is not {within} of {shown_key}"
+        return Verdict(False, "wrong", note, 0.0, 0, expected)
+    return Verdict(False, "wrong", f"{side}: {_fmt_number(value)} ≠ {shown_key}", 0.0, 0, expected)
+
+
+_PRECISIONS = ("year", "month", "day")
+
+
+def _parts(d: PartialDate, precision: str) -> tuple[int, ...]:
+    full = (d.year, d.month or 0, d.day or 0)
+    return full[: _PRECISIONS.index(precision) + 1]
+
+
+def _truncate(d: PartialDate, precision: str) -> PartialDate:
+    if precision == "year":
+        return PartialDate(d.year)
+    if precision == "month":
+        return PartialDate(d.year, d.month)
+    return d
+
+
+def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Verdict:
+    key = card.answer
+    got = parse_date(typed, policy.date_order, key.year)
+    if got is None:
+        return Verdict(False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18",
+                       0.0, 0, expected)  # fmt: skip
+    if got.year == 0:
+        return Verdict(False, "date-less-precise", "less precise than asked: give the year", 0.0, 0, expected)
+    kp, gp = _PRECISIONS.index(key.precision), _PRECISIONS.index(got.precision)
+    common = _PRECISIONS[min(kp, gp)]
+    a, b = _parts(got, common), _parts(key, common)
+    if a != b:
+        side = "too early" if a < b else "too late"
+        return Verdict(False, "wrong", f"{side}: {got.human()} ≠ {key.human()}", 0.0, 0, expected)
+    if gp < kp:
+        return Verdict(False, "date-less-precise", f"less precise than asked: give the {key.precision}",
+                       0.0, 0, expected)  # fmt: skip
+    if gp > kp:
+        return Verdict(True, "date-more-precise", f"accepted: {got.human()} matches {key.human()}",
+                       1.0, 0, expected)  # fmt: skip
+    if typed.strip() == key.iso():
+        return Verdict(True, "exact", "accepted", 1.0, 0, expected)
+    return Verdict(True, "date", f"accepted: read as {got.human()}", 1.0, 0, expected)
+
+
+def _cloze_parts(typed: str, count: int) -> list[str]:
+    if count == 1:
+        return [typed]
+    if ";" not in typed:
+        by_comma = typed.split(",")
+        if len(by_comma) == count:
+            return by_comma
+    parts = typed.split(";")
+    while len(parts) > count and not parts[-1].strip():
+        parts.pop()
+    return parts
+
+
+def _grade_cloze(
+    card: ClozeCard, typed: str, policy: Policy, wrong: tuple[str, ...], expected: str
+) -> Verdict:
+    found = gaps(card.prompt)
+    if not found:
+        return Verdict(False, "wrong", "this card has no gaps", 0.0, 0, expected)
+    extra = dict(card.accept)
+    parts = _cloze_parts(typed, len(found))
+    wrong_parts = [_cloze_parts(w, len(found)) for w in wrong]
+    right = 0
+    typos = 0
+    rules: set[str] = set()
+    notes: list[str] = []
+    bad: list[str] = []
+    for i, gap in enumerate(found):
+        answers = (gap.answer, *extra.get(gap.number, ()))
+        known = tuple(w[i] for w in wrong_parts if len(w) == len(found))
+        prep = _prepare_text(answers, known, policy, gap.answer)
+        part = parts[i] if i < len(parts) else ""
+        v = _grade_short(part.strip(), prep) if part.strip() else Verdict(False, "empty")
+        label = f"gap {i + 1}" if len(found) > 1 else ""
+        if v.correct:
+            right += 1
+            typos += v.typos
+            rules.add(v.rule)
+            if v.rule in ("typo", "alternate") or (len(found) == 1 and v.rule != "exact"):
+                why = v.note.removeprefix("accepted: ")
+                notes.append(f"{label}: {why}" if label else why)
+        else:
+            bad.append(label or "the gap")
+    if right == len(found) and len(parts) <= len(found):
+        rule = next((r for r in ("typo", "alternate", "normalized") if r in rules), "exact")
+        note = "accepted" + (": " + "; ".join(notes) if notes else "")
+        return Verdict(True, rule, note, 1.0, typos, expected)
+    score = right / len(found)
+    if right == len(found):  # every gap right, but more parts than gaps were typed
+        score = (len(found) - 1) / len(found)
+        note = f"{len(parts)} answers for {len(found)} gaps: separate the gaps with ';'"
+    else:
+        note = f"{right} of {len(found)} gaps right: {_names(bad)} {'is' if len(bad) == 1 else 'are'} wrong"
+        if len(found) == 1:
+            note = ""
+    v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)
+    return _listed(v, typed, wrong, policy)
+
+
+_ORDER_SEP = re.compile(r"(\s*(?:[,;>→\n]|->)\s*)")
+
+
+def _grade_order(
+    card: OrderCard, typed: str, policy: Policy, shown: tuple[str, ...], wrong: tuple[str, ...], expected: str
+) -> Verdict:
+    items = card.items
+    n = len(items)
+    prep = _prepare_choices(shown, (), policy, expected)
+    s = typed.strip()
+    compact = re.fullmatch(r"\d+", s) and len(s) == n and n <= 9
+    if compact and prep.matcher.exact.get(normalize(s, prep.policy)) is None:
+        typo_hits: list[tuple[int, int]] = []
+        picks, unknown, labels = [int(c) - 1 for c in s], [], True
+        if any(not 0 <= p < n for p in picks):
+            unknown = [s]
+    else:
+        picks, unknown, typo_hits, labels = _pieces(typed, _ORDER_SEP, prep, n)
+    typos = sum(d for d, _ in typo_hits)
+    seq = [shown[p] for p in picks if 0 <= p < n]
+    if seq == list(items) and not unknown:
+        rule = "typo" if typos else ("positions" if labels else "order")
+        note = "accepted" if not typos else f"accepted: {_typo_list(typo_hits, prep)}"
+        return _listed(Verdict(True, rule, note, 1.0, typos, expected), typed, wrong, policy)
+    placed = sum(1 for a, b in zip(seq, items, strict=False) if a == b)
+    score = placed / n
+    details = []
+    left = list(seq)
+    missing = []
+    for item in items:
+        if item in left:
+            left.remove(item)
+        else:
+            missing.append(item)
+    if missing:
+        details.append(f"missing {_names(missing)}")
+    twice = sorted({t for t in seq if seq.count(t) > items.count(t)})
+    if twice:
+        details.append(f"{_names(twice)} given twice")
+    if unknown:
+        details.append(f"{_names([repr(u) for u in unknown[:3]])} not among the items")
+    note = f"{placed} of {n} in the right place" + (": " + "; ".join(details) if details else "")
+    v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)
+    return _listed(v, typed, wrong, policy)
