@@ -203,6 +203,8 @@ def read_anki(
             tag_cell = cells[tags_col] if tags_col is not None else ""
             extra = fields[2:]
             fields = fields[:2]
+        if key == "basic (optional reversed card)":
+            extra = extra[1:]  # its third field, Add Reverse, has no place in a quiz card
         if any(c.strip() for c in extra):
             raise ImportFileError(
                 f"{name}:{line}: a {kind} note has 2 fields but this row fills {2 + len(extra)} columns"
@@ -211,7 +213,7 @@ def read_anki(
             raise ImportFileError(
                 f"{name}:{line}: a {kind} note needs 2 columns (Front, Back), this row has 1"
             )
-        values = [html_to_text(f) if html_on else f for f in fields] + [""]
+        values = [html_to_text(f) if html_on else re.sub(r"\r\n?", "\n", f) for f in fields] + [""]
         notes.append(
             {
                 "line": line,
