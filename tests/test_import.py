@@ -1,4 +1,4 @@
-"""``quiz import``: Anki notes files (made by the real Anki) and plain CSV become decks that export back the same."""
+"""``quiz import``: Anki notes files (made by the real Anki) and plain CSV become decks."""
 
 from __future__ import annotations
 
