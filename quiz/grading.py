@@ -584,34 +584,33 @@ def _typo_note(n: int, text: str) -> str:
     return f"accepted: {_plural(n, 'typo')} ({text})"
 
 
+_WHY_NAMES = {
+    "case": ("sensitive", "case"),
+    "accents": ("sensitive", "accents"),
+    "punctuation": ("keep", "punctuation"),
+    "whitespace": ("keep", "spacing"),
+    "articles": ("keep", "the leading article"),
+    "unicode": ("nfc", "character forms"),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _strict_variants(policy: Policy) -> tuple[tuple[str, Policy], ...]:
+    """For each difference ``policy`` ignores: its name and the policy that would not ignore it."""
+    return tuple(
+        (label, replace(policy, **{name: strict}))  # type: ignore[arg-type]
+        for name, (strict, label) in _WHY_NAMES.items()
+        if getattr(policy, name) != strict
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 def _why_normalized(typed: str, key: str, policy: Policy) -> str:
     """Which ignored differences made ``typed`` equal ``key``, as a learner reads it."""
-    names = {
-        "case": "case",
-        "accents": "accents",
-        "punctuation": "punctuation",
-        "whitespace": "spacing",
-        "articles": "the leading article",
-        "unicode": "character forms",
-    }
-    strict = {
-        "case": "sensitive",
-        "accents": "sensitive",
-        "punctuation": "keep",
-        "whitespace": "keep",
-        "articles": "keep",
-        "unicode": "nfc",
-    }
-    needed = []
-    for name, value in strict.items():
-        if getattr(policy, name) == value:
-            continue
-        p = replace(policy, **{name: value})  # type: ignore[arg-type]
-        if normalize(typed, p) != normalize(key, p):
-            needed.append(names[name])
+    needed = [label for label, p in _strict_variants(policy) if normalize(typed, p) != normalize(key, p)]
     if not needed:
         return "accepted: same answer, written differently"
-    return "accepted: ignoring " + (" and ".join(needed) if len(needed) <= 2 else ", ".join(needed))
+    return "accepted: ignoring " + _names(needed)
 
 
 # ---------------------------------------------------------------------------------------------
