@@ -21,7 +21,8 @@ def lint(deck: Deck) -> list[Problem]:
                 _at(
                     deck,
                     card,
-                    "has no id; its id comes from its text, so editing the text resets its history",
+                    "has no id; its id is derived from its type and prompt, "
+                    "so editing the prompt resets its history",
                     f"add 'id: {card.id}' or a name of your own",
                 )
             )
