@@ -106,7 +106,8 @@ def export_gift(deck: Deck) -> str:
     for card in deck.cards:
         questions = _question(card)
         if not questions:
-            blocks.append(f"// skipped {card.kind.value} card '{card.id}': GIFT has no such question")
+            what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
+            blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")
         blocks.extend(questions)
     return "\n\n".join(blocks) + "\n"
 
