@@ -141,6 +141,7 @@ class _Study:
             item = self.todo.pop(0)
             outcome = self.ask(item, len(self.done) + 1, len(self.done) + len(self.todo) + 1)
             if outcome == "eof":
+                self.todo.insert(0, item)
                 return False
             if outcome in ("undo-current", "undo-previous"):
                 self.todo.insert(0, item)

@@ -1,0 +1,379 @@
+"""`quiz study` through CliRunner over simulated days (QUIZ_NOW), on a small mixed deck."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import FIXTURES
+
+from quiz import schedule
+from quiz.cli import cli
+from quiz.commands import study as study_module
+from quiz.models import Attempt
+from quiz.store import Store, db_path
+
+DECK = str(FIXTURES / "decks" / "valid" / "study-sample.yaml")
+DECK_ID = "study-sample"
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+MIN = timedelta(minutes=1)
+# Deck order: capital-ch (short), largest-planet (choice a Mars / b Jupiter / c Venus),
+# water-boils (bool), moon-distance (number), hello-de (flashcard).
+RIGHT = {"capital-ch": "Bern", "largest-planet": "b", "water-boils": "true", "moon-distance": "384"}
+
+
+def study(*args: str, lines: Sequence[str] = (), at: datetime = T0, seed: int = 7) -> Result:
+    """Run ``quiz study`` on the sample deck at time ``at`` with ``lines`` as piped input."""
+    text = "".join(f"{line}\n" for line in lines)
+    return CliRunner().invoke(
+        cli,
+        ["study", DECK, "--seed", str(seed), "--plain", *args],
+        input=text,
+        env={"QUIZ_NOW": at.isoformat()},
+    )
+
+
+def store(home: Path) -> Store:
+    """The learner's score database."""
+    return Store.open(db_path(home))
+
+
+def asked(result: Result) -> list[str]:
+    """The card ids asked, in order, from the ``[n/N] kind · id`` headers."""
+    return re.findall(r"^\[\d+/\d+\] \w+ · (\S+)$", result.output, flags=re.M)
+
+
+def day_one(rating_for: dict[str, str] | None = None) -> list[str]:
+    """Input answering every card right; ratings default to Enter (accept the suggestion)."""
+    rating_for = rating_for or {}
+    lines: list[str] = []
+    for card_id, answer in RIGHT.items():
+        lines += [answer, rating_for.get(card_id, "")]
+    lines += ["", rating_for.get("hello-de", "")]  # flashcard: Enter shows the back, then the rating
+    return lines
+
+
+def test_day_one_asks_every_new_card_in_deck_order(quiz_home: Path) -> None:
+    """A first session introduces the new cards in deck order and schedules each for 10 minutes."""
+    result = study(lines=day_one())
+    assert result.exit_code == 0, result.output
+    assert asked(result) == ["capital-ch", "largest-planet", "water-boils", "moon-distance", "hello-de"]
+    assert "again 1m · hard 6m · good 10m · easy" in result.output
+    assert "Rating [good]: " in result.output
+    assert "Done: 5 answered, 5 right." in result.output
+    assert "Next card due in 10 minutes (2026-11-28 09:10 UTC)." in result.output
+    with store(quiz_home) as s:
+        states = s.card_states(DECK_ID)
+        attempts = s.attempts(deck_id=DECK_ID)
+    assert {cid: (st.phase, schedule.due_at(st)) for cid, st in states.items()} == {
+        cid: ("learning", T0 + 10 * MIN) for cid in [*RIGHT, "hello-de"]
+    }
+    assert [(a.card_id, a.rating, a.correct, a.cram) for a in attempts][-1] == ("hello-de", 3, True, False)
+    assert all(a.rating == 3 for a in attempts)
+
+
+def test_nothing_due_says_when_and_offers_ahead(quiz_home: Path) -> None:
+    """With every card in a learning step, the learner is told when to come back."""
+    study(lines=day_one())
+    result = study(at=T0 + 5 * MIN)
+    assert result.exit_code == 0
+    assert result.output == (
+        "Nothing due. Next card due in 5 minutes (2026-11-28 09:10 UTC). Study early with --ahead.\n"
+    )
+    with store(quiz_home) as s:
+        assert len(s.sessions(DECK_ID)) == 1  # no empty session was recorded
+
+
+def test_day_two_asks_only_due_cards_and_pins_the_fsrs_intervals(quiz_home: Path) -> None:
+    """Cards rated easy on day one are not asked on day two; the rest graduate to 2 days."""
+    study(lines=day_one({"largest-planet": "easy", "hello-de": "4"}))
+    with store(quiz_home) as s:
+        states = s.card_states(DECK_ID)
+    assert states["largest-planet"].phase == "review"
+    assert schedule.due_at(states["largest-planet"]) - T0 == 9 * DAY  # FSRS easy, fuzz seeded by 7
+    day2 = T0 + DAY
+    result = study(lines=["Bern", "", "true", "", "384", ""], at=day2, seed=8)
+    assert result.exit_code == 0, result.output
+    assert asked(result) == ["capital-ch", "water-boils", "moon-distance"]
+    assert "[1/3] due · capital-ch" in result.output
+    with store(quiz_home) as s:
+        states = s.card_states(DECK_ID)
+    assert {
+        cid: schedule.due_at(states[cid]) - day2 for cid in ("capital-ch", "water-boils", "moon-distance")
+    } == {
+        "capital-ch": 8 * DAY,  # a day late for a 10-minute step: FSRS grows stability a lot
+        "water-boils": 7 * DAY,  # the same base interval, fuzzed per card
+        "moon-distance": 9 * DAY,
+    }
+    third = study(at=day2 + timedelta(hours=1))
+    assert (
+        third.output
+        == "Nothing due. Next card due in 6 days (2026-12-05 09:00 UTC). Study early with --ahead.\n"
+    )
+
+
+def answers(
+    order: list[str], wrong: set[str] = frozenset(), ratings: dict[str, str] | None = None
+) -> list[str]:
+    """Input lines answering the cards of ``order`` (right unless in ``wrong``)."""
+    ratings = ratings or {}
+    lines: list[str] = []
+    for card_id in order:
+        first = "" if card_id == "hello-de" else ("wrong" if card_id in wrong else RIGHT[card_id])
+        lines += [first, ratings.get(card_id, "")]
+    return lines
+
+
+def test_state_rebuilt_from_the_log_equals_the_stored_state_after_several_days(quiz_home: Path) -> None:
+    """Replaying the attempt log (ratings, times, session seeds) gives every stored state exactly."""
+    study(lines=day_one({"water-boils": "hard"}))
+    now, sessions, lapsed = T0 + DAY, 1, set()
+    for day in range(30):
+        with store(quiz_home) as s:
+            states = s.card_states(DECK_ID)
+        order = schedule.queue([*RIGHT, "hello-de"], states, now)  # every card has a state: only due ones
+        if order:
+            # forget water-boils and hello-de once each, the first time they are asked in review
+            lapse = {
+                c for c in ("water-boils", "hello-de") if c in order and states[c].phase == "review"
+            } - lapsed
+            lapsed |= lapse
+            lines = answers(order, wrong=lapse, ratings={"hello-de": "again"} if "hello-de" in lapse else {})
+            result = study(lines=lines, at=now, seed=100 + day)
+            assert result.exit_code == 0, result.output
+            assert asked(result) == order
+            sessions += 1
+        now += DAY
+    with store(quiz_home) as s:
+        states = s.card_states(DECK_ID)
+        rebuilt = {cid: study_module.restore_state(s, DECK_ID, cid) for cid in states}
+        assert len(s.sessions(DECK_ID)) == sessions >= 5
+    assert rebuilt == states
+    assert states["water-boils"].lapses == 1
+    assert states["hello-de"].lapses == 1
+
+
+def test_typed_answer_suggests_a_rating_and_the_learner_may_override(quiz_home: Path) -> None:
+    """A wrong answer suggests again; a right one good; 'easy' or a number overrides it."""
+    result = study("--limit", "2", lines=["Berlin", "", "b", "easy"])
+    assert result.exit_code == 0, result.output
+    assert "✗ Wrong" in result.output and "Answer: Bern" in result.output
+    assert "Rating [again]: " in result.output
+    with store(quiz_home) as s:
+        ratings = {a.card_id: a.rating for a in s.attempts(deck_id=DECK_ID)}
+    assert ratings == {"capital-ch": 1, "largest-planet": 4}
+
+
+def test_a_bad_rating_is_asked_again(quiz_home: Path) -> None:
+    """Anything but 1-4 or the words is refused with a hint, and the rating is asked again."""
+    result = study("--limit", "1", lines=["Bern", "great", "2"])
+    assert "Type 1-4 or again/hard/good/easy (Enter: good)." in result.output
+    with store(quiz_home) as s:
+        assert [a.rating for a in s.attempts(deck_id=DECK_ID)] == [2]
+
+
+def test_undo_at_the_next_answer_takes_back_the_last_grade(quiz_home: Path) -> None:
+    """'undo' removes the last saved answer, restores the card's state and asks it again."""
+    result = study("--limit", "2", lines=["Bern", "", "undo", "Berlin", "", "b", ""])
+    assert result.exit_code == 0, result.output
+    assert "Undid your last answer (capital-ch); asking it again." in result.output
+    assert asked(result) == ["capital-ch", "largest-planet", "capital-ch", "largest-planet"]
+    with store(quiz_home) as s:
+        attempts = s.attempts(deck_id=DECK_ID)
+        states = s.card_states(DECK_ID)
+        assert study_module.restore_state(s, DECK_ID, "capital-ch") == states["capital-ch"]
+    assert [(a.card_id, a.correct, a.rating) for a in attempts] == [
+        ("capital-ch", False, 1),
+        ("largest-planet", True, 3),
+    ]
+    assert schedule.due_at(states["capital-ch"]) == T0 + MIN  # again, not the undone good (10m)
+
+
+def test_undo_on_a_card_reviewed_before_restores_its_earlier_state(quiz_home: Path) -> None:
+    """Undoing a review of a card studied yesterday puts back yesterday's schedule, not a new card."""
+    study(lines=day_one())
+    with store(quiz_home) as s:
+        before = s.card_states(DECK_ID)["capital-ch"]
+    result = study("--limit", "2", lines=["Bern", "", "undo"], at=T0 + DAY, seed=9)
+    assert result.exit_code == 0, result.output
+    with store(quiz_home) as s:
+        assert s.card_states(DECK_ID)["capital-ch"] == before
+
+
+def test_undo_at_the_rating_prompt_discards_this_answer(quiz_home: Path) -> None:
+    """At the rating prompt 'undo' forgets the answer just given and asks the card again."""
+    result = study("--limit", "1", lines=["Berlin", "undo", "Bern", ""])
+    assert "Answer discarded; asking it again." in result.output
+    with store(quiz_home) as s:
+        assert [(a.typed, a.rating) for a in s.attempts(deck_id=DECK_ID)] == [("Bern", 3)]
+
+
+def test_undo_with_nothing_to_undo(quiz_home: Path) -> None:
+    """Undo before any answer says so and asks the same card."""
+    result = study("--limit", "1", lines=["undo", "Bern", ""])
+    assert "Nothing to undo yet in this session." in result.output
+    assert asked(result) == ["capital-ch", "capital-ch"]
+
+
+def test_cram_logs_attempts_but_never_touches_the_schedule(quiz_home: Path) -> None:
+    """--cram asks every card in seeded random order, logs cram attempts, writes no state."""
+    lines = ["x", "", "x", "x", "x", "", ""]  # typed cards need no rating; the flashcard does
+    first = study("--cram", lines=lines)
+    again = study("--cram", lines=lines)
+    assert first.exit_code == 0, first.output
+    assert "The schedule was not changed (cram)." in first.output
+    assert sorted(asked(first)) == sorted([*RIGHT, "hello-de"])
+    assert asked(first) == asked(again)  # same seed, same order
+    with store(quiz_home) as s:
+        assert s.card_states(DECK_ID) == {}
+        attempts = s.attempts(deck_id=DECK_ID)
+        modes = {r.mode for r in s.sessions(DECK_ID)}
+    assert len(attempts) == 10
+    assert all(a.cram and a.rating is None for a in attempts)
+    assert modes == {"cram"}
+    assert "again 1m" not in first.output  # no intervals: nothing is scheduled
+
+
+def test_cram_limit(quiz_home: Path) -> None:
+    """--cram --limit N asks N cards."""
+    result = study("--cram", "--limit", "2", lines=["x", "x", "", ""])
+    assert len(asked(result)) == 2
+
+
+def test_new_cards_per_day_limit(quiz_home: Path) -> None:
+    """--new N introduces at most N new cards per UTC day; the rest wait for tomorrow."""
+    first = study("--new", "2", lines=["Bern", "", "b", ""])
+    assert asked(first) == ["capital-ch", "largest-planet"]
+    later = study("--new", "2", at=T0 + 30 * MIN)
+    assert "Study: Study sample · 2 due · seed 7" in later.output  # back after their 10 minutes
+    result = study("--new", "2", at=T0 + 30 * MIN, lines=["Bern", "", "b", ""])
+    assert result.exit_code == 0
+    done = study("--new", "2", at=T0 + 40 * MIN)
+    assert done.output.startswith("Nothing due. Today's new cards are done (--new 2); more tomorrow.")
+    tomorrow = study("--new", "2", at=T0 + DAY)
+    assert "Study: Study sample · 2 new · seed 7" in tomorrow.output
+
+
+def test_ahead_adds_cards_not_yet_due_after_the_due_ones(quiz_home: Path) -> None:
+    """A due card comes first; --ahead adds cards not yet due, the soonest first; --limit caps."""
+    study(lines=day_one({"capital-ch": "again", "water-boils": "hard"}))
+    plain = study(at=T0 + 2 * MIN)  # end of input at once: nothing answered
+    assert asked(plain) == ["capital-ch"]
+    result = study("--ahead", "--limit", "3", at=T0 + 3 * MIN, lines=["Bern", "", "true", "", "b", ""])
+    assert asked(result) == ["capital-ch", "water-boils", "largest-planet"]
+    assert re.findall(r"^\[\d/\d\] (\w+) ·", result.output, flags=re.M) == ["due", "ahead", "ahead"]
+
+
+def _misses(home: Path, card_id: str, n: int) -> None:
+    with store(home) as s:
+        sid = s.start_session(DECK_ID, "study", 1, T0 - DAY)
+        for i in range(n):
+            s.record(
+                Attempt(
+                    sid,
+                    DECK_ID,
+                    card_id,
+                    "Paris",
+                    False,
+                    "wrong",
+                    0.0,
+                    900,
+                    (T0 - DAY + i * MIN).isoformat(),
+                    rating=1,
+                )
+            )
+        s.finish_session(sid, T0 - DAY + n * MIN)
+
+
+def test_skip_leeches_leaves_out_cards_missed_eight_times(quiz_home: Path) -> None:
+    """A card missed 8 times is skipped with --skip-leeches and asked without it."""
+    _misses(quiz_home, "capital-ch", 8)
+    skipped = study("--skip-leeches", "--limit", "1", lines=["b", ""])
+    assert asked(skipped) == ["largest-planet"]
+    kept = study("--limit", "1", lines=["Bern", ""], at=T0 + MIN)
+    assert asked(kept) == ["capital-ch"]
+
+
+def test_the_eighth_miss_flags_a_leech(quiz_home: Path) -> None:
+    """Missing a card for the eighth time says it is now a leech."""
+    _misses(quiz_home, "capital-ch", 7)
+    result = study("--limit", "1", lines=["Paris", ""])
+    assert "'capital-ch' is now a leech (missed 8 times)" in result.output
+
+
+def test_end_of_input_ends_cleanly_and_keeps_answers(quiz_home: Path) -> None:
+    """When piped input runs out, answers given so far are kept and the exit status is 0."""
+    result = study(lines=["Bern", ""])
+    assert result.exit_code == 0
+    assert "Done: 1 answered, 1 right; stopped at end of input with 4 left." in result.output
+    with store(quiz_home) as s:
+        [session] = s.sessions(DECK_ID)
+    assert session.finished_at is not None and not session.interrupted
+    assert session.asked == 1
+
+
+def test_ctrl_c_saves_answers_and_exits_130(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C keeps every answer already rated, marks the session interrupted, exits 130."""
+    answers = iter(["Bern", ""])
+
+    def read(prompt: str) -> str | None:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(study_module, "_read_line", read)
+    result = study()
+    assert result.exit_code == 130
+    assert "Interrupted: 1 answers saved." in result.output
+    with store(quiz_home) as s:
+        [session] = s.sessions(DECK_ID)
+        assert len(s.attempts(deck_id=DECK_ID)) == 1
+    assert session.interrupted
+
+
+def test_flashcard_back_is_shown_then_rated(quiz_home: Path) -> None:
+    """A flashcard shows its front, Enter shows the back, and the learner rates it."""
+    result = study(lines=day_one({"hello-de": "again"}))
+    out = result.output
+    assert out.index("Hello (in German)") < out.index("Back: Hallo") < out.rindex("Rating [good]: again")
+    with store(quiz_home) as s:
+        last = s.attempts(deck_id=DECK_ID)[-1]
+    assert (last.card_id, last.typed, last.correct, last.rating) == ("hello-de", "again", False, 1)
+
+
+def test_bad_quiz_now_is_a_clear_error(quiz_home: Path) -> None:
+    """QUIZ_NOW without a zone is refused with a one-line message, exit 1."""
+    result = CliRunner().invoke(cli, ["study", DECK], env={"QUIZ_NOW": "2026-11-28T09:00:00"})
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: QUIZ_NOW='2026-11-28T09:00:00' is not an ISO-8601 time with a zone"
+    )
+
+
+def test_unknown_deck_is_an_error(quiz_home: Path) -> None:
+    """A deck that does not exist is reported, not a traceback."""
+    result = CliRunner().invoke(cli, ["study", "no-such-deck"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:")
+
+
+def test_study_is_in_help() -> None:
+    """`quiz study --help` documents the options."""
+    result = CliRunner().invoke(cli, ["study", "--help"])
+    for option in (
+        "--new",
+        "--limit",
+        "--ahead",
+        "--cram",
+        "--skip-leeches",
+        "--seed",
+        "--plain",
+        "--data-dir",
+    ):
+        assert option in result.output
