@@ -79,7 +79,7 @@ def test_gift_escaping_hides_every_special_character(text: str) -> None:
 
 
 def test_gift_writes_a_question_per_card_type_it_has() -> None:
-    """Short, choice, multi, bool, number and cloze cards become questions; order and flashcards are skipped."""
+    """Short, choice, multi, bool, number and cloze cards become questions; order and flashcards do not."""
     deck = Deck(
         "d",
         "Title: one",
