@@ -23,14 +23,27 @@ from types import TracebackType
 
 from .errors import StoreError
 from .models import Attempt, CardState, SessionRecord
+from .stats import LEECH_MISSES, DeckRows, normalize_time, utc_text
+
+__all__ = [
+    "LEECH_MISSES",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "DeckRows",
+    "DeckSummary",
+    "Removed",
+    "Store",
+    "db_path",
+    "normalize_time",
+    "parse_time",
+    "utc_text",
+]
 
 DB_NAME = "quiz.db"
 #: ``PRAGMA application_id`` of a quiz database: "QUIZ" in ASCII.
 APPLICATION_ID = 0x5155495A
 MODES = ("quiz", "exam", "study", "cram")
 PHASES = ("learning", "review", "relearning")
-#: A card missed this many times is a leech.
-LEECH_MISSES = 8
 
 #: Each entry is one schema version; entry ``n`` (1-based) moves ``user_version`` from n-1 to n.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -94,22 +107,6 @@ def db_path(data_dir: Path) -> Path:
     return Path(data_dir) / DB_NAME
 
 
-def utc_text(when: datetime) -> str:
-    """``when`` as fixed-width UTC ISO-8601 text (sorts as it compares); naive → ValueError."""
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise ValueError(f"naive datetime {when!r}: pass a timezone-aware datetime")
-    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def normalize_time(text: str) -> str:
-    """An ISO-8601 text with an offset, rewritten as :func:`utc_text`; no offset → ValueError."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"not an ISO-8601 time: {text!r}") from None
-    return utc_text(when)
-
-
 def parse_time(text: str) -> datetime:
     """Stored time text → an aware UTC datetime."""
     return datetime.fromisoformat(text).astimezone(timezone.utc)
@@ -127,25 +124,6 @@ class Removed:
     def total(self) -> int:
         """All rows deleted."""
         return self.attempts + self.states + self.sessions
-
-
-@dataclass(frozen=True)
-class DeckRows:
-    """Aggregates of one deck's history, computed by SQL, for :mod:`quiz.stats`."""
-
-    deck_id: str
-    #: (session id, started_at, finished_at, mode, correct, asked), oldest first.
-    sessions: list[tuple[int, str, str | None, str, int, int]]
-    #: card id → (attempts, correct answers, misses outside cram).
-    cards: dict[str, tuple[int, int, int]]
-    #: (card id, typed, times) of the most common wrong answers, most frequent first.
-    wrong: list[tuple[str, str, int]]
-    #: UTC days ("YYYY-MM-DD") with at least one answer, ascending.
-    days: list[str]
-    #: (reviews, correct reviews) for retention: study answers after a card's first.
-    reviews: tuple[int, int]
-    #: card id → (phase, due_at).
-    states: dict[str, tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -281,7 +259,7 @@ class Store:
 
     # -- transactions ----------------------------------------------------------------
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: BEGIN IMMEDIATE (waiting for the lock), COMMIT, or roll back."""
         conn = self._conn
         deadline = time.monotonic() + self._timeout
@@ -296,7 +274,7 @@ class Store:
                         continue
                     raise
             yield conn
-            conn.execute("COMMIT")
+            conn.execute("COMMIT" if commit else "ROLLBACK")
         except sqlite3.Error as err:
             if conn.in_transaction:
                 conn.rollback()
@@ -469,9 +447,14 @@ class Store:
         """Forget a deck's history (or one card's); return the number of rows deleted."""
         return self.forget(deck_id, None if card_id is None else [card_id]).total
 
-    def forget(self, deck_id: str, card_ids: Iterable[str] | None = None) -> Removed:
-        """Delete attempts and states of a deck (or of some of its cards) and the sessions left empty."""
-        with self._write() as conn:
+    def forget(
+        self, deck_id: str, card_ids: Iterable[str] | None = None, *, dry_run: bool = False
+    ) -> Removed:
+        """Delete attempts and states of a deck (or of some of its cards) and the sessions left empty.
+
+        With ``dry_run`` the same deletions are made and rolled back: the counts of what would go.
+        """
+        with self._write(commit=not dry_run) as conn:
             if card_ids is None:
                 attempts = conn.execute("DELETE FROM attempts WHERE deck_id = ?", (deck_id,)).rowcount
                 states = conn.execute("DELETE FROM card_states WHERE deck_id = ?", (deck_id,)).rowcount
