@@ -169,6 +169,26 @@ def test_typed_answer_suggests_a_rating_and_the_learner_may_override(quiz_home: 
     assert ratings == {"capital-ch": 1, "largest-planet": 4}
 
 
+def test_an_answer_accepted_as_a_typo_suggests_hard(quiz_home: Path) -> None:
+    """Right only thanks to typo tolerance: the suggested rating is hard, and Enter takes it."""
+    result = study("--limit", "1", lines=["Bernn", ""])
+    assert "✓ Right (accepted: 1 typo" in result.output
+    assert "Rating [hard]: " in result.output
+    with store(quiz_home) as s:
+        assert [a.rating for a in s.attempts(deck_id=DECK_ID)] == [2]
+
+
+def test_a_much_slower_answer_than_usual_suggests_hard(
+    quiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A right answer taking over 2.5x the learner's median time for the deck is rated hard."""
+    _misses(quiz_home, "moon-distance", 5)  # five past answers of 900 ms: the median
+    ticks = iter(range(1000))
+    monkeypatch.setattr(study_module, "now_utc", lambda: T0 + next(ticks) * timedelta(seconds=3))
+    result = study("--limit", "1", lines=["Bern", ""])  # the clock moves 3 s between asking and answering
+    assert "Rating [hard]: " in result.output
+
+
 def test_a_bad_rating_is_asked_again(quiz_home: Path) -> None:
     """Anything but 1-4 or the words is refused with a hint, and the rating is asked again."""
     result = study("--limit", "1", lines=["Bern", "great", "2"])
