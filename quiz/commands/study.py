@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     import random
 
     from ..models import Attempt, Card, CardState, Deck, Verdict
+    from ..session import Question
     from ..store import Store
 
 NOW_ENV = "QUIZ_NOW"
@@ -60,6 +62,17 @@ def when_text(when: datetime, now: datetime) -> str:
     return f"in {in_words(when - now)} ({when.strftime('%Y-%m-%d %H:%M')} UTC)"
 
 
+def _width() -> int | None:
+    """Wrap questions to the terminal (None through a pipe: one line each)."""
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    with suppress(ImportError):
+        import readline  # noqa: F401  (line editing for input())
+    return max(40, min(100, shutil.get_terminal_size().columns - 2))
+
+
 def _read_line(prompt: str) -> str | None:
     """One line from the learner (None at end of input); a pipe's line is echoed as a transcript."""
     if sys.stdin.isatty():
@@ -76,26 +89,6 @@ def _read_line(prompt: str) -> str | None:
     text = line.rstrip("\r\n")
     click.echo(text)
     return text
-
-
-def _question_text(card: Card, shown: tuple[str, ...] | None) -> list[str]:
-    """The lines that ask ``card`` (choices and items lettered in the shown order)."""
-    from ..cloze import blanked
-    from ..models import BoolCard, ClozeCard, MultiCard, NumberCard, OrderCard
-    from ..render import letter
-
-    lines = [blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt]
-    if shown is not None:
-        lines += [f"  {letter(i)}) {text}" for i, text in enumerate(shown)]
-    if isinstance(card, MultiCard):
-        lines.append("(one or more letters)")
-    elif isinstance(card, OrderCard):
-        lines.append("(the letters in the right order)")
-    elif isinstance(card, BoolCard):
-        lines.append("(true or false)")
-    elif isinstance(card, NumberCard) and card.unit:
-        lines.append(f"(in {card.unit})")
-    return lines
 
 
 @dataclass
@@ -123,6 +116,8 @@ class _Study:
     rng: random.Random
     cram: bool
     color: bool
+    plain: bool
+    width: int | None
     now: Callable[[], datetime]
     states: dict[str, CardState]
     misses: dict[str, int]
@@ -131,9 +126,11 @@ class _Study:
     done: list[_Done] = field(default_factory=list)
     kind: str = ""  # of the card being asked
 
-    def say(self, text: str, **style: object) -> None:
-        """Print a line, styled only when colour is on."""
-        click.echo(click.style(text, **style) if self.color and style else text)  # type: ignore[arg-type]
+    def say(self, text: str, role: str = "") -> None:
+        """Print a line in the style named ``role`` (render.STYLES) when colour is on."""
+        from ..render import styled
+
+        click.echo(styled(text, role, self.color))
 
     def run(self) -> bool:
         """Ask until the queue is empty (True) or input ends (False)."""
@@ -152,34 +149,35 @@ class _Study:
     def ask(self, item: _Item, n: int, total: int) -> str:
         """Ask one card; ``done``, ``eof``, ``undo-current`` (re-ask it) or ``undo-previous``."""
         from ..models import FlashCard
-        from ..session import shown_order
+        from ..render import progress, question_lines, styled
+        from ..session import Question, shown_order
 
         card = self.deck.card(item.card_id)
         assert card is not None
         self.kind = item.kind
+        question = Question(n, total, card, shown_order(card, self.rng))
+        indent = " " * (len(progress(question)) + 2)
         click.echo()
-        self.say(f"[{n}/{total}] {item.kind} · {card.id}", bold=True)
+        click.echo(styled(f"{item.kind} · {card.id}", "hint", self.color))
+        for text in question_lines(question, self.color, self.width):
+            click.echo(text)
         asked_at = self.now()
         if isinstance(card, FlashCard):
-            self.say(card.prompt)
-            line = _read_line("(Enter shows the back) ")
+            line = _read_line(f"{indent}(press Enter to see the answer) ")
             if line is None:
                 return "eof"
             if line.strip().lower() == UNDO:
                 return self._undo_request()
-            self.say(f"Back: {card.back}", bold=True)
-            return self._rate(card, asked_at, None, "")
-        shown = shown_order(card, self.rng)
-        for text in _question_text(card, shown):
-            self.say(text)
+            click.echo(f"{indent}Answer: {styled(card.back, 'answer', self.color)}")
+            return self._rate(question, asked_at, None, "")
         typed = _read_line("> ")
         if typed is None:
             return "eof"
         if typed.strip().lower() == UNDO:
             return self._undo_request()
-        verdict = self._grade(card, typed, shown)
-        self._feedback(card, verdict)
-        return self._rate(card, asked_at, verdict, typed)
+        verdict = self._grade(card, typed, question.shown)
+        self._feedback(question, typed, verdict)
+        return self._rate(question, asked_at, verdict, typed)
 
     def _undo_request(self) -> str:
         if not self.done:
@@ -193,18 +191,18 @@ class _Study:
         reject = tuple(e.text for e in card.reject_examples)
         return grade(card, typed, self.deck.policy(card), shown=shown, reject=reject)
 
-    def _feedback(self, card: Card, verdict: Verdict) -> None:
-        note = f" ({verdict.note})" if verdict.note else ""
-        if verdict.correct:
-            self.say(f"✓ Right{note}", fg="green")
-        else:
-            self.say(f"✗ Wrong{note}. Answer: {verdict.expected or card.answer_text()}", fg="red")
-        if card.explain:
-            self.say(f"  {card.explain}", dim=True)
+    def _feedback(self, question: Question, typed: str, verdict: Verdict) -> None:
+        from ..render import verdict_lines
+        from ..session import Outcome
 
-    def _rate(self, card: Card, asked_at: datetime, verdict: Verdict | None, typed: str) -> str:
+        for line in verdict_lines(Outcome(question, typed, verdict, 0, ""), self.color, self.plain):
+            click.echo(line)
+
+    def _rate(self, question: Question, asked_at: datetime, verdict: Verdict | None, typed: str) -> str:
         """Ask for (or confirm) the rating, then save the answer and the card's new state."""
         from .. import schedule
+
+        card = question.card
 
         answered = self.now()
         elapsed = max(0, int((answered - asked_at).total_seconds() * 1000))
@@ -220,20 +218,18 @@ class _Study:
                 shown = schedule.preview(
                     self.states.get(card.id), self.deck.id, card.id, answered, seed=self.seed
                 )
-                self.say(
-                    " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name), dim=True
-                )
+                self.say(" · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name), "hint")
             while True:
-                line = _read_line(f"Rating [{name[suggested]}]: ")
+                line = _read_line(f"  Rating [{name[suggested]}]: ")
                 if line is None:
                     return "eof"
                 if line.strip().lower() == UNDO:
-                    self.say("Answer discarded; asking it again.")
+                    self.say("  Answer discarded; asking it again.")
                     return "undo-current"
                 rating = schedule.parse_rating(line) if line.strip() else suggested
                 if rating is not None:
                     break
-                self.say(f"Type 1-4 or again/hard/good/easy (Enter: {name[suggested]}).")
+                self.say(f"  Type 1-4 or again/hard/good/easy (Enter: {name[suggested]}).")
         if verdict is None:
             assert rating is not None
             correct, rule, score, typed = rating > schedule.AGAIN, "self", float(rating > 1), name[rating]
@@ -279,14 +275,14 @@ class _Study:
         self.done.append(_Done(card.id, self.kind, attempt_id, correct))
         if state is not None:
             self.states[card.id] = state
-            self.say(f"Next review {when_text(schedule.due_at(state), answered)}.", dim=True)
+            self.say(f"  Next review {when_text(schedule.due_at(state), answered)}.", "hint")
         if not correct:
             self.misses[card.id] = self.misses.get(card.id, 0) + 1
             if self.misses[card.id] == schedule.LEECH_MISSES:
                 self.say(
                     f"'{card.id}' is now a leech (missed {schedule.LEECH_MISSES} times):"
                     " rewrite it, or leave it out with --skip-leeches.",
-                    fg="yellow",
+                    "note",
                 )
 
     def undo(self) -> None:
@@ -459,6 +455,8 @@ def study(
             rng=random.Random(seed),
             cram=cram,
             color=color,
+            plain=plain,
+            width=_width(),
             now=now_utc,
             states=states,
             misses=misses,
