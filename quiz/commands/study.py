@@ -218,7 +218,8 @@ class _Study:
                 shown = schedule.preview(
                     self.states.get(card.id), self.deck.id, card.id, answered, seed=self.seed
                 )
-                self.say(" · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name), "hint")
+                line = " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name)
+                self.say(f"  {line}", "hint")
             while True:
                 line = _read_line(f"  Rating [{name[suggested]}]: ")
                 if line is None:
@@ -374,8 +375,12 @@ def _nothing_due(
     "--cram", is_flag=True, help="Practise every card in random order without changing the schedule."
 )
 @click.option("--skip-leeches", is_flag=True, help="Leave out cards missed 8 times or more.")
-@click.option("--seed", type=int, help="Seed for the order (cram), shuffled choices and interval fuzz.")
-@click.option("--plain", is_flag=True, help="No colour.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=2**63 - 1),
+    help="Seed for the order (cram), shuffled choices and interval fuzz.",
+)
+@click.option("--plain", is_flag=True, help="No colour and no symbols.")
 @data_dir_option
 @click.pass_context
 def study(
