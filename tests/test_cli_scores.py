@@ -1,0 +1,322 @@
+"""The score commands through the CLI: where, stats, history, reset."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from quiz.cli import cli
+from quiz.commands import scores
+from quiz.models import Attempt, CardState
+from quiz.store import Store, db_path
+
+DECK_YAML = """\
+deck:
+  id: capitals
+  title: Capitals
+cards:
+  - id: swiss
+    type: short
+    prompt: Capital of Switzerland?
+    answer: Bern
+    tags: [europe]
+  - id: austria
+    type: short
+    prompt: Capital of Austria?
+    answer: Vienna
+    tags: [europe]
+  - id: peru
+    type: short
+    prompt: Capital of Peru?
+    answer: Lima
+"""
+
+T0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=2)
+
+
+@pytest.fixture
+def deck_file(tmp_path: Path) -> Path:
+    """A deck file with three cards."""
+    path = tmp_path / "capitals.yaml"
+    path.write_text(DECK_YAML, encoding="utf-8")
+    return path
+
+
+def answer(s: Store, sid: int, card: str, correct: bool, deck: str = "capitals", typed: str = "x") -> None:
+    """Record one answer a minute after T0."""
+    when = (T0 + timedelta(minutes=1)).isoformat()
+    s.record(
+        Attempt(sid, deck, card, typed, correct, "exact" if correct else "wrong", float(correct), 1500, when)
+    )
+
+
+def fill(home: Path) -> dict[str, int]:
+    """Two capitals sessions (one with an orphan card 'old'), one session of another deck."""
+    ids: dict[str, int] = {}
+    with Store.open(db_path(home)) as s:
+        ids["first"] = s.start_session("capitals", "quiz", 11, T0)
+        answer(s, ids["first"], "swiss", True, typed="Bern")
+        answer(s, ids["first"], "austria", False, typed="Salzburg")
+        answer(s, ids["first"], "old", False, typed="Oslo")
+        s.finish_session(ids["first"], T0 + timedelta(minutes=3, seconds=5))
+        ids["second"] = s.start_session("capitals", "study", 12, T0 + timedelta(hours=1))
+        s.record(
+            Attempt(
+                ids["second"],
+                "capitals",
+                "swiss",
+                "",
+                True,
+                "self",
+                1.0,
+                800,
+                (T0 + timedelta(hours=1)).isoformat(),
+                rating=3,
+            ),
+            state=CardState("capitals", "swiss", "review", (T0 + timedelta(days=3)).isoformat(), "{}"),
+        )
+        s.finish_session(ids["second"], T0 + timedelta(hours=1, minutes=1), interrupted=True)
+        ids["other"] = s.start_session("geo", "quiz", 13, T0)
+        answer(s, ids["other"], "swiss", True, deck="geo")
+        s.finish_session(ids["other"], T0 + timedelta(minutes=1))
+    return ids
+
+
+def run(*args: str, input: str | None = None) -> click.testing.Result:
+    """Invoke ``quiz`` with these arguments."""
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+# -- where --------------------------------------------------------------------------------------
+def test_where_names_quiz_home(quiz_home: Path) -> None:
+    """With QUIZ_HOME set, where prints it, the database inside it, and the rule that chose it."""
+    result = run("where")
+    assert result.exit_code == 0
+    assert f"Data directory: {quiz_home}  (from $QUIZ_HOME)" in result.output
+    assert f"Database:       {quiz_home / 'quiz.db'}  (not created yet)" in result.output
+    assert not quiz_home.exists()
+
+
+def test_where_data_dir_option_wins(tmp_path: Path) -> None:
+    """--data-dir, before or after the command name, overrides QUIZ_HOME."""
+    for args in (
+        ["--data-dir", str(tmp_path / "x"), "where", "--json"],
+        ["where", "--json", "--data-dir", str(tmp_path / "x")],
+    ):
+        got = json.loads(run(*args).output)
+        assert got == {
+            "data_dir": str(tmp_path / "x"),
+            "database": str(tmp_path / "x" / "quiz.db"),
+            "from": "--data-dir",
+            "exists": False,
+        }
+
+
+def test_where_default_is_the_app_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without QUIZ_HOME or --data-dir, the platform's app directory is used."""
+    monkeypatch.delenv("QUIZ_HOME")
+    got = json.loads(run("where", "--json").output)
+    assert got["from"] == "default"
+    assert got["data_dir"] == click.get_app_dir("quiz")
+
+
+# -- stats ----------------------------------------------------------------------------------------
+def test_stats_without_database_creates_nothing(quiz_home: Path) -> None:
+    """Before any quiz, stats says so and does not create the database."""
+    result = run("stats")
+    assert result.exit_code == 0 and "No scores yet" in result.output
+    assert not db_path(quiz_home).exists()
+
+
+def test_stats_summary_one_line_per_deck(quiz_home: Path) -> None:
+    """Without DECK: one line per deck with history."""
+    fill(quiz_home)
+    lines = run("stats").output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("capitals") and "2 sessions" in lines[0] and "4 answers" in lines[0]
+    assert lines[1].startswith("geo")
+    got = json.loads(run("stats", "--json").output)
+    assert [(d["deck_id"], d["attempts"], d["accuracy"]) for d in got["decks"]] == [
+        ("capitals", 4, 50.0),
+        ("geo", 1, 100.0),
+    ]
+
+
+def test_stats_deck_json(quiz_home: Path, deck_file: Path) -> None:
+    """stats DECK --json reports the deck's numbers, its orphans and its file."""
+    fill(quiz_home)
+    got = json.loads(run("stats", str(deck_file), "--json").output)
+    assert got["deck_id"] == "capitals" and got["deck_file"] == str(deck_file)
+    assert (got["sessions"], got["best"], got["last"], got["average"]) == (2, 100.0, 100.0, 66.7)
+    assert got["trend"] == [33.3, 100.0]
+    assert (got["new"], got["review"], got["due_today"], got["due_week"]) == (2, 1, 0, 1)
+    assert got["orphans"] == ["old"]
+    assert got["streak"] >= 1
+    assert [(c["card_id"], c["attempts"], c["accuracy"]) for c in got["cards"]] == [
+        ("swiss", 2, 100.0),
+        ("austria", 1, 0.0),
+        ("peru", 0, None),
+    ]
+    assert [(t["tag"], t["cards"], t["attempts"]) for t in got["tags"]] == [("europe", 2, 3)]
+    assert [(w["card_id"], w["typed"]) for w in got["wrong"]] == [("austria", "Salzburg"), ("old", "Oslo")]
+
+
+def test_stats_deck_text_is_plain_when_piped(quiz_home: Path, deck_file: Path) -> None:
+    """Piped output shows the trend as numbers, not blocks, and lists orphans."""
+    fill(quiz_home)
+    out = run("stats", str(deck_file)).output
+    assert out.startswith("Capitals (capitals)\n")
+    assert "Trend        33.3% 100%  (last 2 sessions, oldest first)" in out
+    assert "Cards        2 new, 0 learning, 1 review; due today 0, this week 1" in out
+    assert "\n  old\n" in out
+    assert not any(ch in out for ch in "▁▂▃▄▅▆▇█") and "\x1b[" not in out
+
+
+def test_stats_of_a_deck_whose_file_is_gone(quiz_home: Path) -> None:
+    """A deck id with history but no file still shows its history."""
+    fill(quiz_home)
+    result = run("stats", "geo")
+    assert result.exit_code == 0
+    assert "history only" in result.output and "Sessions     1" in result.output
+
+
+def test_stats_of_an_unknown_deck_is_an_error(quiz_home: Path) -> None:
+    """A name that is neither a deck nor in the history is a one-line error."""
+    fill(quiz_home)
+    result = run("stats", "nowhere")
+    assert result.exit_code == 1 and result.output.startswith("Error: no deck with id 'nowhere'")
+
+
+def test_a_broken_database_is_a_one_line_error(quiz_home: Path) -> None:
+    """A quiz.db that is not a database gives 'Error: ...' with the path, and is kept."""
+    quiz_home.mkdir()
+    path = db_path(quiz_home)
+    path.write_bytes(b"not a database at all" * 50)
+    for command in (["stats"], ["history"], ["reset", "capitals", "--yes"]):
+        result = run(*command)
+        assert result.exit_code == 1
+        assert (
+            result.output.count("\n") == 1 and str(path) in result.output and "move it aside" in result.output
+        )
+    assert path.read_bytes() == b"not a database at all" * 50
+
+
+# -- history ---------------------------------------------------------------------------------------
+def test_history_lists_sessions_newest_first(quiz_home: Path) -> None:
+    """Each session: id, start, deck, mode, score, duration, and the interrupted flag."""
+    ids = fill(quiz_home)
+    lines = run("history").output.splitlines()
+    assert lines[0].split() == ["id", "started", "(UTC)", "deck", "mode", "score", "time"]
+    assert lines[1].split()[0] == str(ids["second"]) and lines[1].endswith("interrupted")
+    first = next(line for line in lines if line.split()[0] == str(ids["first"]))
+    assert "capitals" in first and "1/3 33.3%" in first and "3m05s" in first
+    assert len(lines) == 4
+
+
+def test_history_filters_and_limits(quiz_home: Path, deck_file: Path) -> None:
+    """DECK keeps that deck's sessions; --limit keeps the newest N."""
+    ids = fill(quiz_home)
+    got = json.loads(run("history", str(deck_file), "--json").output)
+    assert [s["id"] for s in got["sessions"]] == [ids["second"], ids["first"]]
+    got = json.loads(run("history", "--json", "--limit", "1").output)
+    assert [s["id"] for s in got["sessions"]] == [ids["second"]]
+    assert got["sessions"][0]["interrupted"] is True and got["sessions"][0]["duration_s"] == 60.0
+    assert run("history", "--limit", "0").exit_code == 2
+
+
+def test_history_session_lists_every_answer(quiz_home: Path) -> None:
+    """--session ID shows each answer with card, typed text, verdict, rule and time."""
+    ids = fill(quiz_home)
+    out = run("history", "--session", str(ids["first"])).output.splitlines()
+    assert out[0].startswith(f"Session {ids['first']}: capitals, quiz")
+    assert out[1].split() == ["1.", "swiss", '"Bern"', "right", "(exact)", "1.5s"]
+    assert out[2].split() == ["2.", "austria", '"Salzburg"', "wrong", "(wrong)", "1.5s"]
+    got = json.loads(run("history", "--session", str(ids["first"]), "--json").output)
+    assert [a["typed"] for a in got["attempts"]] == ["Bern", "Salzburg", "Oslo"]
+    assert got["session"]["correct"] == 1 and got["session"]["asked"] == 3
+
+
+def test_history_unknown_session(quiz_home: Path) -> None:
+    """An unknown session id is a one-line error."""
+    fill(quiz_home)
+    result = run("history", "--session", "999")
+    assert result.exit_code == 1 and "no session 999" in result.output
+
+
+# -- reset ---------------------------------------------------------------------------------------------
+def test_reset_refuses_without_a_terminal_or_yes(quiz_home: Path, deck_file: Path) -> None:
+    """Piped, without --yes, reset refuses and removes nothing."""
+    fill(quiz_home)
+    result = run("reset", str(deck_file), input="y\n")
+    assert result.exit_code == 1 and "add --yes" in result.output
+    with Store.open(db_path(quiz_home)) as s:
+        assert len(s.attempts()) == 5
+
+
+def test_reset_deck_never_touches_another_deck(quiz_home: Path, deck_file: Path) -> None:
+    """reset --yes forgets one deck's answers, schedules and sessions; the other deck keeps all."""
+    ids = fill(quiz_home)
+    result = run("reset", str(deck_file), "--yes")
+    assert result.exit_code == 0
+    assert result.output == "Removed 4 answers, 1 card schedule and 2 sessions of deck 'capitals'.\n"
+    with Store.open(db_path(quiz_home)) as s:
+        assert [a.deck_id for a in s.attempts()] == ["geo"]
+        assert [r.id for r in s.sessions()] == [ids["other"]]
+
+
+def test_reset_one_card(quiz_home: Path, deck_file: Path) -> None:
+    """--card forgets only that card; the session scores are recounted."""
+    ids = fill(quiz_home)
+    result = run("reset", str(deck_file), "--card", "austria", "--yes")
+    assert (
+        result.output
+        == "Removed 1 answer, 0 card schedules and 0 sessions of card austria of deck 'capitals'.\n"
+    )
+    with Store.open(db_path(quiz_home)) as s:
+        assert "austria" not in {a.card_id for a in s.attempts()}
+        first = s.session(ids["first"])
+        assert first is not None and (first.correct, first.asked) == (1, 2)
+
+
+def test_reset_orphans(quiz_home: Path, deck_file: Path) -> None:
+    """--orphans forgets cards with history that are not in the deck file."""
+    fill(quiz_home)
+    result = run("reset", str(deck_file), "--orphans", "--yes")
+    assert result.output == (
+        "Removed 1 answer, 0 card schedules and 0 sessions of 1 orphan card of deck 'capitals' (old).\n"
+    )
+    again = run("reset", str(deck_file), "--orphans", "--yes")
+    assert again.output.startswith("No orphans in deck 'capitals'")
+
+
+def test_reset_card_and_orphans_together_is_bad_usage(quiz_home: Path, deck_file: Path) -> None:
+    """--card and --orphans cannot be combined."""
+    assert run("reset", str(deck_file), "--card", "swiss", "--orphans").exit_code == 2
+
+
+def test_reset_asks_at_a_terminal(quiz_home: Path, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a terminal reset asks first; 'n' keeps everything, 'y' removes."""
+    fill(quiz_home)
+    monkeypatch.setattr(scores, "_stdin_is_tty", lambda: True)
+    no = run("reset", str(deck_file), input="n\n")
+    assert no.exit_code == 1
+    assert "Forget 4 answers, 1 card schedule and 2 sessions of deck 'capitals'? [y/N]" in no.output
+    assert "nothing removed" in no.output
+    with Store.open(db_path(quiz_home)) as s:
+        assert len(s.attempts(deck_id="capitals")) == 4
+    yes = run("reset", str(deck_file), input="y\n")
+    assert yes.exit_code == 0 and "Removed 4 answers" in yes.output
+
+
+def test_reset_with_nothing_to_remove(quiz_home: Path, deck_file: Path) -> None:
+    """A deck without history, or no database at all: nothing to remove, exit 0, no question."""
+    assert run("reset", str(deck_file)).output == "Nothing to remove: no scores have been saved yet.\n"
+    assert not db_path(quiz_home).exists()
+    fill(quiz_home)
+    result = run("reset", str(deck_file), "--card", "peru")
+    assert result.exit_code == 0 and result.output.startswith("Nothing to remove for card peru")
