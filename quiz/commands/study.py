@@ -218,8 +218,8 @@ class _Study:
                 shown = schedule.preview(
                     self.states.get(card.id), self.deck.id, card.id, answered, seed=self.seed
                 )
-                line = " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name)
-                self.say(f"  {line}", "hint")
+                intervals = " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name)
+                self.say(f"  {intervals}", "hint")
             while True:
                 line = _read_line(f"  Rating [{name[suggested]}]: ")
                 if line is None:
