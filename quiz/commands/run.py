@@ -236,6 +236,15 @@ def _reconfigure_stdin() -> None:
             reconfigure(errors="replace")
 
 
+def _silence_stdout() -> None:
+    """The reader of stdout went away: send the rest to /dev/null so exiting does not fail."""
+    import os
+
+    with suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def _saved_message(saved: int, session_id: int | None) -> str:
     if session_id is None:
         return "nothing saved (--no-save)"
@@ -328,10 +337,14 @@ def run(
     signals = _Signals()
     store: Any = None
 
+    saved = 0
+
     def record(attempt: Attempt) -> None:
+        nonlocal saved
         if store is not None:
             with signals.saving():
                 store.record(attempt)
+                saved += 1
 
     try:
         session = Session(
@@ -354,30 +367,33 @@ def run(
         from ..store import Store, db_path
 
         store = Store.open(db_path(data_dir()))
+    signals.install()
     try:
-        started = _now()
-        if store is not None:
-            session_id = store.start_session(
-                loaded.id,
-                "exam" if exam else "quiz",
-                seed,
-                started,
-                deck_hash=loaded.content_hash,
-                learner=name or "",
-            )
-            session.session_id = session_id
-        io.start(loaded, seed, session_id, len(session.questions), exam, pass_mark)
-        signals.install()
         try:
+            started = _now()
+            if store is not None:
+                with signals.saving():
+                    session_id = store.start_session(
+                        loaded.id,
+                        "exam" if exam else "quiz",
+                        seed,
+                        started,
+                        deck_hash=loaded.content_hash,
+                        learner=name or "",
+                    )
+                session.session_id = session_id
+            io.start(loaded, seed, session_id, len(session.questions), exam, pass_mark)
             summary = session.run()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, BrokenPipeError) as err:
             signals.ignore()
+            if isinstance(err, BrokenPipeError):
+                _silence_stdout()
             if store is not None and session_id is not None:
                 try:
                     store.finish_session(session_id, _now(), interrupted=True)
-                except StoreError as err:
-                    click.echo(f"Error: {err}", err=True)
-            click.echo(f"Interrupted — {_saved_message(session.saved, session_id)}.", err=True)
+                except StoreError as store_err:
+                    click.echo(f"Error: {store_err}", err=True)
+            click.echo(f"Interrupted — {_saved_message(saved, session_id)}.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except StoreError as err:
             signals.ignore()
@@ -385,7 +401,7 @@ def run(
                 with suppress(StoreError):
                     store.finish_session(session_id, _now(), interrupted=True)
             raise click.ClickException(
-                f"{err}\nThe quiz stopped; {_saved_message(session.saved, session_id)} before the error."
+                f"{err}\nThe quiz stopped; {_saved_message(saved, session_id)} before the error."
             ) from None
         signals.ignore()
         finished = _now()

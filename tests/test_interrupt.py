@@ -1,0 +1,165 @@
+"""A real ``quiz run`` process interrupted by SIGINT/SIGTERM or a closed stdin keeps every answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import pytest
+from conftest import REPO
+
+from quiz.store import Store, db_path
+
+DECK = "us-russia-military-talks-2019"
+
+
+def start(home: Path, *args: str) -> subprocess.Popen[str]:
+    """``python -m quiz run DECK --json`` with QUIZ_HOME=home, pipes on every stream."""
+    env = {**os.environ, "QUIZ_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    env.pop("NO_COLOR", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "quiz", "run", DECK, "--json", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        env=env,
+    )
+
+
+def next_event(stream: IO[str], kind: str) -> dict[str, object]:
+    """Read JSON lines until an event of ``kind`` (fails at end of output)."""
+    while True:
+        line = stream.readline()
+        assert line, f"output ended before a {kind!r} event"
+        event = json.loads(line)
+        if event["event"] == kind:
+            return event  # type: ignore[no-any-return]
+
+
+def answer_k_then(home: Path, k: int, sig: int) -> tuple[int, str]:
+    """Answer k questions (waiting for each verdict), wait for the next question, send ``sig``.
+
+    Returns the exit code and stderr.
+    """
+    with start(home, "--seed", "7") as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        next_event(proc.stdout, "start")
+        for i in range(k):
+            next_event(proc.stdout, "question")
+            proc.stdin.write(f"answer {i}\n")
+            proc.stdin.flush()
+            next_event(proc.stdout, "verdict")
+        next_event(proc.stdout, "question")
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    return proc.returncode, err
+
+
+def check_database(home: Path, answers: int) -> None:
+    """The database holds ``answers`` attempts of one interrupted session and passes integrity_check."""
+    with sqlite3.connect(db_path(home)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store.open(db_path(home)) as store:
+        sessions = store.sessions()
+        attempts = store.attempts()
+    assert len(sessions) == 1
+    assert sessions[0].interrupted and sessions[0].finished_at is not None
+    assert sessions[0].asked == answers
+    assert len(attempts) == answers
+    assert [a.typed for a in attempts] == [f"answer {i}" for i in range(answers)]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("k", [0, 1, 4])
+def test_signal_mid_quiz_keeps_every_answer(tmp_path: Path, sig: int, k: int) -> None:
+    """After k answers a signal ends the quiz: exit 130, a short message, k attempts stored."""
+    home = tmp_path / "home"
+    code, err = answer_k_then(home, k, sig)
+    assert code == 130, err
+    plural = "answer" if k == 1 else "answers"
+    assert err.strip() == f"Interrupted — {k} {plural} saved (session #1)."
+    check_database(home, k)
+
+
+def test_signal_at_a_random_moment_loses_nothing(tmp_path: Path) -> None:
+    """With all answers piped at once, a SIGINT at any moment leaves exactly the reported answers stored."""
+    rng = random.Random(20260101)
+    for attempt in range(4):
+        home = tmp_path / f"home{attempt}"
+        with start(home, "--seed", str(attempt)) as proc:
+            assert proc.stdin is not None and proc.stdout is not None
+            next_event(proc.stdout, "start")
+            proc.stdin.write("".join(f"answer {i}\n" for i in range(200)))
+            proc.stdin.flush()
+            time.sleep(rng.uniform(0.0, 0.3))
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        shown = sum(json.loads(line)["event"] == "verdict" for line in out.splitlines())
+        with sqlite3.connect(db_path(home)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            stored = conn.execute("SELECT count(*) FROM attempts").fetchone()[0]
+        assert stored >= shown  # every verdict shown was saved first
+        if proc.returncode == 130:
+            assert f"— {stored} answer" in err
+        else:  # the quiz finished before the signal arrived
+            assert proc.returncode == 0, err
+            assert "Traceback" not in err
+
+
+def test_closed_stdin_at_the_first_question(tmp_path: Path) -> None:
+    """Stdin closed before any answer: exit 0, a summary event, no traceback, session marked unfinished."""
+    home = tmp_path / "home"
+    with start(home) as proc:
+        out, err = proc.communicate(input="", timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["start", "question", "summary"]
+    assert events[-1]["asked"] == 0 and events[-1]["complete"] is False
+    with Store.open(db_path(home)) as store:
+        (session,) = store.sessions()
+    assert session.interrupted and session.asked == 0
+
+
+def test_closed_stdin_in_plain_mode_prints_a_summary(tmp_path: Path) -> None:
+    """Without --json, closed stdin still ends with the summary on stdout and exit 0."""
+    env = {**os.environ, "QUIZ_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "quiz", "run", DECK, "--count", "2"],
+        input=b"\xff\xfeMilley\n",
+        capture_output=True,
+        cwd=REPO,
+        env=env,
+        timeout=30,
+    )
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 0, proc.stderr
+    assert "Input ended after 1 of 2 questions." in out
+    assert "Score: " in out
+    assert b"Traceback" not in proc.stderr
+
+
+def test_reader_going_away_is_not_a_traceback(tmp_path: Path) -> None:
+    """If whoever reads stdout closes it, quiz stops as interrupted without a traceback."""
+    with start(tmp_path / "home", "--seed", "1") as proc:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        next_event(proc.stdout, "question")
+        proc.stdout.close()
+        proc.stdin.write("x\n" * 50)
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        err = proc.stderr.read()
+    assert "Traceback" not in err
+    assert proc.returncode == 130
+    assert "Interrupted — " in err
