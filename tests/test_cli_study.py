@@ -334,6 +334,16 @@ def test_the_eighth_miss_flags_a_leech(quiz_home: Path) -> None:
     assert "'capital-ch' is now a leech (missed 8 times)" in result.output
 
 
+def test_cram_misses_do_not_make_leeches(quiz_home: Path) -> None:
+    """Wrong answers while cramming are not counted towards a leech."""
+    _misses(quiz_home, "capital-ch", 7)
+    result = study("--cram", lines=["x", "x", "x", "x", "", "again"])
+    assert "capital-ch" in asked(result)
+    assert "leech" not in result.output
+    with store(quiz_home) as s:
+        assert s.leeches(DECK_ID) == {}
+
+
 def test_end_of_input_ends_cleanly_and_keeps_answers(quiz_home: Path) -> None:
     """When piped input runs out, answers given so far are kept and the exit status is 0."""
     result = study(lines=["Bern", ""])

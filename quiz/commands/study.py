@@ -277,7 +277,7 @@ class _Study:
         if state is not None:
             self.states[card.id] = state
             self.say(f"  Next review {when_text(schedule.due_at(state), answered)}.", "hint")
-        if not correct:
+        if not correct and not self.cram:
             self.misses[card.id] = self.misses.get(card.id, 0) + 1
             if self.misses[card.id] == schedule.LEECH_MISSES:
                 self.say(
@@ -291,7 +291,7 @@ class _Study:
         undone = self.store.undo_last(self.session_id)
         last = self.done.pop()
         card_id = undone.card_id if undone is not None else last.card_id
-        if not last.correct and self.misses.get(card_id):
+        if not last.correct and not self.cram and self.misses.get(card_id):
             self.misses[card_id] -= 1
         if not self.cram:
             restored = restore_state(self.store, self.deck.id, card_id)
