@@ -1,0 +1,327 @@
+"""Fast loading of large decks: a parallel cold parse and a compiled cache in the data directory.
+
+``load_fast(path)`` gives exactly what :func:`quiz.decks.load` gives (the same deck, or
+the same :class:`DeckError`), faster on large files: the garbage collector is paused
+while the YAML tree is built (it otherwise rescans millions of fresh nodes), the card
+list is cut at its items into chunks of a few thousand cards that are composed and
+converted one after another (so the node tree never holds the whole file), and on a
+machine with ``fork`` the second half of the chunks is done by a child process. Any
+problem in any chunk, or a file whose layout the cutter does not fully understand
+(anchors, tabs, unusual line breaks, keys after ``cards:``), sends the whole file
+through :func:`quiz.decks.parse`, so every error message and position is the loader's own.
+
+``load_cached(path, cache_dir)`` keeps the loaded deck in ``cache_dir`` as a pickle,
+one file per deck path, valid only for the same file bytes (SHA-256) and the same
+loader (quiz version and the source of the modules that build decks). A missing,
+corrupt, stale or unreadable cache file is ignored and rewritten; it is written
+atomically. The pickle is read with an unpickler that only accepts quiz's own model
+classes, so a tampered cache file cannot run code; it lives in the user's own data
+directory, which already holds their scores.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from . import decks as _decks
+from .errors import DeckError
+from .models import Card, Deck
+
+#: Files smaller than this are parsed directly and never cached (they take milliseconds).
+MIN_FAST_BYTES = 256 * 1024
+#: Roughly how much YAML text one chunk holds (about 6,000 cards).
+CHUNK_BYTES = 1024 * 1024
+CACHE_MAGIC = b"quiz-deck-cache 1\n"
+#: Line breaks YAML knows besides ``\n`` (and ``\r\n``); a file with any is not cut.
+_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+#: Something that could be an anchor (``&name`` as a node property).
+_ANCHOR = re.compile(r"[\s\[\{,:]&[^\s\]\},]")
+_CARDS_KEY = re.compile(r"^cards[ \t]*:[ \t]*(?:#.*)?\n", re.MULTILINE)
+_SOURCES = ("decks.py", "models.py", "cloze.py", "deckcache.py")
+
+
+class _Fallback(Exception):
+    """The fast path declines; the file goes through the ordinary loader."""
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector (a node tree has no cycles to free)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def read(path: str | Path) -> bytes | None:
+    """The file's bytes, or None when the loader must say why it cannot read them."""
+    try:
+        with Path(path).open("rb") as fh:
+            data = fh.read(_decks.MAX_BYTES + 1)
+    except OSError:  # a directory, a missing or unreadable file
+        return None
+    return data if len(data) <= _decks.MAX_BYTES else None
+
+
+def load_fast(path: str | Path) -> Deck:
+    """Load one deck file, as :func:`quiz.decks.load` does, using both cores on large files."""
+    data = read(path)
+    if data is None:
+        return _decks.load(path)
+    return parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+
+
+def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
+    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
+    text = _decks.decode(data, shown)
+    with _no_gc():
+        if len(data) >= MIN_FAST_BYTES:
+            try:
+                return _parse_chunked(text, shown, digest, workers)
+            except _Fallback:
+                pass
+        return _decks.parse(text, shown, digest)
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether ``&`` appears anywhere as it would to start an anchor (a quick over-estimate)."""
+    at = text.find("&")
+    while at != -1:
+        if _ANCHOR.match(text, at - 1 if at else 0) or at == 0:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _cards_key(text: str) -> int:
+    """Where the line after the one top-level ``cards:`` key starts; :class:`_Fallback` if unclear."""
+    found = []
+    at = 0 if text.startswith("cards") else text.find("\ncards")
+    while at != -1:
+        start = at + 1 if text[at] == "\n" else at
+        m = _CARDS_KEY.match(text, start)
+        if m:
+            found.append(m.end())
+        at = text.find("\ncards", at + 1)
+    if len(found) != 1:
+        raise _Fallback
+    return found[0]
+
+
+def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """The text up to ``cards:`` and the card chunks as (start, end, line offset)."""
+    if "\t" in text or any(ch in text for ch in "\x85\u2028\u2029"):
+        raise _Fallback
+    if "\r" in text and _ODD_BREAKS.search(text):
+        raise _Fallback
+    if _has_anchor(text):
+        raise _Fallback
+    head_end = _cards_key(text)
+    head = text[:head_end]
+    first = re.compile(r"(?:[ ]*(?:#.*)?\n)*([ ]*)-(?:[ ]|\n)").match(text, head_end)
+    if first is None:
+        raise _Fallback
+    indent = first.group(1)
+    k = len(indent)
+    shallow = f"^ {{0,{k - 1}}}[^ \r\n#]|" if k else ""
+    stray = re.compile(rf"{shallow}^ {{{k}}}(?:[^ \r\n#-]|-[^ \r\n])", re.MULTILINE)
+    if stray.search(text, head_end):
+        raise _Fallback  # a key after the cards, a document marker, odd indentation
+    item = re.compile(rf" {{{k}}}-(?:[ ]|\r?\n)")
+    starts = [head_end]
+    target = head_end + CHUNK_BYTES
+    while target < len(text):
+        at = text.find("\n" + indent + "-", target)
+        while at != -1 and not item.match(text, at + 1):
+            at = text.find("\n" + indent + "-", at + 1)
+        if at == -1:
+            break
+        starts.append(at + 1)
+        target = at + 1 + CHUNK_BYTES
+    bounds = [*starts[1:], len(text)]
+    head_lines = head.count("\n")
+    chunks = []
+    line = head_lines
+    previous = head_end
+    for start, end in zip(starts, bounds, strict=True):
+        line += text.count("\n", previous, start)
+        previous = start
+        chunks.append((start, end, line - head_lines))
+    return head, chunks
+
+
+def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
+    """One chunk as a deck, or :class:`_Fallback` at its first problem of any kind.
+
+    This is :func:`quiz.decks.parse` without the alias-bomb walk: ``_split`` has made
+    sure the text has no anchors, so it has no aliases.
+    """
+    try:
+        root = _decks.compose(head + "\n" * pad + body, shown)
+    except DeckError:
+        raise _Fallback from None
+    if root is None:
+        raise _Fallback
+    reader = _decks._Reader(shown)
+    deck = _decks._deck(reader, root)
+    if reader.problems or deck is None:
+        raise _Fallback
+    return deck
+
+
+def _parse_range(
+    text: str, head: str, chunks: list[tuple[int, int, int]], shown: str
+) -> tuple[Deck, list[Card]]:
+    """The deck of the first chunk and the cards of every chunk, in file order."""
+    cards: list[Card] = []
+    first: Deck | None = None
+    for start, end, pad in chunks:
+        deck = _parse_chunk(head, text[start:end], pad, shown)
+        first = first or deck
+        cards.extend(deck.cards)
+    assert first is not None
+    return first, cards
+
+
+def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
+    head, chunks = _split(text)
+    half = max(1, round(len(chunks) * 0.45))  # this process also unpickles the child's cards
+    if workers < 2 or len(chunks) < 2 or not hasattr(os, "fork"):
+        meta, cards = _parse_range(text, head, chunks, shown)
+    else:
+        meta, cards = _parse_forked(text, head, chunks[:half], chunks[half:], shown)
+    seen: set[str] = set()
+    for card in cards:
+        if card.id in seen:
+            raise _Fallback  # the loader words duplicate ids itself
+        seen.add(card.id)
+    return replace(meta, cards=tuple(cards), path=shown, content_hash=digest)
+
+
+def _parse_forked(
+    text: str, head: str, mine: list[tuple[int, int, int]], theirs: list[tuple[int, int, int]], shown: str
+) -> tuple[Deck, list[Card]]:
+    """Parse ``theirs`` in a forked child while this process parses ``mine``."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse, send the cards (or None), exit without cleanup
+        status = 1
+        try:
+            os.close(read_fd)
+            try:
+                result: list[Card] | None = _parse_range(text, head, theirs, shown)[1]
+            except _Fallback:
+                result = None
+            with os.fdopen(write_fd, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        try:
+            meta, cards = _parse_range(text, head, mine, shown)
+            failed = False
+        except _Fallback:
+            meta, cards, failed = None, [], True
+        with os.fdopen(read_fd, "rb") as inp:
+            try:
+                theirs_cards = pickle.load(inp)
+            except (EOFError, pickle.UnpicklingError):
+                theirs_cards = None
+    finally:
+        os.waitpid(pid, 0)
+    if failed or meta is None or theirs_cards is None:
+        raise _Fallback
+    cards.extend(theirs_cards)
+    return meta, cards
+
+
+# -- the cache ---------------------------------------------------------------------------
+def loader_fingerprint() -> str:
+    """What a cached deck was built by: the quiz version and the loader's source files."""
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Accepts only quiz's model classes, so a cache file cannot name any other callable."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "quiz.models" and not name.startswith("_"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a deck cache")
+
+
+def cache_path(path: str | Path, cache_dir: Path) -> Path:
+    """The cache file for a deck file: one per resolved path, overwritten when the file changes."""
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
+    return cache_dir / f"{key}.deck"
+
+
+def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
+    try:
+        with file.open("rb") as fh:
+            header = fh.read(len(CACHE_MAGIC) + 129)
+            if header != CACHE_MAGIC + f"{digest}{fingerprint}\n".encode():
+                return None
+            deck = _ModelUnpickler(fh).load()
+    except Exception:  # a corrupt cache is only a slower start: parse the file again
+        return None
+    return deck if isinstance(deck, Deck) else None
+
+
+def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(CACHE_MAGIC + f"{digest}{fingerprint}\n".encode())
+                pickle.dump(deck, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only or full data directory only costs speed
+
+
+def load_cached(path: Path, cache_dir: Path) -> Deck:
+    """Load a deck file through the cache in ``cache_dir`` (the same result as :func:`quiz.decks.load`)."""
+    data = read(path)
+    if data is None:
+        return _decks.load(path)
+    shown = str(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) < MIN_FAST_BYTES:
+        return _decks.parse(_decks.decode(data, shown), shown, digest)
+    fingerprint = loader_fingerprint()
+    file = cache_path(path, cache_dir)
+    with _no_gc():
+        deck = _read_cache(file, digest, fingerprint)
+    if deck is not None:
+        return replace(deck, path=shown, content_hash=digest)
+    deck = parse_bytes(data, shown, digest)
+    _write_cache(file, deck, digest, fingerprint)
+    return deck
