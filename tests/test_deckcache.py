@@ -1,0 +1,224 @@
+"""The fast deck loader and the deck cache give exactly what the ordinary loader gives."""
+
+from __future__ import annotations
+
+import importlib.util
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, REPO
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quiz import deckcache, decks
+from quiz.errors import DeckError
+from quiz.models import Deck
+
+
+def _gen() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_gen", REPO / "bench" / "gen.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _gen()
+SAMPLE = GEN.deck_text(120)
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every test file 'large' and cut it into many chunks, so the fast path really runs."""
+    monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
+    monkeypatch.setattr(deckcache, "CHUNK_BYTES", 700)
+
+
+def _outcome(load: Any, path: Path) -> Any:
+    try:
+        deck = load(path)
+    except DeckError as err:
+        return ("error", [str(p) for p in err.problems])
+    return ("deck", deck, deck.content_hash, deck.path, [(c.line, c.col) for c in deck.cards],
+            [[(e.line, e.col) for e in c.accept_examples + c.reject_examples] for c in deck.cards])
+
+
+def _same(path: Path) -> None:
+    assert _outcome(deckcache.load_fast, path) == _outcome(decks.load, path)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (FIXTURES / "decks" / "invalid").iterdir())
+)
+def test_invalid_fixture_same_errors(name: str) -> None:
+    """Every broken fixture fails through the fast loader with the loader's exact messages."""
+    _same(FIXTURES / "decks" / "invalid" / name)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "decks" / "valid").iterdir()))
+def test_valid_fixture_same_deck(name: str) -> None:
+    """Every valid fixture loads to the same deck, card positions included."""
+    _same(FIXTURES / "decks" / "valid" / name)
+
+
+def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
+    """A deck cut into many chunks parsed by two processes equals the ordinary load, line for line."""
+    path = tmp_path / "big.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    deck = deckcache.load_fast(path)
+    assert len(deck.cards) == 120
+    _head, chunks = deckcache._split(SAMPLE)
+    assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
+    assert deckcache._parse_chunked(SAMPLE, str(path), deck.content_hash, 2) == deck
+    _same(path)
+
+
+def test_duplicate_id_across_chunks_is_reported_like_the_loader(tmp_path: Path) -> None:
+    """Two cards with one id in different chunks give the loader's duplicate-id error."""
+    path = tmp_path / "dup.yaml"
+    path.write_text(SAMPLE.replace("id: c000100", "id: c000002"), encoding="utf-8")
+    outcome = _outcome(deckcache.load_fast, path)
+    assert outcome[0] == "error" and "duplicate id 'c000002'" in outcome[1][0]
+    _same(path)
+
+
+EDITS = [
+    ("    type: short\n", "    type: shrot\n"),
+    ("    answer: true\n", "    answer: maybe\n"),
+    ('    prompt: "', '    promt: "'),
+    ("    tags: [", "    tags: [x, x, &a y, *a, "),
+    ("  - id: c0000", "cards:\n  - id: c0000"),
+    ("  - id: c0000", "\tbad: 1\n  - id: c0000"),
+    ("  - id: c0000", "deck: {}\n  - id: c0000"),
+    ("  - id: c0000", "  - [not, a, card]\n  - id: c0000"),
+    ("    explain: ", "    explain: 'unterminated\n    explain: "),
+    ("\n", "\r"),
+    ("\n", "\r\n"),
+]
+
+
+@given(edit=st.sampled_from(EDITS), which=st.integers(min_value=1, max_value=40))
+def test_edited_deck_same_outcome(
+    tmp_path_factory: pytest.TempPathFactory, edit: tuple[str, str], which: int
+) -> None:
+    """Breaking (or reformatting) any one card anywhere gives the same deck or the same errors."""
+    old, new = edit
+    parts = SAMPLE.split(old)
+    n = min(which, len(parts) - 1)
+    text = old.join(parts[:n]) + new + old.join(parts[n:])
+    path = tmp_path_factory.mktemp("edit") / "deck.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    _same(path)
+
+
+def test_unreadable_paths_give_the_loader_messages(tmp_path: Path) -> None:
+    """A directory or a missing file gives the loader's own message through both entry points."""
+    for target in (tmp_path, tmp_path / "missing.yaml"):
+        with pytest.raises(DeckError) as fast:
+            deckcache.load_cached(target, tmp_path / "cache")
+        with pytest.raises(DeckError) as plain:
+            decks.load(target)
+        assert [str(p) for p in fast.value.problems] == [str(p) for p in plain.value.problems]
+
+
+def test_cache_serves_the_second_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second load of an unchanged file comes from the cache, with the path it was asked by."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = deckcache.load_cached(path, cache)
+    assert deckcache.cache_path(path, cache).is_file()
+
+    def no_parse(*_: object, **__: object) -> Deck:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(deckcache, "parse_bytes", no_parse)
+    second = deckcache.load_cached(path, cache)
+    assert second == first and second.path == str(path) and second.content_hash == first.content_hash
+    assert [c.line for c in second.cards] == [c.line for c in first.cards]
+
+
+def test_cache_is_invalidated_when_the_file_changes(tmp_path: Path) -> None:
+    """Editing the deck gives the edited deck, never the cached one."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    deckcache.load_cached(path, cache)
+    path.write_text(SAMPLE.replace("Benchmark deck", "Edited deck"), encoding="utf-8")
+    assert deckcache.load_cached(path, cache).title.startswith("Edited deck")
+    path.write_text(SAMPLE.replace("type: short", "type: shrot", 1), encoding="utf-8")
+    with pytest.raises(DeckError):
+        deckcache.load_cached(path, cache)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"garbage", b"quiz-deck-cache 1\n" + b"0" * 129, None],
+)
+def test_corrupt_or_stale_cache_is_ignored_and_rewritten(tmp_path: Path, damage: bytes | None) -> None:
+    """A truncated, foreign or stale cache file only costs a re-parse, and is replaced."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    good = deckcache.load_cached(path, cache)
+    file = deckcache.cache_path(path, cache)
+    if damage is None:  # a valid header with a body cut short
+        damage = file.read_bytes()[:300]
+    file.write_bytes(damage)
+    assert deckcache.load_cached(path, cache) == good
+    assert file.read_bytes() != damage
+
+
+def test_cache_from_another_loader_version_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache written by another version of the loader is parsed again."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    deckcache.load_cached(path, cache)
+    calls: list[int] = []
+    real = deckcache.parse_bytes
+
+    def counting(*args: Any, **kwargs: Any) -> Deck:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(deckcache, "parse_bytes", counting)
+    monkeypatch.setattr(deckcache, "loader_fingerprint", lambda: "f" * 64)
+    deckcache.load_cached(path, cache)
+    assert calls == [1]
+
+
+def test_cache_refuses_to_unpickle_other_classes(tmp_path: Path) -> None:
+    """A cache file naming any callable outside quiz's models is refused, not run."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    good = deckcache.load_cached(path, cache)
+    file = deckcache.cache_path(path, cache)
+    header = file.read_bytes()[: len(deckcache.CACHE_MAGIC) + 129]
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(_Evil(str(marker)))
+    file.write_bytes(header + evil)
+    assert deckcache.load_cached(path, cache) == good
+    assert not marker.exists()
+
+
+class _Evil:
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (Path.touch, (Path(self.target),))  # type: ignore[return-value]
+
+
+def test_unwritable_cache_dir_still_loads(tmp_path: Path) -> None:
+    """A cache directory that cannot be created only costs speed."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert len(deckcache.load_cached(path, blocker / "cache").cards) == 120
