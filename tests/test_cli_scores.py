@@ -320,3 +320,11 @@ def test_reset_with_nothing_to_remove(quiz_home: Path, deck_file: Path) -> None:
     fill(quiz_home)
     result = run("reset", str(deck_file), "--card", "peru")
     assert result.exit_code == 0 and result.output.startswith("Nothing to remove for card peru")
+
+
+def test_stats_reads_quiz_now(quiz_home: Path, deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QUIZ_NOW moves the stats clock like the study clock: three days on, the review card is due today."""
+    fill(quiz_home)
+    monkeypatch.setenv("QUIZ_NOW", (T0 + timedelta(days=3)).isoformat())
+    got = json.loads(run("stats", str(deck_file), "--json").output)
+    assert (got["due_today"], got["streak"]) == (1, 0)

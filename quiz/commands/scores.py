@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    """The clock, or ``$QUIZ_NOW`` as ``quiz study`` reads it, so simulated days agree."""
+    from .study import now_utc
+
+    return now_utc()
 
 
 def _heading(text: str, color: bool) -> str:
