@@ -179,6 +179,7 @@ class Store:
         _check_writable(self.path)
         self._retry(self._use_wal, deadline)
         self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA synchronous = FULL")  # an answer shown as saved survives a power cut
         if version < SCHEMA_VERSION:
             self._retry(self._migrate, deadline)
 
