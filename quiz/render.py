@@ -163,8 +163,6 @@ def flash_reveal_lines(q: Question, color: bool) -> list[str]:
     return [f"{indent}Answer: {styled(q.card.back, 'answer', color)}", f"{indent}{FLASH_ASK.strip()}"]
 
 
-
-
 def verdict_mark(outcome: Outcome, plain: bool) -> tuple[str, str]:
     """The verdict word (with ✓/✗ unless plain) and its style role."""
     v = outcome.verdict
@@ -176,20 +174,34 @@ def verdict_mark(outcome: Outcome, plain: bool) -> tuple[str, str]:
     return ("Wrong" if plain else "✗ Wrong"), "wrong"
 
 
-def verdict_lines(outcome: Outcome, color: bool, plain: bool, indent: str = "  ") -> list[str]:
+def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool = False) -> list[str]:
+    """``text`` on one line per paragraph, or wrapped to ``width`` with ``indent``; each line styled."""
+    flat = " ".join(text.split())
+    if not width:
+        return [indent + styled(flat, role, color)]
+    wrapped = click.wrap_text(flat, width, initial_indent=indent, subsequent_indent=indent)
+    return [indent + styled(line[len(indent) :], role, color) for line in wrapped.splitlines()]
+
+
+#: Rules by which a right answer was written differently from the key: the key is shown too.
+SHOW_KEY_RULES = ("alternate", "typo", "tolerance", "date-more-precise")
+
+
+def verdict_lines(
+    outcome: Outcome, color: bool, plain: bool, indent: str = "  ", width: int | None = None
+) -> list[str]:
     """The verdict, why it was accepted, the right answer and the card's explanation."""
     v = outcome.verdict
     card = outcome.question.card
     word, role = verdict_mark(outcome, plain)
-    first = styled(word, role, color)
-    if v.note:
-        first += " — " + styled(v.note, "note", color)
-    lines = [indent + first]
+    lines = wrap(f"{word} — {v.note}" if v.note else word, width, indent)
+    lines[0] = lines[0].replace(word, styled(word, role, color), 1)
     expected = v.expected or card.answer_text()
-    if not isinstance(card, FlashCard) and (not v.correct or v.rule not in ("exact", "normalized")):
-        lines.append(f"{indent}Answer: {styled(expected, 'answer', color)}")
+    show_key = not v.correct or v.typos > 0 or v.rule in SHOW_KEY_RULES
+    if not isinstance(card, FlashCard) and show_key:
+        lines.extend(wrap(f"Answer: {expected}", width, indent, "answer", color))
     if card.explain:
-        lines.append(indent + styled(" ".join(card.explain.split()), "explain", color))
+        lines.extend(wrap(card.explain, width, indent, "explain", color))
     return lines
 
 
@@ -202,7 +214,7 @@ def _duration(seconds: float) -> str:
     return f"{s // 3600}h {s % 3600 // 60:02d}m"
 
 
-def summary_lines(summary: Summary, color: bool, plain: bool) -> list[str]:
+def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None = None) -> list[str]:
     """The end of a session: score, percentage, time, the questions missed, exam pass/fail."""
     lines: list[str] = []
     if summary.ended == "end-of-input" and not summary.complete:
@@ -216,7 +228,9 @@ def summary_lines(summary: Summary, color: bool, plain: bool) -> list[str]:
             if len(text) > 70:
                 text = text[:69] + "…"
             lines.append(f"  - {o.question.card.id}: {text}")
-            lines.append(f"    answer: {o.verdict.expected or o.question.card.answer_text()}")
+            lines.extend(
+                wrap(f"answer: {o.verdict.expected or o.question.card.answer_text()}", width, "    ")
+            )
     if summary.exam:
         share = 100.0 * summary.correct / summary.total if summary.total else 0.0
         mark = f"{share:.0f}% of {summary.total} questions, pass mark {summary.pass_mark:g}%"
@@ -227,15 +241,17 @@ def summary_lines(summary: Summary, color: bool, plain: bool) -> list[str]:
     return lines
 
 
-def exam_review_lines(summary: Summary, color: bool, plain: bool) -> list[str]:
+def exam_review_lines(summary: Summary, color: bool, plain: bool, width: int | None = None) -> list[str]:
     """After an exam: every question with what was typed, the verdict, answer and explanation."""
     lines: list[str] = []
     for o in summary.outcomes:
         q = o.question
-        text = " ".join(question_prompt(q).split())
-        lines.append(f"{styled(progress(q), 'progress', color)}  {text}")
-        lines.append(f"  You answered: {o.typed}")
-        lines.extend(verdict_lines(o, color, plain))
+        head = progress(q)
+        body = wrap(question_prompt(q), width, " " * (len(head) + 2))
+        lines.append(f"{styled(head, 'progress', color)}  {body[0].lstrip()}")
+        lines.extend(body[1:])
+        lines.extend(wrap(f"You answered: {o.typed}", width, "  "))
+        lines.extend(verdict_lines(o, color, plain, width=width))
         lines.append("")
     return lines
 

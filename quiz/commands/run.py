@@ -193,7 +193,7 @@ class _IO:
         if self.as_json:
             self.event(verdict_event(outcome))
             return
-        for line in verdict_lines(outcome, self.color, self.plain):
+        for line in verdict_lines(outcome, self.color, self.plain, width=self.width):
             self.out(line)
 
     def start(
@@ -222,9 +222,9 @@ class _IO:
         if summary.exam and summary.outcomes:
             self.out("Your answers:")
             self.out()
-            for line in exam_review_lines(summary, self.color, self.plain):
+            for line in exam_review_lines(summary, self.color, self.plain, self.width):
                 self.out(line)
-        for line in summary_lines(summary, self.color, self.plain):
+        for line in summary_lines(summary, self.color, self.plain, self.width):
             self.out(line)
 
 
