@@ -588,3 +588,38 @@ def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     path.touch()
     with Store.open(path) as s:
         assert s.deck_ids() == []
+
+
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("ROLLBACK")
+"""
+
+
+def test_a_lock_held_by_another_process_is_a_clear_error(db: Path) -> None:
+    """Another process holding the write lock past the timeout → StoreError; nothing saved is lost."""
+    make_quiz_db(db, answers=4)
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db), "3"], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with Store.open(db, timeout=0.3) as s:
+            assert len(s.attempts()) == 4  # readers are not blocked in WAL mode
+            with pytest.raises(StoreError, match=r"locked by another program \(waited 0\.3 s\)"):
+                s.record(attempt(1, "late"))
+    with Store.open(db) as s:
+        assert len(s.attempts()) == 4
+        s.record(attempt(1, "later"))
+        assert len(s.attempts()) == 5
+
+
+def test_an_uncreatable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
+    """A data directory that cannot be created (a file is in the way) is a one-line error."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the data directory"):
+        Store.open(blocker / "data" / "quiz.db")
