@@ -137,12 +137,8 @@ def question_lines(q: Question, color: bool, width: int | None = None) -> list[s
     """The lines that ask ``q``: progress and prompt, the shown choices or items, the hint."""
     head = progress(q)
     indent = " " * (len(head) + 2)
-    text = question_prompt(q)
-    if width:
-        body = click.wrap_text(text, width, initial_indent=indent, subsequent_indent=indent).lstrip()
-    else:
-        body = " ".join(text.split("\n"))
-    lines = [f"{styled(head, 'progress', color)}  {styled(body, 'prompt', color)}"]
+    body = wrap(question_prompt(q), width, indent, "prompt", color)
+    lines = [f"{styled(head, 'progress', color)}  {body[0][len(indent) :]}", *body[1:]]
     if q.shown is not None:
         for i, item in enumerate(q.shown):
             lines.append(f"{indent}{styled(letter(i) + ')', 'choice', color)} {item}")
@@ -156,11 +152,11 @@ FLASH_REVEAL = "(press Enter to see the answer)"
 FLASH_ASK = "Did you know it? (y/n) "
 
 
-def flash_reveal_lines(q: Question, color: bool) -> list[str]:
-    """A flashcard's back, once revealed."""
+def flash_reveal_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
+    """A flashcard's back, once revealed, and the question whether it was known."""
     indent = " " * (len(progress(q)) + 2)
     assert isinstance(q.card, FlashCard)
-    return [f"{indent}Answer: {styled(q.card.back, 'answer', color)}", f"{indent}{FLASH_ASK.strip()}"]
+    return [*wrap(f"Answer: {q.card.back}", width, indent, "answer", color), f"{indent}{FLASH_ASK.strip()}"]
 
 
 def verdict_mark(outcome: Outcome, plain: bool) -> tuple[str, str]:

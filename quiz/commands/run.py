@@ -164,7 +164,7 @@ class _IO:
         if self.as_json:
             self.event(reveal_event(q))
         else:
-            for line in flash_reveal_lines(q, self.color):
+            for line in flash_reveal_lines(q, self.color, self.width):
                 self.out(line)
         return True
 
@@ -175,9 +175,14 @@ class _IO:
 
         if not isinstance(q.card, FlashCard):
             self.show_question(q)
-            if self.interactive:
-                return self.read("> ")
-            return self.echo(self.read())
+            if not self.interactive:
+                return self.echo(self.read())
+            typed = self.read("> ")
+            if typed is not None and not typed.strip():
+                # An Enter pressed by mistake should not cost the question.
+                click.echo("  (nothing typed: type an answer, or press Enter again to skip it)")
+                typed = self.read("> ")
+            return typed
         if not self.interactive:
             return self.echo(self.read())
         while True:
@@ -393,6 +398,8 @@ def run(
                     store.finish_session(session_id, _now(), interrupted=True)
                 except StoreError as store_err:
                     click.echo(f"Error: {store_err}", err=True)
+            if interactive:
+                click.echo(err=True)  # the learner's half-typed line has no newline yet
             click.echo(f"Interrupted — {_saved_message(saved, session_id)}.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except StoreError as err:
