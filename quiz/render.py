@@ -179,6 +179,25 @@ def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool 
     return [indent + styled(line[len(indent) :], role, color) for line in wrapped.splitlines()]
 
 
+def keyed_answer(q: Question, expected: str) -> str:
+    """The right answer with the letters it has in the shown order: ``b, a, c (x → y → z)``."""
+    card = q.card
+    if q.shown is None:
+        return expected
+    try:
+        if isinstance(card, ChoiceCard):
+            return f"{letter(q.shown.index(card.answer))}) {card.answer}"
+        if isinstance(card, MultiCard):
+            keys = card.answers
+        elif isinstance(card, OrderCard):
+            keys = card.items
+        else:
+            return expected
+        return ", ".join(letter(q.shown.index(k)) for k in keys) + f" ({expected})"
+    except ValueError:
+        return expected
+
+
 #: Rules by which a right answer was written differently from the key: the key is shown too.
 SHOW_KEY_RULES = ("alternate", "typo", "tolerance", "date-more-precise")
 
@@ -195,7 +214,9 @@ def verdict_lines(
     expected = v.expected or card.answer_text()
     show_key = not v.correct or v.typos > 0 or v.rule in SHOW_KEY_RULES
     if not isinstance(card, FlashCard) and show_key:
-        lines.extend(wrap(f"Answer: {expected}", width, indent, "answer", color))
+        lines.extend(
+            wrap(f"Answer: {keyed_answer(outcome.question, expected)}", width, indent, "answer", color)
+        )
     if card.explain:
         lines.extend(wrap(card.explain, width, indent, "explain", color))
     return lines
@@ -220,10 +241,12 @@ def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None 
     if summary.missed:
         lines.append("Missed:")
         for o in summary.missed:
+            prefix = f"  - {o.question.card.id}: "
+            room = max(20, (width or 80) - len(prefix))
             text = " ".join(question_prompt(o.question).split())
-            if len(text) > 70:
-                text = text[:69] + "…"
-            lines.append(f"  - {o.question.card.id}: {text}")
+            if len(text) > room:
+                text = text[: room - 1] + "…"
+            lines.append(prefix + text)
             lines.extend(
                 wrap(f"answer: {o.verdict.expected or o.question.card.answer_text()}", width, "    ")
             )
