@@ -1025,8 +1025,12 @@ def load(path: str | Path) -> Deck:
 
 
 def schema_path() -> Path:
-    """The JSON Schema of the deck format (``docs/deck.schema.json`` of a checkout)."""
-    return Path(__file__).resolve().parent.parent / "docs" / "deck.schema.json"
+    """The JSON Schema of the deck format: inside the installed package, or ``docs/`` of a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_schema" / "deck.schema.json"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "docs" / "deck.schema.json"
 
 
 def bundled_dir() -> Path:

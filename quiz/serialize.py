@@ -105,11 +105,20 @@ def to_yaml(deck: Deck) -> str:
     """The deck as YAML text that loads back to an equal deck."""
     import yaml
 
-    dumper = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
-    text: str = yaml.dump(
-        deck_to_dict(deck), Dumper=dumper, sort_keys=False, allow_unicode=True, width=100
+    base = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
+
+    class Dumper(base):  # type: ignore[misc, valid-type]
+        """Writes multi-line text as a ``|`` block, the way a person would."""
+
+    def text(dumper: Any, value: str) -> Any:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    out: str = yaml.dump(
+        deck_to_dict(deck), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
     )
-    return text
+    return out
 
 
 def deck_from_dict(data: dict[str, Any], path: str = "<data>") -> Deck:
