@@ -1,9 +1,22 @@
-"""Checks beyond "it loads": advice for authors, and each card's ``examples`` run through grading."""
+"""Checks beyond "it loads": advice for authors, and each card's ``examples`` run through grading.
+
+Warnings (:func:`lint`, :func:`lint_many`) never make a deck unusable; ``quiz check`` shows them
+and fails on them only with ``--strict``. Errors (:func:`run_examples`) are examples that grading
+treats the other way from what the author wrote.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from .errors import Problem
-from .models import Card, Deck
+from .models import Card, ChoiceCard, Deck, FlashCard, MultiCard, Policy
+
+#: Two prompts at least this alike (rapidfuzz ratio of their normalised forms, 0-100) are near-duplicates.
+DUPLICATE_RATIO = 90.0
+
+_LABEL = re.compile(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?")
 
 
 def _at(deck: Deck, card: Card, message: str, hint: str = "", line: int = 0, col: int = 0) -> Problem:
@@ -13,7 +26,23 @@ def _at(deck: Deck, card: Card, message: str, hint: str = "", line: int = 0, col
 
 
 def lint(deck: Deck) -> list[Problem]:
-    """Warnings (never errors) about a deck that loaded."""
+    """Warnings (never errors) about one deck that loaded, near-duplicate prompts within it included."""
+    return lint_many([deck])
+
+
+def lint_many(decks: Sequence[Deck]) -> list[Problem]:
+    """Warnings about every deck, plus near-duplicate prompts within and across the decks.
+
+    Each finding is reported on the card written later (the later deck, or the later line).
+    """
+    out: list[Problem] = []
+    for deck in decks:
+        out.extend(_card_warnings(deck))
+    out.extend(_near_duplicates(decks))
+    return out
+
+
+def _card_warnings(deck: Deck) -> list[Problem]:
     out: list[Problem] = []
     for card in deck.cards:
         if card.id_generated:
@@ -26,15 +55,108 @@ def lint(deck: Deck) -> list[Problem]:
                     f"add 'id: {card.id}' or a name of your own",
                 )
             )
+        if not card.explain.strip():
+            out.append(_at(deck, card, "has no 'explain'", "add 'explain:' to say why the answer is right"))
+        if not isinstance(card, FlashCard) and not (card.accept_examples or card.reject_examples):
+            out.append(
+                _at(
+                    deck,
+                    card,
+                    "has no 'examples'",
+                    "add 'examples: {accept: [...], reject: [...]}' so quiz check tests the grading",
+                )
+            )
+        if not card.tags and not deck.tags:
+            out.append(
+                _at(
+                    deck,
+                    card,
+                    "has no tags (and the deck has none)",
+                    "add 'tags: [topic]' to the card or to the deck, for quiz run --tag and statistics",
+                )
+            )
+        if isinstance(card, (ChoiceCard, MultiCard)):
+            out.extend(_look_alikes(deck, card))
+    return out
+
+
+def _look_alikes(deck: Deck, card: ChoiceCard | MultiCard) -> list[Problem]:
+    """Wrong choices that say the answer in other words: equal once normalised, or a typo away."""
+    from rapidfuzz.distance import Levenshtein
+
+    from .grading import normalize, typo_budget
+
+    policy = deck.policy(card)
+    answers = (card.answer,) if isinstance(card, ChoiceCard) else card.answers
+    alternates = [e.text for e in card.accept_examples if not _LABEL.fullmatch(e.text.strip().casefold())]
+    keys = [(a, normalize(a, policy)) for a in (*answers, *alternates)]
+    out: list[Problem] = []
+    for choice in card.choices:
+        if choice in answers:
+            continue
+        n = normalize(choice, policy)
+        for text, key in keys:
+            if not key or not n:
+                continue
+            budget = max(typo_budget(key, policy), typo_budget(key, Policy()))
+            same = n == key
+            if same or Levenshtein.distance(n, key, score_cutoff=budget) <= budget:
+                what = "the answer" if text in answers else f"the accepted answer '{text}'"
+                why = "the same once normalised" if same else "a typo away"
+                out.append(
+                    _at(
+                        deck,
+                        card,
+                        f"choice '{choice}' looks like {what} ({why})",
+                        "reword the wrong choice so that it is clearly different from the answer",
+                    )
+                )
+                break
+    return out
+
+
+def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
+    """Pairs of prompts whose normalised texts are at least :data:`DUPLICATE_RATIO` alike."""
+    from rapidfuzz import fuzz
+
+    from .grading import normalize
+
+    policy = Policy()
+    entries: list[tuple[int, int, Deck, Card, str]] = []
+    for d, deck in enumerate(decks):
+        for c, card in enumerate(deck.cards):
+            text = normalize(card.prompt, policy)
+            if text:
+                entries.append((d, c, deck, card, text))
+    # ratio >= 90 needs lengths within about 10% of their sum: compare neighbours by length only.
+    by_length = sorted(entries, key=lambda e: len(e[4]))
+    out: list[Problem] = []
+    for i, first in enumerate(by_length):
+        for second in by_length[i + 1 :]:
+            la, lb = len(first[4]), len(second[4])
+            if (lb - la) * 100 > (100 - DUPLICATE_RATIO) * (la + lb):
+                break
+            ratio = fuzz.ratio(first[4], second[4], score_cutoff=DUPLICATE_RATIO)
+            if not ratio:
+                continue
+            earlier, later = sorted((first, second), key=lambda e: (e[0], e[1]))
+            other_deck, other = earlier[2], earlier[3]
+            where = f"{other_deck.path}:{other.line}"
+            out.append(
+                _at(
+                    later[2],
+                    later[3],
+                    f"the prompt nearly repeats card '{other.id}' at {where} ({ratio:.0f}% alike)",
+                    "merge the two cards, or make them ask different things",
+                )
+            )
     return out
 
 
 def run_examples(deck: Deck) -> list[Problem]:
     """Errors for every ``examples`` answer that grading treats the other way."""
-    try:
-        from .grading import grade
-    except ImportError:  # grading not built yet
-        return []
+    from .grading import grade
+
     out: list[Problem] = []
     for card in deck.cards:
         policy = deck.policy(card)
@@ -46,7 +168,8 @@ def run_examples(deck: Deck) -> list[Problem]:
                         deck.path,
                         example.line or card.line,
                         example.col or card.col,
-                        f"card '{card.id}': the example '{example.text}' should be accepted but is rejected ({verdict.rule})",
+                        f"card '{card.id}': the example '{example.text}' should be accepted "
+                        f"but is rejected ({verdict.rule})",
                         "add it to the card's alternates, or fix the example",
                     )
                 )
@@ -59,7 +182,8 @@ def run_examples(deck: Deck) -> list[Problem]:
                         deck.path,
                         example.line or card.line,
                         example.col or card.col,
-                        f"card '{card.id}': the example '{example.text}' should be rejected but is accepted ({note})",
+                        f"card '{card.id}': the example '{example.text}' should be rejected "
+                        f"but is accepted ({note})",
                         "turn typos off for this card (grading: {typos: off}) or fix the example",
                     )
                 )
@@ -69,3 +193,10 @@ def run_examples(deck: Deck) -> list[Problem]:
 def check(deck: Deck) -> list[Problem]:
     """Every finding for a loaded deck: example errors and warnings, in file order."""
     return sorted(run_examples(deck) + lint(deck), key=lambda p: (p.line, p.col))
+
+
+def check_many(decks: Sequence[Deck]) -> list[Problem]:
+    """Every finding for several loaded decks: deck by deck, each in file order."""
+    order = {deck.path: i for i, deck in enumerate(decks)}
+    found = [p for deck in decks for p in run_examples(deck)] + lint_many(decks)
+    return sorted(found, key=lambda p: (order.get(p.path, len(order)), p.line, p.col))

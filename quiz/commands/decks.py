@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import use_color
+
+if TYPE_CHECKING:
+    from ..errors import Problem
 
 
 @click.command("list")
@@ -81,43 +85,89 @@ def show(deck: str, as_json: bool) -> None:
 
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Findings as JSON lines, one per problem.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default=None,
+    help="text: file:line:col lines (default); github: GitHub Actions annotations; json: JSON lines.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) -> None:
     """Validate deck files (or every deck in directories) and run their examples.
 
     Prints 'file:line:col: error|warning: message (hint)' for each finding and
-    exits 1 if any deck has an error (or a warning, with --strict).
+    exits 1 if any deck has an error (or a warning, with --strict). Warnings
+    include near-duplicate prompts across all the decks checked together.
     """
     from ..decks import expand_paths, load
-    from ..errors import DeckError, Problem
-    from ..lint import check as lint_check
+    from ..errors import DeckError
+    from ..lint import check_many
+    from ..models import Deck
 
+    if as_json:
+        if fmt not in (None, "json"):
+            raise click.UsageError(
+                f"--json is the same as --format json; it cannot be used with --format {fmt}"
+            )
+        fmt = "json"
+    fmt = fmt or "text"
     files = list(expand_paths(list(paths)))
     if not files:
         raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
-    findings: list[Problem] = []
+    load_errors: dict[str, list[Problem]] = {}
+    decks: list[Deck] = []
     for f in files:
         try:
-            deck = load(f)
+            decks.append(load(f))
         except DeckError as err:
-            findings.extend(err.problems)
-            continue
-        findings.extend(lint_check(deck))
+            load_errors[str(f)] = err.problems
+    found = check_many(decks)
+    by_file: dict[str, list[Problem]] = {}
+    for p in found:
+        by_file.setdefault(p.path, []).append(p)
+    findings: list[Problem] = []
+    for f in files:
+        findings.extend(load_errors.get(str(f), []))
+        findings.extend(by_file.pop(str(f), []))
+    for rest in by_file.values():
+        findings.extend(rest)
     errors = sum(p.severity == "error" for p in findings)
     warnings = len(findings) - errors
-    if as_json:
-        for p in findings:
+    for p in findings:
+        if fmt == "json":
             click.echo(json.dumps(p.to_dict(), ensure_ascii=False))
-    else:
-        for p in findings:
+        elif fmt == "github":
+            click.echo(github_annotation(p))
+        else:
             click.echo(str(p))
+    if fmt != "json":
         click.echo(
             f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}",
             err=True,
         )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(p: Problem) -> str:
+    """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``."""
+    kind = "error" if p.severity == "error" else "warning"
+    props = ",".join(
+        f"{k}={_escape_property(v)}"
+        for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", "quiz check"))
+    )
+    hint = f" ({p.hint})" if p.hint else ""
+    return f"::{kind} {props}::{_escape_data(p.message + hint)}"
 
 
 def _count(n: int, word: str) -> str:
