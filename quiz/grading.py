@@ -213,6 +213,11 @@ class _Hit:
     distance: int  # 0: equal after normalisation
 
 
+def _literal_key(text: str) -> str:
+    """How the deck loader tells choices apart: spacing collapsed, case folded."""
+    return " ".join(text.split()).casefold()
+
+
 @dataclass(frozen=True)
 class _Matcher:
     """Normalised candidate texts, each with a meaning (group) and a typo budget, plus wrong texts."""
@@ -223,6 +228,7 @@ class _Matcher:
     wrong: tuple[str, ...]
     exact: dict[str, int]  # normalised text → candidate index (-1: texts of two meanings collide)
     wrong_set: frozenset[str]
+    literal: dict[str, int]  # the text as written (spacing collapsed, case folded) → candidate index
 
     @staticmethod
     def build(
@@ -239,7 +245,8 @@ class _Matcher:
             dict.fromkeys(w for w in (normalize(x, policy) for x in wrong) if w and w not in exact)
         )
         budgets = tuple(typo_budget(n, policy) if typos else 0 for n in norm)
-        return _Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n))
+        literal = {_literal_key(t): i for i, t in reversed(list(enumerate(texts)))}
+        return _Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n), literal)
 
     def find(self, typed_norm: str, allowed: frozenset[int] | None = None) -> _Hit | None:
         """The meaning ``typed_norm`` stands for; typo matches only in ``allowed`` groups (None: any)."""
@@ -725,18 +732,23 @@ def _grade_choice(
     right = shown.index(card.answer) if card.answer in shown else -1
     prep = _prepare_choices(shown, wrong, policy, expected)
     n = normalize(typed, prep.policy)
-    exact = prep.matcher.exact.get(n)
-    label = None if exact is not None else _label(typed, len(shown))
+    # A choice literally named "b" or "2" is matched by its text; otherwise letters and numbers are positions.
+    literal = prep.matcher.literal.get(_literal_key(typed))
+    label = None if literal is not None else _label(typed, len(shown))
     if label is not None:
         i, kind = label
         shown_as = _letter(i) if kind == "letter" else str(i + 1)
         if i == right:
             return Verdict(True, kind, f"accepted: {kind} {shown_as}", 1.0, 0, expected)
         return Verdict(False, "wrong", f"not accepted: {shown_as} is '{shown[i]}'", 0.0, 0, expected)
-    if re.fullmatch(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?", typed.strip().casefold()) and len(n) <= 3:
+    if literal is None and _LABEL_RE.fullmatch(typed.strip().casefold()):
         note = f"not accepted: there is no choice {typed.strip()}"
         return Verdict(False, "wrong", note, 0.0, 0, expected)
-    hit = prep.matcher.find(n, allowed=frozenset({right}))
+    hit = (
+        _Hit(prep.matcher.groups[literal], literal, 0)
+        if literal is not None
+        else prep.matcher.find(n, allowed=frozenset({right}))
+    )
     if hit is None:
         if n in prep.wrong_norm:
             return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",
@@ -757,6 +769,9 @@ def _pieces(
     typed: str, sep: re.Pattern[str], prep: _Prepared, count: int
 ) -> tuple[list[int], list[str], list[tuple[int, int]], bool]:
     """Picked indices (typed order), unknown pieces, typo matches, whether any letter/number was used."""
+    exact = _segment_exact(typed, sep, prep, count)
+    if exact is not None:
+        return exact[0], [], [], exact[1]
     parts = sep.split(typed)
     pieces, seps = parts[0::2], parts[1::2]
     longest = max((len(sep.findall(t)) for t in prep.texts), default=0)
@@ -767,9 +782,11 @@ def _pieces(
     i = 0
     while i < len(pieces):
         for j in range(min(len(pieces), i + longest + 1), i + 1, -1):
+            if not pieces[j - 1].strip():  # a span never ends on a separator
+                continue
             joined = pieces[i] + "".join(seps[k] + pieces[k + 1] for k in range(i, j - 1))
-            idx = prep.matcher.exact.get(normalize(joined, prep.policy))
-            if idx is not None and idx >= 0:
+            idx = prep.matcher.literal.get(_literal_key(joined))
+            if idx is not None:
                 picks.append(prep.matcher.groups[idx])
                 i = j
                 break
@@ -779,24 +796,26 @@ def _pieces(
             if not piece:
                 continue
             n = normalize(piece, prep.policy)
-            exact = prep.matcher.exact.get(n)
-            if exact is None:
-                label = _label(piece, count)
-                if label is not None:
-                    picks.append(label[0])
-                    labels = True
-                    continue
-                words = piece.split()
-                labels_ = [_label(w, count) for w in words]
-                if len(words) > 1 and all(labels_):
-                    picks.extend(lab[0] for lab in labels_ if lab)
-                    labels = True
-                    continue
-                # One-word texts separated by spaces only: "Yalta Potsdam Malta".
-                found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
-                if len(words) > 1 and all(f >= 0 for f in found):
-                    picks.extend(prep.matcher.groups[f] for f in found)
-                    continue
+            literal = prep.matcher.literal.get(_literal_key(piece))
+            if literal is not None:
+                picks.append(prep.matcher.groups[literal])
+                continue
+            label = _label(piece, count)
+            if label is not None:
+                picks.append(label[0])
+                labels = True
+                continue
+            words = piece.split()
+            labels_ = [_label(w, count) for w in words]
+            if len(words) > 1 and all(labels_):
+                picks.extend(lab[0] for lab in labels_ if lab)
+                labels = True
+                continue
+            # One-word texts separated by spaces only: "Yalta Potsdam Malta".
+            found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
+            if len(words) > 1 and all(f >= 0 for f in found):
+                picks.extend(prep.matcher.groups[f] for f in found)
+                continue
             hit = prep.matcher.find(n)
             if hit is None:
                 unknown.append(piece)
@@ -805,6 +824,65 @@ def _pieces(
                 if hit.distance:
                     typos.append((hit.distance, hit.index))
     return picks, unknown, typos, labels
+
+
+def _resolve_exact(
+    segment: str, sep: re.Pattern[str], prep: _Prepared, count: int
+) -> tuple[list[int], bool] | None:
+    """The choices one separator-free stretch names without typos, and whether by letter/number."""
+    text = segment.strip()
+    if not text:
+        return [], False
+    literal = prep.matcher.literal.get(_literal_key(text))
+    if literal is not None:
+        return [prep.matcher.groups[literal]], False
+    if sep.search(text):
+        return None  # a text holding a separator must be typed as written (case and spacing aside)
+    label = _label(text, count)
+    if label is not None:
+        return [label[0]], True
+    idx = prep.matcher.exact.get(normalize(text, prep.policy))
+    if idx is not None and idx >= 0:
+        return [prep.matcher.groups[idx]], False
+    words = text.split()
+    if len(words) > 1:
+        labels = [_label(w, count) for w in words]
+        if all(labels):
+            return [lab[0] for lab in labels if lab], True
+        found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
+        if all(f >= 0 for f in found):
+            return [prep.matcher.groups[f] for f in found], False
+    return None
+
+
+def _segment_exact(
+    typed: str, sep: re.Pattern[str], prep: _Prepared, count: int
+) -> tuple[list[int], bool] | None:
+    """Split ``typed`` at separators so every stretch names choices exactly (a text may hold a separator)."""
+    matches = list(sep.finditer(typed))
+    if len(matches) > 60:  # segmenting is quadratic; long inputs go to the simple reading
+        return None
+    starts = [0] + [m.end() for m in matches]
+    ends = [m.start() for m in matches] + [len(typed)]
+    memo: dict[int, tuple[list[int], bool] | None] = {}
+
+    def solve(k: int) -> tuple[list[int], bool] | None:
+        if k in memo:
+            return memo[k]
+        memo[k] = None
+        for t in range(len(ends) - 1, k - 1, -1):  # longest stretch first
+            if ends[t] < starts[k]:
+                continue
+            got = _resolve_exact(typed[starts[k] : ends[t]], sep, prep, count)
+            if got is None:
+                continue
+            rest = ([], False) if t == len(matches) else solve(t + 1)
+            if rest is not None:
+                memo[k] = (got[0] + rest[0], got[1] or rest[1])
+                break
+        return memo[k]
+
+    return solve(0)
 
 
 def _typo_list(hits: Sequence[tuple[int, int]], prep: _Prepared) -> str:
@@ -876,7 +954,7 @@ def _grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     key = float(card.answer)
     tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
     diff = abs(value - key)
-    slack = 1e-9 * max(1.0, abs(key))  # float rounding: 0.1 + 0.2 must equal 0.3
+    slack = 8 * math.ulp(max(abs(key), abs(value), tol))  # float rounding only: 7 ± 10% must accept 7.7
     shown_key = _fmt_number(key)
     if diff <= slack:
         if typed.strip() in (expected, shown_key):
