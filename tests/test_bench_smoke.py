@@ -1,0 +1,45 @@
+"""Every benchmark script still runs (on the tiny size), so the benchmarks cannot rot."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+SCRIPTS = ["bench_startup.py", "bench_load.py", "bench_history.py", "bench_export.py", "bench_grading.py"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_benchmark_runs_on_tiny_size(script: str) -> None:
+    """The script exits 0 and prints each figure with its baseline, ratio and target."""
+    env = {k: v for k, v in os.environ.items() if k != "QUIZ_HOME"}
+    out = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), "--size", "tiny"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = [ln for ln in out.stdout.splitlines() if "| baseline " in ln]
+    assert lines, out.stdout
+    assert all(" | ratio " in ln and " | target " in ln and ("| MET" in ln or "| MISSED" in ln) for ln in lines), out.stdout
+
+
+def test_generator_writes_a_deck_that_loads(tmp_path: object) -> None:
+    """``bench/gen.py deck`` writes a deck of the asked size that the loader accepts without errors."""
+    from pathlib import Path
+
+    from quiz.decks import load
+
+    path = Path(str(tmp_path)) / "deck.yaml"
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen.py"), "deck", str(path), "tiny"], check=True,
+                   capture_output=True)
+    deck = load(path)
+    assert len(deck.cards) == 60
+    assert {c.kind.value for c in deck.cards} == {
+        "short", "choice", "multi", "bool", "number", "date", "cloze", "order", "card"
+    }
