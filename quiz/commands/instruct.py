@@ -253,4 +253,67 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
             click.echo(f"Explain: {' '.join(q.card.explain.split())}")
 
 
-COMMANDS: list[click.Command] = [new, preview]
+# -- quiz report -------------------------------------------------------------------------------
+@click.command("report")
+@click.argument("results", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--deck", metavar="DECK", help="The deck file (or id): prompts, order, alternates, version check."
+)
+@click.option(
+    "--csv", "csv_file", type=click.Path(dir_okay=False), metavar="FILE", help="Also write a CSV file."
+)
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False), metavar="FILE", help="Also write an HTML page."
+)
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object instead of tables.")
+def report(
+    results: tuple[str, ...], deck: str | None, csv_file: str | None, html_file: str | None, as_json: bool
+) -> None:
+    """Report on a class's exam result files (written by 'quiz run --results').
+
+    Per learner: score, percent and time. Per question: the share right,
+    discrimination (top third minus bottom third of learners by total score), average
+    time, the most common wrong answers, how often each choice was picked, and rejected
+    answers that look right ("candidate for accept"). Invalid or tampered files are
+    named on stderr and skipped. Exit 0 if at least one file was read, else 1.
+    """
+    import json
+
+    from ..decks import load_ref
+    from ..report import build_report, text_lines, to_csv, to_html
+    from ..results import ResultFileError, load_result
+
+    loaded = []
+    for name in results:
+        try:
+            loaded.append((name, load_result(name)))
+        except ResultFileError as err:
+            click.echo(f"skipped: {err}", err=True)
+    deck_obj = load_ref(deck) if deck else None
+    if not loaded:
+        raise click.ClickException("no result file could be read (see the messages above)")
+    built = build_report(loaded, deck_obj)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        color = use_color()
+        for line in text_lines(built):
+            heading = line == "Learners" or line.startswith("Questions (")
+            click.echo(click.style(line, bold=True) if color and heading else line)
+    for target, text in (
+        (csv_file, to_csv(built) if csv_file else ""),
+        (html_file, to_html(built) if html_file else ""),
+    ):
+        if not target:
+            continue
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as err:
+            raise click.ClickException(f"{target}: cannot write the file ({err.strerror or err})") from None
+        click.echo(f"Wrote {target}", err=True)
+
+
+COMMANDS: list[click.Command] = [new, preview, report]
