@@ -199,9 +199,17 @@ class Store:
     def _inspect(self) -> int:
         """The schema version of the file, after checking it is a quiz database we understand."""
         conn = self._conn
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        # One read transaction, one snapshot: another process may be migrating between two reads.
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
         tables = {t for t in tables if not t.startswith("sqlite_")}
         where = f"{self.path}"
         if version == 0 and tables:
