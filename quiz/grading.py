@@ -807,8 +807,10 @@ def _pieces(
                 continue
             words = piece.split()
             labels_ = [_label(w, count) for w in words]
-            if len(words) > 1 and all(labels_):
+            if len(words) > 1 and any(labels_) and all(len(w) <= 3 for w in words):
+                # "a b x": letters and numbers with a stray word among them
                 picks.extend(lab[0] for lab in labels_ if lab)
+                unknown.extend(w for w, lab in zip(words, labels_, strict=True) if not lab)
                 labels = True
                 continue
             # One-word texts separated by spaces only: "Yalta Potsdam Malta".

@@ -1,0 +1,413 @@
+"""Example tests for every grading rule and the note a learner sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz.grading import grade, normalize, parse_date, parse_number, typo_budget
+from quiz.models import (
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Example,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    PartialDate,
+    Policy,
+    ShortCard,
+)
+
+P = Policy()
+NAME = ShortCard(
+    id="name", prompt="Who?", answer="Gerasimov", accept=("Valery Gerasimov",),
+    reject_examples=(Example("Gerasimova"),),
+)  # fmt: skip
+CITY = ShortCard(id="city", prompt="Where?", answer="Bern", accept=("Berne",))
+BAND = ShortCard(id="band", prompt="Band?", answer="The Beatles")
+CAPITAL = ChoiceCard(
+    id="cap", prompt="Capital?", choices=("Bern", "Geneva", "Zurich", "Basel"), answer="Bern"
+)
+NORDIC = MultiCard(
+    id="nordic", prompt="Which?", choices=("Norway", "Sweden", "Finland", "Denmark"),
+    answers=("Norway", "Sweden", "Finland"),
+)  # fmt: skip
+TRUE = BoolCard(id="t", prompt="True?", answer=True)
+DIST = NumberCard(id="d", prompt="How far?", answer=1200, tolerance=5, unit="km")
+SEVEN = NumberCard(id="s", prompt="How many?", answer=7, tolerance=10, tolerance_percent=True)
+MONTH = DateCard(id="m", prompt="When?", answer=PartialDate(2017, 2))
+DAY = DateCard(id="day", prompt="When?", answer=PartialDate(2019, 12, 18))
+MARCH4 = DateCard(id="m4", prompt="When?", answer=PartialDate(2019, 3, 4))
+CLOZE = ClozeCard(
+    id="c", prompt="Met in {{c1::Bern}} with {{c2::Gerasimov::a name}}.", accept=((1, ("Berne",)),)
+)
+ORDER = OrderCard(id="o", prompt="Order?", items=("Yalta", "Potsdam", "Helsinki", "Malta"))
+FLASH = FlashCard(id="f", prompt="Front", back="Back side")
+
+
+@pytest.mark.parametrize(
+    ("card", "typed", "correct", "rule", "note"),
+    [
+        (NAME, "Gerasimov", True, "exact", "accepted"),
+        (NAME, "gerasimov", True, "normalized", "accepted: ignoring case"),
+        (NAME, "Gérasimov", True, "normalized", "accepted: ignoring accents"),
+        (NAME, "  GERASIMOV ", True, "normalized", "accepted: ignoring case and spacing"),
+        (NAME, "Gerasimv", True, "typo", "accepted: 1 typo (Gerasimov)"),
+        (NAME, "valery gerasimov", True, "alternate", "accepted: 'Valery Gerasimov' is an alternate answer"),
+        (NAME, "Valery Gerasimof", True, "typo", "accepted: 1 typo (Valery Gerasimov)"),
+        (NAME, "Gerasimova", False, "listed-wrong", "not accepted: 'Gerasimova' is a known wrong answer"),
+        (NAME, "Gerasimovaa", False, "wrong", ""),
+        (NAME, "", False, "empty", "no answer given"),
+        (NAME, " \t\n", False, "empty", "no answer given"),
+        (CITY, "Berm", False, "wrong", ""),  # four letters: no typo allowed
+        (CITY, "BERNE!", True, "alternate", "accepted: 'Berne' is an alternate answer"),
+        (BAND, "beatles", True, "normalized", "accepted: ignoring case and the leading article"),
+        (BAND, "Beatles, The", False, "wrong", ""),
+        (FLASH, "back side", True, "normalized", "accepted: ignoring case"),
+    ],
+)
+def test_short_answers(card: Card, typed: str, correct: bool, rule: str, note: str) -> None:
+    """Short answers: exact, normalised, alternate, typo, listed wrong, empty; each with its note."""
+    v = grade(card, typed, P)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+    assert v.expected == card.answer_text()
+    assert v.score == (1.0 if correct else 0.0)
+
+
+def test_typo_count_is_reported() -> None:
+    """A typo verdict says how many edits it forgave."""
+    assert grade(NAME, "Gerasimv", P).typos == 1
+    long = ShortCard(id="l", prompt="?", answer="Helsinki summit")
+    v = grade(long, "Helsinky sumit", P)
+    assert (v.correct, v.typos, v.note) == (True, 2, "accepted: 2 typos (Helsinki summit)")
+
+
+def test_reject_argument_blocks_a_typo_that_is_as_close_to_a_wrong_answer() -> None:
+    """A typo is refused when the input is at least as close to a known-wrong answer as to the key."""
+    card = ShortCard(id="x", prompt="?", answer="Austria")
+    assert grade(card, "Austrua", P).correct
+    v = grade(card, "Austrua", P, reject=["Australia", "Austrub"])
+    assert not v.correct
+    assert grade(card, "Australia", P, reject=["Australia"]).rule == "listed-wrong"
+
+
+@pytest.mark.parametrize(
+    ("policy", "typed", "correct"),
+    [
+        (Policy(typos="off"), "Gerasimv", False),
+        (Policy(typos=2), "Gersimv", True),
+        (Policy(typos=1), "Gersimv", False),
+        (Policy(case="sensitive", typos="off"), "gerasimov", False),
+        (Policy(case="sensitive"), "gerasimov", True),  # one wrong letter case costs one typo
+        (Policy(accents="sensitive", typos="off"), "Gérasimov", False),
+        (Policy(accents="sensitive", typos="off"), "Gérasimov", False),
+        (Policy(whitespace="keep", typos="off"), " Gerasimov", False),
+        (Policy(punctuation="keep", typos="off"), "Gerasimov.", False),
+        (Policy(punctuation="ignore"), "Gerasimov.", True),
+    ],
+)
+def test_policy_changes_what_is_accepted(policy: Policy, typed: str, correct: bool) -> None:
+    """Each policy key switches its normalisation step on or off."""
+    assert grade(NAME, typed, policy).correct == correct
+
+
+@pytest.mark.parametrize(
+    ("text", "policy", "out"),
+    [
+        ("  Saint-Étienne  ", P, "saint etienne"),
+        ("Don't", P, "dont"),
+        ("U.S.A.", P, "usa"),
+        ("The the cat", P, "cat"),
+        ("the", P, "the"),
+        ("An Apple", Policy(articles="keep"), "an apple"),
+        ("Straße", P, "strasse"),
+        ("Ærø", P, "aero"),
+        ("Łódź", P, "lodz"),
+        ("ﬁnal", P, "final"),
+        ("ﬁnal", Policy(unicode="nfc", case="sensitive"), "ﬁnal"),
+        ("Москва!", P, "москва"),
+        ("北京。", P, "北京"),
+        ("مَرْحَبًا", P, "مرحبا"),
+        ("が", P, "が"),  # kana voicing is a letter, not an accent
+        ("a\u0000b\u200bc\ud800", P, "abc"),
+        ("C++ & C#", P, "c++ c"),
+        ("Bern", Policy(case="sensitive"), "Bern"),
+    ],
+)
+def test_normalize_examples(text: str, policy: Policy, out: str) -> None:
+    """The documented before → after examples of normalisation."""
+    assert normalize(text, policy) == out
+
+
+@pytest.mark.parametrize(
+    ("length", "budget"), [(1, 0), (4, 0), (5, 1), (8, 1), (9, 2), (15, 2), (16, 3), (40, 3)]
+)
+def test_typo_table(length: int, budget: int) -> None:
+    """The automatic typo budget grows with the key's normalised length."""
+    assert typo_budget("x" * length, P) == budget
+    assert typo_budget("x" * length, Policy(typos="off")) == 0
+    assert typo_budget("x" * length, Policy(typos=4)) == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "correct", "rule", "note"),
+    [
+        ("a", None, True, "letter", "accepted: letter a"),
+        ("A.", None, True, "letter", "accepted: letter a"),
+        ("(a)", None, True, "letter", "accepted: letter a"),
+        ("a)", None, True, "letter", "accepted: letter a"),
+        ("1", None, True, "number", "accepted: number 1"),
+        ("b", None, False, "wrong", "not accepted: b is 'Geneva'"),
+        ("e", None, False, "wrong", "not accepted: there is no choice e"),
+        ("bern", None, True, "choice-text", "accepted: the text of choice a"),
+        ("Geneva", None, False, "wrong", "not accepted: 'Geneva' is not the answer"),
+        ("b", ("Geneva", "Bern", "Zurich", "Basel"), True, "letter", "accepted: letter b"),
+        ("a", ("Geneva", "Bern", "Zurich", "Basel"), False, "wrong", "not accepted: a is 'Geneva'"),
+        ("2", ("Geneva", "Bern", "Zurich", "Basel"), True, "number", "accepted: number 2"),
+        (
+            "bern",
+            ("Geneva", "Bern", "Zurich", "Basel"),
+            True,
+            "choice-text",
+            "accepted: the text of choice b",
+        ),
+    ],
+)
+def test_choice(typed: str, shown: tuple[str, ...] | None, correct: bool, rule: str, note: str) -> None:
+    """Choice cards: letters and numbers of the shown order, or the choice's text."""
+    v = grade(CAPITAL, typed, P, shown=shown)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+
+
+def test_choice_typo_refused_when_as_close_to_another_choice() -> None:
+    """A misspelt choice text is accepted only if it is closer to the answer than to every other choice."""
+    card = ChoiceCard(id="c", prompt="?", choices=("Austria", "Australia", "Austrian"), answer="Austria")
+    assert not grade(card, "Austrai", P).correct or grade(card, "Austrai", P).rule == "typo"
+    v = grade(card, "Austriam", P)  # one edit from Austria and from Austrian
+    assert not v.correct
+    good = ChoiceCard(id="g", prompt="?", choices=("Helsinki", "Stockholm"), answer="Helsinki")
+    assert grade(good, "Helsinky", P).note == "accepted: 1 typo (Helsinki)"
+
+
+def test_choice_literally_named_like_a_letter() -> None:
+    """A choice whose text is a letter or number is matched by its text, not read as a position."""
+    card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
+    assert grade(card, "2", P).correct
+    assert not grade(card, "1", P).correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "correct", "rule", "note", "score"),
+    [
+        ("a b c", True, "any-order", "accepted: all 3 right", 1.0),
+        ("c, a, b", True, "any-order", "accepted: all 3 right", 1.0),
+        ("3;1;2", True, "any-order", "accepted: all 3 right", 1.0),
+        ("Finland and Norway & Sweden", True, "any-order", "accepted: all 3 right", 1.0),
+        ("Norwy, Swedn, Finland", True, "typo", "accepted: all 3 right, 2 typos (Norway, Sweden)", 1.0),
+        ("norway, sweden", False, "partial", "2 of 3 right: missing Finland", 2 / 3),
+        ("a b c d", False, "partial", "3 of 3 right: Denmark is not right", 2 / 3),
+        ("a, d", False, "wrong", "1 of 3 right: missing Sweden and Finland; Denmark is not right", 0.0),
+        ("a b x", False, "partial", "2 of 3 right: missing Finland; 'x' is not right", 1 / 3),
+    ],
+)
+def test_multi(typed: str, correct: bool, rule: str, note: str, score: float) -> None:
+    """Multi cards: any order and separator; partial credit is (right − wrong) / answers."""
+    v = grade(NORDIC, typed, P)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+    assert v.score == pytest.approx(score)
+
+
+def test_multi_choice_text_holding_a_separator() -> None:
+    """A choice whose text contains ',' or 'and' is still read as one choice."""
+    card = MultiCard(
+        id="m", prompt="?", choices=("Bosnia and Herzegovina", "Croatia", "Washington, D.C."),
+        answers=("Bosnia and Herzegovina", "Washington, D.C."),
+    )  # fmt: skip
+    assert grade(card, "Washington, D.C., Bosnia and Herzegovina", P).correct
+    assert not grade(card, "Croatia, Bosnia and Herzegovina", P).correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "correct", "note"),
+    [
+        ("true", True, "accepted"),
+        ("T", True, "accepted: 'T' means true"),
+        ("yes", True, "accepted: 'yes' means true"),
+        ("y", True, "accepted: 'y' means true"),
+        ("1", True, "accepted: '1' means true"),
+        ("Correct", True, "accepted: 'Correct' means true"),
+        ("right", True, "accepted: 'right' means true"),
+        ("no", False, "not accepted: the statement is true"),
+        ("wrong", False, "not accepted: the statement is true"),
+        ("maybe", False, "not understood: answer true or false"),
+    ],
+)
+def test_bool(typed: str, correct: bool, note: str) -> None:
+    """Bool cards accept every usual way of saying true or false."""
+    v = grade(TRUE, typed, P)
+    assert (v.correct, v.note) == (correct, note)
+    assert v.rule in ("bool", "wrong", "unreadable")
+
+
+@pytest.mark.parametrize(
+    ("card", "typed", "correct", "rule", "note"),
+    [
+        (DIST, "1,200 km", True, "exact", "accepted"),
+        (DIST, "1200", True, "number", "accepted: 1200 is 1,200 km"),
+        (DIST, "1 200", True, "number", "accepted: 1 200 is 1,200 km"),
+        (DIST, "1.2e3", True, "number", "accepted: 1.2e3 is 1,200 km"),
+        (DIST, "1.2k", True, "number", "accepted: 1.2k is 1,200 km"),
+        (DIST, "1200KM", True, "number", "accepted: 1200KM is 1,200 km"),
+        (DIST, "+1200", True, "number", "accepted: +1200 is 1,200 km"),
+        (DIST, "1.200,5", True, "tolerance", "accepted: within ±5 of 1,200"),
+        (DIST, "1205", True, "tolerance", "accepted: within ±5 of 1,200"),
+        (DIST, "1206", False, "wrong", "too high: 1,206 is not within ±5 of 1,200"),
+        (DIST, "1194", False, "wrong", "too low: 1,194 is not within ±5 of 1,200"),
+        (DIST, "1.200", False, "wrong", "too low: 1.2 is not within ±5 of 1,200"),
+        (DIST, "abc", False, "unreadable", "not a number I can read: 'abc'"),
+        (SEVEN, "seven", True, "number", "accepted: seven is 7"),
+        (SEVEN, "7,7", True, "tolerance", "accepted: within 10% of 7"),
+        (SEVEN, "7.71", False, "wrong", "too high: 7.71 is not within 10% of 7"),
+        (NumberCard(id="z", prompt="?", answer=3), "4", False, "wrong", "too high: 4 ≠ 3"),
+    ],
+)
+def test_number(card: Card, typed: str, correct: bool, rule: str, note: str) -> None:
+    """Number cards: separators, exponent, k, words, unit; absolute and percent tolerance."""
+    v = grade(card, typed, P)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,200,000", 1.2e6), ("1.200.000", 1.2e6), ("1'200", 1200), ("1_200", 1200), ("−5", -5),
+     ("2 million", 2e6), ("1,2", 1.2), ("1,20,0", None), ("1e999", None), ("nan", None), ("", None)],
+)  # fmt: skip
+def test_parse_number(text: str, value: float | None) -> None:
+    """Typed numbers read as documented (comma groups thousands when followed by three digits)."""
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("card", "typed", "policy", "correct", "rule", "note"),
+    [
+        (MONTH, "2017-02", P, True, "exact", "accepted"),
+        (MONTH, "Feb 2017", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "February 2017", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "02/2017", P, True, "date", "accepted: read as February 2017"),
+        (
+            MONTH,
+            "14 February 2017",
+            P,
+            True,
+            "date-more-precise",
+            "accepted: 14 February 2017 matches February 2017",
+        ),
+        (MONTH, "2017", P, False, "date-less-precise", "less precise than asked: give the month"),
+        (MONTH, "Feb 2016", P, False, "wrong", "too early: February 2016 ≠ February 2017"),
+        (MONTH, "March 2017", P, False, "wrong", "too late: March 2017 ≠ February 2017"),
+        (MONTH, "Feb", P, False, "date-less-precise", "less precise than asked: give the year"),
+        (MONTH, "soon", P, False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18"),
+        (DAY, "Dec. 18, 2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "18 December 2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "12/18/2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "18/12/2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "18.12.2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "the 18th of December 2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "Wednesday, 18 December 2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "12/18/19", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "December 2019", P, False, "date-less-precise", "less precise than asked: give the day"),
+        (DAY, "Dec 17 2019", P, False, "wrong", "too early: 17 December 2019 ≠ 18 December 2019"),
+        (MARCH4, "03/04/2019", P, True, "date", "accepted: read as 4 March 2019"),
+        (
+            MARCH4,
+            "03/04/2019",
+            Policy(date_order="dmy"),
+            False,
+            "wrong",
+            "too late: 3 April 2019 ≠ 4 March 2019",
+        ),
+        (MARCH4, "04/03/2019", Policy(date_order="dmy"), True, "date", "accepted: read as 4 March 2019"),
+    ],
+)
+def test_date(card: Card, typed: str, policy: Policy, correct: bool, rule: str, note: str) -> None:
+    """Date cards compare at the key's precision; day/month order follows date_order when ambiguous."""
+    v = grade(card, typed, policy)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+
+
+def test_two_digit_years_take_the_century_nearest_the_key() -> None:
+    """'12/7/41' is 1941 for a 1941 key and 2041 for a 2041 key."""
+    assert parse_date("12/7/41", "mdy", 1941) == PartialDate(1941, 12, 7)
+    assert parse_date("12/7/41", "mdy", 2030) == PartialDate(2041, 12, 7)
+    assert grade(DateCard(id="p", prompt="?", answer=PartialDate(1941, 12, 7)), "12/7/41", P).correct
+
+
+ALT = "'Berne' is an alternate answer"
+
+
+@pytest.mark.parametrize(
+    ("typed", "correct", "rule", "note", "score"),
+    [
+        ("Bern; Gerasimov", True, "exact", "accepted", 1.0),
+        ("Bern, Gerasimov", True, "exact", "accepted", 1.0),
+        ("berne;gerasimv", True, "typo", f"accepted: gap 1: {ALT}; gap 2: 1 typo (Gerasimov)", 1.0),
+        ("Bern", False, "partial", "1 of 2 gaps right: gap 2 is wrong", 0.5),
+        ("Geneva; Gerasimov", False, "partial", "1 of 2 gaps right: gap 1 is wrong", 0.5),
+        ("Geneva; Lavrov", False, "wrong", "0 of 2 gaps right: gap 1 and gap 2 are wrong", 0.0),
+    ],
+)  # fmt: skip
+def test_cloze(typed: str, correct: bool, rule: str, note: str, score: float) -> None:
+    """Cloze gaps are typed in reading order, separated by ';', each graded as a short answer."""
+    v = grade(CLOZE, typed, P)
+    assert (v.correct, v.rule, v.note, v.score) == (correct, rule, note, score)
+
+
+def test_cloze_with_one_gap_takes_the_whole_line() -> None:
+    """A single gap's answer may itself contain ';'."""
+    card = ClozeCard(id="c", prompt="Say {{c1::yes; no}}")
+    assert grade(card, "yes; no", P).correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "correct", "rule", "note"),
+    [
+        ("1 2 3 4", None, True, "positions", "accepted"),
+        ("1234", None, True, "positions", "accepted"),
+        ("a, b, c, d", None, True, "positions", "accepted"),
+        ("Yalta > Potsdam > Helsinki > Malta", None, True, "order", "accepted"),
+        ("yalta, potsdm, helsinki, malta", None, True, "typo", "accepted: 1 typo (Potsdam)"),
+        ("2 3 4 1", ("Malta", "Yalta", "Potsdam", "Helsinki"), True, "positions", "accepted"),
+        ("2 1 3 4", None, False, "partial", "2 of 4 in the right place"),
+        ("1, 2, 3", None, False, "partial", "3 of 4 in the right place: missing Malta"),
+        ("1 1 3 4", None, False, "partial", "3 of 4 in the right place: missing Potsdam; Yalta given twice"),
+    ],
+)
+def test_order(typed: str, shown: tuple[str, ...] | None, correct: bool, rule: str, note: str) -> None:
+    """Order cards: positions of the shown order or the items' texts; partial credit per place."""
+    v = grade(ORDER, typed, P, shown=shown)
+    assert (v.correct, v.rule, v.note) == (correct, rule, note)
+
+
+def test_order_of_years_reads_years_as_texts() -> None:
+    """Items that are numbers are matched by text before being read as positions."""
+    card = OrderCard(id="y", prompt="?", items=("1914", "1939", "1945"))
+    assert grade(card, "1914, 1939, 1945", P).correct
+    assert grade(card, "1 2 3", P).correct
+
+
+def test_reject_examples_of_the_card_are_always_wrong() -> None:
+    """A reject example is wrong even where tolerance would accept it (listed-wrong)."""
+    card = NumberCard(id="n", prompt="?", answer=100, tolerance=10, reject_examples=(Example("105"),))
+    assert grade(card, "105", P).rule == "listed-wrong"
+    assert grade(card, "100", P).correct
+
+
+@pytest.mark.parametrize("typed", ["", "\x00", "\ud800", "x" * 1_000_000, "\t\n\r", "{{c1::x}}", "🇨🇭" * 500])
+@pytest.mark.parametrize("card", [NAME, CAPITAL, NORDIC, TRUE, DIST, MONTH, CLOZE, ORDER, FLASH])
+def test_hostile_input_never_raises(card: Card, typed: str) -> None:
+    """Empty, huge, control and surrogate input gives a wrong verdict, never an exception."""
+    v = grade(card, typed, P)
+    assert not v.correct and v.rule != "error"
