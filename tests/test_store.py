@@ -369,7 +369,7 @@ while time.time() < start:
     pass
 with Store.open(path) as s:
     sid = s.start_session(deck, "quiz", 1, datetime.now(timezone.utc))
-    for n in range(200):
+    for n in range(int(sys.argv[4]) if len(sys.argv) > 4 else 200):
         now = datetime.now(timezone.utc).isoformat()
         s.record(Attempt(sid, deck, f"c{n}", "typed", n % 3 == 0, "exact", 1.0, 10, now))
     s.finish_session(sid, datetime.now(timezone.utc))
@@ -399,6 +399,27 @@ def test_two_processes_create_the_schema_and_write_at_once(db: Path) -> None:
             ("deck-b", 200, 67),
         }
         assert s.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_many_processes_racing_to_create_the_schema_all_succeed(tmp_path: Path) -> None:
+    """Six processes opening the same missing database at once each create or reuse the schema."""
+    db = tmp_path / "new" / "quiz.db"
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), f"deck-{k}", str(start), "20"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(6)
+    ]
+    for p in procs:
+        _out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    with Store.open(db) as s:
+        assert len(s.attempts()) == 120
+        assert s.deck_ids() == [f"deck-{k}" for k in range(6)]
 
 
 def test_a_lock_held_past_the_timeout_is_a_clear_error(db: Path) -> None:
