@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from .errors import Problem
-from .models import Card, ChoiceCard, Deck, FlashCard, MultiCard, Policy
+from .models import Card, ChoiceCard, Deck, FlashCard, MultiCard, OrderCard, Policy
 
 #: Two prompts at least this alike (rapidfuzz ratio of their normalised forms, 0-100) are near-duplicates.
 DUPLICATE_RATIO = 90.0
@@ -115,8 +115,17 @@ def _look_alikes(deck: Deck, card: ChoiceCard | MultiCard) -> list[Problem]:
     return out
 
 
+def _question_text(card: Card) -> str:
+    """What a learner reads: the prompt, and the choices or items ("put these in order" alone says little)."""
+    if isinstance(card, (ChoiceCard, MultiCard)):
+        return " / ".join((card.prompt, *card.choices))
+    if isinstance(card, OrderCard):
+        return " / ".join((card.prompt, *sorted(card.items)))
+    return card.prompt
+
+
 def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
-    """Pairs of prompts whose normalised texts are at least :data:`DUPLICATE_RATIO` alike."""
+    """Pairs of cards whose normalised question texts are at least :data:`DUPLICATE_RATIO` alike."""
     from rapidfuzz import fuzz
 
     from .grading import normalize
@@ -125,7 +134,7 @@ def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
     entries: list[tuple[int, int, Deck, Card, str]] = []
     for d, deck in enumerate(decks):
         for c, card in enumerate(deck.cards):
-            text = normalize(card.prompt, policy)
+            text = normalize(_question_text(card), policy)
             if text:
                 entries.append((d, c, deck, card, text))
     # ratio >= 90 needs lengths within about 10% of their sum: compare neighbours by length only.
