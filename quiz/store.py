@@ -99,6 +99,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")
 
 MOVE_ASIDE = "move it aside or use --data-dir"
+_GONE = (
+    "the session {} is not in the database (was it removed by 'quiz reset' while running?); start a new one"
+)
 MAKE_WRITABLE = "make it writable, or use --data-dir"
 
 
@@ -370,7 +373,7 @@ class Store:
                 (finished, int(interrupted), session_id),
             )
             if cur.rowcount == 0:
-                raise ValueError(f"no session {session_id} in {self.path}")
+                raise StoreError(f"{self.path}: {_GONE.format(session_id)}")
             _recount(conn, [session_id])
         record = self.session(session_id)
         assert record is not None
@@ -727,6 +730,8 @@ def _translate(path: Path, err: sqlite3.Error, timeout: float) -> StoreError:
             f"{path}: the database is locked by another program (waited {timeout:g} s); "
             "finish the other quiz and try again"
         )
+    if "foreign key" in low:
+        return StoreError(f"{path}: {_GONE.format('of this answer')}")
     if "full" in low:
         return StoreError(
             f"{path}: the disk is full, this answer was not saved (earlier ones are); "

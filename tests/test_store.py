@@ -230,10 +230,12 @@ def test_interrupted_flag_is_kept(opened: Store) -> None:
 
 
 def test_finish_unknown_session_is_an_error(opened: Store) -> None:
-    """Finishing a session that does not exist is a programming error, not silent."""
-    with pytest.raises(ValueError):
+    """Finishing or answering in a session that is gone (reset meanwhile) is a clear error."""
+    with pytest.raises(StoreError, match="session 99 is not in the database"):
         opened.finish_session(99, T0)
-    assert opened.session(99) is None
+    with pytest.raises(StoreError, match="session of this answer is not in the database"):
+        opened.record(attempt(99))
+    assert opened.session(99) is None and opened.attempts() == []
 
 
 def test_record_saves_attempt_and_state_together(opened: Store) -> None:
