@@ -1,0 +1,173 @@
+"""The "For instructors" section, run end to end: new deck, check, preview, three learners, report."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import random
+import re
+import shlex
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import REPO
+
+from quiz.cli import cli
+from quiz.decks import load
+from quiz.render import letter
+from quiz.session import Options, Session
+
+SECTION = re.compile(r'<!-- BEGIN "For instructors".*?-->(.*?)<!-- END "For instructors" -->', re.DOTALL)
+SEED = 7
+
+RIGHT = {
+    "capital-switzerland": "Bern",
+    "largest-ocean": "@Pacific",  # @: answer with the letter the choice is shown under
+    "primary-colours": "Red, Green, Blue",
+    "sun-is-a-star": "true",
+    "boiling-point": "100",
+    "moon-landing": "1969",
+    "water-formula": "hydrogen; oxygen",
+    "planets-from-sun": "Mercury, Venus, Earth, Mars",
+    "photosynthesis": "y",
+}
+WRONG = {
+    "capital-switzerland": "Geneva",
+    "largest-ocean": "Atlantic",
+    "primary-colours": "Yellow",
+    "sun-is-a-star": "false",
+    "boiling-point": "50",
+    "moon-landing": "1950",
+    "water-formula": "oxygen; hydrogen",
+    "planets-from-sun": "Mars, Earth, Venus, Mercury",
+    "photosynthesis": "n",
+}
+# Four right (primary-colours, sun-is-a-star, boiling-point, planets-from-sun), five wrong.
+HALF = {
+    **RIGHT,
+    "capital-switzerland": "Bern Switzerland",
+    "largest-ocean": "@Atlantic",
+    "moon-landing": "1950",
+    "water-formula": "hydrogen; oxgyen",
+    "photosynthesis": "n",
+}
+LEARNERS = [
+    ("Ada", "ada.json", RIGHT),
+    ("<script>alert(1)</script>", "bob.json", WRONG),
+    ("Cy", "cy.json", HALF),
+]
+
+
+def section_commands() -> list[list[str]]:
+    """The quiz commands of the README section, as argument lists (comments dropped)."""
+    text = (REPO / "docs" / "instructors.md").read_text(encoding="utf-8")
+    match = SECTION.search(text)
+    assert match, "docs/instructors.md has no marked 'For instructors' section"
+    block = match.group(1).split("```sh", 1)[1].split("```", 1)[0]
+    return [shlex.split(line, comments=True) for line in block.splitlines() if line.startswith("quiz ")]
+
+
+def typed_answers(deck_path: Path, answers: dict[str, str]) -> str:
+    """The stdin of a piped exam: one line per question in the order `quiz run --seed SEED` asks."""
+    deck = load(deck_path)
+    session = Session(deck, Options(exam=True), random.Random(SEED), ask=lambda q: None,
+                      now=lambda: datetime.now(timezone.utc))  # fmt: skip
+    lines = []
+    for q in session.questions:
+        answer = answers[q.card.id]
+        if answer.startswith("@"):
+            assert q.shown is not None
+            answer = letter(q.shown.index(answer[1:]))
+        lines.append(answer)
+    return "\n".join(lines) + "\n"
+
+
+def invoke(args: list[str], **kw: str) -> Result:
+    """Run quiz with ``args`` (the leading 'quiz' dropped)."""
+    assert args[0] == "quiz"
+    return CliRunner().invoke(cli, args[1:], **kw)
+
+
+def test_for_instructors_section_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command of the section works as shown, and the report's numbers are those of the class."""
+    monkeypatch.chdir(tmp_path)
+    new, check, preview, run, report = section_commands()
+    assert new[:3] == ["quiz", "new", "my-deck.yaml"]
+    assert run == ["quiz", "run", "my-deck.yaml", "--exam", "--name", "Ada", "--results", "ada.json"]
+    assert report == ["quiz", "report", "*.json", "--deck", "my-deck.yaml", "--html", "report.html"]
+
+    made = invoke(new)
+    assert made.exit_code == 0, made.output
+    assert Path("my-deck.yaml").read_text("utf-8").startswith("# yaml-language-server: $schema=file://")
+    checked = invoke(check)
+    assert checked.exit_code == 0, checked.output
+    assert "1 deck checked: 0 errors, 0 warnings" in checked.stderr
+    shown = invoke(preview)
+    assert shown.exit_code == 0, shown.output
+    assert "bern → accepted (normalized)" in shown.output
+
+    for name, file, answers in LEARNERS:
+        args = [*run[:5], name, "--results", file, "--seed", str(SEED)]
+        ran = invoke(args, input=typed_answers(Path("my-deck.yaml"), answers))
+        assert ran.exit_code == (0 if answers is RIGHT else 1), ran.output  # an exam failed exits 1
+        assert f"Result written to {file}" in ran.output
+
+    files = sorted(glob.glob(report[2]))
+    assert files == ["ada.json", "bob.json", "cy.json"]
+    text = invoke([*report[:2], *files, *report[3:]])
+    assert text.exit_code == 0, text.output
+    assert "candidate for accept: 'Bern Switzerland' (1 learner; contains 'Bern')" in text.stdout
+    assert "candidate for accept: 'hydrogen; oxgyen' (1 learner; gap 2: 2 edits from 'oxygen')" in text.stdout
+    assert "Wrote report.html" in text.stderr
+
+    as_json = invoke(["quiz", "report", *files, "--deck", "my-deck.yaml", "--json", "--csv", "class.csv"])
+    data = json.loads(as_json.stdout)
+    assert [(x["name"], x["correct"], x["total"], x["percent"]) for x in data["learners"]] == [
+        ("Ada", 9, 9, 100.0),
+        ("<script>alert(1)</script>", 0, 9, 0.0),
+        ("Cy", 4, 9, 44.4),
+    ]
+    questions = {q["card"]: q for q in data["questions"]}
+    assert list(questions) == list(RIGHT)  # the deck's order
+    shares = {card: (q["correct"], q["answered"]) for card, q in questions.items()}
+    assert shares == {
+        "capital-switzerland": (1, 3),
+        "largest-ocean": (1, 3),
+        "primary-colours": (2, 3),
+        "sun-is-a-star": (2, 3),
+        "boiling-point": (2, 3),
+        "moon-landing": (1, 3),
+        "water-formula": (1, 3),
+        "planets-from-sun": (2, 3),
+        "photosynthesis": (1, 3),
+    }
+    assert questions["moon-landing"]["share"] == pytest.approx(1 / 3)
+    # Top third: Ada (all right); bottom third: the learner with nothing right.
+    assert questions["moon-landing"]["discrimination"] == 1.0
+    assert questions["moon-landing"]["wrong"][0] == {"answer": "1950", "count": 2}
+    ocean = questions["largest-ocean"]
+    assert ocean["options"] == [
+        {"option": "Pacific", "count": 1},
+        {"option": "Atlantic", "count": 2},
+        {"option": "Indian", "count": 0},
+        {"option": "Arctic", "count": 0},
+    ]
+    assert ocean["wrong"] == [{"answer": "Atlantic", "count": 2}]
+    assert data["distribution"] == [1, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+
+    rows = list(csv.DictReader(io.StringIO(Path("class.csv").read_text("utf-8"))))
+    assert len(rows) == 27  # 3 learners × 9 questions
+    cy_ocean = next(r for r in rows if r["learner"] == "Cy" and r["card"] == "largest-ocean")
+    assert (cy_ocean["picked"], cy_ocean["correct"], cy_ocean["learner_percent"]) == ("Atlantic", "0", "44.4")
+    assert re.fullmatch(r"[a-d]", cy_ocean["typed"])
+
+    page = Path("report.html").read_text("utf-8")
+    assert page.count('class="bar"') == 9
+    assert 'style="width:67%"' in page and 'style="width:33%"' in page
+    assert 'class="hist"' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page and "http" not in page
