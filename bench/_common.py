@@ -70,7 +70,9 @@ class Run:
     stdout: bytes
 
 
-def run(cmd: Sequence[str], environ: dict[str, str] | None = None, check: bool = True) -> Run:
+def run(
+    cmd: Sequence[str], environ: dict[str, str] | None = None, check: bool = True, timeout: float | None = None
+) -> Run:
     """Run ``cmd`` and measure it: wall and CPU time, the peak RSS of its largest process
     (``wait4``, as ``/usr/bin/time -v`` reports it) and of its process tree summed (sampled)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -82,6 +84,10 @@ def run(cmd: Sequence[str], environ: dict[str, str] | None = None, check: bool =
         def sample() -> None:
             while not done.wait(0.02):
                 peak[0] = max(peak[0], _tree_rss(proc.pid))
+                if timeout is not None and time.perf_counter() - start > timeout:
+                    subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)], check=False)
+                    proc.kill()
+                    return
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -90,6 +96,8 @@ def run(cmd: Sequence[str], environ: dict[str, str] | None = None, check: bool =
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
+        if timeout is not None and wall > timeout:
+            return Run(float("inf"), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], -9, b"")
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
