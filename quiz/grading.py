@@ -342,9 +342,20 @@ _SPACES = "\u00a0\u202f\u2009\u2007 "
 _NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
 
 
+# Words people put before a number or a date they are sure of ("over 7", "early 2014").
+_HEDGE_RE = re.compile(
+    r"^(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.|c\.|~"
+    r"|over|more than|in|on|early|late|mid-?|the start of|the beginning of|the end of)(?:\s+|(?<=[-.~])))+",
+)
+
+
+def _unhedged(s: str) -> str:
+    return _HEDGE_RE.sub("", s, count=1) if s[:1].isalpha() or s[:1] == "~" else s
+
+
 def parse_number(text: str, unit: str = "") -> float | None:
-    """A typed number (``1,200``, ``1 200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``), unit optional."""
-    s = text.strip().casefold().replace("\u2212", "-")
+    """A typed number (``1,200``, ``1 200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
+    s = _unhedged(text.strip().casefold().replace("\u2212", "-"))
     if len(s) > 100:
         return None
     u = unit.strip().casefold()
@@ -472,7 +483,7 @@ def _century(yy: int, near: int) -> int:
 
 def parse_date(text: str, date_order: str = "mdy", near_year: int = 2000) -> PartialDate | None:
     """A typed date at the precision the learner gave, or None; ``near_year`` places two-digit years."""
-    s = " ".join(text.strip().casefold().split())
+    s = _unhedged(" ".join(text.strip().casefold().split()))
     if not s or len(s) > 100:
         return None
     if m := re.fullmatch(r"\d{1,4}", s):

@@ -411,3 +411,23 @@ def test_hostile_input_never_raises(card: Card, typed: str) -> None:
     """Empty, huge, control and surrogate input gives a wrong verdict, never an exception."""
     v = grade(card, typed, P)
     assert not v.correct and v.rule != "error"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("early 2014", (2014, None)), ("in 2014", (2014, None)), ("mid-2014", (2014, None)),
+     ("around Feb 2017", (2017, 2)), ("late 2013", (2013, None))],
+)
+def test_date_hedges_are_read_past(typed: str, expected: tuple[int, int | None]) -> None:
+    """A learner who writes 'early 2014' (as the article does) gives the year 2014."""
+    got = parse_date(typed)
+    assert got is not None and (got.year, got.month) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("over 7", 7.0), ("about 3", 3.0), ("~5", 5.0), ("about seven", 7.0), ("c. 1200", 1200.0), ("under 7", None)],
+)
+def test_number_hedges(typed: str, value: float | None) -> None:
+    """'about 3' reads as 3; 'under 7' says the value is something else and is not read as 7."""
+    assert parse_number(typed) == value
