@@ -354,7 +354,7 @@ def _unhedged(s: str) -> str:
 
 
 def parse_number(text: str, unit: str = "") -> float | None:
-    """A typed number (``1,200``, ``1 200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
+    """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
     s = _unhedged(text.strip().casefold().replace("\u2212", "-"))
     if len(s) > 100:
         return None

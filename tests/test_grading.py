@@ -426,7 +426,14 @@ def test_date_hedges_are_read_past(typed: str, expected: tuple[int, int | None])
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("over 7", 7.0), ("about 3", 3.0), ("~5", 5.0), ("about seven", 7.0), ("c. 1200", 1200.0), ("under 7", None)],
+    [
+        ("over 7", 7.0),
+        ("about 3", 3.0),
+        ("~5", 5.0),
+        ("about seven", 7.0),
+        ("c. 1200", 1200.0),
+        ("under 7", None),
+    ],
 )
 def test_number_hedges(typed: str, value: float | None) -> None:
     """'about 3' reads as 3; 'under 7' says the value is something else and is not read as 7."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from quiz.cli import cli
-
 from conftest import REPO
+
+from quiz.cli import cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
