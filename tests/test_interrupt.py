@@ -163,3 +163,68 @@ def test_reader_going_away_is_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert proc.returncode == 130
     assert "Interrupted — " in err
+
+
+def _read_until(fd: int, buf: bytearray, text: bytes, start: int, timeout: float = 20.0) -> int:
+    """Read from a pty into ``buf`` until ``text`` appears after ``start``; where it ends."""
+    import select
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = buf.find(text, start)
+        if found >= 0:
+            return found + len(text)
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+    raise AssertionError(f"{text!r} never appeared in {bytes(buf)!r}")
+
+
+def _terminal_session(home: Path, env_extra: dict[str, str]) -> tuple[bytes, int]:
+    """Answer one question at a real terminal (a pty), then press Ctrl-C; the output and exit code."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: quiz at a terminal
+        os.environ.update({"QUIZ_HOME": str(home), "COLUMNS": "80", **env_extra})
+        os.chdir(REPO)
+        os.execv(sys.executable, [sys.executable, "-m", "quiz", "run", DECK, "--seed", "42", "--count", "4"])
+    out = bytearray()
+    try:
+        at = _read_until(fd, out, b"> ", 0)
+        os.write(fd, b"whatever\r")
+        at = _read_until(fd, out, b"2/4", at)
+        at = _read_until(fd, out, b"> ", at)
+        os.write(fd, b"\x03")  # Ctrl-C, turned into SIGINT by the terminal
+        _read_until(fd, out, b"session #", at)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    return bytes(out), os.waitstatus_to_exitcode(status)
+
+
+def test_ctrl_c_at_a_real_terminal(tmp_path: Path) -> None:
+    """At a terminal: colour, the prompt, and Ctrl-C after one answer → exit 130, that answer saved."""
+    home = tmp_path / "home"
+    out, code = _terminal_session(home, {})
+    assert code == 130
+    assert b"\x1b[" in out  # colour at a terminal
+    assert b"Interrupted \xe2\x80\x94 1 answer saved (session #1)." in out
+    assert b"Traceback" not in out
+    with Store.open(db_path(home)) as store:
+        (session,) = store.sessions()
+        assert [a.typed for a in store.attempts()] == ["whatever"]
+    assert session.interrupted
+
+
+def test_no_color_at_a_real_terminal(tmp_path: Path) -> None:
+    """NO_COLOR turns colour off even at a terminal."""
+    out, code = _terminal_session(tmp_path / "home", {"NO_COLOR": "1"})
+    assert code == 130
+    assert b"\x1b[" not in out.replace(b"\x1b[?1034h", b"")

@@ -313,6 +313,10 @@ def run(
 
     from ..decks import load_ref
     from ..errors import StoreError
+
+    # Imported now, not at the first answer: an interrupt that lands inside a compiled
+    # extension's module initialisation makes Python exit by SIGINT instead of with 130.
+    from ..grading import grade
     from ..results import check_writable, from_summary, write_result
     from ..session import Options, SelectionError, Session
 
@@ -361,6 +365,7 @@ def run(
             record=record,
             feedback=io.feedback,
             reveal=io.reveal,
+            grade=grade,
         )
     except SelectionError as err:
         raise click.UsageError(str(err)) from None
@@ -389,6 +394,24 @@ def run(
                 session.session_id = session_id
             io.start(loaded, seed, session_id, len(session.questions), exam, pass_mark)
             summary = session.run()
+            signals.ignore()
+            finished = _now()
+            if store is not None and session_id is not None:
+                store.finish_session(session_id, finished, interrupted=not summary.complete)
+            io.finish(summary, session_id)
+            if results:
+                write_result(
+                    results,
+                    from_summary(
+                        summary,
+                        learner=name or "",
+                        deck=loaded,
+                        seed=seed,
+                        started_at=started,
+                        finished_at=finished,
+                    ),
+                )
+                io.note(f"Result written to {results}")
         except (KeyboardInterrupt, BrokenPipeError) as err:
             signals.ignore()
             if isinstance(err, BrokenPipeError):
@@ -410,24 +433,6 @@ def run(
             raise click.ClickException(
                 f"{err}\nThe quiz stopped; {_saved_message(saved, session_id)} before the error."
             ) from None
-        signals.ignore()
-        finished = _now()
-        if store is not None and session_id is not None:
-            store.finish_session(session_id, finished, interrupted=not summary.complete)
-        io.finish(summary, session_id)
-        if results:
-            write_result(
-                results,
-                from_summary(
-                    summary,
-                    learner=name or "",
-                    deck=loaded,
-                    seed=seed,
-                    started_at=started,
-                    finished_at=finished,
-                ),
-            )
-            io.note(f"Result written to {results}")
     finally:
         signals.restore()
         if store is not None:
