@@ -7,6 +7,7 @@ treats the other way from what the author wrote.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -126,7 +127,7 @@ def _question_text(card: Card) -> str:
 
 def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
     """Pairs of cards whose normalised question texts are at least :data:`DUPLICATE_RATIO` alike."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     from .grading import normalize
 
@@ -137,17 +138,20 @@ def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
             text = normalize(_question_text(card), policy)
             if text:
                 entries.append((d, c, deck, card, text))
-    # ratio >= 90 needs lengths within about 10% of their sum: compare neighbours by length only.
+    # ratio >= 90 needs lengths within about 10% of their sum: compare each text with the longer
+    # ones in that window only, through rapidfuzz's batch scorer (C loop, cached query).
     by_length = sorted(entries, key=lambda e: len(e[4]))
+    texts = [e[4] for e in by_length]
+    lengths = [len(t) for t in texts]
     out: list[Problem] = []
     for i, first in enumerate(by_length):
-        for second in by_length[i + 1 :]:
-            la, lb = len(first[4]), len(second[4])
-            if (lb - la) * 100 > (100 - DUPLICATE_RATIO) * (la + lb):
-                break
-            ratio = fuzz.ratio(first[4], second[4], score_cutoff=DUPLICATE_RATIO)
-            if not ratio:
-                continue
+        limit = lengths[i] * (200 - DUPLICATE_RATIO) / DUPLICATE_RATIO
+        end = bisect.bisect_right(lengths, limit, lo=i + 1)
+        window = texts[i + 1 : end]
+        for _text, ratio, j in process.extract_iter(
+            texts[i], window, scorer=fuzz.ratio, processor=None, score_cutoff=DUPLICATE_RATIO
+        ):
+            second = by_length[i + 1 + j]
             earlier, later = sorted((first, second), key=lambda e: (e[0], e[1]))
             other_deck, other = earlier[2], earlier[3]
             where = f"{other_deck.path}:{other.line}"
