@@ -7,8 +7,9 @@ treats the other way from what the author wrote.
 
 from __future__ import annotations
 
-import bisect
+import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from .errors import Problem
@@ -16,6 +17,8 @@ from .models import Card, ChoiceCard, Deck, FlashCard, MultiCard, OrderCard, Pol
 
 #: Two prompts at least this alike (rapidfuzz ratio of their normalised forms, 0-100) are near-duplicates.
 DUPLICATE_RATIO = 90.0
+#: How many of a text's rarest words it is indexed under when looking for near-duplicates.
+RARE_WORDS = 3
 
 _LABEL = re.compile(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?")
 
@@ -125,44 +128,57 @@ def _question_text(card: Card) -> str:
     return card.prompt
 
 
+def _shingles(text: str) -> set[str]:
+    """The word pairs of a text (its words, when it has only one): rarer than words, so better keys."""
+    parts = text.split()
+    if len(parts) < 2:
+        return set(parts)
+    return {f"{a} {b}" for a, b in itertools.pairwise(parts)}
+
+
 def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
-    """Pairs of cards whose normalised question texts are at least :data:`DUPLICATE_RATIO` alike."""
-    from rapidfuzz import fuzz, process
+    """Pairs of cards whose question texts (case, accents and punctuation aside) are alike."""
+    from rapidfuzz import fuzz
 
     from .grading import normalize
 
-    policy = Policy()
-    entries: list[tuple[int, int, Deck, Card, str]] = []
-    for d, deck in enumerate(decks):
-        for c, card in enumerate(deck.cards):
+    policy = Policy(articles="keep")
+    entries: list[tuple[Deck, Card, str]] = []
+    for deck in decks:
+        for card in deck.cards:
             text = normalize(_question_text(card), policy)
             if text:
-                entries.append((d, c, deck, card, text))
-    # ratio >= 90 needs lengths within about 10% of their sum: compare each text with the longer
-    # ones in that window only, through rapidfuzz's batch scorer (C loop, cached query).
-    by_length = sorted(entries, key=lambda e: len(e[4]))
-    texts = [e[4] for e in by_length]
-    lengths = [len(t) for t in texts]
+                entries.append((deck, card, text))
+    # Blocking instead of all pairs: texts this alike share most of their word pairs, so each text
+    # is compared only with the texts that hold one of its few rarest word pairs (and whose length
+    # allows the ratio). That keeps a 100,000-card check near linear instead of quadratic.
+    shingles = [_shingles(e[2]) for e in entries]
+    frequency: Counter[str] = Counter(w for ws in shingles for w in ws)
+    rare = [sorted(ws, key=lambda w: (frequency[w], w))[:RARE_WORDS] for ws in shingles]
+    postings: dict[str, list[int]] = {}
+    for i, keys in enumerate(rare):
+        for w in keys:
+            postings.setdefault(w, []).append(i)
     out: list[Problem] = []
-    for i, first in enumerate(by_length):
-        limit = lengths[i] * (200 - DUPLICATE_RATIO) / DUPLICATE_RATIO
-        end = bisect.bisect_right(lengths, limit, lo=i + 1)
-        window = texts[i + 1 : end]
-        for _text, ratio, j in process.extract_iter(
-            texts[i], window, scorer=fuzz.ratio, processor=None, score_cutoff=DUPLICATE_RATIO
-        ):
-            second = by_length[i + 1 + j]
-            earlier, later = sorted((first, second), key=lambda e: (e[0], e[1]))
-            other_deck, other = earlier[2], earlier[3]
-            where = f"{other_deck.path}:{other.line}"
-            out.append(
-                _at(
-                    later[2],
-                    later[3],
-                    f"the prompt nearly repeats card '{other.id}' at {where} ({ratio:.0f}% alike)",
-                    "merge the two cards, or make them ask different things",
+    for i, (deck, card, text) in enumerate(entries):
+        low = len(text) * DUPLICATE_RATIO / (200 - DUPLICATE_RATIO)
+        high = len(text) * (200 - DUPLICATE_RATIO) / DUPLICATE_RATIO
+        candidates = {j for w in rare[i] for j in postings[w] if j > i}
+        for j in sorted(candidates):
+            later_deck, later, other_text = entries[j]
+            if not low <= len(other_text) <= high:
+                continue
+            ratio = fuzz.ratio(text, other_text, score_cutoff=DUPLICATE_RATIO)
+            if ratio:
+                out.append(
+                    _at(
+                        later_deck,
+                        later,
+                        f"the prompt nearly repeats card '{card.id}' at {deck.path}:{card.line}"
+                        f" ({ratio:.0f}% alike)",
+                        "merge the two cards, or make them ask different things",
+                    )
                 )
-            )
     return out
 
 
