@@ -21,7 +21,7 @@ from quiz.decks import load
 from quiz.render import letter
 from quiz.session import Options, Session
 
-SECTION = re.compile(r'<!-- BEGIN "For instructors".*?-->(.*?)<!-- END "For instructors" -->', re.DOTALL)
+SECTION = re.compile(r"^## For instructors\n(.*?)^## ", re.DOTALL | re.MULTILINE)
 SEED = 7
 
 RIGHT = {
@@ -64,9 +64,9 @@ LEARNERS = [
 
 def section_commands() -> list[list[str]]:
     """The quiz commands of the README section, as argument lists (comments dropped)."""
-    text = (REPO / "docs" / "instructors.md").read_text(encoding="utf-8")
+    text = (REPO / "README.md").read_text(encoding="utf-8")
     match = SECTION.search(text)
-    assert match, "docs/instructors.md has no marked 'For instructors' section"
+    assert match, "README.md has no 'For instructors' section"
     block = match.group(1).split("```sh", 1)[1].split("```", 1)[0]
     return [shlex.split(line, comments=True) for line in block.splitlines() if line.startswith("quiz ")]
 
