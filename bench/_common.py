@@ -71,7 +71,10 @@ class Run:
 
 
 def run(
-    cmd: Sequence[str], environ: dict[str, str] | None = None, check: bool = True, timeout: float | None = None
+    cmd: Sequence[str],
+    environ: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = None,
 ) -> Run:
     """Run ``cmd`` and measure it: wall and CPU time, the peak RSS of its largest process
     (``wait4``, as ``/usr/bin/time -v`` reports it) and of its process tree summed (sampled)."""
@@ -97,13 +100,19 @@ def run(
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if timeout is not None and wall > timeout:
-            return Run(float("inf"), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], -9, b"")
+            return Run(
+                float("inf"), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], -9, b""
+            )
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     if check and proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {stderr.decode(errors='replace')[-2000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], proc.returncode, stdout)
+        raise SystemExit(
+            f"{' '.join(cmd)} exited {proc.returncode}: {stderr.decode(errors='replace')[-2000:]}"
+        )
+    return Run(
+        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0], proc.returncode, stdout
+    )
 
 
 def _tree_rss(pid: int) -> float:
@@ -141,8 +150,16 @@ def machine_load() -> str:
         return "?"
 
 
-def report(name: str, figure: float, unit: str, baseline: float, baseline_name: str, target: str, met: bool,
-           extra: str = "") -> None:
+def report(
+    name: str,
+    figure: float,
+    unit: str,
+    baseline: float,
+    baseline_name: str,
+    target: str,
+    met: bool,
+    extra: str = "",
+) -> None:
     """Print one result line: figure, baseline, ratio, target, met or not."""
     ratio = figure / baseline if baseline else float("inf")
     status = "MET" if met else "MISSED"

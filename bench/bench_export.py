@@ -44,9 +44,19 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
             csv.writer(fh, delimiter="\t").writerows(plain)
 
     base_s = median_time(baseline, repeat)
-    cli = run([quiz_exe(), "export", str(deck_file), "--format", "anki", "-o", str(tmp / "cli.txt")],
-              env(QUIZ_HOME=str(tmp / "home")), check=False)
-    return {"export": export_s, "export_cpu": export_cpu, "base": base_s, "rows": len(rows), "cli": cli.wall, "cli_rc": cli.returncode}
+    cli = run(
+        [quiz_exe(), "export", str(deck_file), "--format", "anki", "-o", str(tmp / "cli.txt")],
+        env(QUIZ_HOME=str(tmp / "home")),
+        check=False,
+    )
+    return {
+        "export": export_s,
+        "export_cpu": export_cpu,
+        "base": base_s,
+        "rows": len(rows),
+        "cli": cli.wall,
+        "cli_rc": cli.returncode,
+    }
 
 
 def main() -> int:
@@ -56,9 +66,16 @@ def main() -> int:
     print(f"# export to Anki, load average {machine_load()}")
     results = {size: measure(size, tmp) for size in sizes(ns)}
     for size, r in results.items():
-        report(f"export_anki + write ({size}, {int(r['rows']):,} rows)", r["export"], "s", r["base"],
-               "csv.writer, same rows", "<= 1.5 s", r["export"] <= 1.5,
-               f"CPU {r['export_cpu']:.2f} s; whole 'quiz export' command as shipped: {r['cli']:.2f} s (exit {int(r['cli_rc'])})")
+        report(
+            f"export_anki + write ({size}, {int(r['rows']):,} rows)",
+            r["export"],
+            "s",
+            r["base"],
+            "csv.writer, same rows",
+            "<= 1.5 s",
+            r["export"] <= 1.5,
+            f"CPU {r['export_cpu']:.2f} s; whole 'quiz export' command as shipped: {r['cli']:.2f} s (exit {int(r['cli_rc'])})",
+        )
     if len(results) > 1:
         print("growth export: " + " -> ".join(f"{size} {r['export']:.3g} s" for size, r in results.items()))
     return 0

@@ -31,7 +31,7 @@ def typed_answers(answers: list[str], seed: int = 7) -> list[str]:
             out.append(answer.upper() if i % 8 == 1 else answer.lower())
         elif kind == 2 and len(answer) > 3:
             at = rng.randrange(1, len(answer) - 1)
-            out.append(answer[:at] + answer[at + 1:])  # one letter left out
+            out.append(answer[:at] + answer[at + 1 :])  # one letter left out
         else:
             out.append(rng.choice(["Paris", "London", "Moscow", "nothing", "Lisbonne"]))
     return out
@@ -75,9 +75,16 @@ def main() -> int:
     print(f"# grading, load average {machine_load()}")
     results = {size: measure(size) for size in sizes(ns)}
     for size, r in results.items():
-        report(f"short-answer verdicts/s ({size}, {int(r['n']):,} verdicts)", 1 / r["rate"] * 1e6, "µs/verdict",
-               1 / r["base_rate"] * 1e6, "Levenshtein.distance alone", ">= 50,000 verdicts/s",
-               r["rate"] >= 50_000, f"{r['rate']:,.0f} verdicts/s; {r['accepted']:.0%} accepted")
+        report(
+            f"short-answer verdicts/s ({size}, {int(r['n']):,} verdicts)",
+            1 / r["rate"] * 1e6,
+            "µs/verdict",
+            1 / r["base_rate"] * 1e6,
+            "Levenshtein.distance alone",
+            ">= 50,000 verdicts/s",
+            r["rate"] >= 50_000,
+            f"{r['rate']:,.0f} verdicts/s; {r['accepted']:.0%} accepted",
+        )
     if len(results) > 1:
         print("growth: " + " -> ".join(f"{size} {r['rate']:,.0f}/s" for size, r in results.items()))
     return 0

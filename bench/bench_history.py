@@ -43,12 +43,17 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
     ids = card_ids(n)
     t = time.perf_counter()
     info = write_history(db, "bench", ids, n * ATTEMPTS_PER_CARD)
-    print(f"# {size}: wrote {info['attempts']:,} attempts over {n:,} cards in {time.perf_counter() - t:.1f} s")
+    print(
+        f"# {size}: wrote {info['attempts']:,} attempts over {n:,} cards in {time.perf_counter() - t:.1f} s"
+    )
     e = env(QUIZ_HOME=str(home), QUIZ_NOW=NOW.isoformat())
     cwd_cmd = [quiz_exe(), "stats", "bench"]
     json_cmd = [quiz_exe(), "stats", "bench", "--json"]
-    base_cmd = [sys.executable, "-c",
-                f"import sqlite3; print(sqlite3.connect({str(db)!r}).execute('SELECT count(*) FROM attempts').fetchone())"]
+    base_cmd = [
+        sys.executable,
+        "-c",
+        f"import sqlite3; print(sqlite3.connect({str(db)!r}).execute('SELECT count(*) FROM attempts').fetchone())",
+    ]
     run(cwd_cmd, e)
     repeat = 3 if size == "tiny" else 5
     stats_runs = [run(cwd_cmd, e) for _ in range(repeat)]
@@ -80,10 +85,18 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
     count = 100 if size == "tiny" else 500
     for i in range(count):
         at = NOW + timedelta(seconds=i)
-        attempt = Attempt(session, "bench", ids[i % n], "Bern", True, "exact", 1.0, 1500,
-                          at.isoformat(), rating=3)
-        new_state = CardState("bench", ids[i % n], "review", (at + timedelta(days=3)).isoformat(timespec="microseconds"),
-                              state.data, state.reps + 1, state.lapses)
+        attempt = Attempt(
+            session, "bench", ids[i % n], "Bern", True, "exact", 1.0, 1500, at.isoformat(), rating=3
+        )
+        new_state = CardState(
+            "bench",
+            ids[i % n],
+            "review",
+            (at + timedelta(days=3)).isoformat(timespec="microseconds"),
+            state.data,
+            state.reps + 1,
+            state.lapses,
+        )
         t = time.perf_counter()
         store.record(attempt, state=new_state)
         samples.append(time.perf_counter() - t)
@@ -96,15 +109,26 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
     for i in range(count):
         t = time.perf_counter()
         bare.execute("BEGIN IMMEDIATE")
-        bare.execute("INSERT INTO t (card, typed, at) VALUES (?, ?, ?)", (ids[i % n], "Bern", NOW.isoformat()))
+        bare.execute(
+            "INSERT INTO t (card, typed, at) VALUES (?, ?, ?)", (ids[i % n], "Bern", NOW.isoformat())
+        )
         bare.execute("COMMIT")
         bare_samples.append(time.perf_counter() - t)
     bare.close()
     return {
-        "stats": stats_s, "stats_base": base_s, "stats_cpu": stats_cpu, "base_cpu": base_cpu,
-        "json": json_run.wall, "json_cpu": json_run.cpu, "queue_cpu": queue_cpu, "queue": queue_s, "select": select_s,
-        "record_p99": p99(samples), "record_median": statistics.median(samples),
-        "bare_p99": p99(bare_samples), "picked": len(picked),
+        "stats": stats_s,
+        "stats_base": base_s,
+        "stats_cpu": stats_cpu,
+        "base_cpu": base_cpu,
+        "json": json_run.wall,
+        "json_cpu": json_run.cpu,
+        "queue_cpu": queue_cpu,
+        "queue": queue_s,
+        "select": select_s,
+        "record_p99": p99(samples),
+        "record_median": statistics.median(samples),
+        "bare_p99": p99(bare_samples),
+        "picked": len(picked),
     }
 
 
@@ -117,15 +141,37 @@ def main() -> int:
     for size, r in results.items():
         n = SIZES[size]
         print(f"## {size}: {n * ATTEMPTS_PER_CARD:,} attempts, {n:,} cards, {r['picked']:,} cards picked")
-        report(f"quiz stats ({size})", r["stats"], "s", r["stats_base"], "python + SELECT count(*)",
-               "<= 0.5 s", r["stats"] <= 0.5,
-               f"CPU {r['stats_cpu']:.2f} s (baseline {r['base_cpu']:.2f} s); "
-               f"with --json: {r['json']:.2f} s, CPU {r['json_cpu']:.2f} s")
-        report(f"due cards, card_states + queue ({size})", r["queue"], "s", r["select"],
-               "bare SELECT of card_states", "<= 0.3 s", r["queue"] <= 0.3, f"CPU {r['queue_cpu']:.2f} s")
-        report(f"record one answer p99 ({size})", r["record_p99"] * 1000, "ms", r["bare_p99"] * 1000,
-               "bare INSERT+COMMIT p99", "<= 5 ms", r["record_p99"] <= 0.005,
-               f"median {r['record_median'] * 1000:.2f} ms")
+        report(
+            f"quiz stats ({size})",
+            r["stats"],
+            "s",
+            r["stats_base"],
+            "python + SELECT count(*)",
+            "<= 0.5 s",
+            r["stats"] <= 0.5,
+            f"CPU {r['stats_cpu']:.2f} s (baseline {r['base_cpu']:.2f} s); "
+            f"with --json: {r['json']:.2f} s, CPU {r['json_cpu']:.2f} s",
+        )
+        report(
+            f"due cards, card_states + queue ({size})",
+            r["queue"],
+            "s",
+            r["select"],
+            "bare SELECT of card_states",
+            "<= 0.3 s",
+            r["queue"] <= 0.3,
+            f"CPU {r['queue_cpu']:.2f} s",
+        )
+        report(
+            f"record one answer p99 ({size})",
+            r["record_p99"] * 1000,
+            "ms",
+            r["bare_p99"] * 1000,
+            "bare INSERT+COMMIT p99",
+            "<= 5 ms",
+            r["record_p99"] <= 0.005,
+            f"median {r['record_median'] * 1000:.2f} ms",
+        )
     if len(results) > 1:
         for key in ("stats", "queue", "record_p99"):
             print(f"growth {key}: " + " -> ".join(f"{size} {r[key]:.4g} s" for size, r in results.items()))

@@ -35,10 +35,7 @@ LOAD = (
     "deck = (c.load_fast if sys.argv[1] == 'fast' else d.load)(sys.argv[2])\n"
     "print(len(deck.cards))\n"
 )
-NO_NEAR_DUPLICATES = (
-    "import quiz.lint as l\n"
-    "l._near_duplicates = lambda decks: []\n"
-)
+NO_NEAR_DUPLICATES = "import quiz.lint as l\nl._near_duplicates = lambda decks: []\n"
 CACHED = (
     "import os, sys, pathlib, quiz.decks as d, quiz.deckcache as c\n"
     "d.load_ref = lambda ref: c.load_cached(d.resolve(ref), pathlib.Path(os.environ['QUIZ_HOME']) / 'cache')\n"
@@ -80,8 +77,23 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
         run([python, "-c", CACHED, "show", str(deck_file), "--json"], e).wall for _ in range(repeat)
     )
     quiz_warm = statistics.median(
-        run([python, "-c", CACHED, "run", str(deck_file), "--count", "1", "--no-save", "--plain", "--seed", "1"],
-            e, check=False).wall
+        run(
+            [
+                python,
+                "-c",
+                CACHED,
+                "run",
+                str(deck_file),
+                "--count",
+                "1",
+                "--no-save",
+                "--plain",
+                "--seed",
+                "1",
+            ],
+            e,
+            check=False,
+        ).wall
         for _ in range(repeat)
     )
     show_shipped = run([quiz_exe(), "show", str(deck_file), "--json"], e).wall
@@ -92,14 +104,29 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
     if int(added) != n:
         raise SystemExit(f"Anki imported {added} notes, expected {n}")
     return {
-        "load_shipped": load_shipped.wall, "load_shipped_cpu": load_shipped.cpu, "load_shipped_rss": load_shipped.maxrss_mb,
-        "load_fast": load_fast.wall, "load_fast_cpu": load_fast.cpu, "load_fast_rss": load_fast.maxrss_mb,
+        "load_shipped": load_shipped.wall,
+        "load_shipped_cpu": load_shipped.cpu,
+        "load_shipped_rss": load_shipped.maxrss_mb,
+        "load_fast": load_fast.wall,
+        "load_fast_cpu": load_fast.cpu,
+        "load_fast_rss": load_fast.maxrss_mb,
         "load_fast_tree": load_fast.tree_rss_mb,
-        "nodup": fast_nodup.wall, "nodup_cpu": fast_nodup.cpu, "nodup_rss": fast_nodup.maxrss_mb,
-        "shipped": shipped.wall, "shipped_rss": shipped.maxrss_mb, "shipped_cpu": shipped.cpu,
-        "fast": fast.wall, "fast_rss": fast.maxrss_mb, "fast_tree": fast.tree_rss_mb, "fast_cpu": fast.cpu,
-        "show_warm": show_warm, "quiz_warm": quiz_warm, "show_shipped": show_shipped,
-        "anki": float(anki_s), "anki_total": anki.wall, "bytes": deck_file.stat().st_size,
+        "nodup": fast_nodup.wall,
+        "nodup_cpu": fast_nodup.cpu,
+        "nodup_rss": fast_nodup.maxrss_mb,
+        "shipped": shipped.wall,
+        "shipped_rss": shipped.maxrss_mb,
+        "shipped_cpu": shipped.cpu,
+        "fast": fast.wall,
+        "fast_rss": fast.maxrss_mb,
+        "fast_tree": fast.tree_rss_mb,
+        "fast_cpu": fast.cpu,
+        "show_warm": show_warm,
+        "quiz_warm": quiz_warm,
+        "show_shipped": show_shipped,
+        "anki": float(anki_s),
+        "anki_total": anki.wall,
+        "bytes": deck_file.stat().st_size,
     }
 
 
@@ -112,28 +139,87 @@ def main() -> int:
     for size, r in results.items():
         print(f"## {size}: {SIZES[size]:,} cards, {r['bytes'] / 1e6:.1f} MB of YAML")
         base = r["anki"]
-        report(f"load cold, quiz.decks.load as shipped ({size})", r["load_shipped"], "s", base, "Anki CSV import",
-               "<= 6 s, <= 300 MB", r["load_shipped"] <= 6 and r["load_shipped_rss"] <= 300,
-               f"peak {r['load_shipped_rss']:.0f} MB, CPU {r['load_shipped_cpu']:.2f} s")
-        report(f"load cold, deckcache.load_fast ({size})", r["load_fast"], "s", base, "Anki CSV import",
-               "<= 6 s, <= 300 MB", r["load_fast"] <= 6 and r["load_fast_rss"] <= 300,
-               f"peak {r['load_fast_rss']:.0f} MB per process, {r['load_fast_tree']:.0f} MB both; "
-               f"CPU {r['load_fast_cpu']:.2f} s")
-        report(f"quiz check cold, fast loader, near-duplicate lint left out ({size})", r["nodup"], "s", base,
-               "Anki CSV import", "<= 6 s, <= 300 MB", r["nodup"] <= 6 and r["nodup_rss"] <= 300,
-               f"peak {r['nodup_rss']:.0f} MB, CPU {r['nodup_cpu']:.2f} s")
-        report(f"quiz check cold, as shipped ({size})", r["shipped"], "s", base, "Anki CSV import", "<= 6 s",
-               r["shipped"] <= 6 and r["shipped_rss"] <= 300,
-               f"peak {r['shipped_rss']:.0f} MB, CPU {r['shipped_cpu']:.2f} s")
-        report(f"quiz check cold, fast loader ({size})", r["fast"], "s", base, "Anki CSV import",
-               "<= 6 s, <= 300 MB", r["fast"] <= 6 and r["fast_rss"] <= 300,
-               f"peak {r['fast_rss']:.0f} MB per process, {r['fast_tree']:.0f} MB both; CPU {r['fast_cpu']:.2f} s")
-        report(f"quiz show --json warm, cached ({size})", r["show_warm"], "s", base, "Anki CSV import",
-               "<= 0.5 s", r["show_warm"] <= 0.5, f"as shipped (no cache): {r['show_shipped']:.2f} s")
-        report(f"quiz run start warm, cached ({size})", r["quiz_warm"], "s", base, "Anki CSV import",
-               "<= 0.5 s", r["quiz_warm"] <= 0.5)
+        report(
+            f"load cold, quiz.decks.load as shipped ({size})",
+            r["load_shipped"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 6 s, <= 300 MB",
+            r["load_shipped"] <= 6 and r["load_shipped_rss"] <= 300,
+            f"peak {r['load_shipped_rss']:.0f} MB, CPU {r['load_shipped_cpu']:.2f} s",
+        )
+        report(
+            f"load cold, deckcache.load_fast ({size})",
+            r["load_fast"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 6 s, <= 300 MB",
+            r["load_fast"] <= 6 and r["load_fast_rss"] <= 300,
+            f"peak {r['load_fast_rss']:.0f} MB per process, {r['load_fast_tree']:.0f} MB both; "
+            f"CPU {r['load_fast_cpu']:.2f} s",
+        )
+        report(
+            f"quiz check cold, fast loader, near-duplicate lint left out ({size})",
+            r["nodup"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 6 s, <= 300 MB",
+            r["nodup"] <= 6 and r["nodup_rss"] <= 300,
+            f"peak {r['nodup_rss']:.0f} MB, CPU {r['nodup_cpu']:.2f} s",
+        )
+        report(
+            f"quiz check cold, as shipped ({size})",
+            r["shipped"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 6 s",
+            r["shipped"] <= 6 and r["shipped_rss"] <= 300,
+            f"peak {r['shipped_rss']:.0f} MB, CPU {r['shipped_cpu']:.2f} s",
+        )
+        report(
+            f"quiz check cold, fast loader ({size})",
+            r["fast"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 6 s, <= 300 MB",
+            r["fast"] <= 6 and r["fast_rss"] <= 300,
+            f"peak {r['fast_rss']:.0f} MB per process, {r['fast_tree']:.0f} MB both; CPU {r['fast_cpu']:.2f} s",
+        )
+        report(
+            f"quiz show --json warm, cached ({size})",
+            r["show_warm"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 0.5 s",
+            r["show_warm"] <= 0.5,
+            f"as shipped (no cache): {r['show_shipped']:.2f} s",
+        )
+        report(
+            f"quiz run start warm, cached ({size})",
+            r["quiz_warm"],
+            "s",
+            base,
+            "Anki CSV import",
+            "<= 0.5 s",
+            r["quiz_warm"] <= 0.5,
+        )
     if len(results) > 1:
-        for key in ("load_shipped", "load_fast", "nodup", "shipped", "fast", "show_warm", "quiz_warm", "anki"):
+        for key in (
+            "load_shipped",
+            "load_fast",
+            "nodup",
+            "shipped",
+            "fast",
+            "show_warm",
+            "quiz_warm",
+            "anki",
+        ):
             print(f"growth {key}: " + " -> ".join(f"{size} {r[key]:.3g} s" for size, r in results.items()))
     return 0
 

@@ -33,7 +33,7 @@ def main() -> None:
     cli.main(prog_name="hello")
 '''
 
-LAUNCHER = '''\
+LAUNCHER = """\
 #!{python}
 import re
 import sys
@@ -41,7 +41,7 @@ from {module} import main
 if __name__ == "__main__":
     sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
     sys.exit(main())
-'''
+"""
 
 
 def main() -> int:

@@ -11,6 +11,7 @@ Run as a script: ``python bench/gen.py deck OUT.yaml N`` or
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -23,8 +24,55 @@ SIZES = {"tiny": 60, "1k": 1_000, "10k": 10_000, "100k": 100_000}
 #: Attempts per card in a long history (1M attempts over 100k cards).
 ATTEMPTS_PER_CARD = 10
 
-WORDS = ["treaty", "general", "minister", "meeting", "border", "capital", "river", "empire", "summit", "alliance", "army", "navy", "council", "senate", "charter", "republic", "province", "harbour", "fortress", "coast", "island", "valley", "mountain", "desert", "frontier", "spokesperson", "destroyer", "aircraft", "incident", "embassy", "protest", "agreement", "confidential", "strategy", "defence", "hearing", "operation", "command", "chief", "staff", "joint", "forces", "north", "south", "east", "west", "first", "second", "last", "ancient", "modern", "century", "decade", "signed", "negotiated", "declared", "occupied", "liberated", "founded", "elected", "appointed", "resigned", "crossed"]
-NAMES = ["Bern", "Geneva", "Helsinki", "Vienna", "Baku", "Gerasimov", "Dunford", "Milley", "Zurich", "Lisbon", "Oslo", "Warsaw", "Prague", "Kyiv", "Tbilisi", "Ankara", "Athens", "Madrid", "Dublin", "Riga", "Tallinn", "Vilnius", "Sofia", "Bucharest", "Belgrade"]
+COMMON = ["treaty", "general", "minister", "meeting", "border", "capital", "river", "empire", "summit", "alliance", "army", "navy", "council", "senate", "charter", "republic", "province", "harbour", "fortress", "coast", "island", "valley", "mountain", "desert", "frontier", "spokesperson", "destroyer", "aircraft", "incident", "embassy", "protest", "agreement", "confidential", "strategy", "defence", "hearing", "operation", "command", "chief", "staff", "joint", "forces", "north", "south", "east", "west", "first", "second", "last", "ancient", "modern", "century", "decade", "signed", "negotiated", "declared", "occupied", "liberated", "founded", "elected", "appointed", "resigned", "crossed"]
+SYLLABLES = (
+    ["ka", "lo", "mi", "ra", "ten", "vor", "du", "sel", "an", "bri", "cho", "fen", "gal", "hus", "im", "jor", "kel", "lun", "mar", "nor", "pel", "quin", "ros", "tav", "ul"]
+)
+
+
+def _vocabulary(size: int = 6000, seed: int = 3) -> list[str]:
+    """Common words first, then made-up words: prompts over a Zipf-like vocabulary, as real decks have."""
+    rng = random.Random(seed)
+    words = list(COMMON)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+WORDS = _vocabulary()
+#: Cumulative Zipf weights (rank r is picked in proportion to 1/r).
+CUM_WEIGHTS = list(itertools.accumulate(1 / (r + 1) for r in range(len(WORDS))))
+NAMES = [
+    "Bern",
+    "Geneva",
+    "Helsinki",
+    "Vienna",
+    "Baku",
+    "Gerasimov",
+    "Dunford",
+    "Milley",
+    "Zurich",
+    "Lisbon",
+    "Oslo",
+    "Warsaw",
+    "Prague",
+    "Kyiv",
+    "Tbilisi",
+    "Ankara",
+    "Athens",
+    "Madrid",
+    "Dublin",
+    "Riga",
+    "Tallinn",
+    "Vilnius",
+    "Sofia",
+    "Bucharest",
+    "Belgrade",
+]
 ACCENTED = ["Zürich", "Genève", "Kraków", "São Paulo", "Reykjavík", "Malmö", "Besançon"]
 TYPES = ("short", "short", "short", "choice", "multi", "bool", "number", "date", "cloze", "order", "card")
 
@@ -36,7 +84,7 @@ def _q(text: str) -> str:
 
 def _sentence(rng: random.Random, lo: int, hi: int) -> str:
     n = rng.randint(lo, hi)
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = rng.choices(WORDS, cum_weights=CUM_WEIGHTS, k=n)
     words[0] = words[0].capitalize()
     if n > 4:
         words[rng.randrange(1, n)] = rng.choice(NAMES)
@@ -54,7 +102,9 @@ def _card(rng: random.Random, i: int) -> str:
         if i % 3 == 0:
             lines.append(f"    accept: [{_q(name.lower())}]")
         if i % 7 == 0:
-            lines.append(f"    examples: {{accept: [{_q(name.upper())}], reject: [{_q('Nowhere' + str(i))}]}}")
+            lines.append(
+                f"    examples: {{accept: [{_q(name.upper())}], reject: [{_q('Nowhere' + str(i))}]}}"
+            )
     elif kind in ("choice", "multi"):
         choices = [_q(c) for c in rng.sample(NAMES, 4)]
         lines.append(f"    prompt: {_q(prompt)}")
@@ -64,7 +114,10 @@ def _card(rng: random.Random, i: int) -> str:
         else:
             lines.append(f"    answer: [{choices[0]}, {choices[2]}]")
     elif kind == "bool":
-        lines += [f"    prompt: {_q(_sentence(rng, 4, 9) + '.')}", f"    answer: {rng.choice(['true', 'false'])}"]
+        lines += [
+            f"    prompt: {_q(_sentence(rng, 4, 9) + '.')}",
+            f"    answer: {rng.choice(['true', 'false'])}",
+        ]
     elif kind == "number":
         lines += [f"    prompt: {_q(prompt)}", f"    answer: {rng.randint(1, 100_000)}"]
         if i % 2:
@@ -81,7 +134,7 @@ def _card(rng: random.Random, i: int) -> str:
         lines.append(f"    items: [{', '.join(_q(w) for w in rng.sample(WORDS, 4))}]")
     else:
         lines += [f"    front: {_q(prompt)}", f"    back: {_q(_sentence(rng, 1, 4))}"]
-    if i % 4 == 0:
+    if i % 5 == 0:
         lines.append(f"    explain: {_q(_sentence(rng, 6, 14) + '.')}")
     if i % 2 == 0:
         lines.append(f"    tags: [{rng.choice(['who', 'where', 'when', 'incidents'])}]")
@@ -189,8 +242,15 @@ def write_history(
                     "phase": "review" if i % 5 else "learning",
                     "due_at": _utc(due),
                     "data": json.dumps(
-                        {"card_id": i + 1, "state": 2, "step": None, "stability": 12.5,
-                         "difficulty": 5.1, "due": due.isoformat(), "last_review": now.isoformat()}
+                        {
+                            "card_id": i + 1,
+                            "state": 2,
+                            "step": None,
+                            "stability": 12.5,
+                            "difficulty": 5.1,
+                            "due": due.isoformat(),
+                            "last_review": now.isoformat(),
+                        }
                     ),
                     "reps": ATTEMPTS_PER_CARD,
                     "lapses": 2,
@@ -199,7 +259,12 @@ def write_history(
         _insert(conn, "card_states", columns["card_states"], states)
     conn.execute("COMMIT")
     store.close()
-    return {"sessions": n_sessions, "attempts": attempts, "cards": len(ids), "seconds": time.perf_counter() - t0}
+    return {
+        "sessions": n_sessions,
+        "attempts": attempts,
+        "cards": len(ids),
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def _utc(when: datetime) -> str:
