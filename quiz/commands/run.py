@@ -339,6 +339,10 @@ def run(
         retry_wrong=retry_wrong,
         pass_mark=pass_mark,
     )
+    if sys.stdin is None:  # started with stdin closed (`0<&-`): there is no answer to read
+        from io import StringIO
+
+        sys.stdin = StringIO()
     interactive = sys.stdin.isatty() and not as_json
     plain = plain or not interactive
     _reconfigure_stdin()
@@ -430,6 +434,8 @@ def run(
             if store is not None and session_id is not None:
                 with suppress(StoreError):
                     store.finish_session(session_id, _now(), interrupted=True)
+            if session_id is None:  # the session could not even be started: nothing to count
+                raise click.ClickException(str(err)) from None
             raise click.ClickException(
                 f"{err}\nThe quiz stopped; {_saved_message(saved, session_id)} before the error."
             ) from None
