@@ -368,7 +368,7 @@ def test_ctrl_c_saves_answers_and_exits_130(quiz_home: Path, monkeypatch: pytest
     monkeypatch.setattr(study_module, "_read_line", read)
     result = study()
     assert result.exit_code == 130
-    assert "Interrupted: 1 answers saved." in result.output
+    assert "Interrupted — 1 answer saved (session #1)." in result.output
     with store(quiz_home) as s:
         [session] = s.sessions(DECK_ID)
         assert len(s.attempts(deck_id=DECK_ID)) == 1

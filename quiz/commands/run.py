@@ -7,79 +7,25 @@ the score database and signals. See ``docs/quiz-sessions.md``.
 from __future__ import annotations
 
 import json
-import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import datetime, timezone
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..cli import data_dir, data_dir_option, use_color
+from ._terminal import EXIT_INTERRUPTED, Signals, enable_line_editing, read_line, reconfigure_stdin
 
 if TYPE_CHECKING:
     from ..models import Attempt, Deck
     from ..session import Outcome, Question, Summary
 
-EXIT_INTERRUPTED = 130
 EXIT_FAILED_EXAM = 1
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-class _Signals:
-    """SIGINT and SIGTERM raise KeyboardInterrupt, except while an answer is being saved.
-
-    A signal that arrives during :meth:`saving` is held until the commit is done, so the
-    count of saved answers the learner is told is exact.
-    """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self) -> None:
-        self.critical = False
-        self.pending: int | None = None
-        self.old: dict[int, Any] = {}
-
-    def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.critical:
-            self.pending = signum
-            return
-        raise KeyboardInterrupt
-
-    def install(self) -> None:
-        """Route SIGINT and SIGTERM to an interrupt (main thread only)."""
-        try:
-            for sig in self.SIGNALS:
-                self.old[sig] = signal.signal(sig, self._handle)
-        except ValueError:  # not the main thread: leave the defaults alone
-            pass
-
-    def ignore(self) -> None:
-        """Ignore further signals while the session is being closed."""
-        for sig in self.old:
-            signal.signal(sig, signal.SIG_IGN)
-
-    def restore(self) -> None:
-        """Put back the handlers found at :meth:`install`."""
-        for sig, handler in self.old.items():
-            signal.signal(sig, handler)
-        self.old.clear()
-
-    @contextmanager
-    def saving(self) -> Iterator[None]:
-        """Hold signals while an answer is committed; raise the held one afterwards."""
-        self.critical = True
-        try:
-            yield
-        finally:
-            self.critical = False
-        if self.pending is not None:
-            raise KeyboardInterrupt
 
 
 class _IO:
@@ -95,8 +41,7 @@ class _IO:
             import shutil
 
             self.width = max(40, min(100, shutil.get_terminal_size().columns - 2))
-            with suppress(ImportError):
-                import readline  # noqa: F401  (line editing for input())
+            enable_line_editing()
 
     # -- output --------------------------------------------------------------------------
     def out(self, text: str = "") -> None:
@@ -116,20 +61,7 @@ class _IO:
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str = "") -> str | None:
         """One answer; None at end of input."""
-        if self.interactive:
-            try:
-                return input(prompt)
-            except EOFError:
-                click.echo()
-                return None
-        line = sys.stdin.readline()
-        if not line:
-            return None
-        if line.endswith("\n"):
-            line = line[:-1]
-            if line.endswith("\r"):
-                line = line[:-1]
-        return line
+        return read_line(prompt, interactive=self.interactive)
 
     def echo(self, typed: str | None) -> str | None:
         """Through a pipe, show what was read, as a terminal would have."""
@@ -231,14 +163,6 @@ class _IO:
                 self.out(line)
         for line in summary_lines(summary, self.color, self.plain, self.width):
             self.out(line)
-
-
-def _reconfigure_stdin() -> None:
-    """Invalid UTF-8 on stdin becomes U+FFFD instead of a crash."""
-    reconfigure = getattr(sys.stdin, "reconfigure", None)
-    if reconfigure is not None:
-        with suppress(ValueError, OSError):
-            reconfigure(errors="replace")
 
 
 def _silence_stdout() -> None:
@@ -345,9 +269,9 @@ def run(
         sys.stdin = StringIO()
     interactive = sys.stdin.isatty() and not as_json
     plain = plain or not interactive
-    _reconfigure_stdin()
+    reconfigure_stdin()
     io = _IO(interactive=interactive, as_json=as_json, color=use_color(plain) and not as_json, plain=plain)
-    signals = _Signals()
+    signals = Signals()
     store: Any = None
 
     saved = 0

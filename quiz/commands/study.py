@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ import click
 
 from ..cli import data_dir, data_dir_option, use_color
 from ..errors import QuizError
+from ._terminal import EXIT_INTERRUPTED, Signals, enable_line_editing, read_line, reconfigure_stdin
 
 if TYPE_CHECKING:
     import random
@@ -68,26 +68,17 @@ def _width() -> int | None:
         return None
     import shutil
 
-    with suppress(ImportError):
-        import readline  # noqa: F401  (line editing for input())
+    enable_line_editing()
     return max(40, min(100, shutil.get_terminal_size().columns - 2))
 
 
 def _read_line(prompt: str) -> str | None:
     """One line from the learner (None at end of input); a pipe's line is echoed as a transcript."""
     if sys.stdin.isatty():
-        try:
-            return input(prompt)
-        except EOFError:
-            click.echo()
-            return None
+        return read_line(prompt, interactive=True)
     click.echo(prompt, nl=False)
-    line = sys.stdin.readline()
-    if not line:
-        click.echo()
-        return None
-    text = line.rstrip("\r\n")
-    click.echo(text)
+    text = read_line(interactive=False)
+    click.echo("" if text is None else text)
     return text
 
 
@@ -123,6 +114,7 @@ class _Study:
     misses: dict[str, int]
     typical_ms: int | None
     todo: list[_Item]
+    signals: Signals = field(default_factory=Signals)
     done: list[_Done] = field(default_factory=list)
     kind: str = ""  # of the card being asked
 
@@ -272,7 +264,8 @@ class _Study:
             state = schedule.review(
                 self.states.get(card.id), self.deck.id, card.id, rating, answered, seed=self.seed
             )
-        attempt_id = self.store.record(attempt, state=state)
+        with self.signals.saving():
+            attempt_id = self.store.record(attempt, state=state)
         self.done.append(_Done(card.id, self.kind, attempt_id, correct))
         if state is not None:
             self.states[card.id] = state
@@ -468,12 +461,19 @@ def study(
             typical_ms=typical,
             todo=todo,
         )
+        reconfigure_stdin()
+        run.signals.install()
         try:
             finished = run.run()
         except (KeyboardInterrupt, click.Abort):
+            run.signals.ignore()
             store.finish_session(session_id, now_utc(), interrupted=True)
-            click.echo(f"\nInterrupted: {len(run.done)} answers saved.")
-            ctx.exit(130)
+            saved = len(run.done)
+            plural = "s" if saved != 1 else ""
+            click.echo(f"\nInterrupted — {saved} answer{plural} saved (session #{session_id}).", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        finally:
+            run.signals.restore()
         store.finish_session(session_id, now_utc(), interrupted=False)
         right = sum(d.correct for d in run.done)
         click.echo()

@@ -1,0 +1,97 @@
+"""What ``quiz run`` and ``quiz study`` share about the terminal: reading answers and signals."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+from typing import Any
+
+import click
+
+EXIT_INTERRUPTED = 130
+
+
+class Signals:
+    """SIGINT and SIGTERM raise KeyboardInterrupt, except while an answer is being saved.
+
+    A signal that arrives during :meth:`saving` is held until the commit is done, so the
+    count of saved answers the learner is told is exact.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.critical = False
+        self.pending: int | None = None
+        self.old: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.critical:
+            self.pending = signum
+            return
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        """Route SIGINT and SIGTERM to an interrupt (main thread only)."""
+        try:
+            for sig in self.SIGNALS:
+                self.old[sig] = signal.signal(sig, self._handle)
+        except ValueError:  # not the main thread: leave the defaults alone
+            pass
+
+    def ignore(self) -> None:
+        """Ignore further signals while the session is being closed."""
+        for sig in self.old:
+            signal.signal(sig, signal.SIG_IGN)
+
+    def restore(self) -> None:
+        """Put back the handlers found at :meth:`install`."""
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)
+        self.old.clear()
+
+    @contextmanager
+    def saving(self) -> Iterator[None]:
+        """Hold signals while an answer is committed; raise the held one afterwards."""
+        self.critical = True
+        try:
+            yield
+        finally:
+            self.critical = False
+        if self.pending is not None:
+            raise KeyboardInterrupt
+
+
+def reconfigure_stdin() -> None:
+    """Invalid UTF-8 on stdin becomes U+FFFD instead of a crash."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        with suppress(ValueError, OSError):
+            reconfigure(errors="replace")
+
+
+def enable_line_editing() -> None:
+    """Arrow keys and history for ``input()`` where the platform has readline."""
+    with suppress(ImportError):
+        import readline  # noqa: F401
+
+
+def read_line(prompt: str = "", *, interactive: bool) -> str | None:
+    """One answer: ``input()`` at a terminal, a line of stdin otherwise; None at end of input."""
+    if interactive:
+        try:
+            return input(prompt)
+        except EOFError:
+            click.echo()
+            return None
+    line = sys.stdin.readline()
+    if not line:
+        return None
+    if line.endswith("\n"):
+        line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+    return line
