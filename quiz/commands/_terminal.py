@@ -25,13 +25,16 @@ class Signals:
 
     def __init__(self) -> None:
         self.critical = False
+        self.stopping = False
         self.pending: int | None = None
         self.old: dict[int, Any] = {}
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.critical:
+        # Only the first signal interrupts: a second Ctrl-C must not cut the closing short.
+        if self.critical or self.stopping:
             self.pending = signum
             return
+        self.stopping = True
         raise KeyboardInterrupt
 
     def install(self) -> None:
@@ -61,7 +64,8 @@ class Signals:
             yield
         finally:
             self.critical = False
-        if self.pending is not None:
+        if self.pending is not None and not self.stopping:
+            self.stopping = True
             raise KeyboardInterrupt
 
 
