@@ -96,5 +96,21 @@ _register()
 
 
 def main() -> None:
-    """Entry point of the ``quiz`` program."""
-    cli.main(prog_name="quiz")
+    """Entry point of the ``quiz`` program.
+
+    Click's own handling, except that Ctrl-C outside a session (or in the instant after
+    one has saved everything) exits 130 with one line, not "Aborted!" and 1.
+    """
+    try:
+        code = cli.main(prog_name="quiz", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader of stdout went away (`quiz show deck | head`): nothing left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
