@@ -57,12 +57,19 @@ class _Fallback(Exception):
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector (a node tree has no cycles to free)."""
+    """Pause the cyclic garbage collector, and exempt what was built from later collections.
+
+    A node tree or a deck is millions of fresh objects without cycles: with the collector on,
+    each collection rescans them all (22 s instead of 5 s to compose 100k cards), and the first
+    collection after re-enabling it would still scan them once. ``gc.freeze`` moves them to the
+    permanent generation; they are still freed by reference counting when no longer used.
+    """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
