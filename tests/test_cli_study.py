@@ -415,3 +415,18 @@ def test_study_is_in_help() -> None:
         "--data-dir",
     ):
         assert option in result.output
+
+
+def test_closed_stdin_ends_cleanly(quiz_home: Path) -> None:
+    """`quiz study` started with stdin closed (`0<&-`) ends at once with its summary, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        ["bash", "-c", 'exec "$0" -m quiz study "$1" 0<&-', sys.executable, DECK],
+        capture_output=True, text=True, env={**os.environ, "QUIZ_HOME": str(quiz_home)}, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "stopped at end of input" in proc.stdout

@@ -70,7 +70,11 @@ class Signals:
 
 
 def reconfigure_stdin() -> None:
-    """Invalid UTF-8 on stdin becomes U+FFFD instead of a crash."""
+    """A closed stdin reads as empty; invalid UTF-8 on stdin becomes U+FFFD instead of a crash."""
+    if sys.stdin is None:  # started with stdin closed (`0<&-`): there is no answer to read
+        from io import StringIO
+
+        sys.stdin = StringIO()
     reconfigure = getattr(sys.stdin, "reconfigure", None)
     if reconfigure is not None:
         with suppress(ValueError, OSError):

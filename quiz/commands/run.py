@@ -263,13 +263,9 @@ def run(
         retry_wrong=retry_wrong,
         pass_mark=pass_mark,
     )
-    if sys.stdin is None:  # started with stdin closed (`0<&-`): there is no answer to read
-        from io import StringIO
-
-        sys.stdin = StringIO()
+    reconfigure_stdin()
     interactive = sys.stdin.isatty() and not as_json
     plain = plain or not interactive
-    reconfigure_stdin()
     io = _IO(interactive=interactive, as_json=as_json, color=use_color(plain) and not as_json, plain=plain)
     signals = Signals()
     store: Any = None

@@ -399,6 +399,7 @@ def study(
     from ..decks import load_ref
     from ..store import Store, db_path
 
+    reconfigure_stdin()
     loaded = load_ref(deck)
     now = now_utc()
     if seed is None:
@@ -461,7 +462,6 @@ def study(
             typical_ms=typical,
             todo=todo,
         )
-        reconfigure_stdin()
         run.signals.install()
         try:
             finished = run.run()
