@@ -18,7 +18,7 @@ from ._terminal import EXIT_INTERRUPTED, Signals, enable_line_editing, read_line
 if TYPE_CHECKING:
     import random
 
-    from ..models import Attempt, Card, CardState, Deck, Verdict
+    from ..models import Card, CardState, Deck, Verdict
     from ..session import Question
     from ..store import Store
 
@@ -316,24 +316,13 @@ def restore_state(store: Store, deck_id: str, card_id: str) -> CardState | None:
     return schedule.rebuild(deck_id, card_id, review_log(store, deck_id, card_id), seed=0)
 
 
-def _history(attempts: list[Attempt], today: datetime) -> tuple[int, int | None]:
-    """(new cards first studied today, the learner's median answer time in ms or None)."""
+def _history(store: Store, deck_id: str, now: datetime) -> tuple[int, int | None]:
+    """(new cards first studied today (UTC), the median of the last 200 answer times, or None)."""
     from statistics import median
 
-    from ..store import parse_time
-
-    first_study: dict[str, datetime] = {}
-    times: list[int] = []
-    for a in attempts:
-        if a.cram:
-            continue
-        if a.time_ms > 0:
-            times.append(a.time_ms)
-        if a.rating is not None and a.card_id not in first_study:
-            first_study[a.card_id] = parse_time(a.answered_at)
-    new_today = sum(1 for t in first_study.values() if t.date() == today.date())
-    typical = int(median(times)) if len(times) >= 5 else None
-    return new_today, typical
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    new_today, times = store.study_history(deck_id, day_start)
+    return new_today, (int(median(times)) if len(times) >= 5 else None)
 
 
 def _nothing_due(
@@ -409,7 +398,7 @@ def study(
         states = store.card_states(loaded.id)
         misses = store.leeches(loaded.id, misses=1)
         skip = {cid for cid, n in misses.items() if schedule.is_leech(n)} if skip_leeches else set()
-        new_today, typical = _history(store.attempts(deck_id=loaded.id), now)
+        new_today, typical = _history(store, loaded.id, now)
         ids = [c.id for c in loaded.cards]
         if cram:
             order = [cid for cid in ids if cid not in skip]
