@@ -608,7 +608,7 @@ class Store:
             rows = conn.execute(
                 "WITH ids AS (SELECT deck_id FROM sessions UNION SELECT deck_id FROM card_states)"
                 " SELECT ids.deck_id,"
-                "  (SELECT count(*) FROM sessions s WHERE s.deck_id = ids.deck_id),"
+                "  (SELECT count(*) FROM sessions s WHERE s.deck_id = ids.deck_id AND s.asked > 0),"
                 "  (SELECT count(*) FROM attempts a WHERE a.deck_id = ids.deck_id),"
                 "  (SELECT count(*) FROM attempts a WHERE a.deck_id = ids.deck_id AND a.correct = 1),"
                 "  (SELECT max(answered_at) FROM attempts a WHERE a.deck_id = ids.deck_id)"

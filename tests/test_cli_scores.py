@@ -328,3 +328,18 @@ def test_stats_reads_quiz_now(quiz_home: Path, deck_file: Path, monkeypatch: pyt
     monkeypatch.setenv("QUIZ_NOW", (T0 + timedelta(days=3)).isoformat())
     got = json.loads(run("stats", str(deck_file), "--json").output)
     assert (got["due_today"], got["streak"]) == (1, 0)
+
+
+def test_overview_and_deck_stats_count_the_same_sessions(quiz_home: Path, deck_file: Path) -> None:
+    """A session with no answer (ended at once) is left out of both the one-line and the detailed stats."""
+    with Store.open(db_path(quiz_home)) as s:
+        sid = s.start_session("capitals", "quiz", 1, T0)
+        answer(s, sid, "swiss", True)
+        s.finish_session(sid, T0 + timedelta(minutes=2))
+        empty = s.start_session("capitals", "study", 2, T0 + timedelta(minutes=5))
+        s.finish_session(empty, T0 + timedelta(minutes=5), interrupted=True)
+    runner = CliRunner()
+    overview = json.loads(runner.invoke(cli, ["stats", "--json"]).output)
+    detail = json.loads(runner.invoke(cli, ["stats", str(deck_file), "--json"]).output)
+    (line,) = [d for d in overview["decks"] if d["deck_id"] == "capitals"]
+    assert line["sessions"] == detail["sessions"] == 1
