@@ -27,6 +27,7 @@ import os
 import pickle
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -267,7 +268,8 @@ def _parse_range(
 def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
     head, chunks = _split(text)
     half = max(1, round(len(chunks) * 0.45))  # this process also unpickles the child's cards
-    if workers < 2 or len(chunks) < 2 or not hasattr(os, "fork"):
+    # Forking a process that runs other threads can copy a lock held by one of them: stay in one.
+    if workers < 2 or len(chunks) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         meta, cards = _parse_range(text, head, chunks, shown)
     else:
         meta, cards = _parse_forked(text, head, chunks[:half], chunks[half:], shown)
@@ -336,7 +338,9 @@ class _ModelUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         if module == "quiz.models" and not name.startswith("_"):
-            return super().find_class(module, name)
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == "quiz.models":
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a deck cache")
 
 

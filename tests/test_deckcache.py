@@ -207,6 +207,20 @@ def test_cache_refuses_to_unpickle_other_classes(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+def test_cache_reader_accepts_model_classes_only() -> None:
+    """The cache's unpickler rebuilds model objects but refuses a helper imported into quiz.models."""
+    import io
+
+    from quiz.models import Policy
+
+    policy = Policy(typos=2)
+    assert deckcache._ModelUnpickler(io.BytesIO(pickle.dumps(policy))).load() == policy
+    with pytest.raises(pickle.UnpicklingError):
+        deckcache._ModelUnpickler(io.BytesIO(b"cquiz.models\nreplace\n.")).load()
+    with pytest.raises(pickle.UnpicklingError):
+        deckcache._ModelUnpickler(io.BytesIO(b"cos\nsystem\n.")).load()
+
+
 class _Evil:
     def __init__(self, target: str) -> None:
         self.target = target
