@@ -45,8 +45,12 @@ def quiz_exe() -> str:
 
 
 def workdir() -> Path:
-    """A fresh temporary directory for generated files."""
-    return Path(tempfile.mkdtemp(prefix="quiz-bench-"))
+    """A fresh temporary directory for generated files, removed when the script ends."""
+    import atexit
+
+    path = Path(tempfile.mkdtemp(prefix="quiz-bench-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def env(**extra: str) -> dict[str, str]:
