@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import QuizError
+from .errors import DeckError, QuizError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,11 @@ class QuizGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except DeckError as err:
+            # Already 'file:line:col: error: ...', one line per problem: no "Error: " in front.
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            raise click.exceptions.Exit(1) from None
         except QuizError as err:
             raise click.ClickException(str(err)) from None
 

@@ -177,11 +177,15 @@ def run_cli(*args: str, input: bytes | str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
-def one_error_line(result: Result) -> str:
-    """The result is exit 1 with exactly one line, ``Error: ...``, on stderr; that line."""
+def one_error_line(result: Result, prefix: str = "Error: ") -> str:
+    """The result is exit 1 with exactly one line on stderr, starting with ``prefix``; that line.
+
+    Deck problems are printed as they are (``path:line:col: error: ...``), other errors
+    after ``Error: ``.
+    """
     assert result.exit_code == 1, result.output
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(prefix), result.stderr
     assert "Traceback" not in result.output
     return lines[0]
 
@@ -218,12 +222,12 @@ HOSTILE_DECKS: dict[str, tuple[Callable[[Path], object], str]] = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_DECKS))
 def test_hostile_deck_through_quiz_run(tmp_path: Path, quiz_home: Path, name: str) -> None:
-    """`quiz run` on a hostile deck file: one `Error: path:line:col: ...` line, exit 1, no database made."""
+    """`quiz run` on a hostile deck file: one `path:line:col: error: ...` line, exit 1, no database made."""
     make, message = HOSTILE_DECKS[name]
     path = tmp_path / f"{name}.yaml"
     make(path)
-    line = one_error_line(run_cli("run", str(path), "--seed", "1", input="x\n"))
-    assert line.startswith(f"Error: {path}:") and message in line
+    line = one_error_line(run_cli("run", str(path), "--seed", "1", input="x\n"), prefix=f"{path}:")
+    assert message in line
     assert not db_path(quiz_home).exists()
 
 
@@ -239,11 +243,8 @@ def test_an_unreadable_deck_through_quiz_run(tmp_path: Path, monkeypatch: pytest
         return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(Path, "open", refuse)
-    line = one_error_line(run_cli("run", str(path), input="x\n"))
-    assert (
-        line
-        == f"Error: {path}:1:1: error: the file cannot be read (permission denied) (check its permissions)"
-    )
+    line = one_error_line(run_cli("run", str(path), input="x\n"), prefix=f"{path}:")
+    assert line == f"{path}:1:1: error: the file cannot be read (permission denied) (check its permissions)"
 
 
 def test_python_tags_never_run_code(tmp_path: Path) -> None:
