@@ -429,6 +429,11 @@ def _syntax_hint(text: str, line: int, problem: str) -> str:
     if "\t" in current[: len(current) - len(current.lstrip())] or "tab" in problem:
         return "indent with spaces, not tabs"
     if "mapping values" in problem:
+        key = re.match(r"^(\s*)(?:-\s+)?[A-Za-z_][\w-]*:(\s|$)", current)
+        previous = next((ln for ln in reversed(lines[: line - 1]) if ln.strip()), "")
+        indent = len(previous) - len(previous.lstrip())
+        if key and len(key.group(1)) > indent:
+            return "this key is indented more than the line above: line it up with the keys of its card"
         return "a value containing ': ' must be quoted"
     if "found character '`'" in problem or "cannot start any token" in problem:
         return "quote values that start with a special character"

@@ -111,6 +111,9 @@ EXPECTED: dict[str, list[str]] = {
         "12:13: error: card 'q2': the answer 'Zurich' is not one of the choices (copy the right choice's text into 'answer')",  # noqa: E501
         "16:13: error: card 'q3': the date '2019-02-30' does not exist (months run from 01 to 12 and days to the end of the month)",  # noqa: E501
     ],
+    "over-indented-key": [
+        "8:12: error: YAML syntax: mapping values are not allowed in this context (this key is indented more than the line above: line it up with the keys of its card)",  # noqa: E501
+    ],
     "tab-indent": [
         "6:1: error: YAML syntax: found a tab character that violates indentation (indent with spaces, not tabs)",  # noqa: E501
     ],
@@ -175,7 +178,7 @@ def test_invalid_fixture_same_with_pure_python_yaml(name: str, monkeypatch: pyte
     """Without libyaml (the pure-Python loader), every fixture gives the same findings."""
     monkeypatch.setattr(decks, "_yaml", lambda: (yaml, yaml.SafeLoader))
     got = _problems(INVALID / f"{name}.yaml")
-    if name in ("yaml-syntax", "tab-indent"):  # the parsers word syntax errors differently
+    if name in ("yaml-syntax", "tab-indent", "over-indented-key"):  # the parsers word syntax errors differently
         assert [g.split(" error: ")[0] for g in got] == [e.split(" error: ")[0] for e in EXPECTED[name]]
         assert got[0].endswith(EXPECTED[name][0][EXPECTED[name][0].rindex(" (") :])
     else:

@@ -61,6 +61,7 @@ LOADER_ONLY = [
     "empty",
     "merge-key",
     "multi-answer-not-in-choices",
+    "over-indented-key",
     "not-utf8",
     "python-tag",
     "tab-indent",
