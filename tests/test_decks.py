@@ -178,7 +178,8 @@ def test_invalid_fixture_same_with_pure_python_yaml(name: str, monkeypatch: pyte
     """Without libyaml (the pure-Python loader), every fixture gives the same findings."""
     monkeypatch.setattr(decks, "_yaml", lambda: (yaml, yaml.SafeLoader))
     got = _problems(INVALID / f"{name}.yaml")
-    if name in ("yaml-syntax", "tab-indent", "over-indented-key"):  # the parsers word syntax errors differently
+    # the parsers word syntax errors differently
+    if name in ("yaml-syntax", "tab-indent", "over-indented-key"):
         assert [g.split(" error: ")[0] for g in got] == [e.split(" error: ")[0] for e in EXPECTED[name]]
         assert got[0].endswith(EXPECTED[name][0][EXPECTED[name][0].rindex(" (") :])
     else:
