@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .cloze import gaps
 from .models import (
@@ -186,16 +186,116 @@ def typo_budget(key: str, policy: Policy) -> int:
     """How many edits a typed answer may differ from the normalised ``key`` by."""
     if policy.typos == "off":
         return 0
-    if isinstance(policy.typos, int):
-        return max(0, policy.typos)
     n = len(key)
-    if n <= 4:
+    auto = 0 if n <= 4 else 1 if n <= 8 else 2 if n <= 15 else 3
+    if isinstance(policy.typos, int):
+        return max(0, min(policy.typos, auto))
+    return auto
+
+
+# Words a typo must never turn into one another (word-level opposites), see docs/grading.md, Typos.
+_NEGATIONS = ("un", "in", "im", "il", "ir", "non", "dis")
+_OPPOSITE_PREFIXES = (
+    ("hypo", "hyper"), ("micro", "macro"), ("inter", "intra"), ("pre", "post"), ("sub", "super"),
+    ("over", "under"), *(("", p) for p in _NEGATIONS),
+)  # fmt: skip
+_DIRECTIONS = frozenset(
+    ["north", "south", "east", "west", "northern", "southern", "eastern", "western", "upper", "lower"]
+)
+_ROMAN = re.compile(r"(?=[ivxlcdm])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+# Words that may be left out or added without changing the answer (with any word of one or two letters).
+_SMALL_WORDS = frozenset(["the", "and", "for", "von", "van", "der", "den", "del", "les"])
+# ... except these, which change it.
+_MEANINGFUL_SMALL = frozenset(["no", "not", "non", "un"])
+
+
+def _fixed_word(w: str) -> bool:
+    """A word no edit may touch: it holds a digit or is a Roman numeral."""
+    return any(c.isdigit() for c in w) or _ROMAN.fullmatch(w) is not None
+
+
+def _heads(a: str, b: str) -> tuple[str, str]:
+    """``a`` and ``b`` without their longest common ending."""
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[: len(a) - n], b[: len(b) - n]
+
+
+# Two words are the same word with opposite prefixes exactly when, their common ending cut off,
+# what is left is one of these pairs.
+_OPPOSITE_HEADS = frozenset(h for p, q in _OPPOSITE_PREFIXES for h in (_heads(p, q), _heads(q, p)))
+
+
+def _opposites(a: str, b: str) -> bool:
+    """``a`` and ``b`` are the same word with opposite prefixes, or two different direction words."""
+    if a in _DIRECTIONS and b in _DIRECTIONS:
+        return True
+    return a != b and _heads(a, b) in _OPPOSITE_HEADS
+
+
+def _word_edits(typed: str, key: str, policy: Policy) -> int | None:
+    """Edits between two words when within the key word's own budget; None when not a typo."""
+    if typed == key:
         return 0
-    if n <= 8:
-        return 1
-    if n <= 15:
-        return 2
-    return 3
+    a, b = typed.casefold(), key.casefold()
+    if _fixed_word(a) or _fixed_word(b) or _opposites(a, b):
+        return None
+    budget = typo_budget(key, policy)
+    d = OSA.distance(typed, key, score_cutoff=budget)
+    return d if d <= budget else None
+
+
+def _droppable(word: str) -> bool:
+    w = word.casefold()
+    if w in _MEANINGFUL_SMALL or _fixed_word(w):
+        return False
+    return len(w) <= 2 or w in _SMALL_WORDS
+
+
+@dataclass(frozen=True)
+class _Typo:
+    distance: int
+    dropped: tuple[str, ...] = ()  # key words the typed text leaves out
+    added: tuple[str, ...] = ()  # words the typed text adds
+
+
+def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | None:
+    """How ``typed`` is a misspelling of ``key`` within ``budget`` (per word too), or None."""
+    d = OSA.distance(typed, key, score_cutoff=budget)
+    if d > budget:
+        return None
+    if " " not in typed and " " not in key and typed.isalpha() and key.isalpha():
+        a, b = typed.casefold(), key.casefold()  # one word each: the whole-text budget is the word's
+        return None if _ROMAN.fullmatch(a) or _ROMAN.fullmatch(b) or _opposites(a, b) else _Typo(d)
+    tw, kw = typed.split(), key.split()
+    if len(tw) == len(kw):
+        total = 0
+        for t, k in zip(tw, kw, strict=True):
+            e = _word_edits(t, k, policy)
+            if e is None:
+                return None
+            total += e
+        return _Typo(d) if total <= budget else None
+    import difflib
+
+    dropped: list[str] = []
+    added: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, kw, tw, autojunk=False).get_opcodes():
+        if op == "delete" or op == "insert":
+            words = kw[i1:i2] if op == "delete" else tw[j1:j2]
+            if not all(_droppable(w) for w in words):
+                return None
+            (dropped if op == "delete" else added).extend(words)
+        elif op == "replace":
+            if i2 - i1 == j2 - j1:
+                if any(_word_edits(t, k, policy) is None for t, k in zip(tw[j1:j2], kw[i1:i2], strict=True)):
+                    return None
+            elif _word_edits("".join(tw[j1:j2]), "".join(kw[i1:i2]), policy) is None:
+                return None  # words run together or split apart, with at most the joined word's typos
+    return _Typo(d, tuple(dropped), tuple(added))
 
 
 def _plural(n: int, word: str) -> str:
@@ -211,6 +311,8 @@ class _Hit:
     group: int  # which meaning (an answer, a choice, an item)
     index: int  # which candidate text matched
     distance: int  # 0: equal after normalisation
+    dropped: tuple[str, ...] = ()  # small words of the key left out
+    added: tuple[str, ...] = ()  # small words typed in addition
 
 
 def _literal_key(text: str) -> str:
@@ -229,6 +331,7 @@ class _Matcher:
     exact: dict[str, int]  # normalised text → candidate index (-1: texts of two meanings collide)
     wrong_set: frozenset[str]
     literal: dict[str, int]  # the text as written (spacing collapsed, case folded) → candidate index
+    policy: Policy
 
     @staticmethod
     def build(
@@ -246,7 +349,7 @@ class _Matcher:
         )
         budgets = tuple(typo_budget(n, policy) if typos else 0 for n in norm)
         literal = {_literal_key(t): i for i, t in reversed(list(enumerate(texts)))}
-        return _Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n), literal)
+        return _Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n), literal, policy)
 
     def find(self, typed_norm: str, allowed: frozenset[int] | None = None) -> _Hit | None:
         """The meaning ``typed_norm`` stands for; typo matches only in ``allowed`` groups (None: any)."""
@@ -261,11 +364,12 @@ class _Matcher:
             if budget <= 0 or (allowed is not None and self.groups[i] not in allowed):
                 continue
             cutoff = budget if best is None else min(budget, best.distance)
-            d = Levenshtein.distance(typed_norm, text, score_cutoff=cutoff)
-            if d > cutoff:
+            m = _typo_match(typed_norm, text, cutoff, self.policy)
+            if m is None:
                 continue
+            d = m.distance
             if best is None or d < best.distance:
-                best, tie = _Hit(self.groups[i], i, d), False
+                best, tie = _Hit(self.groups[i], i, d, m.dropped, m.added), False
             elif d == best.distance and self.groups[i] != best.group:
                 tie = True
         if best is None or tie:
@@ -273,11 +377,11 @@ class _Matcher:
         # Refuse when another meaning or a known-wrong answer is at least as close as the match.
         for i, text in enumerate(self.texts):
             if self.groups[i] != best.group and (
-                Levenshtein.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance
+                OSA.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance
             ):
                 return None
         for text in self.wrong:
-            if Levenshtein.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance:
+            if OSA.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance:
                 return None
         return best
 
@@ -598,8 +702,13 @@ def _prepare_choices(
     return _Prepared(policy, matcher, shown, expected, matcher.wrong_set)
 
 
-def _typo_note(n: int, text: str) -> str:
-    return f"accepted: {_plural(n, 'typo')} ({text})"
+def _typo_note(hit: _Hit, text: str) -> str:
+    """``accepted: 1 typo (Gerasimov)``, ``accepted: without 'of' (Strait of Hormuz)``."""
+    parts = [f"without '{w}'" for w in hit.dropped] + [f"with an extra '{w}'" for w in hit.added]
+    letters = hit.distance - sum(len(w) + 1 for w in (*hit.dropped, *hit.added))
+    if letters > 0 or not parts:
+        parts.append(_plural(max(letters, hit.distance if not parts else letters), "typo"))
+    return f"accepted: {', '.join(parts)} ({text})"
 
 
 _WHY_NAMES = {
@@ -726,7 +835,7 @@ def _grade_short(typed: str, prep: _Prepared) -> Verdict:
         return Verdict(False, "wrong", "", 0.0, 0, prep.expected)
     text = answers[hit.index]
     if hit.distance:
-        return Verdict(True, "typo", _typo_note(hit.distance, text), 1.0, hit.distance, prep.expected)
+        return Verdict(True, "typo", _typo_note(hit, text), 1.0, hit.distance, prep.expected)
     if hit.index == 0 or prep.matcher.texts[hit.index] == prep.matcher.texts[0]:
         return Verdict(True, "normalized", _why_normalized(typed, text, prep.policy), 1.0, 0, prep.expected)
     return Verdict(True, "alternate", f"accepted: '{text}' is an alternate answer", 1.0, 0, prep.expected)
@@ -769,7 +878,7 @@ def _grade_choice(
         note = f"not accepted: '{shown[hit.group]}' is not the answer"
         return Verdict(False, "wrong", note, 0.0, 0, expected)
     if hit.distance:
-        return Verdict(True, "typo", _typo_note(hit.distance, shown[right]), 1.0, hit.distance, expected)
+        return Verdict(True, "typo", _typo_note(hit, shown[right]), 1.0, hit.distance, expected)
     return Verdict(True, "choice-text", f"accepted: the text of choice {_letter(right)}", 1.0, 0, expected)
 
 

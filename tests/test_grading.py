@@ -149,7 +149,70 @@ def test_typo_table(length: int, budget: int) -> None:
     """The automatic typo budget grows with the key's normalised length."""
     assert typo_budget("x" * length, P) == budget
     assert typo_budget("x" * length, Policy(typos="off")) == 0
-    assert typo_budget("x" * length, Policy(typos=4)) == 4
+    assert typo_budget("x" * length, Policy(typos=4)) == budget
+    assert typo_budget("x" * length, Policy(typos=1)) == min(1, budget)
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "note"),
+    [
+        ("North Carolina", "South Carolina", ""),
+        ("South Carolina", "North Carolina", ""),
+        ("Eastern Europe", "Western Europe", ""),
+        ("East Asia, Middle East, Western Europe", "East Asia, Middle East, Eastern Europe", ""),
+        ("great power competition", "great power cooperation", ""),
+        ("great power competition", "great power compensation", ""),
+        ("great power competition", "great power completion", ""),
+        ("USS Ross", "USS Rose", ""),
+        ("USS Ross", "USS Moss", ""),
+        ("World War II", "World War III", ""),
+        ("World War II", "World War I", ""),
+        ("World War II Memorial", "World War Memorial", ""),
+        ("Kim Jong Un", "Kim Jong Il", ""),
+        ("North Korea", "South Korea", ""),
+        ("East Germany", "West Germany", ""),
+        ("military; confidential", "military; unconfidential", ""),
+        ("constitutional", "unconstitutional", ""),
+        ("hypertension", "hypotension", ""),
+        ("Route 66 bridge", "Route 67 bridge", ""),
+        ("Upper Volta", "Lower Volta", ""),
+        ("Mark Milley", "Mark Miley", "accepted: 1 typo (Mark Milley)"),
+        ("Black Sea", "Blak Sea", "accepted: 1 typo (Black Sea)"),
+        ("great power competition", "great power competion", "accepted: 2 typos (great power competition)"),
+        ("Joe Dunford", "Joe Dunferd", "accepted: 1 typo (Joe Dunford)"),
+        ("Chiefs of Staff", "Cheifs of Staff", "accepted: 1 typo (Chiefs of Staff)"),
+        ("Potsdam", "Postdam", "accepted: 1 typo (Potsdam)"),
+        ("Latvia", "Lativa", "accepted: 1 typo (Latvia)"),
+        ("Syria", "Syira", "accepted: 1 typo (Syria)"),
+        ("Black Sea", "Blacksea", "accepted: 1 typo (Black Sea)"),
+        ("Strait of Hormuz", "Strait Hormuz", "accepted: without 'of' (Strait of Hormuz)"),
+        ("Joseph F. Dunford Jr.", "Joseph Dunford Jr", "accepted: without 'f' (Joseph F. Dunford Jr.)"),
+        ("Valery Gerasimov", "Valery Y. Gerasimov", "accepted: with an extra 'y' (Valery Gerasimov)"),
+        ("World War I Memorial", "World War Memorial", ""),  # a numeral is never left out
+    ],
+)
+def test_typos_are_counted_per_word(key: str, typed: str, note: str) -> None:
+    """A typo never changes a word into its opposite, a numeral or a negation; real slips still pass."""
+    v = grade(ShortCard(id="k", prompt="?", answer=key), typed, P)
+    assert (v.correct, v.note) == (bool(note), note)
+
+
+@pytest.mark.parametrize(
+    ("policy", "key", "typed", "correct"),
+    [
+        (Policy(typos=2), "Iran", "Iraq", False),
+        (Policy(typos=1), "SC", "NC", False),
+        (Policy(typos=1), "Helsinki", "Helsinky", True),
+        (Policy(typos=1), "Helsinki summit", "Helsinky sumit", False),
+        (Policy(typos=3), "Gerasimov", "Gersmov", True),
+        (Policy(typos=3), "Gerasimov", "Gersmv", False),
+    ],
+)
+def test_explicit_typos_caps_the_automatic_budget(
+    policy: Policy, key: str, typed: str, correct: bool
+) -> None:
+    """`typos: N` forgives at most N edits and never more than the key's length allows."""
+    assert grade(ShortCard(id="k", prompt="?", answer=key), typed, policy).correct == correct
 
 
 @pytest.mark.parametrize(

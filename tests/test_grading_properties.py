@@ -9,7 +9,7 @@ import unicodedata
 import strategies as S
 from hypothesis import example, given
 from hypothesis import strategies as st
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from quiz.grading import grade, normalize, typo_budget
 from quiz.models import (
@@ -228,11 +228,11 @@ def test_a_typo_never_picks_another_choice(card: ChoiceCard, policy: Policy, see
     verdict = grade(card, typed, policy)
     if verdict.rule == "typo":
         n = normalize(typed, policy)
-        d = Levenshtein.distance(n, normalize(card.answer, policy))
+        d = OSA.distance(n, normalize(card.answer, policy))
         assert d == verdict.typos
         for other in card.choices:
             if other != card.answer:
-                assert Levenshtein.distance(n, normalize(other, policy)) > d
+                assert OSA.distance(n, normalize(other, policy)) > d
 
 
 @given(S.short_cards(), st.lists(S.answer_text, min_size=1, max_size=3), S.policies, st.integers(0, 2**32))
@@ -256,7 +256,7 @@ def test_a_typo_never_accepts_a_reject_example(
         for r in rejects:
             nr = normalize(r, policy)
             if nr and nr not in accepted:
-                assert Levenshtein.distance(n, nr) > verdict.typos
+                assert OSA.distance(n, nr) > verdict.typos
 
 
 @given(S.words, S.words, S.policies)
@@ -268,6 +268,35 @@ def test_typo_acceptance_is_symmetric(a: str, b: str, policy: Policy) -> None:
     one = grade(ShortCard(id="a", prompt="?", answer=a), b, policy).correct
     two = grade(ShortCard(id="b", prompt="?", answer=b), a, policy).correct
     assert one == two
+
+
+_OPPOSITE_PAIRS = [
+    ("north", "south"), ("east", "west"), ("western", "eastern"), ("northern", "southern"),
+    ("upper", "lower"),
+    ("i", "ii"), ("ii", "iii"), ("iv", "v"), ("xiv", "xv"), ("1941", "1914"), ("66", "67"),
+    ("hypertension", "hypotension"), ("confidential", "unconfidential"), ("possible", "impossible"),
+    ("legal", "illegal"), ("regular", "irregular"), ("proliferation", "nonproliferation"),
+    ("agree", "disagree"), ("accurate", "inaccurate"),
+]  # fmt: skip
+
+
+@given(
+    st.lists(S.words, max_size=3), st.lists(S.words, max_size=3), st.sampled_from(_OPPOSITE_PAIRS),
+    st.booleans(), S.policies,
+)  # fmt: skip
+@example(["great", "power"], [], ("competition", "cooperation"), False, Policy())
+@example([], ["korea"], ("north", "south"), True, Policy(typos=3))
+@example(["world", "war"], [], ("ii", "iii"), False, Policy())
+@example(["kim", "jong"], [], ("un", "il"), False, Policy())
+def test_typos_never_accept_a_word_level_opposite(
+    before: list[str], after: list[str], pair: tuple[str, str], flip: bool, policy: Policy
+) -> None:
+    """Typo tolerance never accepts a direction, numeral or negated word in place of the key's word."""
+    key_word, typed_word = reversed(pair) if flip else pair
+    key = " ".join([*before, key_word, *after])
+    typed = " ".join([*before, typed_word, *after])
+    verdict = grade(ShortCard(id="k", prompt="?", answer=key), typed, policy)
+    assert not verdict.correct, (key, typed, verdict)
 
 
 # --- numbers ------------------------------------------------------------------------------------
