@@ -882,7 +882,8 @@ def _grade_choice(
     return Verdict(True, "choice-text", f"accepted: the text of choice {_letter(right)}", 1.0, 0, expected)
 
 
-_MULTI_SEP = re.compile(r"(\s*[,;&]\s*|\s+and\s+)", re.IGNORECASE)
+# ", and" (the Oxford comma) is one separator; a choice whose text holds one is read whole (segmenting).
+_MULTI_SEP = re.compile(r"(\s*[,;&]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
 
 
 def _pieces(
@@ -1194,7 +1195,9 @@ def _grade_cloze(
     return _listed(v, typed, wrong, policy)
 
 
-_ORDER_SEP = re.compile(r"(\s*(?:[,;>→\n]|->)\s*)")
+_ORDER_SEP = re.compile(r"(\s*(?:[,;>→\n]|->)\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
+# Positions joined by hyphens: "1-2-3", "a - b - c".
+_HYPHENED = re.compile(r"(?:\d{1,3}|[a-z])(?:\s*-\s*(?:\d{1,3}|[a-z]))+", re.IGNORECASE)
 
 
 def _grade_order(
@@ -1204,6 +1207,8 @@ def _grade_order(
     n = len(items)
     prep = _prepare_choices(shown, (), policy, expected)
     s = typed.strip()
+    if _HYPHENED.fullmatch(s) and prep.matcher.literal.get(_literal_key(s)) is None:
+        typed = s = " ".join(s.replace("-", " ").split())
     compact = re.fullmatch(r"\d+", s) and len(s) == n and n <= 9
     if compact and prep.matcher.exact.get(normalize(s, prep.policy)) is None:
         typo_hits: list[tuple[int, int]] = []

@@ -274,6 +274,10 @@ def test_choice_literally_named_like_a_letter() -> None:
         ("a b c d", False, "partial", "3 of 3 right: Denmark is not right", 2 / 3),
         ("a, d", False, "wrong", "1 of 3 right: missing Sweden and Finland; Denmark is not right", 0.0),
         ("a b x", False, "partial", "2 of 3 right: missing Finland; 'x' is not right", 1 / 3),
+        ("Norway, Sweden, and Finland", True, "any-order", "accepted: all 3 right", 1.0),
+        ("Norway, Sweden and Finland", True, "any-order", "accepted: all 3 right", 1.0),
+        ("a, b, and c", True, "any-order", "accepted: all 3 right", 1.0),
+        ("Norway; Sweden; and Finland", True, "any-order", "accepted: all 3 right", 1.0),
     ],
 )
 def test_multi(typed: str, correct: bool, rule: str, note: str, score: float) -> None:
@@ -291,6 +295,8 @@ def test_multi_choice_text_holding_a_separator() -> None:
     )  # fmt: skip
     assert grade(card, "Washington, D.C., Bosnia and Herzegovina", P).correct
     assert not grade(card, "Croatia, Bosnia and Herzegovina", P).correct
+    assert grade(card, "Washington, D.C., and Bosnia and Herzegovina", P).correct
+    assert grade(card, "Bosnia and Herzegovina, and Washington, D.C.", P).correct
 
 
 @pytest.mark.parametrize(
@@ -446,12 +452,25 @@ def test_cloze_with_one_gap_takes_the_whole_line() -> None:
         ("2 1 3 4", None, False, "partial", "2 of 4 in the right place"),
         ("1, 2, 3", None, False, "partial", "3 of 4 in the right place: missing Malta"),
         ("1 1 3 4", None, False, "partial", "3 of 4 in the right place: missing Potsdam; Yalta given twice"),
+        ("Yalta, Potsdam, Helsinki, and Malta", None, True, "order", "accepted"),
+        ("Yalta, Potsdam, Helsinki and Malta", None, True, "order", "accepted"),
+        ("1, 2, 3, and 4", None, True, "positions", "accepted"),
+        ("1-2-3-4", None, True, "positions", "accepted"),
+        ("a - b - c - d", None, True, "positions", "accepted"),
+        ("2-1-3-4", None, False, "partial", "2 of 4 in the right place"),
     ],
 )
 def test_order(typed: str, shown: tuple[str, ...] | None, correct: bool, rule: str, note: str) -> None:
     """Order cards: positions of the shown order or the items' texts; partial credit per place."""
     v = grade(ORDER, typed, P, shown=shown)
     assert (v.correct, v.rule, v.note) == (correct, rule, note)
+
+
+def test_order_item_texts_holding_and_or_a_hyphen() -> None:
+    """Items whose text holds 'and' or '-' are still read as one item."""
+    card = OrderCard(id="h", prompt="?", items=("Trinidad and Tobago", "Saint-Étienne", "Rome"))
+    assert grade(card, "Trinidad and Tobago, Saint-Étienne and Rome", P).correct
+    assert grade(card, "Trinidad and Tobago, Saint-Étienne, and Rome", P).correct
 
 
 def test_order_of_years_reads_years_as_texts() -> None:
