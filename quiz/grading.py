@@ -813,8 +813,10 @@ def _listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Ver
     """A lenient or wrong verdict becomes listed-wrong when the typed text is a known-wrong answer."""
     if v.correct and v.rule not in _LENIENT:
         return v
-    if not wrong or v.rule in ("empty", "listed-wrong"):
+    if not wrong or v.rule in ("empty", "listed-wrong", "date-less-precise"):
         return v
+    if not v.correct and v.score > 0:
+        return v  # partial credit and its note say more than "a known wrong answer"
     n = normalize(typed, policy)
     if n and any(normalize(w, policy) == n for w in wrong):
         return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",

@@ -487,6 +487,23 @@ def test_reject_examples_of_the_card_are_always_wrong() -> None:
     assert grade(card, "100", P).correct
 
 
+def test_a_listed_wrong_answer_keeps_its_partial_credit_and_precision_note() -> None:
+    """A reject example that is partly right keeps its score; a too-vague date still says what is missing."""
+    hosts = MultiCard(
+        id="h", prompt="?", choices=("Turkey", "Finland", "Austria", "Sweden"),
+        answers=("Turkey", "Finland", "Austria"), reject_examples=(Example("Turkey, Finland"),),
+    )  # fmt: skip
+    v = grade(hosts, "Turkey, Finland", P)
+    assert (v.correct, v.rule, v.note) == (False, "partial", "2 of 3 right: missing Austria")
+    assert v.score == pytest.approx(2 / 3)
+    day = DateCard(
+        id="d", prompt="?", answer=PartialDate(2019, 12, 18), reject_examples=(Example("December 2019"),)
+    )
+    v = grade(day, "December 2019", P)
+    assert (v.rule, v.note) == ("date-less-precise", "less precise than asked: give the day")
+    assert grade(day, "2019-12-17", P, reject=["2019-12-17"]).rule == "listed-wrong"
+
+
 @pytest.mark.parametrize("typed", ["", "\x00", "\ud800", "x" * 1_000_000, "\t\n\r", "{{c1::x}}", "🇨🇭" * 500])
 @pytest.mark.parametrize("card", [NAME, CAPITAL, NORDIC, TRUE, DIST, MONTH, CLOZE, ORDER, FLASH])
 def test_hostile_input_never_raises(card: Card, typed: str) -> None:
