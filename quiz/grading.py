@@ -1048,7 +1048,7 @@ def _grade_multi(
         details.append(f"missing {_names(missing)}")
     if extra:
         details.append(f"{_names(extra)} {'is' if len(extra) == 1 else 'are'} not right")
-    note = parts[0] + (": " + "; ".join(details) if details else "")
+    note = parts[0] + (", but " if got == right else ": ") + "; ".join(details) if details else parts[0]
     v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)
     return _listed(v, typed, wrong, policy)
 
@@ -1226,7 +1226,9 @@ def _grade_order(
         note = "accepted" if not typos else f"accepted: {_typo_list(typo_hits, prep)}"
         return _listed(Verdict(True, rule, note, 1.0, typos, expected), typed, wrong, policy)
     placed = sum(1 for a, b in zip(seq, items, strict=False) if a == b)
-    score = placed / n
+    # Extra pieces (unknown, or beyond the number of items) cost a place each: only the right order scores 1.
+    extra = len(unknown) + max(0, len(seq) - n)
+    score = min(max(0, placed - extra), n - 1) / n
     details = []
     left = list(seq)
     missing = []
@@ -1239,9 +1241,12 @@ def _grade_order(
         details.append(f"missing {_names(missing)}")
     twice = sorted({t for t in seq if seq.count(t) > items.count(t)})
     if twice:
-        details.append(f"{_names(twice)} given twice")
+        details.append(f"{_names(twice)} {'is' if len(twice) == 1 else 'are'} given twice")
     if unknown:
-        details.append(f"{_names([repr(u) for u in unknown[:3]])} not among the items")
-    note = f"{placed} of {n} in the right place" + (": " + "; ".join(details) if details else "")
+        odd = [repr(u) for u in unknown[:3]]
+        details.append(f"{_names(odd)} {'is' if len(odd) == 1 else 'are'} not among the items")
+    note = f"{placed} of {n} in the right place"
+    if details:
+        note += (", but " if placed == n else ": ") + "; ".join(details)
     v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)
     return _listed(v, typed, wrong, policy)

@@ -271,7 +271,7 @@ def test_choice_literally_named_like_a_letter() -> None:
         ("Finland and Norway & Sweden", True, "any-order", "accepted: all 3 right", 1.0),
         ("Norwy, Swedn, Finland", True, "typo", "accepted: all 3 right, 2 typos (Norway, Sweden)", 1.0),
         ("norway, sweden", False, "partial", "2 of 3 right: missing Finland", 2 / 3),
-        ("a b c d", False, "partial", "3 of 3 right: Denmark is not right", 2 / 3),
+        ("a b c d", False, "partial", "3 of 3 right, but Denmark is not right", 2 / 3),
         ("a, d", False, "wrong", "1 of 3 right: missing Sweden and Finland; Denmark is not right", 0.0),
         ("a b x", False, "partial", "2 of 3 right: missing Finland; 'x' is not right", 1 / 3),
         ("Norway, Sweden, and Finland", True, "any-order", "accepted: all 3 right", 1.0),
@@ -451,19 +451,22 @@ def test_cloze_with_one_gap_takes_the_whole_line() -> None:
         ("2 3 4 1", ("Malta", "Yalta", "Potsdam", "Helsinki"), True, "positions", "accepted"),
         ("2 1 3 4", None, False, "partial", "2 of 4 in the right place"),
         ("1, 2, 3", None, False, "partial", "3 of 4 in the right place: missing Malta"),
-        ("1 1 3 4", None, False, "partial", "3 of 4 in the right place: missing Potsdam; Yalta given twice"),
+        ("1 1 3 4", None, False, "partial", "3 of 4 in the right place: missing Potsdam; Yalta is given twice"),  # noqa: E501
         ("Yalta, Potsdam, Helsinki, and Malta", None, True, "order", "accepted"),
         ("Yalta, Potsdam, Helsinki and Malta", None, True, "order", "accepted"),
         ("1, 2, 3, and 4", None, True, "positions", "accepted"),
         ("1-2-3-4", None, True, "positions", "accepted"),
         ("a - b - c - d", None, True, "positions", "accepted"),
         ("2-1-3-4", None, False, "partial", "2 of 4 in the right place"),
+        ("1 2 3 4 5", None, False, "partial", "4 of 4 in the right place, but '5' is not among the items"),
+        ("1 2 3 4 4", None, False, "partial", "4 of 4 in the right place, but Malta is given twice"),
     ],
 )
 def test_order(typed: str, shown: tuple[str, ...] | None, correct: bool, rule: str, note: str) -> None:
     """Order cards: positions of the shown order or the items' texts; partial credit per place."""
     v = grade(ORDER, typed, P, shown=shown)
     assert (v.correct, v.rule, v.note) == (correct, rule, note)
+    assert (v.score == 1.0) == correct
 
 
 def test_order_item_texts_holding_and_or_a_hyphen() -> None:

@@ -64,6 +64,8 @@ def test_normalize_keeps_letters_and_digits_of_every_script(text: str, policy: P
 @example(ShortCard(id="x", prompt="?", answer="Bern"), "\x00Bern\x00", Policy())
 @example(DateCard(id="d", prompt="?", answer=PartialDate(2019, 12, 18)), "9999999999999-12-18", Policy())
 @example(NumberCard(id="n", prompt="?", answer=1.0), "1e999999", Policy())
+@example(OrderCard(id="o", prompt="?", items=("Yalta", "Potsdam")), "1 2 3", Policy()).via("the audit")
+@example(OrderCard(id="o", prompt="?", items=("Yalta", "Potsdam")), "1 2 2", Policy()).via("the audit")
 def test_grade_never_raises_and_is_deterministic(card: Card, typed: str, policy: Policy) -> None:
     """Whatever is typed, grading returns a sane verdict, the same one every time."""
     first = grade(card, typed, policy)
