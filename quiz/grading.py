@@ -449,7 +449,8 @@ _NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
 # Words people put before a number or a date they are sure of ("over 7", "early 2014").
 _HEDGE_RE = re.compile(
     r"^(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.|c\.|~"
-    r"|over|more than|in|on|early|late|mid-?|the start of|the beginning of|the end of)(?:\s+|(?<=[-.~])))+",
+    r"|over|more than|in|on|early-?|late-?|mid-?|(?:the\s+)?(?:start|beginning|end)\s+of)"
+    r"(?:\s+|(?<=[-.~])))+",
 )
 
 
@@ -585,13 +586,24 @@ def _century(yy: int, near: int) -> int:
     return min((base - 100 + yy, base + yy, base + 100 + yy), key=lambda y: (abs(y - near), y))
 
 
-def parse_date(text: str, date_order: str = "mdy", near_year: int = 2000) -> PartialDate | None:
-    """A typed date at the precision the learner gave, or None; ``near_year`` places two-digit years."""
-    s = _unhedged(" ".join(text.strip().casefold().split()))
+def parse_date(
+    text: str, date_order: str = "mdy", near_year: int = 2000, precision: str = "day"
+) -> PartialDate | None:
+    """A typed date at the precision given, or None; the key's year and precision place short forms."""
+    s = _unhedged(" ".join(text.strip().casefold().replace("’", "'").split()))
     if not s or len(s) > 100:
         return None
     if m := re.fullmatch(r"\d{1,4}", s):
         return _valid(int(s), None, None)
+    if m := re.fullmatch(r"'(\d{2})", s):
+        return _valid(_century(int(m[1]), near_year), None, None)
+    if m := re.fullmatch(r"(\d{1,2})/(\d{2})", s):
+        if precision == "month":  # 2/17 for a month key: February 2017
+            return _valid(_century(int(m[2]), near_year), int(m[1]), None)
+        a, b = int(m[1]), int(m[2])
+        if date_order == "dmy" or a > 12:
+            a, b = b, a
+        return PartialDate(0) if _valid(2000, a, b) else None  # a month and a day: "give the year"
     if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s):
         return _valid(int(m[1]), int(m[2]), None)
     if m := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", s):
@@ -601,10 +613,10 @@ def parse_date(text: str, date_order: str = "mdy", near_year: int = 2000) -> Par
     if m := re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})", s):
         a, b = int(m[1]), int(m[3])
         year = int(m[4]) if len(m[4]) == 4 else _century(int(m[4]), near_year)
-        if a > 12 or (b <= 12 and date_order == "dmy"):
+        if a > 12 or (b <= 12 and (date_order == "dmy" or m[2] == ".")):  # dotted dates are day first
             return _valid(year, b, a)
         return _valid(year, a, b)
-    words = _date_words(s)
+    words = _date_words(s, near_year)
     if words is not None:
         return words
     if not re.search(r"(?<!\d)\d{4}(?!\d)", s):
@@ -612,16 +624,30 @@ def parse_date(text: str, date_order: str = "mdy", near_year: int = 2000) -> Par
     return _date_dateutil(s, date_order)
 
 
-def _date_words(s: str) -> PartialDate | None:
-    """``Feb 2017``, ``Dec. 18, 2019``, ``the 18th of December 2019``; None if not in that shape."""
+def _month_word(t: str) -> int | None:
+    """The month a word names: a name or abbreviation, or a full name with one typo (5 letters or more)."""
+    if t in _MONTHS:
+        return _MONTHS[t]
+    if len(t) < 5 or not t.isalpha():
+        return None
+    near = {n for name, n in _MONTHS.items() if len(name) >= 4 and OSA.distance(t, name, score_cutoff=1) < 2}
+    return near.pop() if len(near) == 1 else None
+
+
+def _date_words(s: str, near_year: int = 2000) -> PartialDate | None:
+    """``Feb 2017``, ``Dec. 18, 2019``, ``feb '17``, ``the 18th of December 2019``; None if not that shape."""
     tokens = re.sub(r"[,.]", " ", s).split()
     month: int | None = None
     numbers: list[str] = []
+    short_year: str | None = None
     for t in tokens:
         if t in ("the", "of") or t in _WEEKDAYS:
             continue
-        if t in _MONTHS and month is None:
-            month = _MONTHS[t]
+        if month is None and (named := _month_word(t)) is not None:
+            month = named
+            continue
+        if (m := re.fullmatch(r"'(\d{2})", t)) and short_year is None:
+            short_year = m[1]
             continue
         m = re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th)?", t)
         if m is None:
@@ -631,6 +657,10 @@ def _date_words(s: str) -> PartialDate | None:
         return None
     years = [n for n in numbers if len(n) >= 3]
     days = [n for n in numbers if len(n) <= 2]
+    if short_year is not None:
+        years.append(str(_century(int(short_year), near_year)))
+    elif not years and len(days) == 2 and re.fullmatch(r"\d{2}", numbers[-1]):
+        years = [str(_century(int(days.pop()), near_year))]  # Dec 7, 41: the last number is the year
     if len(years) != 1 or len(days) > 1:
         return PartialDate(0) if not years else None  # year 0: "give the year"
     if not days:
@@ -1115,7 +1145,11 @@ def _truncate(d: PartialDate, precision: str) -> PartialDate:
 
 def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Verdict:
     key = card.answer
-    got = parse_date(typed, policy.date_order, key.year)
+    got = parse_date(typed, policy.date_order, key.year, key.precision)
+    bare = typed.strip()
+    if got is not None and re.fullmatch(r"\d{1,2}", bare) and key.year >= 100 and got.year != key.year:
+        note = f"give the full year: {bare} is read as the year {int(bare)}"
+        return Verdict(False, "wrong", note, 0.0, 0, expected)
     if got is None:
         return Verdict(False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18",
                        0.0, 0, expected)  # fmt: skip

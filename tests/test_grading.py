@@ -399,6 +399,21 @@ def test_parse_number(text: str, value: float | None) -> None:
             "too late: 3 April 2019 ≠ 4 March 2019",
         ),
         (MARCH4, "04/03/2019", Policy(date_order="dmy"), True, "date", "accepted: read as 4 March 2019"),
+        (MARCH4, "4.3.2019", P, True, "date", "accepted: read as 4 March 2019"),  # dots: day first
+        (MARCH4, "3.4.2019", P, False, "wrong", "too late: 3 April 2019 ≠ 4 March 2019"),
+        (MONTH, "feb. '17", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "Feb '17", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "Feb ’17", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "2/17", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "Febuary 2017", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "Feburary 2017", P, True, "date", "accepted: read as February 2017"),
+        (MONTH, "February of 2017", P, True, "date", "accepted: read as February 2017"),
+        (DAY, "Ocotber 2019", P, False, "wrong", "too early: October 2019 ≠ 18 December 2019"),
+        (DAY, "2/17", P, False, "date-less-precise", "less precise than asked: give the year"),
+        (DAY, "Dec 18, '19", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "Dec 18, 19", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "Decmber 18 2019", P, True, "date", "accepted: read as 18 December 2019"),
+        (DAY, "Decmbr 18", P, False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18"),  # noqa: E501
     ],
 )
 def test_date(card: Card, typed: str, policy: Policy, correct: bool, rule: str, note: str) -> None:
@@ -407,11 +422,33 @@ def test_date(card: Card, typed: str, policy: Policy, correct: bool, rule: str, 
     assert (v.correct, v.rule, v.note) == (correct, rule, note)
 
 
+@pytest.mark.parametrize(
+    ("typed", "correct", "note"),
+    [
+        ("'14", True, "accepted: read as 2014"),
+        ("the start of 2014", True, "accepted: read as 2014"),
+        ("start of 2014", True, "accepted: read as 2014"),
+        ("beginning of 2014", True, "accepted: read as 2014"),
+        ("end of 2014", True, "accepted: read as 2014"),
+        ("early-2014", True, "accepted: read as 2014"),
+        ("late-2014", True, "accepted: read as 2014"),
+        ("14", False, "give the full year: 14 is read as the year 14"),
+        ("2015", False, "too late: 2015 ≠ 2014"),
+    ],
+)
+def test_year_forms(typed: str, correct: bool, note: str) -> None:
+    """A year written '14, or after 'the start of' or 'early-', is read; a bare 14 asks for the full year."""
+    v = grade(DateCard(id="y", prompt="?", answer=PartialDate(2014)), typed, P)
+    assert (v.correct, v.note) == (correct, note)
+
+
 def test_two_digit_years_take_the_century_nearest_the_key() -> None:
     """'12/7/41' is 1941 for a 1941 key and 2041 for a 2041 key."""
     assert parse_date("12/7/41", "mdy", 1941) == PartialDate(1941, 12, 7)
     assert parse_date("12/7/41", "mdy", 2030) == PartialDate(2041, 12, 7)
     assert grade(DateCard(id="p", prompt="?", answer=PartialDate(1941, 12, 7)), "12/7/41", P).correct
+    assert grade(DateCard(id="p", prompt="?", answer=PartialDate(1941, 12, 7)), "Dec 7, 41", P).correct
+    assert grade(DateCard(id="p", prompt="?", answer=PartialDate(1941, 12, 7)), "7 Dec '41", P).correct
 
 
 ALT = "'Berne' is an alternate answer"
