@@ -458,12 +458,21 @@ def _unhedged(s: str) -> str:
     return _HEDGE_RE.sub("", s, count=1) if s[:1].isalpha() or s[:1] == "~" else s
 
 
+# The minus sign, en dash and figure dash are typed for a minus.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
+_PERCENT_RE = re.compile(r"\s*(?:percent|per\s+cent)$")
+# Words that say the value is something else: "under 3" is not a value.
+_BOUND_RE = re.compile(r"(?:under|below|less than|fewer than|at most|up to)\s+\S")
+
+
 def parse_number(text: str, unit: str = "") -> float | None:
     """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
-    s = _unhedged(text.strip().casefold().replace("\u2212", "-"))
+    s = _unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
     if len(s) > 100:
         return None
     u = unit.strip().casefold()
+    if u == "%":
+        s = _PERCENT_RE.sub("%", s)
     if u:
         if s.endswith(u):
             s = s[: -len(u)].strip()
@@ -1103,6 +1112,9 @@ def _fmt_number(x: float) -> str:
 
 def _grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     value = parse_number(typed, card.unit)
+    if value is None and _BOUND_RE.match(typed.strip().casefold()):
+        note = f"not accepted: '{typed.strip()[:40]}' is not a value"
+        return Verdict(False, "wrong", note, 0.0, 0, expected)
     if value is None:
         note = f"not a number I can read: '{typed.strip()[:40]}'"
         return Verdict(False, "unreadable", note, 0.0, 0, expected)

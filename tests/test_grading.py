@@ -38,6 +38,9 @@ NORDIC = MultiCard(
 TRUE = BoolCard(id="t", prompt="True?", answer=True)
 DIST = NumberCard(id="d", prompt="How far?", answer=1200, tolerance=5, unit="km")
 SEVEN = NumberCard(id="s", prompt="How many?", answer=7, tolerance=10, tolerance_percent=True)
+DECADES = NumberCard(id="dec", prompt="How long?", answer=7, unit="decades")
+COLD = NumberCard(id="cold", prompt="How cold?", answer=-40, unit="°C")
+SHARE = NumberCard(id="share", prompt="What share?", answer=15, unit="%")
 MONTH = DateCard(id="m", prompt="When?", answer=PartialDate(2017, 2))
 DAY = DateCard(id="day", prompt="When?", answer=PartialDate(2019, 12, 18))
 MARCH4 = DateCard(id="m4", prompt="When?", answer=PartialDate(2019, 3, 4))
@@ -341,6 +344,18 @@ def test_bool(typed: str, correct: bool, note: str) -> None:
         (SEVEN, "7,7", True, "tolerance", "accepted: within 10% of 7"),
         (SEVEN, "7.71", False, "wrong", "too high: 7.71 is not within 10% of 7"),
         (NumberCard(id="z", prompt="?", answer=3), "4", False, "wrong", "too high: 4 ≠ 3"),
+        (DIST, "1,200 km.", True, "number", "accepted: 1,200 km. is 1,200 km"),
+        (SEVEN, "Seven.", True, "number", "accepted: Seven. is 7"),
+        (SEVEN, "7!", True, "number", "accepted: 7! is 7"),
+        (DECADES, "7 decades.", True, "number", "accepted: 7 decades. is 7 decades"),
+        (DECADES, "70 years", False, "unreadable", "not a number I can read: '70 years'"),
+        (COLD, "–40", True, "number", "accepted: –40 is -40 °C"),
+        (COLD, "\u201240 °C", True, "number", "accepted: \u201240 °C is -40 °C"),
+        (SHARE, "15 percent", True, "number", "accepted: 15 percent is 15 %"),
+        (SHARE, "15 per cent", True, "number", "accepted: 15 per cent is 15 %"),
+        (SHARE, "15%", True, "number", "accepted: 15% is 15 %"),
+        (SEVEN, "under 7", False, "wrong", "not accepted: 'under 7' is not a value"),
+        (SEVEN, "less than 8", False, "wrong", "not accepted: 'less than 8' is not a value"),
     ],
 )
 def test_number(card: Card, typed: str, correct: bool, rule: str, note: str) -> None:
