@@ -1,7 +1,7 @@
 """Long history: 1,000,000 attempts over 100k cards in a real quiz database.
 
-* ``quiz stats DECK`` in a fresh process (``--json`` shown beside it) (target ≤ 0.5 s); baseline: a fresh Python
-  process that opens the same database and runs ``SELECT count(*) FROM attempts``.
+* ``quiz stats DECK`` in a fresh process (``--json`` shown beside it) (target ≤ 0.5 s);
+  baseline: a fresh Python process that opens the same database and runs ``SELECT count(*) FROM attempts``.
 * Picking the due cards for ``quiz study``: ``Store.card_states`` + ``schedule.queue``
   (target ≤ 0.3 s); baseline: the bare ``SELECT`` of the card_states rows.
 * Recording one answer with its card state, commit included, 99th percentile of 500
@@ -52,7 +52,8 @@ def measure(size: str, tmp: Path) -> dict[str, float]:
     base_cmd = [
         sys.executable,
         "-c",
-        f"import sqlite3; print(sqlite3.connect({str(db)!r}).execute('SELECT count(*) FROM attempts').fetchone())",
+        f"import sqlite3; print(sqlite3.connect({str(db)!r})"
+        ".execute('SELECT count(*) FROM attempts').fetchone())",
     ]
     run(cwd_cmd, e)
     repeat = 3 if size == "tiny" else 5

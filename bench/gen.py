@@ -24,10 +24,20 @@ SIZES = {"tiny": 60, "1k": 1_000, "10k": 10_000, "100k": 100_000}
 #: Attempts per card in a long history (1M attempts over 100k cards).
 ATTEMPTS_PER_CARD = 10
 
-COMMON = ["treaty", "general", "minister", "meeting", "border", "capital", "river", "empire", "summit", "alliance", "army", "navy", "council", "senate", "charter", "republic", "province", "harbour", "fortress", "coast", "island", "valley", "mountain", "desert", "frontier", "spokesperson", "destroyer", "aircraft", "incident", "embassy", "protest", "agreement", "confidential", "strategy", "defence", "hearing", "operation", "command", "chief", "staff", "joint", "forces", "north", "south", "east", "west", "first", "second", "last", "ancient", "modern", "century", "decade", "signed", "negotiated", "declared", "occupied", "liberated", "founded", "elected", "appointed", "resigned", "crossed"]
-SYLLABLES = (
-    ["ka", "lo", "mi", "ra", "ten", "vor", "du", "sel", "an", "bri", "cho", "fen", "gal", "hus", "im", "jor", "kel", "lun", "mar", "nor", "pel", "quin", "ros", "tav", "ul"]
-)
+COMMON = [
+    "treaty", "general", "minister", "meeting", "border", "capital", "river", "empire", "summit",
+    "alliance", "army", "navy", "council", "senate", "charter", "republic", "province", "harbour",
+    "fortress", "coast", "island", "valley", "mountain", "desert", "frontier", "spokesperson",
+    "destroyer", "aircraft", "incident", "embassy", "protest", "agreement", "confidential", "strategy",
+    "defence", "hearing", "operation", "command", "chief", "staff", "joint", "forces", "north", "south",
+    "east", "west", "first", "second", "last", "ancient", "modern", "century", "decade", "signed",
+    "negotiated", "declared", "occupied", "liberated", "founded", "elected", "appointed", "resigned",
+    "crossed",
+]
+SYLLABLES = [
+    "ka", "lo", "mi", "ra", "ten", "vor", "du", "sel", "an", "bri", "cho", "fen", "gal", "hus", "im",
+    "jor", "kel", "lun", "mar", "nor", "pel", "quin", "ros", "tav", "ul",
+]
 
 
 def _vocabulary(size: int = 6000, seed: int = 3) -> list[str]:

@@ -96,16 +96,17 @@ def load_fast(path: str | Path) -> Deck:
 def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
     """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
     text = _decks.decode(data, shown)
+    if len(data) < MIN_FAST_BYTES:
+        return _decks.parse(text, shown, digest)  # milliseconds: no need to touch the collector
     with _no_gc():
-        if len(data) >= MIN_FAST_BYTES:
-            try:
-                return _parse_chunked(text, shown, digest, workers)
-            except _Fallback:
-                pass
+        try:
+            return _parse_chunked(text, shown, digest, workers)
+        except _Fallback:
+            pass
         return _decks.parse(text, shown, digest)
 
 
-def _has_anchor(text: str) -> bool:
+def has_anchor(text: str) -> bool:
     """Whether ``&`` appears anywhere as it would to start an anchor (a quick over-estimate)."""
     at = text.find("&")
     while at != -1:
@@ -136,7 +137,7 @@ def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
         raise _Fallback
     if "\r" in text and _ODD_BREAKS.search(text):
         raise _Fallback
-    if _has_anchor(text):
+    if has_anchor(text):
         raise _Fallback
     head_end = _cards_key(text)
     head = text[:head_end]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import pickle
 from pathlib import Path
@@ -45,8 +46,16 @@ def _outcome(load: Any, path: Path) -> Any:
             [[(e.line, e.col) for e in c.accept_examples + c.reject_examples] for c in deck.cards])
 
 
+def _reference(path: Path) -> Deck:
+    """The one-process loader: ``decks.parse`` on the whole text (``decks.load`` itself is fast now)."""
+    data = deckcache.read(path)
+    if data is None:
+        return decks.load(path)  # the file cannot be read: the message comes before any parsing
+    return decks.parse(decks.decode(data, str(path)), str(path), hashlib.sha256(data).hexdigest())
+
+
 def _same(path: Path) -> None:
-    assert _outcome(deckcache.load_fast, path) == _outcome(decks.load, path)
+    assert _outcome(deckcache.load_fast, path) == _outcome(_reference, path)
 
 
 @pytest.mark.parametrize(
@@ -236,3 +245,75 @@ def test_unwritable_cache_dir_still_loads(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert len(deckcache.load_cached(path, blocker / "cache").cards) == 120
+
+
+def test_load_goes_through_the_fast_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``decks.load`` parses through ``deckcache.parse_bytes`` and gives the one-process deck."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    calls: list[str] = []
+    real = deckcache.parse_bytes
+
+    def spy(data: bytes, shown: str, digest: str, **kw: Any) -> Deck:
+        calls.append(shown)
+        return real(data, shown, digest, **kw)
+
+    monkeypatch.setattr(deckcache, "parse_bytes", spy)
+    assert _outcome(decks.load, path) == _outcome(_reference, path)
+    assert calls == [str(path)]
+
+
+def test_load_ref_uses_the_cache_only_when_given(tmp_path: Path) -> None:
+    """``load_ref`` writes the cache in ``cache_dir`` when given one, and nothing without it."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    plain = decks.load_ref(str(path))
+    assert not cache.exists()
+    cached = decks.load_ref(str(path), cache_dir=cache)
+    assert deckcache.cache_path(path, cache).is_file()
+    assert cached == plain and decks.load_ref(str(path), cache_dir=cache) == plain
+
+
+def test_commands_that_use_a_deck_cache_it_and_check_does_not(tmp_path: Path) -> None:
+    """``quiz show`` fills the cache in the data directory; ``quiz check`` writes nothing there."""
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    home = tmp_path / "home"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--data-dir", str(home), "check", str(path)])
+    assert result.exit_code in (0, 1), result.output
+    assert not (home / "cache").exists()
+    first = runner.invoke(cli, ["--data-dir", str(home), "show", str(path), "--json"])
+    assert first.exit_code == 0, first.output
+    assert deckcache.cache_path(path, home / "cache").is_file()
+    second = runner.invoke(cli, ["--data-dir", str(home), "show", str(path), "--json"])
+    assert second.output == first.output
+
+
+def test_no_anchor_skips_the_alias_walk_and_an_anchor_still_finds_a_bomb(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A text without ``&`` is not walked for alias bombs; a real bomb is still refused."""
+    walked: list[object] = []
+    real = decks._alias_bomb
+
+    def spy(root: object, budget: int) -> object:
+        walked.append(root)
+        return real(root, budget)
+
+    monkeypatch.setattr(decks, "_alias_bomb", spy)
+    decks.parse(SAMPLE, "d.yaml")
+    assert walked == []
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+        f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    with pytest.raises(DeckError) as err:
+        decks.parse(bomb, "bomb.yaml")
+    assert walked and "alias bomb" in str(err.value.problems[0])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import use_color
+from ..cli import data_dir, use_color
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -69,7 +69,7 @@ def show(deck: str, as_json: bool) -> None:
     from ..render import card_summary
     from ..serialize import deck_to_dict
 
-    loaded = load_ref(deck)
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     if as_json:
         click.echo(json.dumps(deck_to_dict(loaded), ensure_ascii=False, indent=2))
         return

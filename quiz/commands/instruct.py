@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import use_color
+from ..cli import data_dir, use_color
 
 if TYPE_CHECKING:
     from ..models import Card
@@ -218,7 +218,7 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
     from ..session import Options, SelectionError
     from ..session import Session as SessionClass
 
-    loaded = load_ref(deck)
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     color = use_color()
     width = max(40, min(100, shutil.get_terminal_size().columns - 2)) if sys.stdout.isatty() else None
     options = Options(card_ids=card_ids, shuffle=seed is not None)

@@ -251,7 +251,7 @@ def run(
         raise click.UsageError(
             "--retry-wrong cannot be used with --exam (an exam shows no verdict until the end)"
         )
-    loaded = load_ref(deck)
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     if seed is None:
         seed = secrets.randbelow(900_000) + 100_000
     options = Options(

@@ -45,8 +45,8 @@ def _existing_store() -> Store | None:
     return Store.open(path)
 
 
-def _resolve(ref: str, store: Store | None) -> tuple[str, Deck | None]:
-    """The deck id a DECK argument names, and the deck when its file loads.
+def _resolve(ref: str, store: Store | None, *, cached: bool = False) -> tuple[str, Deck | None]:
+    """The deck id a DECK argument names, and the deck when its file loads (through the cache if ``cached``).
 
     A deck whose file is gone (or broken) is still found by its id in the history.
     """
@@ -54,7 +54,7 @@ def _resolve(ref: str, store: Store | None) -> tuple[str, Deck | None]:
     from ..errors import DeckError, DeckNotFound
 
     try:
-        deck = load_ref(ref)
+        deck = load_ref(ref, cache_dir=data_dir() / "cache" if cached else None)
     except (DeckNotFound, DeckError):
         if store is not None and ref in store.deck_ids():
             return ref, None
@@ -113,7 +113,7 @@ def stats(deck: str | None, as_json: bool, plain: bool) -> None:
             summaries = store.summaries() if store else []
             _print_summaries(summaries, as_json)
             return
-        deck_id, loaded = _resolve(deck, store)
+        deck_id, loaded = _resolve(deck, store, cached=True)
         if store is None:
             from ..stats import DeckRows
 

@@ -389,7 +389,7 @@ def study(
     from ..store import Store, db_path
 
     reconfigure_stdin()
-    loaded = load_ref(deck)
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     now = now_utc()
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..cli import data_dir
+
 #: Default file name for each format, after the deck id.
 SUFFIXES = {"anki": ".anki.txt", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
 
@@ -54,7 +56,7 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
     """
     from ..decks import load_ref
 
-    loaded = load_ref(deck)
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     if (typed or deck_name is not None) and fmt != "anki":
         raise click.UsageError("--typed and --deck-name only apply to --format anki")
     note = ""
