@@ -122,7 +122,9 @@ def _accent_char(c: str) -> str | None:
 
 _ACCENTS = _Table(_accent_char)
 
-_ARTICLES_CI = re.compile(r"^(\s*)(?:(?:a|an|the)\s+)+(?=\S)", re.IGNORECASE)
+# Leading articles, and the prepositions people put before a place ("in Bern", "from Syria").
+_ARTICLES_CI = re.compile(r"^(\s*)(?:(?:a|an|the|in|at|from|on)\s+)+(?=\S)", re.IGNORECASE)
+_PREPOSITIONS = frozenset(["in", "at", "from", "on"])
 _ASCII_PUNCT = {ord(c): _punct_char(c) for c in map(chr, range(128)) if _punct_char(c) != c}
 _ASCII_CLEAN = {ord(c): "" for c in map(chr, range(128)) if _clean_char(c) == ""}
 
@@ -774,6 +776,10 @@ def _strict_variants(policy: Policy) -> tuple[tuple[str, Policy], ...]:
 def _why_normalized(typed: str, key: str, policy: Policy) -> str:
     """Which ignored differences made ``typed`` equal ``key``, as a learner reads it."""
     needed = [label for label, p in _strict_variants(policy) if normalize(typed, p) != normalize(key, p)]
+    if "the leading article" in needed:
+        first = normalize(typed, replace(policy, articles="keep")).split()[:1]
+        if first and first[0].casefold() in _PREPOSITIONS:
+            needed[needed.index("the leading article")] = f"the leading '{first[0].casefold()}'"
     if not needed:
         return "accepted: same answer, written differently"
     return "accepted: ignoring " + _names(needed)
