@@ -920,7 +920,14 @@ def _grade_choice(
         if n in prep.wrong_norm:
             return Verdict(False, "listed-wrong", f"not accepted: '{typed.strip()}' is a known wrong answer",
                            0.0, 0, expected)  # fmt: skip
-        return Verdict(False, "wrong", "", 0.0, 0, expected)
+        part = _choice_by_words(n, prep)
+        if part is None:
+            return Verdict(False, "wrong", "", 0.0, 0, expected)
+        if part != right:
+            note = f"not accepted: '{shown[part]}' is not the answer"
+            return Verdict(False, "wrong", note, 0.0, 0, expected)
+        note = f"accepted: matches choice '{shown[right]}'"
+        return Verdict(True, "choice-text", note, 1.0, 0, expected)
     if hit.group != right:
         note = f"not accepted: '{shown[hit.group]}' is not the answer"
         return Verdict(False, "wrong", note, 0.0, 0, expected)
@@ -930,6 +937,22 @@ def _grade_choice(
 
 
 # ", and" (the Oxford comma) is one separator; a choice whose text holds one is read whole (segmenting).
+_NEGATING = frozenset(["not", "no", "never", "nor", "neither", "except"])
+
+
+def _choice_by_words(typed_norm: str, prep: _Prepared) -> int | None:
+    """The one choice whose words include all the typed words, or are all among them (None: not one)."""
+    typed = set(typed_norm.split())
+    if not typed or typed & _NEGATING or not any(len(w) >= 3 and w not in _SMALL_WORDS for w in typed):
+        return None
+    found = set()
+    for i, text in enumerate(prep.matcher.texts):
+        words = set(text.split())
+        if typed <= words or words <= typed:
+            found.add(prep.matcher.groups[i])
+    return found.pop() if len(found) == 1 else None
+
+
 _MULTI_SEP = re.compile(r"(\s*[,;&]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
 
 

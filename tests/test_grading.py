@@ -269,6 +269,33 @@ def test_choice_typo_refused_when_as_close_to_another_choice() -> None:
     assert grade(good, "Helsinky", P).note == "accepted: 1 typo (Helsinki)"
 
 
+SERVICE = ChoiceCard(
+    id="svc", prompt="Which service?", answer="U.S. Coast Guard",
+    choices=("U.S. Coast Guard", "U.S. Navy", "Air Force", "Chief of the General Staff"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "correct", "note"),
+    [
+        ("Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard'"),
+        ("the Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard'"),
+        ("US Coast Guard cutter", True, "accepted: matches choice 'U.S. Coast Guard'"),
+        ("Navy", False, "not accepted: 'U.S. Navy' is not the answer"),
+        ("the US", False, ""),  # a word of two choices
+        ("U.S. Navy and Coast Guard", False, ""),  # the words of two choices
+        ("of the", False, ""),  # no word that means anything
+        ("not the Coast Guard", False, ""),
+        ("Chief of the Russian General Staff", False,
+         "not accepted: 'Chief of the General Staff' is not the answer"),
+    ],
+)
+def test_choice_text_by_part_of_its_words(typed: str, correct: bool, note: str) -> None:
+    """A text naming exactly one choice by some of its words, or holding all of them, picks that choice."""
+    v = grade(SERVICE, typed, P)
+    assert (v.correct, v.note) == (correct, note)
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
