@@ -31,8 +31,8 @@ from .models import (
 
 DECK_SUFFIXES = (".yaml", ".yml")
 MAX_PROBLEMS = 200
-#: The largest deck file read (10,000 cards take about 2 MB).
-MAX_BYTES = 16 * 1024 * 1024
+#: The largest deck file read: 100,000 hand-written cards (about 600 bytes each) fit.
+MAX_BYTES = 64 * 1024 * 1024
 #: Values the YAML may expand to per byte of text before aliases count as a bomb.
 ALIAS_BUDGET_PER_BYTE = 4
 MIN_ALIAS_BUDGET = 10_000

@@ -386,12 +386,12 @@ def test_deep_nesting_with_pure_python_yaml(tmp_path: Path, monkeypatch: pytest.
     ]
 
 
-def test_fifty_megabyte_file_is_refused(tmp_path: Path) -> None:
-    """A 50 MB file is refused with a size message instead of being parsed."""
+def test_file_over_the_limit_is_refused(tmp_path: Path) -> None:
+    """A file over the limit (64 MB) is refused with a size message instead of being parsed."""
     path = tmp_path / "huge.yaml"
     chunk = b"# padding line of a very large file\n" * 1000
     with path.open("wb") as fh:
-        while fh.tell() < 50 * 1024 * 1024:
+        while fh.tell() <= MAX_BYTES + 1024 * 1024:
             fh.write(chunk)
     assert _problems(path) == [
         f"1:1: error: the file is larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a deck "
@@ -405,6 +405,19 @@ def test_file_just_under_the_limit_is_parsed(tmp_path: Path) -> None:
     line = b"#" * 1023 + b"\n"
     path.write_bytes(line * (MAX_BYTES // len(line)))
     assert _problems(path) == ["1:1: error: the file holds only comments (a deck needs 'deck:' and 'cards:')"]
+
+
+def test_a_deck_larger_than_the_old_16_mb_limit_loads(tmp_path: Path) -> None:
+    """A 20 MB deck file (100,000 hand-written cards are about 60 MB) is read and loaded."""
+    path = tmp_path / "big.yaml"
+    padding = b"# " + b"x" * 1021 + b"\n"
+    with path.open("wb") as fh:
+        fh.write(b"deck: {id: big, title: Big}\ncards:\n")
+        fh.write(b"  - {id: c1, type: bool, prompt: Sky blue?, answer: true}\n")
+        fh.write(padding * (20 * 1024))
+    assert path.stat().st_size > 20 * 1024 * 1024 and MAX_BYTES >= 100_000 * 600
+    deck = load(path)
+    assert [c.id for c in deck.cards] == ["c1"]
 
 
 def test_control_characters_are_reported(tmp_path: Path) -> None:

@@ -190,9 +190,9 @@ def one_error_line(result: Result, prefix: str = "Error: ") -> str:
     return lines[0]
 
 
-def _fifty_mb(path: Path) -> None:
+def _over_the_limit(path: Path) -> None:
     with path.open("wb") as fh:
-        fh.truncate(50 * 1024 * 1024)  # sparse: fast to make, still 50 MB to read
+        fh.truncate(MAX_BYTES + 1024 * 1024)  # sparse: fast to make, still 65 MB to read
         fh.seek(0)
         fh.write(b"deck: {id: big, title: Big}\ncards:\n")
 
@@ -211,7 +211,10 @@ def _directory(path: Path) -> None:
 
 HOSTILE_DECKS: dict[str, tuple[Callable[[Path], object], str]] = {
     "utf16-bom": (_utf16, "1:1: error: the file is UTF-16, not UTF-8"),
-    "fifty-megabytes": (_fifty_mb, f"1:1: error: the file is larger than {MAX_BYTES // (1024 * 1024)} MB"),
+    "over-the-size-limit": (
+        _over_the_limit,
+        f"1:1: error: the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+    ),
     "deep-nesting": (_deep, "error: the YAML is nested too deeply"),
     "directory": (_directory, "1:1: error: this is a directory, not a deck file"),
     "alias-bomb": (lambda p: p.write_bytes((INVALID / "alias-bomb.yaml").read_bytes()), "alias bomb"),
