@@ -1004,10 +1004,10 @@ def _pieces(
                 unknown.extend(w for w, lab in zip(words, labels_, strict=True) if not lab)
                 labels = True
                 continue
-            # One-word texts separated by spaces only: "Yalta Potsdam Malta".
-            found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
-            if len(words) > 1 and all(f >= 0 for f in found):
-                picks.extend(prep.matcher.groups[f] for f in found)
+            # Texts separated by spaces only: "Yalta Potsdam Malta", "Cold War Space Race".
+            found = _texts_in_a_row(words, prep) if len(words) > 1 else None
+            if found is not None:
+                picks.extend(found)
                 continue
             hit = prep.matcher.find(n)
             if hit is None:
@@ -1034,18 +1034,59 @@ def _resolve_exact(
     label = _label(text, count)
     if label is not None:
         return [label[0]], True
+    words = text.split()
+    if len(words) > 1 and all(len(w) <= 4 for w in words):
+        # Short tokens are choices named so (texts first) or letters/numbers, read before normalising
+        # (which would drop an "a").
+        picks = _short_tokens(words, prep, count)
+        if picks is not None:
+            return picks
     idx = prep.matcher.exact.get(normalize(text, prep.policy))
     if idx is not None and idx >= 0:
         return [prep.matcher.groups[idx]], False
-    words = text.split()
     if len(words) > 1:
-        labels = [_label(w, count) for w in words]
-        if all(labels):
-            return [lab[0] for lab in labels if lab], True
-        found = [prep.matcher.exact.get(normalize(w, prep.policy), -1) for w in words]
-        if all(f >= 0 for f in found):
-            return [prep.matcher.groups[f] for f in found], False
+        found = _texts_in_a_row(words, prep)
+        if found is not None:
+            return found, False
     return None
+
+
+def _short_tokens(words: Sequence[str], prep: _Prepared, count: int) -> tuple[list[int], bool] | None:
+    """Each word as a choice's literal text, else as a letter or number; None if one is neither."""
+    picks: list[int] = []
+    labels = False
+    for w in words:
+        literal = prep.matcher.literal.get(_literal_key(w))
+        if literal is not None:
+            picks.append(prep.matcher.groups[literal])
+            continue
+        lab = _label(w, count)
+        if lab is None:
+            return None
+        picks.append(lab[0])
+        labels = True
+    return picks, labels
+
+
+def _texts_in_a_row(words: Sequence[str], prep: _Prepared) -> list[int] | None:
+    """Choice texts typed one after another with spaces ("Cold War Space Race"), exactly; None if not."""
+    longest = max((len(t.split()) for t in prep.matcher.texts), default=1)
+    memo: dict[int, list[int] | None] = {len(words): []}
+
+    def solve(i: int) -> list[int] | None:
+        if i in memo:
+            return memo[i]
+        memo[i] = None
+        for j in range(min(len(words), i + longest), i, -1):  # longest text first
+            idx = prep.matcher.exact.get(normalize(" ".join(words[i:j]), prep.policy))
+            if idx is not None and idx >= 0:
+                rest = solve(j)
+                if rest is not None:
+                    memo[i] = [prep.matcher.groups[idx], *rest]
+                    break
+        return memo[i]
+
+    return solve(0) if len(words) <= 200 else None
 
 
 def _segment_exact(

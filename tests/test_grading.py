@@ -328,6 +328,27 @@ def test_multi(typed: str, correct: bool, rule: str, note: str, score: float) ->
     assert v.score == pytest.approx(score)
 
 
+def test_multi_letters_are_read_before_articles_are_dropped() -> None:
+    """'a c' for choices named A to D picks A and C ('a' is not an article there)."""
+    card = MultiCard(id="ab", prompt="?", choices=("A", "B", "C", "D"), answers=("A", "C"))
+    assert grade(card, "a c", P).correct
+    assert grade(card, "A and C", P).correct
+    v = grade(card, "a b", P)
+    assert (v.correct, v.note) == (False, "1 of 2 right: missing C; B is not right")
+
+
+def test_multi_word_choice_texts_separated_by_spaces() -> None:
+    """Choice texts of several words typed one after another with spaces are told apart."""
+    card = MultiCard(
+        id="cw", prompt="?", choices=("Cold War", "Arms Race", "Space Race", "Iron Curtain"),
+        answers=("Cold War", "Space Race"),
+    )  # fmt: skip
+    assert grade(card, "Cold War Space Race", P).correct
+    assert grade(card, "space race cold war", P).correct
+    v = grade(card, "Cold War Arms Race", P)
+    assert (v.correct, v.note) == (False, "1 of 2 right: missing Space Race; Arms Race is not right")
+
+
 def test_multi_choice_text_holding_a_separator() -> None:
     """A choice whose text contains ',' or 'and' is still read as one choice."""
     card = MultiCard(
@@ -571,6 +592,10 @@ def test_order_of_years_reads_years_as_texts() -> None:
     card = OrderCard(id="y", prompt="?", items=("1914", "1939", "1945"))
     assert grade(card, "1914, 1939, 1945", P).correct
     assert grade(card, "1 2 3", P).correct
+    small = OrderCard(id="n", prompt="?", items=("3", "1", "2"))
+    assert grade(small, "3 1 2", P).correct
+    assert grade(small, "3, 1, 2", P).correct
+    assert not grade(small, "1 2 3", P).correct
 
 
 def test_reject_examples_of_the_card_are_always_wrong() -> None:
