@@ -1254,13 +1254,18 @@ def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Ve
     return Verdict(True, "date", f"accepted: read as {got.human()}", 1.0, 0, expected)
 
 
+# Without ';', each of these separates the gaps when it splits the line into exactly as many parts.
+_CLOZE_SEPS = tuple(re.compile(p, re.IGNORECASE) for p in (",", r"\s*\n\s*", r"\s+/\s+", r"\s+and\s+"))
+
+
 def _cloze_parts(typed: str, count: int) -> list[str]:
     if count == 1:
         return [typed]
     if ";" not in typed:
-        by_comma = typed.split(",")
-        if len(by_comma) == count:
-            return by_comma
+        for sep in _CLOZE_SEPS:
+            split = sep.split(typed)
+            if len(split) == count:
+                return split
     parts = typed.split(";")
     while len(parts) > count and not parts[-1].strip():
         parts.pop()
@@ -1307,6 +1312,8 @@ def _grade_cloze(
         note = f"{len(parts)} answers for {len(found)} gaps: separate the gaps with ';'"
     else:
         note = f"{right} of {len(found)} gaps right: {_names(bad)} {'is' if len(bad) == 1 else 'are'} wrong"
+        if len(parts) < len(found):
+            note += f"; {_plural(len(parts), 'answer')} for {len(found)} gaps: separate the gaps with ';'"
         if len(found) == 1:
             note = ""
     v = Verdict(False, "partial" if score > 0 else "wrong", note, score, 0, expected)

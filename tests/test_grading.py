@@ -534,7 +534,11 @@ ALT = "'Berne' is an alternate answer"
         ("Bern; Gerasimov", True, "exact", "accepted", 1.0),
         ("Bern, Gerasimov", True, "exact", "accepted", 1.0),
         ("berne;gerasimv", True, "typo", f"accepted: gap 1: {ALT}; gap 2: 1 typo (Gerasimov)", 1.0),
-        ("Bern", False, "partial", "1 of 2 gaps right: gap 2 is wrong", 0.5),
+        ("Bern", False, "partial", "1 of 2 gaps right: gap 2 is wrong; 1 answer for 2 gaps: separate the gaps with ';'", 0.5),  # noqa: E501
+        ("Bern and Gerasimov", True, "exact", "accepted", 1.0),
+        ("Bern / Gerasimov", True, "exact", "accepted", 1.0),
+        ("Bern\nGerasimov", True, "exact", "accepted", 1.0),
+        ("Bern Gerasimov", False, "wrong", "0 of 2 gaps right: gap 1 and gap 2 are wrong; 1 answer for 2 gaps: separate the gaps with ';'", 0.0),  # noqa: E501
         ("Geneva; Gerasimov", False, "partial", "1 of 2 gaps right: gap 1 is wrong", 0.5),
         ("Geneva; Lavrov", False, "wrong", "0 of 2 gaps right: gap 1 and gap 2 are wrong", 0.0),
     ],
