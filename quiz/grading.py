@@ -74,7 +74,7 @@ def _clean_char(c: str) -> str | None:
 _CLEAN = _Table(_clean_char)
 
 # Apostrophes and full stops vanish ("don't" = "dont", "U.S." = "US"); other punctuation separates words.
-_VANISH = frozenset("'’‘ʼ`´.·")
+_VANISH = frozenset("'’‘ʼʻ`´.·")
 
 
 def _punct_char(c: str) -> str | None:

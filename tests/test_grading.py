@@ -88,6 +88,16 @@ def test_short_answers(card: Card, typed: str, correct: bool, rule: str, note: s
     assert v.score == (1.0 if correct else 0.0)
 
 
+def test_a_left_out_word_is_named_not_counted_as_typos() -> None:
+    """Typing an alternate without one small word says which word, not 'N typos'."""
+    card = ShortCard(id="t", prompt="?", answer="Chairman of the Joint Chiefs of Staff",
+                     accept=("Chairman, Joint Chiefs of Staff",))  # fmt: skip
+    v = grade(card, "chairman of joint chiefs of staff", P)
+    assert (v.correct, v.note) == (True, "accepted: with an extra 'of' (Chairman, Joint Chiefs of Staff)")
+    hawaii = ShortCard(id="h", prompt="?", answer="Hawaiʻi")
+    assert grade(hawaii, "Hawaii", P).note == "accepted: ignoring punctuation"
+
+
 def test_typo_count_is_reported() -> None:
     """A typo verdict says how many edits it forgave."""
     assert grade(NAME, "Gerasimv", P).typos == 1
@@ -148,6 +158,7 @@ def test_policy_changes_what_is_accepted(policy: Policy, typed: str, correct: bo
         ("が", P, "が"),  # kana voicing is a letter, not an accent
         ("a\u0000b\u200bc\ud800", P, "abc"),
         ("C++ & C#", P, "c++ c"),
+        ("Hawaiʻi", P, "hawaii"),
         ("Bern", Policy(case="sensitive"), "Bern"),
     ],
 )
