@@ -288,7 +288,8 @@ def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | No
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, kw, tw, autojunk=False).get_opcodes():
         if op == "delete" or op == "insert":
             words = kw[i1:i2] if op == "delete" else tw[j1:j2]
-            if not all(_droppable(w) for w in words):
+            # An added single letter is an initial (Valery V. Gerasimov); a left-out numeral never is.
+            if not all(_droppable(w) or (op == "insert" and len(w) == 1 and w.isalpha()) for w in words):
                 return None
             (dropped if op == "delete" else added).extend(words)
         elif op == "replace":
@@ -940,15 +941,32 @@ def _grade_choice(
 _NEGATING = frozenset(["not", "no", "never", "nor", "neither", "except"])
 
 
+def _has_word(words: set[str], word: str, policy: Policy) -> bool:
+    return word in words or any(_word_edits(word, w, policy) is not None for w in words)
+
+
+_ALIAS_RE = re.compile(r"\(([^()]+)\)\s*$")
+
+
 def _choice_by_words(typed_norm: str, prep: _Prepared) -> int | None:
-    """The one choice whose words include all the typed words, or are all among them (None: not one)."""
+    """The one choice the typed words name (part of its words, all of them, or its alias); None if not one."""
     typed = set(typed_norm.split())
     if not typed or typed & _NEGATING or not any(len(w) >= 3 and w not in _SMALL_WORDS for w in typed):
         return None
+    policy = prep.policy
     found = set()
     for i, text in enumerate(prep.matcher.texts):
         words = set(text.split())
-        if typed <= words or words <= typed:
+        alias = _ALIAS_RE.search(prep.texts[i])
+        main = set(normalize(prep.texts[i][: alias.start()], policy).split()) if alias else words
+        key = {w for w in main if len(w) >= 3 and w not in _SMALL_WORDS}
+        if alias and normalize(alias[1], policy) == typed_norm:
+            found.add(prep.matcher.groups[i])
+        elif all(_has_word(words, w, policy) for w in typed):
+            # Part of the choice's words: at least half of those that carry meaning.
+            if 2 * sum(1 for w in key if _has_word(typed, w, policy)) >= len(key):
+                found.add(prep.matcher.groups[i])
+        elif main and all(_has_word(typed, w, policy) for w in main):
             found.add(prep.matcher.groups[i])
     return found.pop() if len(found) == 1 else None
 

@@ -94,6 +94,8 @@ def test_a_left_out_word_is_named_not_counted_as_typos() -> None:
                      accept=("Chairman, Joint Chiefs of Staff",))  # fmt: skip
     v = grade(card, "chairman of joint chiefs of staff", P)
     assert (v.correct, v.note) == (True, "accepted: with an extra 'of' (Chairman, Joint Chiefs of Staff)")
+    v = grade(ShortCard(id="g", prompt="?", answer="Valery Gerasimov"), "Valery V. Gerasimov", P)
+    assert (v.correct, v.note) == (True, "accepted: with an extra 'v' (Valery Gerasimov)")
     hawaii = ShortCard(id="h", prompt="?", answer="Hawaiʻi")
     assert grade(hawaii, "Hawaii", P).note == "accepted: ignoring punctuation"
 
@@ -281,21 +283,25 @@ def test_choice_typo_refused_when_as_close_to_another_choice() -> None:
 
 
 SERVICE = ChoiceCard(
-    id="svc", prompt="Which service?", answer="U.S. Coast Guard",
-    choices=("U.S. Coast Guard", "U.S. Navy", "Air Force", "Chief of the General Staff"),
+    id="svc", prompt="Which service?", answer="U.S. Coast Guard (USCG)",
+    choices=("U.S. Coast Guard (USCG)", "U.S. Navy", "Air Force", "Chief of the General Staff"),
 )  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("typed", "correct", "note"),
     [
-        ("Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard'"),
-        ("the Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard'"),
-        ("US Coast Guard cutter", True, "accepted: matches choice 'U.S. Coast Guard'"),
+        ("Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard (USCG)'"),
+        ("the Coast Guard", True, "accepted: matches choice 'U.S. Coast Guard (USCG)'"),
+        ("US Coast Guard cutter", True, "accepted: matches choice 'U.S. Coast Guard (USCG)'"),
         ("Navy", False, "not accepted: 'U.S. Navy' is not the answer"),
         ("the US", False, ""),  # a word of two choices
         ("U.S. Navy and Coast Guard", False, ""),  # the words of two choices
         ("of the", False, ""),  # no word that means anything
+        ("USCG", True, "accepted: matches choice 'U.S. Coast Guard (USCG)'"),  # the alias in brackets
+        ("U.S. Coast Gard", True, "accepted: matches choice 'U.S. Coast Guard (USCG)'"),
+        ("Chief", False, ""),  # one of three words that carry meaning
+        ("General Staff", False, "not accepted: 'Chief of the General Staff' is not the answer"),
         ("not the Coast Guard", False, ""),
         ("Chief of the Russian General Staff", False,
          "not accepted: 'Chief of the General Staff' is not the answer"),
