@@ -52,7 +52,7 @@ HALF = {
     "capital-switzerland": "Bern Switzerland",
     "largest-ocean": "@Atlantic",
     "moon-landing": "1950",
-    "water-formula": "hydrogen; oxgyen",
+    "water-formula": "hydrogen; oxigin",
     "photosynthesis": "n",
 }
 LEARNERS = [
@@ -121,7 +121,7 @@ def test_for_instructors_section_end_to_end(tmp_path: Path, monkeypatch: pytest.
     text = invoke([*report[:2], *files, *report[3:]])
     assert text.exit_code == 0, text.output
     assert "candidate for accept: 'Bern Switzerland' (1 learner; contains 'Bern')" in text.stdout
-    assert "candidate for accept: 'hydrogen; oxgyen' (1 learner; gap 2: 2 edits from 'oxygen')" in text.stdout
+    assert "candidate for accept: 'hydrogen; oxigin' (1 learner; gap 2: 2 edits from 'oxygen')" in text.stdout
     assert "Wrote report.html" in text.stderr
 
     as_json = invoke(["quiz", "report", *files, "--deck", "my-deck.yaml", "--json", "--csv", "class.csv"])
