@@ -173,7 +173,7 @@ def test_multi_subsets_in_any_order(
     rng.shuffle(shown)
     right = [_letter(i) for i, c in enumerate(shown) if c in card.answers]
     rng.shuffle(right)
-    sep = data.draw(st.sampled_from([", ", ",", " ", "; ", " and ", " & "]))
+    sep = data.draw(st.sampled_from([", ", ",", " ", "; ", " and ", " & ", ", and "]))
     assert grade(card, sep.join(right), policy, shown=shown).correct
     other = data.draw(st.sets(st.sampled_from(range(len(shown))), min_size=1))
     letters = [_letter(i) for i in sorted(other)]
