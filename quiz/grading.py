@@ -1243,6 +1243,14 @@ def _truncate(d: PartialDate, precision: str) -> PartialDate:
     return d
 
 
+#: What to write, by the precision asked (examples never give away an answer: 1969 is no key here).
+_DATE_FORMS = {
+    "year": "write a year, e.g. 1969",
+    "month": "write a month and year, e.g. July 1969 or 1969-07",
+    "day": "write a day, e.g. 20 July 1969 or 1969-07-20",
+}
+
+
 def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Verdict:
     key = card.answer
     got = parse_date(typed, policy.date_order, key.year, key.precision)
@@ -1251,8 +1259,7 @@ def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Ve
         note = f"give the full year: {bare} is read as the year {int(bare)}"
         return Verdict(False, "wrong", note, 0.0, 0, expected)
     if got is None:
-        return Verdict(False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18",
-                       0.0, 0, expected)  # fmt: skip
+        return Verdict(False, "unreadable", f"not a date I can read: {_DATE_FORMS[key.precision]}", 0.0, 0, expected)
     if got.year == 0:
         return Verdict(False, "date-less-precise", "less precise than asked: give the year", 0.0, 0, expected)
     kp, gp = _PRECISIONS.index(key.precision), _PRECISIONS.index(got.precision)

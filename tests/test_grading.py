@@ -469,7 +469,7 @@ def test_parse_number(text: str, value: float | None) -> None:
         (MONTH, "Feb 2016", P, False, "wrong", "too early: February 2016 ≠ February 2017"),
         (MONTH, "March 2017", P, False, "wrong", "too late: March 2017 ≠ February 2017"),
         (MONTH, "Feb", P, False, "date-less-precise", "less precise than asked: give the year"),
-        (MONTH, "soon", P, False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18"),
+        (MONTH, "soon", P, False, "unreadable", "not a date I can read: write a month and year, e.g. July 1969 or 1969-07"),  # noqa: E501
         (DAY, "Dec. 18, 2019", P, True, "date", "accepted: read as 18 December 2019"),
         (DAY, "18 December 2019", P, True, "date", "accepted: read as 18 December 2019"),
         (DAY, "12/18/2019", P, True, "date", "accepted: read as 18 December 2019"),
@@ -504,7 +504,7 @@ def test_parse_number(text: str, value: float | None) -> None:
         (DAY, "Dec 18, '19", P, True, "date", "accepted: read as 18 December 2019"),
         (DAY, "Dec 18, 19", P, True, "date", "accepted: read as 18 December 2019"),
         (DAY, "Decmber 18 2019", P, True, "date", "accepted: read as 18 December 2019"),
-        (DAY, "Decmbr 18", P, False, "unreadable", "not a date I can read: try 18 December 2019 or 2019-12-18"),  # noqa: E501
+        (DAY, "Decmbr 18", P, False, "unreadable", "not a date I can read: write a day, e.g. 20 July 1969 or 1969-07-20"),  # noqa: E501
     ],
 )
 def test_date(card: Card, typed: str, policy: Policy, correct: bool, rule: str, note: str) -> None:
