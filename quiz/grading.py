@@ -1259,7 +1259,8 @@ def _grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Ve
         note = f"give the full year: {bare} is read as the year {int(bare)}"
         return Verdict(False, "wrong", note, 0.0, 0, expected)
     if got is None:
-        return Verdict(False, "unreadable", f"not a date I can read: {_DATE_FORMS[key.precision]}", 0.0, 0, expected)
+        note = f"not a date I can read: {_DATE_FORMS[key.precision]}"
+        return Verdict(False, "unreadable", note, 0.0, 0, expected)
     if got.year == 0:
         return Verdict(False, "date-less-precise", "less precise than asked: give the year", 0.0, 0, expected)
     kp, gp = _PRECISIONS.index(key.precision), _PRECISIONS.index(got.precision)
