@@ -169,7 +169,7 @@ def discrimination(rows: Sequence[tuple[float, bool]]) -> float | None:
 
 
 def _option_index(piece: str, shown: Sequence[str], policy: Policy) -> int | None:
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     from .grading import normalize, typo_budget
 
@@ -188,7 +188,7 @@ def _option_index(piece: str, shown: Sequence[str], policy: Policy) -> int | Non
     norms = [normalize(s, policy) for s in shown]
     if n in norms:
         return norms.index(n)
-    near = [(Levenshtein.distance(n, s), i) for i, s in enumerate(norms) if s and typo_budget(s, policy) > 0]
+    near = [(OSA.distance(n, s), i) for i, s in enumerate(norms) if s and typo_budget(s, policy) > 0]
     near = [(d, i) for d, i in near if d <= typo_budget(norms[i], policy)]
     near.sort()
     if near and (len(near) == 1 or near[0][0] < near[1][0]):
@@ -246,7 +246,7 @@ def picked_text(answer: ResultAnswer, policy: Policy = LOOSE) -> str:
 
 def _why_close(typed: str, key: str) -> str | None:
     """Why a rejected ``typed`` looks like ``key``, or None."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     from .grading import normalize, typo_budget
 
@@ -257,7 +257,7 @@ def _why_close(typed: str, key: str) -> str | None:
         return f"the same as '{key}' under a looser policy"
     budget = typo_budget(k, LOOSE)
     if budget:
-        d = Levenshtein.distance(t, k, score_cutoff=budget + 1)
+        d = OSA.distance(t, k, score_cutoff=budget + 1)
         if d <= budget + 1:
             return f"{d} edit{'s' if d != 1 else ''} from '{key}'"
     tw, kw = t.split(), k.split()
