@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import DECKS
 
@@ -192,3 +193,43 @@ def test_json_flag_is_format_json(tmp_path: Path) -> None:
     assert [json.loads(line)["severity"] for line in one.stdout.splitlines()] == ["warning"] * 3
     bad = CliRunner().invoke(cli, ["check", "--json", "--format", "github", str(a)])
     assert bad.exit_code == 2
+
+
+DUPLICATES = "".join(
+    GOOD_CARD.format(id=f"c{i}", prompt=f"What is the capital city of country number {i // 2}?", answer="X")
+    for i in range(40)
+)
+
+
+def test_near_duplicates_in_a_forked_child_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large set of decks (forced here) is searched in a second process with the same findings."""
+    import os
+
+    import quiz.lint as lint_module
+
+    parsed = parse(deck(DUPLICATES), "d.yaml")
+    here = lint_many([parsed])
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
+    monkeypatch.setattr(lint_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(lint_module.os, "fork", fork)
+    forked = lint_many([parsed])
+    assert len(forks) == 1
+    assert forked == here and sum("nearly repeats" in p.message for p in here) >= 20
+
+
+def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
+    """Prompts that differ only in case, accents and punctuation are near-duplicates."""
+    first = GOOD_CARD.format(id="a", prompt="Où est la capitale de l'Éthiopie?", answer="X")
+    cards = first + GOOD_CARD.format(id="b", prompt="OU EST LA CAPITALE DE L ETHIOPIE", answer="X")
+    assert messages(lint(parse(deck(cards), "d.yaml"))) == [
+        "card 'b': the prompt nearly repeats card 'a' at d.yaml:5 (100% alike)"
+    ]
