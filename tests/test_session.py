@@ -313,6 +313,19 @@ def test_count_tag_and_card_filters() -> None:
     assert [c.id for c in select_cards(d, Options(card_ids=("q6",)), rng)] == ["q6"]
 
 
+@given(seed=st.integers(0, 2**32), count=st.integers(1, 30), size=st.integers(1, 40))
+def test_count_draws_distinct_cards_the_same_for_the_same_seed(seed: int, count: int, size: int) -> None:
+    """--count N asks N different cards of the deck (all when fewer), the same ones for the same seed."""
+    d = deck(size)
+    first = [c.id for c in select_cards(d, Options(count=count), random.Random(seed))]
+    again = [c.id for c in select_cards(d, Options(count=count), random.Random(seed))]
+    assert first == again
+    assert len(first) == len(set(first)) == min(count, size)
+    assert set(first) <= {c.id for c in d.cards}
+    in_order = [c.id for c in select_cards(d, Options(count=count, shuffle=False), random.Random(seed))]
+    assert in_order == [c.id for c in d.cards][:count]
+
+
 def test_unknown_card_id_names_close_ids() -> None:
     """--card with an id the deck lacks is an error that suggests the close ids."""
     with pytest.raises(SelectionError, match=r"no card 'q9x'.*'q9'"):
