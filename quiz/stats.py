@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta, timezone
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_SESSIONS = 10
 HARDEST = 5
+#: Lines of the per-card table ``quiz stats DECK`` prints without ``--all`` (the most answered cards).
+CARD_ROWS = 20
 #: A card missed (answered wrong outside cram) this many times is a leech.
 LEECH_MISSES = 8
 
@@ -187,8 +189,9 @@ def compute(
     states = {cid: s for cid, s in rows.states.items() if cid in in_deck}
     learning = sum(1 for phase, _ in states.values() if phase in ("learning", "relearning"))
     review = sum(1 for phase, _ in states.values() if phase == "review")
-    due_today = sum(1 for _, due in states.values() if normalize_time(due) < tomorrow)
-    due_week = sum(1 for _, due in states.values() if normalize_time(due) < week)
+    # Stored due times are fixed-width UTC text (utc_text), so text order is time order.
+    due_today = sum(1 for _, due in states.values() if due < tomorrow)
+    due_week = sum(1 for _, due in states.values() if due < week)
 
     per_card = {cid: CardStat(cid, a, c, m) for cid, (a, c, m) in rows.cards.items()}
     order = known if known is not None else sorted(per_card)

@@ -343,3 +343,21 @@ def test_overview_and_deck_stats_count_the_same_sessions(quiz_home: Path, deck_f
     detail = json.loads(runner.invoke(cli, ["stats", str(deck_file), "--json"]).output)
     (line,) = [d for d in overview["decks"] if d["deck_id"] == "capitals"]
     assert line["sessions"] == detail["sessions"] == 1
+
+
+def test_stats_lists_the_20_most_answered_cards_unless_all(quiz_home: Path) -> None:
+    """Past 20 answered cards, the per-card table shows the 20 most answered; --all shows every one."""
+    with Store.open(db_path(quiz_home)) as s:
+        sid = s.start_session("many", "quiz", 1, T0)
+        for i in range(25):
+            for _ in range(1 + (i >= 5)):  # c05..c24 answered twice, c00..c04 once
+                answer(s, sid, f"c{i:02d}", True, deck="many")
+    out = run("stats", "many").output
+    table = out[out.index("By card") :].splitlines()
+    assert table[0].startswith("By card (20 most answered)")
+    assert [line.split()[0] for line in table[1:21]] == [f"c{i:02d}" for i in range(5, 25)]
+    assert table[21] == "  … and 5 more answered cards (--all lists every card)"
+    every = run("stats", "many", "--all").output
+    assert [line.split()[0] for line in every[every.index("By card") :].splitlines()[1:]] == [
+        f"c{i:02d}" for i in range(25)
+    ]

@@ -95,8 +95,11 @@ def where(as_json: bool) -> None:
 @click.argument("deck", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
 @click.option("--plain", is_flag=True, help="No colour and no sparkline (numbers instead).")
+@click.option(
+    "--all", "all_cards", is_flag=True, help="List every answered card (default: the 20 most answered)."
+)
 @data_dir_option
-def stats(deck: str | None, as_json: bool, plain: bool) -> None:
+def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None:
     """Show scores and progress: of DECK in detail, or one line per deck.
 
     Sessions, best / last / average score, the trend of the last 10 sessions,
@@ -130,7 +133,7 @@ def stats(deck: str | None, as_json: bool, plain: bool) -> None:
         out["deck_file"] = loaded.path if loaded else None
         click.echo(json.dumps(out, ensure_ascii=False))
         return
-    _print_stats(result, color=use_color(plain), spark=not plain and sys.stdout.isatty())
+    _print_stats(result, color=use_color(plain), spark=not plain and sys.stdout.isatty(), all_cards=all_cards)
 
 
 def _print_summaries(summaries: list[DeckSummary], as_json: bool) -> None:
@@ -163,8 +166,8 @@ def _print_summaries(summaries: list[DeckSummary], as_json: bool) -> None:
         )
 
 
-def _print_stats(st: DeckStats, *, color: bool, spark: bool) -> None:
-    from ..stats import HARDEST, LEECH_MISSES, sparkline
+def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = False) -> None:
+    from ..stats import CARD_ROWS, HARDEST, LEECH_MISSES, sparkline
 
     title = f"{st.title} ({st.deck_id})" if st.title else st.deck_id
     click.echo(_heading(title, color))
@@ -217,10 +220,21 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool) -> None:
     answered = [c for c in st.cards if c.attempts]
     if answered:
         click.echo("")
+        more = 0
+        title = "By card"
+        if not all_cards and len(answered) > CARD_ROWS:
+            # The most answered cards, in deck order: 100,000 lines would bury everything above.
+            top = set(map(id, sorted(answered, key=lambda c: -c.attempts)[:CARD_ROWS]))
+            more = len(answered) - CARD_ROWS
+            answered = [c for c in answered if id(c) in top]
+            title = f"By card ({CARD_ROWS} most answered)"
         width = max(len(c.card_id) for c in answered)
-        click.echo(_heading(f"{'By card':<{width + 2}}  {'answers':>7}  {'right':>6}", color))
-        for c in answered:
-            click.echo(f"  {c.card_id:<{width}}  {c.attempts:>7}  {_pct(c.accuracy):>6}")
+        click.echo(_heading(f"{title:<{width + 2}}  {'answers':>7}  {'right':>6}", color))
+        click.echo(
+            "\n".join(f"  {c.card_id:<{width}}  {c.attempts:>7}  {_pct(c.accuracy):>6}" for c in answered)
+        )
+        if more:
+            click.echo(f"  … and {more} more answered cards (--all lists every card)")
 
 
 # -- history --------------------------------------------------------------------------------
