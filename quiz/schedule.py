@@ -8,10 +8,11 @@ computes them for 90 % retention), and after a lapse ``relearning`` (one 10-minu
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -203,13 +204,46 @@ def queue(
     ``new_per_day - new_seen_today`` of them. With ``ahead``, cards not yet due follow, soonest
     first. ``skip`` removes cards (leeches); ``limit`` caps the whole list.
     """
-    now = _utc(now)
-    order = {cid: i for i, cid in enumerate(card_ids_in_deck_order)}
-    ids = [cid for cid in card_ids_in_deck_order if cid not in skip]
-    scheduled = sorted((due_at(states[c]), order[c], c) for c in ids if c in states)
-    due = [c for when, _, c in scheduled if when <= now]
-    new = [c for c in ids if c not in states][: max(0, new_per_day - new_seen_today)]
-    later = [c for when, _, c in scheduled if when > now] if ahead else []
+    due = {cid: _utc_text(due_at(s)) for cid, s in states.items()}
+    return queue_due(
+        card_ids_in_deck_order,
+        due,
+        now,
+        new_per_day=new_per_day,
+        new_seen_today=new_seen_today,
+        limit=limit,
+        ahead=ahead,
+        skip=skip,
+    )
+
+
+def _utc_text(moment: datetime) -> str:
+    return _utc(moment).isoformat(timespec="microseconds")
+
+
+def queue_due(
+    card_ids_in_deck_order: Sequence[str],
+    due_times: Mapping[str, str],
+    now: datetime,
+    *,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    new_seen_today: int = 0,
+    limit: int | None = None,
+    ahead: bool = False,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
+    """:func:`queue` from each scheduled card's due time as stored UTC text (``Store.due_times``).
+
+    No state is built or parsed: fixed-width UTC text compares and sorts as the times do.
+    """
+    now_text = _utc_text(now)
+    ids = [cid for cid in card_ids_in_deck_order if cid not in skip] if skip else card_ids_in_deck_order
+    # Only the due cards are sorted (and the later ones with ``ahead``); new ones are taken in order.
+    scheduled = [(w, i, c) for i, c in enumerate(ids) if (w := due_times.get(c))]
+    due = [c for _, _, c in sorted(t for t in scheduled if t[0] <= now_text)]
+    wanted = max(0, new_per_day - new_seen_today)
+    new = list(itertools.islice((c for c in ids if c not in due_times), wanted)) if wanted else []
+    later = [c for _, _, c in sorted(t for t in scheduled if t[0] > now_text)] if ahead else []
     picked = due + new + later
     return picked if limit is None else picked[: max(0, limit)]
 

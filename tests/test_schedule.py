@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -343,3 +345,31 @@ def test_schedule_is_the_only_fsrs_user_and_imports_no_cli() -> None:
     code = "import sys, quiz.schedule; print('click' in sys.modules, 'sqlite3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+@given(
+    st.lists(st.integers(-100, 100), max_size=8),
+    st.integers(0, 5),
+    st.none() | st.integers(0, 10),
+    st.booleans(),
+    st.sampled_from(["+00:00", "+05:30", "-08:00"]),
+)
+def test_queue_from_stored_due_times_is_the_same_queue(
+    offsets: list[int], new: int, limit: int | None, ahead: bool, zone: str
+) -> None:
+    """The queue built from a real database's due times equals the queue built from full states."""
+    from quiz.store import Store, db_path
+
+    ids = [f"s{i}" for i in range(len(offsets))] + ["n1", "n2", "n3"]
+    tz = timezone(timedelta(hours=int(zone[:3]), minutes=int(zone[0] + zone[4:])))
+    states = {
+        f"s{i}": CardState("d", f"s{i}", "review", (T0 + timedelta(hours=h)).astimezone(tz).isoformat(), "{}")
+        for i, h in enumerate(offsets)
+    }
+    with tempfile.TemporaryDirectory() as home, Store.open(db_path(Path(home))) as store:
+        for cid, state in states.items():
+            store.set_card_state("d", cid, state)
+        due = store.due_times("d")
+        assert store.card_states("d", ["s0", "n1"]).keys() == ({"s0"} if offsets else set())
+    kw = {"new_per_day": new, "limit": limit, "ahead": ahead, "skip": {"s1"}}
+    assert schedule.queue_due(ids, due, T0, **kw) == queue(ids, states, T0, **kw)  # type: ignore[arg-type]

@@ -325,17 +325,20 @@ def _history(store: Store, deck_id: str, now: datetime) -> tuple[int, int | None
     return new_today, (int(median(times)) if len(times) >= 5 else None)
 
 
-def _nothing_due(
-    deck: Deck, states: dict[str, CardState], skip: set[str], now: datetime, new_left: bool, new_per_day: int
-) -> str:
-    from .. import schedule
+def _next_due(due_times: dict[str, str], ids: set[str]) -> datetime | None:
+    """The earliest due time among the cards ``ids`` (None when none is scheduled)."""
+    from ..store import parse_time
 
-    ids = {c.id for c in deck.cards} - skip
-    scheduled = {cid: s for cid, s in states.items() if cid in ids}
+    return min((parse_time(when) for cid, when in due_times.items() if cid in ids), default=None)
+
+
+def _nothing_due(
+    deck: Deck, due_times: dict[str, str], skip: set[str], now: datetime, new_left: bool, new_per_day: int
+) -> str:
     parts = ["Nothing due."]
     if new_left:
         parts.append(f"Today's new cards are done (--new {new_per_day}); more tomorrow.")
-    upcoming = schedule.next_due(scheduled)
+    upcoming = _next_due(due_times, {c.id for c in deck.cards} - skip)
     if upcoming is not None:
         parts.append(f"Next card due {when_text(upcoming, now)}. Study early with --ahead.")
     return " ".join(parts)
@@ -395,7 +398,8 @@ def study(
         seed = random.SystemRandom().randrange(1, 2**31)
     color = use_color(plain)
     with Store.open(db_path(data_dir())) as store:
-        states = store.card_states(loaded.id)
+        # The queue comes from the due times alone; states are read only for the cards asked.
+        due_times = store.due_times(loaded.id)
         misses = store.leeches(loaded.id, misses=1)
         skip = {cid for cid, n in misses.items() if schedule.is_leech(n)} if skip_leeches else set()
         new_today, typical = _history(store, loaded.id, now)
@@ -405,9 +409,9 @@ def study(
             random.Random(seed).shuffle(order)
             todo = [_Item(cid, "cram") for cid in order[:limit]]
         else:
-            picked = schedule.queue(
+            picked = schedule.queue_due(
                 ids,
-                states,
+                due_times,
                 now,
                 new_per_day=new_per_day,
                 new_seen_today=new_today,
@@ -415,18 +419,22 @@ def study(
                 ahead=ahead,
                 skip=skip,
             )
-            due_now = set(schedule.queue(ids, states, now, new_per_day=0, limit=None, ahead=False, skip=skip))
+            due_now = set(
+                schedule.queue_due(ids, due_times, now, new_per_day=0, limit=None, ahead=False, skip=skip)
+            )
             todo = [
-                _Item(cid, "due" if cid in due_now else ("new" if cid not in states else "ahead"))
+                _Item(cid, "due" if cid in due_now else ("new" if cid not in due_times else "ahead"))
                 for cid in picked
             ]
         if not todo:
             if cram:
                 click.echo("No cards to cram (every card is a leech and --skip-leeches is on).")
                 return
-            new_left = any(cid not in states and cid not in skip for cid in ids)
-            click.echo(_nothing_due(loaded, states, skip, now, new_left, new_per_day))
+            new_left = any(cid not in due_times and cid not in skip for cid in ids)
+            click.echo(_nothing_due(loaded, due_times, skip, now, new_left, new_per_day))
             return
+        asked = {item.card_id for item in todo}
+        states = store.card_states(loaded.id, asked)
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
         what = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         mode = "Cram (the schedule is not changed)" if cram else "Study"
@@ -471,7 +479,12 @@ def study(
         if cram:
             click.echo("The schedule was not changed (cram).")
             return
-        upcoming = schedule.next_due({k: v for k, v in run.states.items() if k in set(ids) - skip})
+        for cid in asked:  # their schedules now, as the session left them (an undo may have removed one)
+            if cid in run.states:
+                due_times[cid] = run.states[cid].due_at
+            else:
+                due_times.pop(cid, None)
+        upcoming = _next_due(due_times, set(ids) - skip)
         if finished and upcoming is not None:
             click.echo(f"Next card due {when_text(upcoming, now_utc())}.")
 
