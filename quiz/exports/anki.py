@@ -51,11 +51,13 @@ HEADER = (
     "#columns:" + "\t".join(COLUMNS) + "\n"
 )
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str) -> str:
     """``text`` in Unicode NFC, the form Anki stores."""
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def note_guid(deck_id: str, card_id: str) -> str:
@@ -157,12 +159,14 @@ def notetype(card: Card, typed: bool = False) -> str:
 def to_html(text: str) -> str:
     """Plain text as an Anki field with ``#html:true``: NFC, ``& < >`` escaped, line breaks as ``<br>``."""
     escaped = html.escape(nfc(text), quote=False)
-    return re.sub(r"\r\n|\r|\n", "<br>", escaped)
+    if "\n" not in escaped and "\r" not in escaped:
+        return escaped
+    return _LINE_BREAK.sub("<br>", escaped)
 
 
 def tag_text(tag: str) -> str:
     """One tag as Anki can store it: NFC, whitespace runs (Anki's tag separator) as ``_``."""
-    return re.sub(r"\s+", "_", nfc(tag).strip())
+    return _SPACES.sub("_", nfc(tag).strip())
 
 
 def note_tags(deck: Deck, card: Card) -> list[str]:
@@ -176,6 +180,15 @@ def note_tags(deck: Deck, card: Card) -> list[str]:
         if clean and clean.casefold() not in seen:
             seen[clean.casefold()] = clean
     return sorted(seen.values(), key=lambda t: (t.casefold(), t))
+
+
+def _tag_cell(cache: dict[tuple[tuple[str, ...], str], str], deck: Deck, card: Card) -> str:
+    """The tags cell of a card's row (:func:`note_tags`), remembered per (card tags, type) of one deck."""
+    key = (card.tags, card.kind.value)
+    cell = cache.get(key)
+    if cell is None:
+        cell = cache[key] = " ".join(note_tags(deck, card))
+    return cell
 
 
 def deck_name(deck: Deck, override: str | None = None) -> str:
@@ -201,6 +214,8 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[li
     target = deck_name(deck, name)
     out: list[list[str]] = []
     seen: dict[str, str] = {}
+    # Cards share a few tag sets: clean and sort each set once, not once per card.
+    tag_cells: dict[tuple[tuple[str, ...], str], str] = {}
     for card in deck.cards:
         guid = note_guid(deck.id, card.id)
         if guid in seen:
@@ -216,11 +231,12 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[li
                 target,
                 to_html(front),
                 to_html(back),
-                " ".join(note_tags(deck, card)),
+                _tag_cell(tag_cells, deck, card),
             ]
         )
     # Anki makes a duplicate deck ("Sci+") when a parent's row follows its subdeck's.
-    out.sort(key=lambda r: r[2].split("::"))
+    if any(r[2] != target for r in out):
+        out.sort(key=lambda r: r[2].split("::"))
     return out
 
 
