@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import DECKS, FIXTURES
@@ -185,3 +186,15 @@ def test_installed_quiz_finds_bundled_decks_outside_the_repo(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stderr
     assert deck_id in done.stdout
+
+
+def test_list_shows_a_deck_in_decks_once_when_it_is_also_bundled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of a bundled deck in ./decks is listed once, from ./decks (the file `quiz run ID` uses)."""
+    (tmp_path / "decks").mkdir()
+    shutil.copy(DECKS / "us-russia-incidents-2019.yaml", tmp_path / "decks")
+    monkeypatch.chdir(tmp_path)
+    rows = [json.loads(line) for line in CliRunner().invoke(cli, ["list", "--json"]).output.splitlines()]
+    files = [r["file"] for r in rows if r["id"] == "us-russia-incidents-2019"]
+    assert files == [str(tmp_path / "decks" / "us-russia-incidents-2019.yaml")]

@@ -28,19 +28,23 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
     from ..decks import deck_files, expand_paths, load, search_dirs
     from ..errors import DeckError
 
-    files: list[Path] = []
-    for directory in search_dirs():
-        files.extend(deck_files(directory))
-    files.extend(expand_paths(list(paths)))
+    # (file, found by search): a deck id found again further down the search path is the one
+    # `quiz run ID` would not pick (./decks comes first), so it is not listed twice.
+    files: list[tuple[Path, bool]] = [(f, True) for d in search_dirs() for f in deck_files(d)]
+    files.extend((f, False) for f in expand_paths(list(paths)))
     seen: set[Path] = set()
+    ids: set[str] = set()
     rows: list[dict[str, object]] = []
-    for f in files:
+    for f, searched in files:
         key = f.resolve()
         if key in seen:
             continue
         seen.add(key)
         try:
             deck = load(f)
+            if searched and deck.id in ids:
+                continue
+            ids.add(deck.id)
             rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards), "file": str(f)})
         except DeckError as err:
             rows.append(
