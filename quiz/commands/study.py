@@ -187,7 +187,8 @@ class _Study:
         from ..render import verdict_lines
         from ..session import Outcome
 
-        for line in verdict_lines(Outcome(question, typed, verdict, 0, ""), self.color, self.plain):
+        outcome = Outcome(question, typed, verdict, 0, "")
+        for line in verdict_lines(outcome, self.color, self.plain, width=self.width):
             click.echo(line)
 
     def _rate(self, question: Question, asked_at: datetime, verdict: Verdict | None, typed: str) -> str:
@@ -471,7 +472,8 @@ def study(
             ctx.exit(EXIT_INTERRUPTED)
         finally:
             run.signals.restore()
-        store.finish_session(session_id, now_utc(), interrupted=False)
+        # Input that ran out with cards left is an unfinished session, as in `quiz run`.
+        store.finish_session(session_id, now_utc(), interrupted=not finished)
         right = sum(d.correct for d in run.done)
         click.echo()
         left = "" if finished else f"; stopped at end of input with {len(run.todo)} left"
