@@ -55,7 +55,7 @@ def test_csv_has_one_question_answer_row_per_card_and_no_title_row() -> None:
     )
     rows = list(csv.reader(io.StringIO(export_csv(deck))))
     assert rows[0] == [TRICKY.replace("e\u0301", "é"), "back"]
-    assert rows[1] == ["Capital?", "Bern\n\nAlso accepted: Berne"]
+    assert rows[1] == ["Capital?", "Bern\n\nAlso accepted:\n- Berne"]
     assert rows[2] == ["[1] is in [2: country].", "Bern is in CH."]
     assert len(rows) == 3
 

@@ -108,8 +108,8 @@ def sides(card: Card, typed: bool = False) -> tuple[str, str]:
     if isinstance(card, ClozeCard):
         extra = [card.explain] if card.explain else []
         if card.accept:
-            alts = "; ".join(f"c{n}: {', '.join(a)}" for n, a in card.accept)
-            extra.append(f"Also accepted: {alts}")
+            # One alternate per line: an alternate may itself hold a comma.
+            extra.extend(f"Also accepted for c{n}:" + "".join(f"\n- {x}" for x in a) for n, a in card.accept)
         return card.prompt, "\n\n".join(extra)
     if isinstance(card, FlashCard):
         return card.prompt, "\n\n".join(p for p in (card.back, card.explain) if p)
@@ -141,7 +141,7 @@ def sides(card: Card, typed: bool = False) -> tuple[str, str]:
     else:
         back.append(card.answer_text())
     if isinstance(card, ShortCard) and card.accept:
-        back.append("Also accepted: " + ", ".join(card.accept))
+        back.append("Also accepted:\n" + "\n".join(f"- {x}" for x in card.accept))
     if card.explain:
         back.append(card.explain)
     return "\n\n".join(front), "\n\n".join(back)
