@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import data_dir, use_color
+from ..cli import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -68,6 +68,7 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
 @click.command("show")
 @click.argument("deck")
 @click.option("--json", "as_json", is_flag=True, help="The whole deck as JSON (the format's own keys).")
+@data_dir_option
 def show(deck: str, as_json: bool) -> None:
     """Show the cards of DECK with their answers."""
     from ..decks import load_ref

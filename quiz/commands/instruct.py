@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..cli import data_dir, use_color
+from ..cli import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
     from ..models import Card
@@ -201,6 +201,7 @@ def example_lines(session: Session, q: Question) -> list[str]:
     type=click.IntRange(min=0, max=2**63 - 1),
     help="Order cards and choices as 'quiz run --seed N' would.",
 )
+@data_dir_option
 def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
     """Show the cards of DECK exactly as a learner sees them, with what each accepts.
 

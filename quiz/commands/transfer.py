@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import data_dir
+from ..cli import data_dir, data_dir_option
 
 #: Default file name for each format, after the deck id.
 SUFFIXES = {"anki": ".anki.txt", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
@@ -47,6 +47,7 @@ def _write(text: str, target: str) -> None:
 @click.option(
     "--deck-name", help="Anki: the deck to import into (default: the deck title; '::' makes subdecks)."
 )
+@data_dir_option
 def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None) -> None:
     """Write DECK in another program's format (Anki by default).
 
