@@ -52,6 +52,11 @@ class DeckRows:
     reviews: tuple[int, int]
     #: card id → (phase, due_at).
     states: dict[str, tuple[str, str]]
+    #: Set by :meth:`Store.deck_brief` (history only, text output): ``cards`` then holds only the
+    #: cards that can be printed and ``states`` nothing; these are the deck-wide figures instead:
+    #: (attempts, correct answers, cards answered) and (learning, review, due today, due this week).
+    totals: tuple[int, int, int] | None = None
+    state_counts: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ class DeckStats:
     wrong: list[WrongAnswer] = field(default_factory=list)
     leeches: list[CardStat] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
+    #: Cards with at least one answer (``cards`` may list only some of them after a brief read).
+    answered: int = 0
 
     @property
     def accuracy(self) -> float | None:
@@ -130,6 +137,7 @@ class DeckStats:
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (card and tag lists carry their accuracy)."""
         out = asdict(self)
+        del out["answered"]
         out["accuracy"] = self.accuracy
         out["cards"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.cards]
         out["tags"] = [{**asdict(t), "accuracy": t.accuracy} for t in self.tags]
@@ -171,6 +179,12 @@ def day_start(day: date) -> str:
     return utc_text(datetime.combine(day, time(0), tzinfo=timezone.utc))
 
 
+def due_bounds(now: datetime) -> tuple[str, str]:
+    """Stored-time text of the next UTC midnight and of UTC midnight seven days from today."""
+    today = now.astimezone(timezone.utc).date()
+    return day_start(today + timedelta(days=1)), day_start(today + timedelta(days=7))
+
+
 def compute(
     rows: DeckRows,
     now: datetime,
@@ -183,15 +197,16 @@ def compute(
     known = [cid for cid, _ in cards] if cards is not None else None
     in_deck = set(known) if known is not None else set(rows.cards) | set(rows.states)
 
-    today = now.astimezone(timezone.utc).date()
-    tomorrow = day_start(today + timedelta(days=1))
-    week = day_start(today + timedelta(days=7))
-    states = {cid: s for cid, s in rows.states.items() if cid in in_deck}
-    learning = sum(1 for phase, _ in states.values() if phase in ("learning", "relearning"))
-    review = sum(1 for phase, _ in states.values() if phase == "review")
-    # Stored due times are fixed-width UTC text (utc_text), so text order is time order.
-    due_today = sum(1 for _, due in states.values() if due < tomorrow)
-    due_week = sum(1 for _, due in states.values() if due < week)
+    tomorrow, week = due_bounds(now)
+    if rows.state_counts is not None:
+        learning, review, due_today, due_week = rows.state_counts
+    else:
+        states = {cid: s for cid, s in rows.states.items() if cid in in_deck}
+        learning = sum(1 for phase, _ in states.values() if phase in ("learning", "relearning"))
+        review = sum(1 for phase, _ in states.values() if phase == "review")
+        # Stored due times are fixed-width UTC text (utc_text), so text order is time order.
+        due_today = sum(1 for _, due in states.values() if due < tomorrow)
+        due_week = sum(1 for _, due in states.values() if due < week)
 
     per_card = {cid: CardStat(cid, a, c, m) for cid, (a, c, m) in rows.cards.items()}
     order = known if known is not None else sorted(per_card)
@@ -209,6 +224,12 @@ def compute(
         key=lambda s: (s.correct / s.attempts, -s.attempts, s.card_id),
     )[:HARDEST]
     reviews, right_reviews = rows.reviews
+    if rows.totals is not None:
+        attempts, correct, answered = rows.totals
+    else:
+        attempts = sum(s.attempts for s in per_card.values())
+        correct = sum(s.correct for s in per_card.values())
+        answered = sum(1 for c in card_list if c.attempts)
     return DeckStats(
         deck_id=rows.deck_id,
         title=title,
@@ -218,8 +239,8 @@ def compute(
         last=round(pcts[-1], 1) if pcts else None,
         average=round(sum(pcts) / len(pcts), 1) if pcts else None,
         trend=[round(p, 1) for p in pcts[-TREND_SESSIONS:]],
-        attempts=sum(s.attempts for s in per_card.values()),
-        correct=sum(s.correct for s in per_card.values()),
+        attempts=attempts,
+        correct=correct,
         new=None if known is None else sum(1 for cid in known if cid not in rows.states),
         learning=learning,
         review=review,
@@ -236,4 +257,5 @@ def compute(
             (s for s in per_card.values() if s.misses >= LEECH_MISSES), key=lambda s: (-s.misses, s.card_id)
         ),
         orphans=[] if known is None else sorted((set(rows.cards) | set(rows.states)) - set(known)),
+        answered=answered,
     )

@@ -16,7 +16,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +44,35 @@ DB_NAME = "quiz.db"
 APPLICATION_ID = 0x5155495A
 MODES = ("quiz", "exam", "study", "cram")
 PHASES = ("learning", "review", "relearning")
+
+
+def _fill_summaries(where: str) -> tuple[str, str, str]:
+    """INSERT ... SELECT statements that compute the summary rows of the attempts matching ``where``.
+
+    ``where`` is "" (every attempt) or a condition on ``a.deck_id`` / ``a.card_id`` (with ``?``).
+    """
+    cond = f" WHERE {where}" if where else ""
+    also = f" AND {where}" if where else ""
+    study = "(s.mode = 'study' AND a.cram = 0)"
+    return (
+        "INSERT INTO card_totals (deck_id, card_id, attempts, correct, misses, study, study_correct,"
+        " first_study_correct, last_at)"
+        " SELECT a.deck_id, a.card_id, count(*), sum(a.correct), sum(a.correct = 0 AND a.cram = 0),"
+        f" sum({study}), sum({study} AND a.correct = 1),"
+        " coalesce((SELECT b.correct FROM attempts b JOIN sessions t ON t.id = b.session_id"
+        "  WHERE b.deck_id = a.deck_id AND b.card_id = a.card_id AND t.mode = 'study' AND b.cram = 0"
+        "  ORDER BY b.id LIMIT 1), 0),"
+        " max(a.answered_at)"
+        f" FROM attempts a JOIN sessions s ON s.id = a.session_id{cond} GROUP BY a.deck_id, a.card_id",
+        "INSERT INTO day_totals (deck_id, day, answers)"
+        f" SELECT a.deck_id, substr(a.answered_at, 1, 10), count(*) FROM attempts a{cond}"
+        " GROUP BY a.deck_id, substr(a.answered_at, 1, 10)",
+        "INSERT INTO wrong_totals (deck_id, card_id, answer, times, typed)"
+        " SELECT a.deck_id, a.card_id, lower(trim(a.typed)), count(*), min(a.typed) FROM attempts a"
+        f" WHERE a.correct = 0 AND trim(a.typed) != ''{also}"
+        " GROUP BY a.deck_id, a.card_id, lower(trim(a.typed))",
+    )
+
 
 #: Each entry is one schema version; entry ``n`` (1-based) moves ``user_version`` from n-1 to n.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -94,9 +123,44 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ) WITHOUT ROWID""",
         "CREATE INDEX card_states_deck_due ON card_states (deck_id, due_at)",
     ),
+    (
+        # Running totals kept by every write, so `quiz stats` reads about one row per card
+        # instead of aggregating the whole attempt log (docs/scores.md, "Summary tables").
+        """CREATE TABLE card_totals (
+            deck_id             TEXT    NOT NULL,
+            card_id             TEXT    NOT NULL,
+            attempts            INTEGER NOT NULL,
+            correct             INTEGER NOT NULL,
+            misses              INTEGER NOT NULL,
+            study               INTEGER NOT NULL,
+            study_correct       INTEGER NOT NULL,
+            first_study_correct INTEGER NOT NULL,
+            last_at             TEXT    NOT NULL,
+            PRIMARY KEY (deck_id, card_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE day_totals (
+            deck_id TEXT    NOT NULL,
+            day     TEXT    NOT NULL,
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (deck_id, day)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE wrong_totals (
+            deck_id TEXT    NOT NULL,
+            card_id TEXT    NOT NULL,
+            answer  TEXT    NOT NULL,
+            times   INTEGER NOT NULL,
+            typed   TEXT    NOT NULL,
+            PRIMARY KEY (deck_id, card_id, answer)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX wrong_totals_deck_times ON wrong_totals (deck_id, times DESC, card_id, typed)",
+        # The backfill: the same statements as Store.rebuild_summaries.
+        *_fill_summaries(""),
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")
+#: Tables added by migration 2.
+SUMMARY_TABLES = ("card_totals", "day_totals", "wrong_totals")
 
 MOVE_ASIDE = "move it aside or use --data-dir"
 _GONE = (
@@ -227,7 +291,8 @@ class Store:
                 f"{where}: the database was written by a newer quiz (schema {version}, this quiz "
                 f"knows up to {SCHEMA_VERSION}); upgrade quiz, or {MOVE_ASIDE}"
             )
-        if version > 0 and not set(TABLES) <= tables:
+        required = set(TABLES) | (set(SUMMARY_TABLES) if version >= 2 else set())
+        if version > 0 and not required <= tables:
             raise StoreError(f"{where}: the quiz database is missing tables (damaged); {MOVE_ASIDE}")
         return version
 
@@ -358,6 +423,7 @@ class Store:
                     "UPDATE sessions SET asked = asked + 1, correct = correct + ? WHERE id = ?",
                     (int(attempt.correct), attempt.session_id),
                 )
+            _count_attempt(conn, attempt, answered)
             if state is not None:
                 _upsert_state(conn, state)
             return int(cur.lastrowid or 0)
@@ -428,8 +494,18 @@ class Store:
             if row is None:
                 return None
             conn.execute("DELETE FROM attempts WHERE id = ?", (row[0],))
+            _uncount_days(conn, row[2], [(str(row[9])[:10], 1)])
+            _recompute_cards(conn, row[2], [row[3]])
             _recount(conn, [session_id])
         return _attempt(row)
+
+    def rebuild_summaries(self) -> None:
+        """Recompute every summary table from the attempt log (after a bulk insert of attempts)."""
+        with self._write() as conn:
+            for table in SUMMARY_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            for statement in _fill_summaries(""):
+                conn.execute(statement)
 
     # -- card states -----------------------------------------------------------------
     def card_states(self, deck_id: str, card_ids: Iterable[str] | None = None) -> dict[str, CardState]:
@@ -491,6 +567,8 @@ class Store:
             if card_ids is None:
                 attempts = conn.execute("DELETE FROM attempts WHERE deck_id = ?", (deck_id,)).rowcount
                 states = conn.execute("DELETE FROM card_states WHERE deck_id = ?", (deck_id,)).rowcount
+                for table in SUMMARY_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE deck_id = ?", (deck_id,))
                 sessions = conn.execute("DELETE FROM sessions WHERE deck_id = ?", (deck_id,)).rowcount
                 return Removed(attempts, states, sessions)
             attempts = states = sessions = 0
@@ -503,9 +581,16 @@ class Store:
                         (deck_id, card_id),
                     )
                 )
+                days = conn.execute(
+                    "SELECT substr(answered_at, 1, 10), count(*) FROM attempts"
+                    " WHERE deck_id = ? AND card_id = ? GROUP BY 1",
+                    (deck_id, card_id),
+                ).fetchall()
                 attempts += conn.execute(
                     "DELETE FROM attempts WHERE deck_id = ? AND card_id = ?", (deck_id, card_id)
                 ).rowcount
+                _uncount_days(conn, deck_id, days)
+                _recompute_cards(conn, deck_id, [card_id])
                 states += conn.execute(
                     "DELETE FROM card_states WHERE deck_id = ? AND card_id = ?", (deck_id, card_id)
                 ).rowcount
@@ -531,7 +616,7 @@ class Store:
         """Card ids of a deck that have attempts or a stored state."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT card_id FROM attempts WHERE deck_id = ?"
+                "SELECT card_id FROM card_totals WHERE deck_id = ?"
                 " UNION SELECT card_id FROM card_states WHERE deck_id = ?",
                 (deck_id, deck_id),
             ).fetchall()
@@ -565,14 +650,13 @@ class Store:
         """Cards missed (wrong outside cram) at least ``misses`` times → their number of misses."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT card_id, count(*) FROM attempts WHERE deck_id = ? AND correct = 0 AND cram = 0"
-                " GROUP BY card_id HAVING count(*) >= ? ORDER BY card_id",
-                (deck_id, misses),
+                "SELECT card_id, misses FROM card_totals WHERE deck_id = ? AND misses >= ? ORDER BY card_id",
+                (deck_id, max(1, misses)),
             ).fetchall()
         return {r[0]: int(r[1]) for r in rows}
 
-    def deck_rows(self, deck_id: str, *, wrong_limit: int = 10) -> DeckRows:
-        """Every aggregate ``quiz stats`` needs for one deck, by indexed SQL queries."""
+    def deck_rows(self, deck_id: str, *, wrong_limit: int = 10, cards: bool = True) -> DeckRows:
+        """Every aggregate ``quiz stats`` needs for one deck, read from the summary tables."""
         with self._read() as conn:
             sessions = [
                 (int(r[0]), r[1], r[2], r[3], int(r[4]), int(r[5]))
@@ -582,46 +666,86 @@ class Store:
                     (deck_id,),
                 )
             ]
-            cards = {
-                r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0))
-                for r in conn.execute(
-                    "SELECT card_id, count(*), sum(correct), sum(correct = 0 AND cram = 0) FROM attempts"
-                    " WHERE deck_id = ? GROUP BY card_id",
-                    (deck_id,),
-                )
-            }
+            per_card: dict[str, tuple[int, int, int]] = {}
+            if cards:
+                per_card = {
+                    r[0]: (r[1], r[2], r[3])
+                    for r in conn.execute(
+                        "SELECT card_id, attempts, correct, misses FROM card_totals WHERE deck_id = ?",
+                        (deck_id,),
+                    )
+                }
+            # Retention leaves out each card's first study answer (learning, not recall).
+            reviews, right_reviews = conn.execute(
+                "SELECT coalesce(sum(study) - count(*), 0),"
+                " coalesce(sum(study_correct - first_study_correct), 0)"
+                " FROM card_totals WHERE deck_id = ? AND study > 0",
+                (deck_id,),
+            ).fetchone()
             wrong = [
                 (r[0], r[1], int(r[2]))
                 for r in conn.execute(
-                    "SELECT card_id, min(typed), count(*) AS n FROM attempts"
-                    " WHERE deck_id = ? AND correct = 0 AND trim(typed) != ''"
-                    " GROUP BY card_id, lower(trim(typed)) ORDER BY n DESC, card_id, min(typed) LIMIT ?",
+                    "SELECT card_id, typed, times FROM wrong_totals INDEXED BY wrong_totals_deck_times"
+                    " WHERE deck_id = ? ORDER BY times DESC, card_id, typed LIMIT ?",
                     (deck_id, wrong_limit),
                 )
             ]
             days = [
                 r[0]
-                for r in conn.execute(
-                    "SELECT DISTINCT substr(answered_at, 1, 10) AS day FROM attempts"
-                    " WHERE deck_id = ? ORDER BY day",
-                    (deck_id,),
-                )
+                for r in conn.execute("SELECT day FROM day_totals WHERE deck_id = ? ORDER BY day", (deck_id,))
             ]
-            row = conn.execute(
-                "WITH study AS (SELECT a.id, a.card_id, a.correct FROM attempts a"
-                "  JOIN sessions s ON s.id = a.session_id"
-                "  WHERE a.deck_id = ? AND s.mode = 'study' AND a.cram = 0),"
-                " firsts AS (SELECT min(id) AS id FROM study GROUP BY card_id)"
-                " SELECT count(*), sum(correct) FROM study WHERE id NOT IN (SELECT id FROM firsts)",
-                (deck_id,),
-            ).fetchone()
-            states = {
-                r[0]: (r[1], r[2])
+            states: dict[str, tuple[str, str]] = {}
+            if cards:
+                states = {
+                    r[0]: (r[1], r[2])
+                    for r in conn.execute(
+                        "SELECT card_id, phase, due_at FROM card_states WHERE deck_id = ?", (deck_id,)
+                    )
+                }
+        return DeckRows(deck_id, sessions, per_card, wrong, days, (int(reviews), int(right_reviews)), states)
+
+    def deck_brief(
+        self, deck_id: str, due_before: tuple[str, str], *, top: int, hardest: int, wrong_limit: int = 10
+    ) -> DeckRows:
+        """What ``quiz stats DECK`` prints when only the history is known, without reading every card.
+
+        ``due_before`` is (next UTC midnight, the one a week on) as stored text (``stats.due_bounds``).
+        ``cards`` holds the ``top`` most answered cards, the ``hardest`` lowest-accuracy ones (2+
+        answers, not all right) and the leeches; ``totals`` and ``state_counts`` the deck-wide figures.
+        """
+        full = self.deck_rows(deck_id, wrong_limit=wrong_limit, cards=False)
+        with self._read() as conn:
+            cards = {
+                r[0]: (int(r[1]), int(r[2]), int(r[3]))
                 for r in conn.execute(
-                    "SELECT card_id, phase, due_at FROM card_states WHERE deck_id = ?", (deck_id,)
+                    "SELECT card_id, attempts, correct, misses FROM card_totals"
+                    " WHERE deck_id = ?1 AND card_id IN ("
+                    " SELECT card_id FROM (SELECT card_id FROM card_totals WHERE deck_id = ?1"
+                    "  ORDER BY attempts DESC, card_id LIMIT ?2)"
+                    " UNION SELECT card_id FROM (SELECT card_id FROM card_totals WHERE deck_id = ?1"
+                    "  AND attempts >= 2 AND correct < attempts"
+                    "  ORDER BY CAST(correct AS REAL) / attempts, -attempts, card_id LIMIT ?3)"
+                    " UNION SELECT card_id FROM card_totals WHERE deck_id = ?1 AND misses >= ?4)",
+                    (deck_id, top, hardest, LEECH_MISSES),
                 )
             }
-        return DeckRows(deck_id, sessions, cards, wrong, days, (int(row[0]), int(row[1] or 0)), states)
+            totals = conn.execute(
+                "SELECT coalesce(sum(attempts), 0), coalesce(sum(correct), 0), count(*) FROM card_totals"
+                " WHERE deck_id = ? AND attempts > 0",
+                (deck_id,),
+            ).fetchone()
+            counts = conn.execute(
+                "SELECT coalesce(sum(phase IN ('learning', 'relearning')), 0),"
+                " coalesce(sum(phase = 'review'), 0), coalesce(sum(due_at < ?), 0),"
+                " coalesce(sum(due_at < ?), 0) FROM card_states WHERE deck_id = ?",
+                (*due_before, deck_id),
+            ).fetchone()
+        return replace(
+            full,
+            cards=cards,
+            totals=(int(totals[0]), int(totals[1]), int(totals[2])),
+            state_counts=(int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3])),
+        )
 
     def summaries(self) -> list[DeckSummary]:
         """One summary per deck in the database, by deck id."""
@@ -630,9 +754,9 @@ class Store:
                 "WITH ids AS (SELECT deck_id FROM sessions UNION SELECT deck_id FROM card_states)"
                 " SELECT ids.deck_id,"
                 "  (SELECT count(*) FROM sessions s WHERE s.deck_id = ids.deck_id AND s.asked > 0),"
-                "  (SELECT count(*) FROM attempts a WHERE a.deck_id = ids.deck_id),"
-                "  (SELECT count(*) FROM attempts a WHERE a.deck_id = ids.deck_id AND a.correct = 1),"
-                "  (SELECT max(answered_at) FROM attempts a WHERE a.deck_id = ids.deck_id)"
+                "  (SELECT coalesce(sum(attempts), 0) FROM card_totals c WHERE c.deck_id = ids.deck_id),"
+                "  (SELECT coalesce(sum(correct), 0) FROM card_totals c WHERE c.deck_id = ids.deck_id),"
+                "  (SELECT max(last_at) FROM card_totals c WHERE c.deck_id = ids.deck_id)"
                 " FROM ids ORDER BY ids.deck_id"
             ).fetchall()
             out: list[DeckSummary] = []
@@ -720,6 +844,67 @@ def _upsert_state(conn: sqlite3.Connection, state: CardState) -> None:
             state.lapses,
         ),
     )
+
+
+def _count_attempt(conn: sqlite3.Connection, attempt: Attempt, answered: str) -> None:
+    """Add one new answer (the newest row of the log) to the summary tables."""
+    study_row = conn.execute("SELECT mode FROM sessions WHERE id = ?", (attempt.session_id,)).fetchone()
+    right = int(attempt.correct)
+    study = int(study_row is not None and study_row[0] == "study" and not attempt.cram)
+    conn.execute(
+        "INSERT INTO card_totals (deck_id, card_id, attempts, correct, misses, study, study_correct,"
+        " first_study_correct, last_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (deck_id, card_id) DO UPDATE SET"
+        " attempts = attempts + 1, correct = correct + excluded.correct, misses = misses + excluded.misses,"
+        # The new row has the highest id, so it is the card's first study answer only if there was none.
+        " first_study_correct = CASE WHEN study = 0 THEN excluded.first_study_correct"
+        "  ELSE first_study_correct END,"
+        " study = study + excluded.study, study_correct = study_correct + excluded.study_correct,"
+        " last_at = max(last_at, excluded.last_at)",
+        (
+            attempt.deck_id,
+            attempt.card_id,
+            right,
+            int(not attempt.correct and not attempt.cram),
+            study,
+            study * right,
+            study * right,
+            answered,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO day_totals (deck_id, day, answers) VALUES (?, ?, 1)"
+        " ON CONFLICT (deck_id, day) DO UPDATE SET answers = answers + 1",
+        (attempt.deck_id, answered[:10]),
+    )
+    if not attempt.correct:
+        # trim/lower in SQL, exactly as the backfill groups them.
+        conn.execute(
+            "INSERT INTO wrong_totals (deck_id, card_id, answer, times, typed)"
+            " SELECT ?1, ?2, lower(trim(?3)), 1, ?3 WHERE trim(?3) != ''"
+            " ON CONFLICT (deck_id, card_id, answer) DO UPDATE SET"
+            " times = times + 1, typed = min(typed, excluded.typed)",
+            (attempt.deck_id, attempt.card_id, attempt.typed),
+        )
+
+
+def _uncount_days(conn: sqlite3.Connection, deck_id: str, days: Iterable[tuple[str, int]]) -> None:
+    """Take deleted answers off their days' counts (a day left with none is removed)."""
+    for day, n in days:
+        conn.execute(
+            "UPDATE day_totals SET answers = answers - ? WHERE deck_id = ? AND day = ?", (n, deck_id, day)
+        )
+        conn.execute("DELETE FROM day_totals WHERE deck_id = ? AND day = ? AND answers <= 0", (deck_id, day))
+
+
+def _recompute_cards(conn: sqlite3.Connection, deck_id: str, card_ids: Iterable[str]) -> None:
+    """Rebuild the per-card and wrong-answer summaries of some cards from their remaining answers."""
+    card_sql, _day_sql, wrong_sql = _fill_summaries("a.deck_id = ? AND a.card_id = ?")
+    for card_id in card_ids:
+        for table in ("card_totals", "wrong_totals"):
+            conn.execute(f"DELETE FROM {table} WHERE deck_id = ? AND card_id = ?", (deck_id, card_id))
+        conn.execute(card_sql, (deck_id, card_id))
+        conn.execute(wrong_sql, (deck_id, card_id))
 
 
 def _recount(conn: sqlite3.Connection, session_ids: list[int]) -> None:

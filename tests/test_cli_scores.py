@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.cli import cli
 from quiz.commands import scores
@@ -361,3 +363,46 @@ def test_stats_lists_the_20_most_answered_cards_unless_all(quiz_home: Path) -> N
     assert [line.split()[0] for line in every[every.index("By card") :].splitlines()[1:]] == [
         f"c{i:02d}" for i in range(25)
     ]
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 29), st.booleans(), st.booleans(), st.sampled_from(["quiz", "study"])),
+        min_size=1,
+        max_size=150,
+    ),
+    st.lists(st.tuples(st.integers(0, 29), st.sampled_from(["learning", "review"]), st.integers(-3, 9))),
+)
+def test_stats_text_of_a_history_reads_few_rows_and_prints_the_same(
+    answers: list[tuple[int, bool, bool, str]], states: list[tuple[int, str, int]]
+) -> None:
+    """`quiz stats ID` (history only) prints from a brief read exactly what it prints from every row."""
+    import contextlib
+    import io
+    import tempfile
+
+    from quiz.stats import CARD_ROWS, HARDEST, compute, due_bounds
+
+    now = datetime(2026, 5, 10, 12, tzinfo=timezone.utc)
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "quiz.db") as s:
+        sessions = {mode: s.start_session("gone", mode, 1, now) for mode in ("quiz", "study")}
+        for n, (card, correct, cram, mode) in enumerate(answers):
+            at = (now - timedelta(days=n % 4, minutes=n)).isoformat()
+            s.record(
+                Attempt(sessions[mode], "gone", f"k{card:02d}", "x", correct, "r", 1.0, 10, at, cram=cram),
+                state=None,
+            )
+        for card, phase, days in states:
+            due = (now + timedelta(days=days)).isoformat()
+            s.set_card_state("gone", f"k{card:02d}", CardState("gone", f"k{card:02d}", phase, due, "{}"))
+        full = compute(s.deck_rows("gone"), now)
+        brief = compute(s.deck_brief("gone", due_bounds(now), top=CARD_ROWS, hardest=HARDEST), now)
+    printed = []
+    for result in (full, brief):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            scores._print_stats(result, color=False, spark=False)
+        printed.append(out.getvalue())
+    assert printed[0] == printed[1]
+    assert brief.answered == full.answered == len({a[0] for a in answers})

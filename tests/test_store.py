@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -359,6 +360,178 @@ def test_reset_card_keeps_other_cards_and_recounts(opened: Store) -> None:
     assert len(opened.attempts(deck_id="deck-b")) == 1
 
 
+# -- summary tables -------------------------------------------------------------------------
+def log_aggregates(conn: sqlite3.Connection, deck_id: str) -> tuple[object, ...]:
+    """What `quiz stats` showed when it aggregated the attempt log itself (schema 1's queries)."""
+    cards = {
+        r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0))
+        for r in conn.execute(
+            "SELECT card_id, count(*), sum(correct), sum(correct = 0 AND cram = 0) FROM attempts"
+            " WHERE deck_id = ? GROUP BY card_id",
+            (deck_id,),
+        )
+    }
+    wrong = [
+        (r[0], r[1], int(r[2]))
+        for r in conn.execute(
+            "SELECT card_id, min(typed), count(*) AS n FROM attempts"
+            " WHERE deck_id = ? AND correct = 0 AND trim(typed) != ''"
+            " GROUP BY card_id, lower(trim(typed)) ORDER BY n DESC, card_id, min(typed)",
+            (deck_id,),
+        )
+    ]
+    days = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT substr(answered_at, 1, 10) AS day FROM attempts WHERE deck_id = ? ORDER BY day",
+            (deck_id,),
+        )
+    ]
+    row = conn.execute(
+        "WITH study AS (SELECT a.id, a.card_id, a.correct FROM attempts a"
+        "  JOIN sessions s ON s.id = a.session_id"
+        "  WHERE a.deck_id = ? AND s.mode = 'study' AND a.cram = 0),"
+        " firsts AS (SELECT min(id) AS id FROM study GROUP BY card_id)"
+        " SELECT count(*), sum(correct) FROM study WHERE id NOT IN (SELECT id FROM firsts)",
+        (deck_id,),
+    ).fetchone()
+    totals = conn.execute(
+        "SELECT count(*), coalesce(sum(correct), 0), max(answered_at) FROM attempts WHERE deck_id = ?",
+        (deck_id,),
+    ).fetchone()
+    return cards, wrong, days, (int(row[0]), int(row[1] or 0)), tuple(totals)
+
+
+def summary_view(s: Store, deck_id: str) -> tuple[object, ...]:
+    """The same figures as read by the store from its summary tables."""
+    rows = s.deck_rows(deck_id, wrong_limit=10_000)
+    summary = {d.deck_id: d for d in s.summaries()}.get(deck_id)
+    totals = (summary.attempts, summary.correct, summary.last_at) if summary else (0, 0, None)
+    return rows.cards, rows.wrong, rows.days, rows.reviews, totals
+
+
+def summary_tables(conn: sqlite3.Connection) -> list[list[tuple[object, ...]]]:
+    """Every row of every summary table, sorted."""
+    return [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in store_module.SUMMARY_TABLES]
+
+
+TYPED = st.sampled_from(["Bern", " bern ", "BERN", "Geneva", "geneva", "", "   ", "Zürich", "zürich"])
+OPS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("session"),
+            st.sampled_from(["deck-a", "deck-b"]),
+            st.sampled_from(["quiz", "study", "cram", "exam"]),
+        ),
+        st.tuples(
+            st.just("record"),
+            st.integers(0, 5),  # which open session (modulo)
+            st.sampled_from(["c1", "c2", "c3"]),
+            st.booleans(),  # correct
+            TYPED,
+            st.booleans(),  # cram
+            st.integers(0, 3),  # day offset
+            st.booleans(),  # first
+        ),
+        st.tuples(st.just("undo"), st.integers(0, 5)),
+        st.tuples(
+            st.just("reset_card"), st.sampled_from(["deck-a", "deck-b"]), st.sampled_from(["c1", "c2", "c3"])
+        ),
+        st.tuples(st.just("reset_deck"), st.sampled_from(["deck-a", "deck-b"])),
+    ),
+    max_size=40,
+)
+
+
+@given(OPS)
+def test_summaries_always_equal_the_attempt_log(ops: list[tuple[object, ...]]) -> None:
+    """After any answers, undos and resets, stats read from the summaries equal the log's aggregates."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "quiz.db") as s:
+        sessions: list[tuple[int, str]] = []
+        for op in ops:
+            kind = op[0]
+            if kind == "session":
+                sessions.append((s.start_session(str(op[1]), str(op[2]), 1, T0), str(op[1])))
+            elif kind == "record" and sessions:
+                _, pick, card, correct, typed, cram, day, first = op
+                sid, deck = sessions[int(pick) % len(sessions)]  # type: ignore[call-overload]
+                at = T0 + timedelta(days=int(day), hours=int(day) * 7)  # type: ignore[call-overload]
+                with contextlib.suppress(StoreError):  # the session was removed by a reset
+                    s.record(
+                        attempt(
+                            sid,
+                            str(card),
+                            correct=bool(correct),
+                            typed=str(typed),
+                            deck_id=deck,
+                            cram=bool(cram),
+                            at=at,
+                            first=bool(first),
+                        )
+                    )
+            elif kind == "undo" and sessions:
+                s.undo_last(sessions[int(op[1]) % len(sessions)][0])  # type: ignore[call-overload]
+            elif kind == "reset_card":
+                s.reset(str(op[1]), str(op[2]))
+            elif kind == "reset_deck":
+                s.reset(str(op[1]))
+        for deck in ("deck-a", "deck-b"):
+            assert summary_view(s, deck) == log_aggregates(s.connection, deck)
+        kept = summary_tables(s.connection)
+        s.rebuild_summaries()
+        assert summary_tables(s.connection) == kept
+
+
+def test_a_schema_1_database_with_history_migrates_to_2_with_its_summaries(db: Path) -> None:
+    """A database written by quiz before the summary tables opens at schema 2 with stats unchanged."""
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db, isolation_level=None)
+    for statement in store_module.MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("PRAGMA journal_mode = WAL")
+    rows = []
+    for sid, mode in ((1, "study"), (2, "quiz"), (3, "study")):
+        conn.execute(
+            "INSERT INTO sessions (id, deck_id, mode, seed, started_at) VALUES (?, 'deck-a', ?, 1, ?)",
+            (sid, mode, (T0 + timedelta(days=sid)).isoformat()),
+        )
+        for n in range(12):
+            right = n % 3 != 0
+            rows.append(
+                (
+                    sid,
+                    "deck-a",
+                    f"c{n % 4}",
+                    "Bern" if right else (" geneva" if n % 2 else "Geneva"),
+                    int(right),
+                    "exact",
+                    1.0,
+                    900,
+                    (T0 + timedelta(days=sid, minutes=n)).isoformat(),
+                    3,
+                    0,
+                    1,
+                )
+            )
+    conn.executemany(
+        "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score, time_ms,"
+        " answered_at, rating, cram, first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    before = log_aggregates(conn, "deck-a")
+    conn.close()
+    with Store.open(db) as s:
+        assert s.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert summary_view(s, "deck-a") == before
+        rows_ = s.deck_rows("deck-a")
+        assert rows_.reviews[0] == 24 - 4  # two study sessions of 12, less each card's first study answer
+        assert rows_.wrong[0] == ("c0", "Geneva", 3)
+        assert rows_.days == [(T0 + timedelta(days=d)).date().isoformat() for d in (1, 2, 3)]
+
+
 # -- concurrency ---------------------------------------------------------------------------
 WRITER = """
 import sys, time
@@ -646,3 +819,28 @@ def test_an_uncreatable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the data directory"):
         Store.open(blocker / "data" / "quiz.db")
+
+
+def test_a_schema_2_file_without_its_summary_tables_is_refused(db: Path) -> None:
+    """A version-2 database that lost a summary table is reported as damaged, not silently used."""
+    make_quiz_db(db, answers=2)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE wrong_totals")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="missing tables"):
+        Store.open(db)
+
+
+def test_the_common_wrong_answers_are_read_in_order_from_an_index(opened: Store) -> None:
+    """The top wrong answers come straight from the wrong_totals index: no sort of every wrong answer."""
+    plan = " ".join(
+        r[3]
+        for r in opened.connection.execute(
+            "EXPLAIN QUERY PLAN SELECT card_id, typed, times FROM wrong_totals"
+            " INDEXED BY wrong_totals_deck_times WHERE deck_id = ?"
+            " ORDER BY times DESC, card_id, typed LIMIT 10",
+            ("deck-a",),
+        )
+    )
+    assert "wrong_totals_deck_times" in plan and "TEMP B-TREE" not in plan

@@ -107,7 +107,7 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
     per card and per tag, the hardest cards, common wrong answers, leeches and
     orphans (cards with history that are no longer in the deck).
     """
-    from ..stats import compute
+    from ..stats import CARD_ROWS, HARDEST, compute, due_bounds
 
     now = _now()
     store = _existing_store()
@@ -121,6 +121,9 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
             from ..stats import DeckRows
 
             rows = DeckRows(deck_id, [], {}, [], [], (0, 0), {})
+        elif loaded is None and not as_json and not all_cards:
+            # Only what is printed: a few cards and deck-wide sums, not 100,000 rows.
+            rows = store.deck_brief(deck_id, due_bounds(now), top=CARD_ROWS, hardest=HARDEST)
         else:
             rows = store.deck_rows(deck_id)
     finally:
@@ -222,10 +225,10 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = F
         click.echo("")
         more = 0
         title = "By card"
-        if not all_cards and len(answered) > CARD_ROWS:
+        if not all_cards and st.answered > CARD_ROWS:
             # The most answered cards, in deck order: 100,000 lines would bury everything above.
             top = set(map(id, sorted(answered, key=lambda c: -c.attempts)[:CARD_ROWS]))
-            more = len(answered) - CARD_ROWS
+            more = st.answered - CARD_ROWS
             answered = [c for c in answered if id(c) in top]
             title = f"By card ({CARD_ROWS} most answered)"
         width = max(len(c.card_id) for c in answered)
