@@ -315,7 +315,10 @@ def run_examples(deck: Deck) -> list[Problem]:
                         example.col or card.col,
                         f"card '{card.id}': the example '{example.text}' should be rejected "
                         f"but is accepted ({note})",
-                        "turn typos off for this card (grading: {typos: off}) or fix the example",
+                        # A listed reject is never forgiven as a typo: it can only be accepted as
+                        # the key (or an alternate) once normalised.
+                        "it is an accepted answer once normalised: remove it, or make the card's"
+                        " grading keep the difference (e.g. grading: {case: sensitive})",
                     )
                 )
     return out

@@ -233,3 +233,18 @@ def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
     assert messages(lint(parse(deck(cards), "d.yaml"))) == [
         "card 'b': the prompt nearly repeats card 'a' at d.yaml:5 (100% alike)"
     ]
+
+
+def test_examples_graded_the_other_way_are_errors_at_the_example() -> None:
+    """An accept example that is rejected, and a reject example equal to the key once normalised: errors."""
+    from quiz.lint import run_examples
+
+    text = deck(
+        "  - id: q\n    type: short\n    prompt: Capital?\n    answer: Bern\n"
+        "    examples:\n      accept: [Geneva]\n      reject: [BERN]\n"
+    )
+    found = run_examples(parse(text, "d.yaml"))
+    assert [(p.line, p.col, p.severity) for p in found] == [(10, 16, "error"), (11, 16, "error")]
+    assert "'Geneva' should be accepted but is rejected (wrong)" in found[0].message
+    assert "'BERN' should be rejected but is accepted" in found[1].message
+    assert found[1].hint.startswith("it is an accepted answer once normalised")
