@@ -53,17 +53,20 @@ def _fill_summaries(where: str) -> tuple[str, str, str]:
     """
     cond = f" WHERE {where}" if where else ""
     also = f" AND {where}" if where else ""
+    # Every row: one pass over the table and a sort (3 s for 1M) beats visiting the rows in
+    # index order (6 s). A few cards: the index.
+    source = "attempts a" if where else "attempts a NOT INDEXED"
     study = "(s.mode = 'study' AND a.cram = 0)"
     return (
         "INSERT INTO card_totals (deck_id, card_id, attempts, correct, misses, study, study_correct,"
         " first_study_correct, last_at)"
         " SELECT a.deck_id, a.card_id, count(*), sum(a.correct), sum(a.correct = 0 AND a.cram = 0),"
         f" sum({study}), sum({study} AND a.correct = 1),"
-        " coalesce((SELECT b.correct FROM attempts b JOIN sessions t ON t.id = b.session_id"
-        "  WHERE b.deck_id = a.deck_id AND b.card_id = a.card_id AND t.mode = 'study' AND b.cram = 0"
-        "  ORDER BY b.id LIMIT 1), 0),"
+        # The verdict of the card's first study answer: ids are unique, so the smallest
+        # id * 2 + verdict belongs to that answer, and its parity is the verdict.
+        f" coalesce(min(CASE WHEN {study} THEN a.id * 2 + (a.correct != 0) END) % 2, 0),"
         " max(a.answered_at)"
-        f" FROM attempts a JOIN sessions s ON s.id = a.session_id{cond} GROUP BY a.deck_id, a.card_id",
+        f" FROM {source} JOIN sessions s ON s.id = a.session_id{cond} GROUP BY a.deck_id, a.card_id",
         "INSERT INTO day_totals (deck_id, day, answers)"
         f" SELECT a.deck_id, substr(a.answered_at, 1, 10), count(*) FROM attempts a{cond}"
         " GROUP BY a.deck_id, substr(a.answered_at, 1, 10)",
