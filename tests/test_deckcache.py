@@ -317,3 +317,23 @@ def test_no_anchor_skips_the_alias_walk_and_an_anchor_still_finds_a_bomb(
     with pytest.raises(DeckError) as err:
         decks.parse(bomb, "bomb.yaml")
     assert walked and "alias bomb" in str(err.value.problems[0])
+
+
+def test_a_cached_deck_reads_exactly_like_the_parsed_one(tmp_path: Path) -> None:
+    """Every field of every card, positions and defaults included, is the same after a warm load."""
+    import dataclasses
+
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    parsed = deckcache.load_cached(path, cache)
+    cached = deckcache.load_cached(path, cache)
+    assert len(cached.cards) == len(parsed.cards) == 120
+    for warm, cold in zip(cached.cards, parsed.cards, strict=True):
+        assert type(warm) is type(cold)
+        for f in dataclasses.fields(cold):
+            assert getattr(warm, f.name) == getattr(cold, f.name), (cold.id, f.name)
+        assert dataclasses.asdict(warm) == dataclasses.asdict(cold)
+        assert hash(warm) == hash(cold) and repr(warm) == repr(cold)
+        assert dataclasses.replace(warm, explain="x") == dataclasses.replace(cold, explain="x")
+    assert any(not c.explain for c in cached.cards) and any(c.explain for c in cached.cards)
