@@ -27,14 +27,13 @@ import os
 import pickle
 import re
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, forked
 from . import decks as _decks
 from .errors import DeckError
 from .models import Card, Deck
@@ -269,8 +268,7 @@ def _parse_range(
 def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
     head, chunks = _split(text)
     half = max(1, round(len(chunks) * 0.45))  # this process also unpickles the child's cards
-    # Forking a process that runs other threads can copy a lock held by one of them: stay in one.
-    if workers < 2 or len(chunks) < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if workers < 2 or len(chunks) < 2 or not forked.can_fork():
         meta, cards = _parse_range(text, head, chunks, shown)
     else:
         meta, cards = _parse_forked(text, head, chunks[:half], chunks[half:], shown)
@@ -286,35 +284,22 @@ def _parse_forked(
     text: str, head: str, mine: list[tuple[int, int, int]], theirs: list[tuple[int, int, int]], shown: str
 ) -> tuple[Deck, list[Card]]:
     """Parse ``theirs`` in a forked child while this process parses ``mine``."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: parse, send the cards (or None), exit without cleanup
-        status = 1
+
+    def their_cards() -> list[Card] | None:
         try:
-            os.close(read_fd)
-            try:
-                result: list[Card] | None = _parse_range(text, head, theirs, shown)[1]
-            except _Fallback:
-                result = None
-            with os.fdopen(write_fd, "wb") as out:
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+            return _parse_range(text, head, theirs, shown)[1]
+        except _Fallback:
+            return None
+
+    collect = forked.start(their_cards)
     try:
         try:
             meta, cards = _parse_range(text, head, mine, shown)
             failed = False
         except _Fallback:
             meta, cards, failed = None, [], True
-        with os.fdopen(read_fd, "rb") as inp:
-            try:
-                theirs_cards = pickle.load(inp)
-            except (EOFError, pickle.UnpicklingError):
-                theirs_cards = None
     finally:
-        os.waitpid(pid, 0)
+        theirs_cards = collect()
     if failed or meta is None or theirs_cards is None:
         raise _Fallback
     cards.extend(theirs_cards)

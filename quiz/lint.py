@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import gc
 import itertools
-import os
-import pickle
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -88,35 +85,19 @@ def _near_duplicates_async(decks: Sequence[Deck]) -> Callable[[], list[Problem]]
     (copy-on-write: nothing is copied up front) that sends back its few findings pickled.
     Forking a process that runs other threads could copy a lock one of them holds: stay in one.
     """
+    from . import forked
+
     small = sum(len(d.cards) for d in decks) < FORK_CARDS
-    if small or not hasattr(os, "fork") or threading.active_count() > 1:
+    if small or not forked.can_fork():
         found = _near_duplicates(decks)
         return lambda: found
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: search, send the findings, exit without cleanup
-        status = 1
-        try:
-            os.close(read_fd)
-            result = _near_duplicates(decks)
-            with os.fdopen(write_fd, "wb") as out:
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+    collect = forked.start(lambda: _near_duplicates(decks))
 
-    def collect() -> list[Problem]:
-        try:
-            with os.fdopen(read_fd, "rb") as inp:
-                found: list[Problem] | None = pickle.load(inp)
-        except (EOFError, pickle.UnpicklingError):
-            found = None
-        finally:
-            os.waitpid(pid, 0)
+    def findings() -> list[Problem]:
+        found = collect()
         return _near_duplicates(decks) if found is None else found  # the child failed: search here
 
-    return collect
+    return findings
 
 
 def _card_warnings(deck: Deck) -> list[Problem]:

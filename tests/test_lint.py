@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DECKS
 
+from quiz import forked as forked_module
 from quiz.cli import cli
 from quiz.commands.decks import github_annotation
 from quiz.decks import parse
@@ -219,8 +220,8 @@ def test_near_duplicates_in_a_forked_child_are_the_same(monkeypatch: pytest.Monk
         return pid
 
     monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
-    monkeypatch.setattr(lint_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(lint_module.os, "fork", fork)
+    monkeypatch.setattr(forked_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked_module.os, "fork", fork)
     forked = lint_many([parsed])
     assert len(forks) == 1
     assert forked == here and sum("nearly repeats" in p.message for p in here) >= 20

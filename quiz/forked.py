@@ -1,0 +1,53 @@
+"""Work done in a forked child process, so that a CPU-bound step can use the second core."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """``fork`` exists and this process runs a single thread.
+
+    Forking a process that runs other threads can copy a lock one of them holds.
+    """
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def start(work: Callable[[], T]) -> Callable[[], T | None]:
+    """Run ``work`` in a forked child now (copy-on-write: nothing is copied up front).
+
+    The returned function waits for the child and gives what ``work`` returned, or None if
+    the child failed. Call it exactly once: it also reaps the child.
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: work, send the result pickled, exit without cleanup
+        status = 1
+        try:
+            os.close(read_fd)
+            result = work()
+            with os.fdopen(write_fd, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+
+    def collect() -> T | None:
+        try:
+            with os.fdopen(read_fd, "rb") as inp:
+                # Our own child wrote this moment ago through a private pipe.
+                found: T = pickle.load(inp)
+                return found
+        except (EOFError, pickle.UnpicklingError):
+            return None
+        finally:
+            os.waitpid(pid, 0)
+
+    return collect
