@@ -159,6 +159,35 @@ MIGRATIONS: list[tuple[str, ...]] = [
         # The backfill: the same statements as Store.rebuild_summaries.
         *_fill_summaries(""),
     ),
+    (
+        # Session ids are never given out twice, even after 'quiz reset' deleted the newest
+        # session: AUTOINCREMENT, by SQLite's table rebuild (foreign keys are off while
+        # migrating, see Store._migrate), keeping every row and id.
+        """CREATE TABLE sessions_new (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            deck_id     TEXT    NOT NULL,
+            mode        TEXT    NOT NULL CHECK (mode IN ('quiz', 'exam', 'study', 'cram')),
+            seed        INTEGER NOT NULL,
+            started_at  TEXT    NOT NULL,
+            finished_at TEXT,
+            interrupted INTEGER NOT NULL DEFAULT 0,
+            correct     INTEGER NOT NULL DEFAULT 0,
+            asked       INTEGER NOT NULL DEFAULT 0,
+            deck_hash   TEXT    NOT NULL DEFAULT '',
+            learner     TEXT    NOT NULL DEFAULT ''
+        )""",
+        # The columns spelled out: a migration must not change when _SESSION_COLUMNS does.
+        "INSERT INTO sessions_new (id, deck_id, mode, seed, started_at, finished_at, interrupted, correct,"
+        " asked, deck_hash, learner) SELECT id, deck_id, mode, seed, started_at, finished_at, interrupted,"
+        " correct, asked, deck_hash, learner FROM sessions",
+        "DROP TABLE sessions",
+        "ALTER TABLE sessions_new RENAME TO sessions",
+        "CREATE INDEX sessions_deck_started ON sessions (deck_id, started_at)",
+        # Start above every id the file still shows was used, answers left without their session too.
+        "DELETE FROM sqlite_sequence WHERE name = 'sessions'",
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'sessions', max("
+        "coalesce((SELECT max(id) FROM sessions), 0), coalesce((SELECT max(session_id) FROM attempts), 0))",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")
@@ -306,15 +335,25 @@ class Store:
         return 0
 
     def _migrate(self) -> int:
-        """Apply the missing migrations in one transaction, re-reading the version under the lock."""
+        """Apply the missing migrations in one transaction, re-reading the version under the lock.
+
+        Foreign keys are off meanwhile (SQLite's table rebuild drops a parent table; the pragma
+        cannot change inside a transaction), and back on before returning, even on failure.
+        """
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        version = self._inspect()  # another process may have migrated while we waited
-        for number in range(version + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-        conn.execute("COMMIT")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            version = self._inspect()  # another process may have migrated while we waited
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[number - 1]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+            conn.execute("PRAGMA foreign_keys = ON")
         return SCHEMA_VERSION
 
     def close(self) -> None:
@@ -385,7 +424,7 @@ class Store:
         deck_hash: str = "",
         learner: str = "",
     ) -> int:
-        """Record a new session and return its id."""
+        """Record a new session and return its id (never one used before in this file, even if deleted)."""
         if mode not in MODES:
             raise ValueError(f"unknown session mode {mode!r} (one of {', '.join(MODES)})")
         started = utc_text(started_at)
@@ -398,11 +437,26 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def record(self, attempt: Attempt, *, state: CardState | None = None) -> int:
-        """Save one answer (and the card's new state) in one transaction; return the attempt id."""
+        """Save one answer (and the card's new state) in one transaction; return the attempt id.
+
+        Refused with :class:`StoreError` when the answer's session is gone or is of another deck
+        (it was removed by ``quiz reset`` while the quiz ran): nothing is saved.
+        """
         answered = normalize_time(attempt.answered_at)
         if state is not None:
             _check_state(state)
         with self._write() as conn:
+            session = conn.execute(
+                "SELECT deck_id, mode FROM sessions WHERE id = ?", (attempt.session_id,)
+            ).fetchone()
+            if session is None:
+                raise StoreError(f"{self.path}: {_GONE.format('of this answer')}")
+            if session[0] != attempt.deck_id:
+                raise StoreError(
+                    f"{self.path}: session {attempt.session_id} is of deck {session[0]!r}, not "
+                    f"{attempt.deck_id!r} (was this quiz's session removed by 'quiz reset' while it "
+                    "ran?); start a new one"
+                )
             cur = conn.execute(
                 "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score,"
                 " time_ms, answered_at, rating, cram, first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -426,7 +480,7 @@ class Store:
                     "UPDATE sessions SET asked = asked + 1, correct = correct + ? WHERE id = ?",
                     (int(attempt.correct), attempt.session_id),
                 )
-            _count_attempt(conn, attempt, answered)
+            _count_attempt(conn, attempt, answered, str(session[1]))
             if state is not None:
                 _upsert_state(conn, state)
             return int(cur.lastrowid or 0)
@@ -849,11 +903,10 @@ def _upsert_state(conn: sqlite3.Connection, state: CardState) -> None:
     )
 
 
-def _count_attempt(conn: sqlite3.Connection, attempt: Attempt, answered: str) -> None:
-    """Add one new answer (the newest row of the log) to the summary tables."""
-    study_row = conn.execute("SELECT mode FROM sessions WHERE id = ?", (attempt.session_id,)).fetchone()
+def _count_attempt(conn: sqlite3.Connection, attempt: Attempt, answered: str, mode: str) -> None:
+    """Add one new answer (the newest row of the log, of a session in ``mode``) to the summary tables."""
     right = int(attempt.correct)
-    study = int(study_row is not None and study_row[0] == "study" and not attempt.cram)
+    study = int(mode == "study" and not attempt.cram)
     conn.execute(
         "INSERT INTO card_totals (deck_id, card_id, attempts, correct, misses, study, study_correct,"
         " first_study_correct, last_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)"

@@ -359,6 +359,105 @@ def test_reset_card_keeps_other_cards_and_recounts(opened: Store) -> None:
     assert len(opened.attempts(deck_id="deck-b")) == 1
 
 
+def test_a_session_id_is_never_reused_after_the_newest_session_is_reset(opened: Store) -> None:
+    """Resetting the deck of the newest session and starting another gives a new, higher id."""
+    a1, a2, b1 = fill_two_decks(opened)
+    newest = max(a1, a2, b1)
+    opened.forget("deck-b")  # b1 was the newest session
+    assert opened.session(b1) is None
+    again = opened.start_session("deck-b", "quiz", 2, T0)
+    assert again > newest
+    opened.reset("deck-a")
+    assert opened.start_session("deck-a", "quiz", 3, T0) > again
+
+
+def test_a_session_id_stays_unused_after_a_reset_and_a_reopen(db: Path) -> None:
+    """The highest id ever given out is remembered in the file, across closing and reopening."""
+    with Store.open(db) as s:
+        ids = [s.start_session("deck-a", "quiz", n, T0) for n in range(3)]
+        s.reset("deck-a")
+    with Store.open(db) as s:
+        assert s.start_session("deck-a", "quiz", 9, T0) > max(ids)
+
+
+def test_an_answer_into_a_reset_session_is_refused_and_lands_nowhere(opened: Store) -> None:
+    """A quiz whose session was reset gets a one-line StoreError; a newer session is untouched."""
+    sid = opened.start_session("deck-a", "quiz", 1, T0)
+    opened.record(attempt(sid, "c1"))
+    opened.reset("deck-a")
+    other = opened.start_session("deck-b", "quiz", 1, T0)
+    with pytest.raises(StoreError, match="session of this answer is not in the database") as info:
+        opened.record(attempt(sid, "c2"))
+    assert "\n" not in str(info.value) and "quiz reset" in str(info.value)
+    assert opened.attempts() == []
+    rec = opened.session(other)
+    assert rec is not None and (rec.asked, rec.correct) == (0, 0)
+    assert opened.deck_rows("deck-b").cards == {} and opened.deck_rows("deck-a").cards == {}
+
+
+def test_an_answer_for_another_deck_than_its_session_is_refused(opened: Store) -> None:
+    """An attempt whose deck differs from its session's deck is refused and nothing is saved."""
+    sid = opened.start_session("deck-b", "quiz", 1, T0)
+    with pytest.raises(
+        StoreError, match=f"session {sid} is of deck 'deck-b', not 'deck-a'.*quiz reset"
+    ) as info:
+        opened.record(attempt(sid, "c1", deck_id="deck-a"), state=state("c1"))
+    assert "\n" not in str(info.value)
+    assert opened.attempts() == [] and opened.card_states("deck-a") == {}
+    rec = opened.session(sid)
+    assert rec is not None and rec.asked == 0
+    assert opened.summaries() == [store_module.DeckSummary("deck-b", 0, 0, 0, None, 0, 0)]
+
+
+RESET_QUIZ = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from quiz.errors import StoreError
+from quiz.models import Attempt
+from quiz.store import Store
+path = Path(sys.argv[1])
+now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc).isoformat()
+with Store.open(path) as s:
+    sid = s.start_session("deck-a", "quiz", 1, datetime.now(timezone.utc))
+    s.record(Attempt(sid, "deck-a", "c0", "x", True, "exact", 1.0, 10, now))
+    print(sid, flush=True)
+    sys.stdin.readline()  # meanwhile another process resets the deck and starts a session
+    try:
+        s.record(Attempt(sid, "deck-a", "c1", "x", True, "exact", 1.0, 10, now))
+    except StoreError as err:
+        print("refused:", err, flush=True)
+        sys.exit(3)
+"""
+
+
+def test_a_running_quiz_process_cannot_write_into_a_session_started_after_its_reset(db: Path) -> None:
+    """A quiz process whose session is reset meanwhile is refused; the newer session gets nothing."""
+    make_quiz_db(db, answers=2)  # an older session, so the quiz's is the newest
+    with subprocess.Popen(
+        [sys.executable, "-c", RESET_QUIZ, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as quiz:
+        assert quiz.stdout is not None and quiz.stdin is not None
+        running = int(quiz.stdout.readline())
+        with Store.open(db) as s:
+            s.forget("deck-a", ["c0"])  # empties (and deletes) only the running quiz's session
+            assert s.session(running) is None
+            newer = s.start_session("deck-a", "quiz", 2, T0)
+            assert newer != running
+        out, err = quiz.communicate("go\n", timeout=60)
+    assert quiz.returncode == 3, err
+    assert out.startswith("refused:") and "not in the database" in out and "quiz reset" in out
+    with Store.open(db) as s:
+        assert s.attempts(session_id=newer) == []
+        assert s.attempts(card_id="c1") == []
+        rec = s.session(newer)
+        assert rec is not None and rec.asked == 0
+
+
 # -- summary tables -------------------------------------------------------------------------
 def log_aggregates(conn: sqlite3.Connection, deck_id: str) -> tuple[object, ...]:
     """What `quiz stats` showed when it aggregated the attempt log itself (schema 1's queries)."""
@@ -457,7 +556,7 @@ def test_summaries_always_equal_the_attempt_log(ops: list[tuple[object, ...]]) -
                 _, pick, card, correct, typed, cram, day, first = op
                 sid, _deck = sessions[int(pick) % len(sessions)]  # type: ignore[call-overload]
                 at = T0 + timedelta(days=int(day), hours=int(day) * 7)  # type: ignore[call-overload]
-                live = s.session(sid)  # gone after a reset (its id may then belong to a new session)
+                live = s.session(sid)  # gone after a reset (its id is never given out again)
                 if live is not None:
                     deck = live.deck_id
                     s.record(
@@ -525,12 +624,94 @@ def test_a_schema_1_database_with_history_migrates_to_2_with_its_summaries(db: P
     before = log_aggregates(conn, "deck-a")
     conn.close()
     with Store.open(db) as s:
-        assert s.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert s.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert summary_view(s, "deck-a") == before
         rows_ = s.deck_rows("deck-a")
         assert rows_.reviews[0] == 24 - 4  # two study sessions of 12, less each card's first study answer
         assert rows_.wrong[0] == ("c0", "Geneva", 3)
         assert rows_.days == [(T0 + timedelta(days=d)).date().isoformat() for d in (1, 2, 3)]
+
+
+def schema_2_database(path: Path) -> sqlite3.Connection:
+    """A database as quiz wrote it at schema 2 (before session ids were AUTOINCREMENT), still open."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in store_module.MIGRATIONS[:2]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+def test_a_schema_2_database_keeps_every_session_id_and_never_reuses_one(db: Path) -> None:
+    """Migrating to schema 3 keeps all sessions, ids and answers; new ids go above every id in the file."""
+    conn = schema_2_database(db)
+    for sid, deck, mode in ((1, "deck-a", "quiz"), (2, "deck-b", "study"), (5, "deck-a", "exam")):
+        conn.execute(
+            "INSERT INTO sessions (id, deck_id, mode, seed, started_at, finished_at, correct, asked,"
+            " deck_hash, learner) VALUES (?, ?, ?, ?, ?, ?, 1, 2, 'h', 'ana')",
+            (sid, deck, mode, sid * 10, (T0 + timedelta(hours=sid)).isoformat(), T0.isoformat()),
+        )
+        for card, right in (("c1", 1), ("c2", 0)):
+            conn.execute(
+                "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score, time_ms,"
+                " answered_at) VALUES (?, ?, ?, 'x', ?, 'exact', 1.0, 5, ?)",
+                (sid, deck, card, right, (T0 + timedelta(hours=sid)).isoformat()),
+            )
+    # Answers of a session 9 whose row is gone (written with foreign keys off): 9 was used.
+    conn.execute(
+        "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score, time_ms,"
+        " answered_at) VALUES (9, 'deck-c', 'c1', 'x', 1, 'exact', 1.0, 5, ?)",
+        (T0.isoformat(),),
+    )
+    Store(db, conn, 1.0).rebuild_summaries()  # as migration 2 left them
+    sessions_before = conn.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    attempts_before = conn.execute("SELECT * FROM attempts ORDER BY id").fetchall()
+    totals_before = summary_tables(conn)
+    conn.close()
+    with Store.open(db) as s:
+        c = s.connection
+        assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert c.execute("SELECT * FROM sessions ORDER BY id").fetchall() == sessions_before
+        assert c.execute("SELECT * FROM attempts ORDER BY id").fetchall() == attempts_before
+        assert summary_tables(c) == totals_before
+        sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'sessions'").fetchone()[0]
+        assert "AUTOINCREMENT" in sql
+        assert "sessions_deck_started" in {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
+        assert [r[1] for r in c.execute("PRAGMA table_info(sessions)")] == [
+            "id", "deck_id", "mode", "seed", "started_at", "finished_at",
+            "interrupted", "correct", "asked", "deck_hash", "learner",
+        ]  # fmt: skip
+        assert c.execute("PRAGMA foreign_key_list(attempts)").fetchone()[2] == "sessions"
+        assert [r.id for r in s.sessions("deck-a")] == [5, 1]
+        new = s.start_session("deck-a", "quiz", 1, T0)
+        assert new == 10
+        s.record(attempt(new, "c3"))
+        s.reset("deck-a")
+        assert s.start_session("deck-a", "quiz", 1, T0) == 11
+        with pytest.raises(StoreError, match="session of this answer is not in the database"):
+            s.record(attempt(8))  # foreign keys are enforced on the rebuilt table
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_schema_2_database_whose_newest_session_was_reset_continues_above_what_is_left(db: Path) -> None:
+    """With no trace left of a reset session, ids continue above the highest one still in the file."""
+    conn = schema_2_database(db)
+    conn.execute(
+        "INSERT INTO sessions (id, deck_id, mode, seed, started_at) VALUES (4, 'deck-a', 'quiz', 1, ?)",
+        (T0.isoformat(),),
+    )
+    conn.close()
+    with Store.open(db) as s:
+        assert s.start_session("deck-a", "quiz", 1, T0) == 5
+    empty = db.parent / "empty" / "quiz.db"
+    schema_2_database(empty).close()
+    with Store.open(empty) as s:
+        first = s.start_session("deck-a", "quiz", 1, T0)
+        s.reset("deck-a")
+        assert (first, s.start_session("deck-a", "quiz", 1, T0)) == (1, 2)
 
 
 # -- concurrency ---------------------------------------------------------------------------
