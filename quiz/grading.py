@@ -413,8 +413,8 @@ def _distinct_policy(texts: Sequence[str], policy: Policy) -> Policy:
 # ---------------------------------------------------------------------------------------------
 # Parsing numbers, booleans, labels, dates
 
-_TRUE = frozenset({"t", "true", "yes", "y", "1", "correct", "right"})
-_FALSE = frozenset({"f", "false", "no", "n", "0", "incorrect", "wrong"})
+_TRUE = frozenset({"t", "true", "yes", "y", "1", "correct", "right", "yep", "yeah", "yup"})
+_FALSE = frozenset({"f", "false", "no", "n", "0", "incorrect", "wrong", "nope", "nah", "not true", "untrue"})
 
 _WORDS = {
     w: i
@@ -528,11 +528,17 @@ def _decimal_marks(s: str) -> str | None:
 
 def parse_bool(text: str) -> bool | None:
     """``True``/``False`` for a typed yes/no answer, None if it is neither."""
-    s = text.strip().strip(".!").strip().casefold()
+    s = " ".join(text.strip().strip(".!").casefold().split())
     if s in _TRUE:
         return True
     if s in _FALSE:
         return False
+    if 4 <= len(s) <= 6:  # one slip in 'true' or 'false' ('ture', 'flase'): they are 4 edits apart
+        from rapidfuzz.distance import OSA
+
+        for word, value in (("true", True), ("false", False)):
+            if OSA.distance(s, word, score_cutoff=1) <= 1:
+                return value
     return None
 
 

@@ -391,6 +391,12 @@ def test_multi_choice_text_holding_a_separator() -> None:
         ("no", False, "not accepted: the statement is true"),
         ("wrong", False, "not accepted: the statement is true"),
         ("maybe", False, "not understood: answer true or false"),
+        ("yeah", True, "accepted: 'yeah' means true"),
+        ("ture", True, "accepted: 'ture' means true"),
+        ("nope", False, "not accepted: the statement is true"),
+        ("flase", False, "not accepted: the statement is true"),
+        ("not true", False, "not accepted: the statement is true"),
+        ("trust", False, "not understood: answer true or false"),
     ],
 )
 def test_bool(typed: str, correct: bool, note: str) -> None:
