@@ -7,12 +7,11 @@ text escaped by us, and a stable guid per card so a re-export updates notes.
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import random
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import ExportError
 from ..models import (
@@ -103,48 +102,102 @@ def number_answer(card: NumberCard) -> str:
     return text
 
 
+def _choice_front(card: ChoiceCard | MultiCard, front: list[str]) -> str:
+    front.append("\n".join([f"{letter(i)}) {c}" for i, c in enumerate(card.choices)]))
+    return "\n\n".join(front)
+
+
+def _back(parts: list[str], explain: str) -> str:
+    if explain:
+        parts.append(explain)
+    return "\n\n".join(parts)
+
+
+def _short_sides(card: ShortCard, typed: bool) -> tuple[str, str]:
+    if typed:
+        return card.prompt, card.answer
+    if card.accept:
+        extra = "Also accepted:\n" + "\n".join([f"- {x}" for x in card.accept])
+        return card.prompt, _back([card.answer, extra], card.explain)
+    return card.prompt, (f"{card.answer}\n\n{card.explain}" if card.explain else card.answer)
+
+
+def _choice_sides(card: ChoiceCard, typed: bool) -> tuple[str, str]:
+    front = _choice_front(card, [card.prompt])
+    if typed:
+        return front, card.answer
+    return front, _back([f"{letter(card.choices.index(card.answer))}) {card.answer}"], card.explain)
+
+
+def _multi_sides(card: MultiCard, typed: bool) -> tuple[str, str]:
+    front = _choice_front(card, [card.prompt, "(Choose every right answer.)"])
+    back = "\n".join([f"{letter(card.choices.index(a))}) {a}" for a in card.answers])
+    return front, _back([back], card.explain)
+
+
+def _order_sides(card: OrderCard, typed: bool) -> tuple[str, str]:
+    front = card.prompt + "\n\nPut in order:\n" + "\n".join([f"- {item}" for item in shown_order(card)])
+    back = "\n".join([f"{i}. {item}" for i, item in enumerate(card.items, start=1)])
+    return front, _back([back], card.explain)
+
+
+def _bool_sides(card: BoolCard, typed: bool) -> tuple[str, str]:
+    front = card.prompt + "\n\nTrue or false?"
+    if typed:
+        return front, card.answer_text()
+    return front, _back(["True" if card.answer else "False"], card.explain)
+
+
+def _number_sides(card: NumberCard, typed: bool) -> tuple[str, str]:
+    front = f"{card.prompt}\n\n(in {card.unit})" if card.unit else card.prompt
+    if typed:
+        return front, card.answer_text()
+    return front, _back([number_answer(card)], card.explain)
+
+
+def _date_sides(card: DateCard, typed: bool) -> tuple[str, str]:
+    answer = card.answer_text()
+    if typed:
+        return card.prompt, answer
+    return card.prompt, (f"{answer}\n\n{card.explain}" if card.explain else answer)
+
+
+def _cloze_sides(card: ClozeCard, typed: bool) -> tuple[str, str]:
+    extra = [card.explain] if card.explain else []
+    if card.accept:
+        # One alternate per line: an alternate may itself hold a comma.
+        extra.extend(f"Also accepted for c{n}:" + "".join(f"\n- {x}" for x in a) for n, a in card.accept)
+    return card.prompt, "\n\n".join(extra)
+
+
+def _flash_sides(card: FlashCard, typed: bool) -> tuple[str, str]:
+    return card.prompt, "\n\n".join(p for p in (card.back, card.explain) if p)
+
+
+def _other_sides(card: Card, typed: bool) -> tuple[str, str]:
+    return card.prompt, _back([card.answer_text()], card.explain)
+
+
+# One function per card class instead of an isinstance chain: the export calls it 100k times.
+_SIDES: dict[type[Card], Callable[[Any, bool], tuple[str, str]]] = {
+    ShortCard: _short_sides,
+    ChoiceCard: _choice_sides,
+    MultiCard: _multi_sides,
+    OrderCard: _order_sides,
+    BoolCard: _bool_sides,
+    NumberCard: _number_sides,
+    DateCard: _date_sides,
+    ClozeCard: _cloze_sides,
+    FlashCard: _flash_sides,
+}
+
+
 def sides(card: Card, typed: bool = False) -> tuple[str, str]:
     """A card's two fields as plain text: Front and Back (cloze: Text and Back Extra)."""
-    if isinstance(card, ClozeCard):
-        extra = [card.explain] if card.explain else []
-        if card.accept:
-            # One alternate per line: an alternate may itself hold a comma.
-            extra.extend(f"Also accepted for c{n}:" + "".join(f"\n- {x}" for x in a) for n, a in card.accept)
-        return card.prompt, "\n\n".join(extra)
-    if isinstance(card, FlashCard):
-        return card.prompt, "\n\n".join(p for p in (card.back, card.explain) if p)
-    front = [card.prompt]
-    if isinstance(card, ChoiceCard | MultiCard):
-        if isinstance(card, MultiCard):
-            front.append("(Choose every right answer.)")
-        front.append("\n".join(f"{letter(i)}) {c}" for i, c in enumerate(card.choices)))
-    elif isinstance(card, OrderCard):
-        front.append("Put in order:\n" + "\n".join(f"- {item}" for item in shown_order(card)))
-    elif isinstance(card, BoolCard):
-        front.append("True or false?")
-    elif isinstance(card, NumberCard) and card.unit:
-        front.append(f"(in {card.unit})")
-    if typed and isinstance(card, TYPED_KINDS):
-        # Anki compares the typed text with the whole Back field, so it holds the answer alone.
-        return "\n\n".join(front), card.answer_text()
-    back: list[str] = []
-    if isinstance(card, ChoiceCard):
-        back.append(f"{letter(card.choices.index(card.answer))}) {card.answer}")
-    elif isinstance(card, MultiCard):
-        back.append("\n".join(f"{letter(card.choices.index(a))}) {a}" for a in card.answers))
-    elif isinstance(card, OrderCard):
-        back.append("\n".join(f"{i}. {item}" for i, item in enumerate(card.items, start=1)))
-    elif isinstance(card, BoolCard):
-        back.append("True" if card.answer else "False")
-    elif isinstance(card, NumberCard):
-        back.append(number_answer(card))
-    else:
-        back.append(card.answer_text())
-    if isinstance(card, ShortCard) and card.accept:
-        back.append("Also accepted:\n" + "\n".join(f"- {x}" for x in card.accept))
-    if card.explain:
-        back.append(card.explain)
-    return "\n\n".join(front), "\n\n".join(back)
+    for cls in type(card).__mro__:
+        if cls in _SIDES:
+            return _SIDES[cls](card, typed)
+    return _other_sides(card, typed)
 
 
 def notetype(card: Card, typed: bool = False) -> str:
@@ -158,10 +211,20 @@ def notetype(card: Card, typed: bool = False) -> str:
 
 def to_html(text: str) -> str:
     """Plain text as an Anki field with ``#html:true``: NFC, ``& < >`` escaped, line breaks as ``<br>``."""
-    escaped = html.escape(nfc(text), quote=False)
-    if "\n" not in escaped and "\r" not in escaped:
-        return escaped
-    return _LINE_BREAK.sub("<br>", escaped)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    # Most fields hold none of these: the `in` tests are far cheaper than the replacements.
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        return _LINE_BREAK.sub("<br>", text)
+    if "\n" in text:
+        return text.replace("\n", "<br>")
+    return text
 
 
 def tag_text(tag: str) -> str:
@@ -182,15 +245,6 @@ def note_tags(deck: Deck, card: Card) -> list[str]:
     return sorted(seen.values(), key=lambda t: (t.casefold(), t))
 
 
-def _tag_cell(cache: dict[tuple[tuple[str, ...], str], str], deck: Deck, card: Card) -> str:
-    """The tags cell of a card's row (:func:`note_tags`), remembered per (card tags, type) of one deck."""
-    key = (card.tags, card.kind.value)
-    cell = cache.get(key)
-    if cell is None:
-        cell = cache[key] = " ".join(note_tags(deck, card))
-    return cell
-
-
 def deck_name(deck: Deck, override: str | None = None) -> str:
     """The Anki deck name: ``override`` or the title, ``::`` parts trimmed; never empty or all digits."""
     raw = override if override is not None else deck.title or deck.id
@@ -209,41 +263,60 @@ def deck_name(deck: Deck, override: str | None = None) -> str:
     return name
 
 
-def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[list[str]]:
+def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tuple[str, ...]]:
     """The data rows of the export (no header), one per card, in deck order."""
     target = deck_name(deck, name)
-    out: list[list[str]] = []
-    seen: dict[str, str] = {}
-    # Cards share a few tag sets: clean and sort each set once, not once per card.
-    tag_cells: dict[tuple[tuple[str, ...], str], str] = {}
+    prefix = f"{GUID_PREFIX}{deck.id}:"
+    guids: list[str] = []
     for card in deck.cards:
-        guid = note_guid(deck.id, card.id)
+        card_id = card.id
+        if card_id.startswith(ANKI_ID_PREFIX):
+            guids.append(note_guid(deck.id, card_id))
+        else:
+            guid = prefix + card_id
+            guids.append(guid if guid.isascii() else unicodedata.normalize("NFC", guid))
+    if len(set(guids)) != len(guids):
+        _refuse_repeated_guid(deck, guids)
+    out: list[tuple[str, ...]] = []
+    append = out.append
+    # Per card class, computed once: the side builder and the notetype; per (tags, class): the tags cell.
+    per_class: dict[type[Card], tuple[Callable[[Any, bool], tuple[str, str]], str]] = {}
+    tag_cells: dict[tuple[tuple[str, ...], type[Card]], str] = {}
+    for guid, card in zip(guids, deck.cards, strict=True):
+        cls = type(card)
+        known = per_class.get(cls)
+        if known is None:
+            known = per_class[cls] = (_SIDES.get(cls, sides), notetype(card, typed))
+        front, back = known[0](card, typed)
+        key = (card.tags, cls)
+        cell = tag_cells.get(key)
+        if cell is None:
+            cell = tag_cells[key] = " ".join(note_tags(deck, card))
+        append((guid, known[1], target, to_html(front), to_html(back), cell))
+    return out
+
+
+def _refuse_repeated_guid(deck: Deck, guids: list[str]) -> None:
+    """Raise the error for the first card whose guid an earlier card already has."""
+    seen: dict[str, str] = {}
+    for guid, card in zip(guids, deck.cards, strict=True):
         if guid in seen:
             raise ExportError(
                 f"cards '{seen[guid]}' and '{card.id}' would get the same Anki guid '{guid}'; rename one"
             )
         seen[guid] = card.id
-        front, back = sides(card, typed)
-        out.append(
-            [
-                guid,
-                notetype(card, typed),
-                target,
-                to_html(front),
-                to_html(back),
-                _tag_cell(tag_cells, deck, card),
-            ]
-        )
-    # Anki makes a duplicate deck ("Sci+") when a parent's row follows its subdeck's.
-    if any(r[2] != target for r in out):
-        out.sort(key=lambda r: r[2].split("::"))
-    return out
 
 
 def export_anki(deck: Deck, *, typed: bool = False, name: str | None = None) -> str:
     """The deck as an Anki import file (tab-separated, every header Anki reads, every cell quoted)."""
-    buf = io.StringIO()
-    buf.write(HEADER)
-    writer = csv.writer(buf, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerows(rows(deck, typed=typed, name=name))
-    return buf.getvalue()
+    # What csv.writer(delimiter="\t", quoting=QUOTE_ALL, lineterminator="\n") writes, built
+    # with one f-string per row (a fifth of the time): each cell in quotes, its own quotes doubled.
+    out = [HEADER]
+    append = out.append
+    for row in rows(deck, typed=typed, name=name):
+        guid, kind, target, front, back, tags = row
+        line = f'"{guid}"\t"{kind}"\t"{target}"\t"{front}"\t"{back}"\t"{tags}"\n'
+        if line.count('"') != 12:
+            line = '"' + '"\t"'.join([cell.replace('"', '""') for cell in row]) + '"\n'
+        append(line)
+    return "".join(out)
