@@ -7,6 +7,8 @@ text escaped by us, and a stable guid per card so a re-export updates notes.
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
 import unicodedata
@@ -309,14 +311,9 @@ def _refuse_repeated_guid(deck: Deck, guids: list[str]) -> None:
 
 def export_anki(deck: Deck, *, typed: bool = False, name: str | None = None) -> str:
     """The deck as an Anki import file (tab-separated, every header Anki reads, every cell quoted)."""
-    # What csv.writer(delimiter="\t", quoting=QUOTE_ALL, lineterminator="\n") writes, built
-    # with one f-string per row (a fifth of the time): each cell in quotes, its own quotes doubled.
-    out = [HEADER]
-    append = out.append
-    for row in rows(deck, typed=typed, name=name):
-        guid, kind, target, front, back, tags = row
-        line = f'"{guid}"\t"{kind}"\t"{target}"\t"{front}"\t"{back}"\t"{tags}"\n'
-        if line.count('"') != 12:
-            line = '"' + '"\t"'.join([cell.replace('"', '""') for cell in row]) + '"\n'
-        append(line)
-    return "".join(out)
+    buf = io.StringIO()
+    buf.write(HEADER)
+    # The csv module does the quoting: every cell in quotes, quotes inside doubled.
+    writer = csv.writer(buf, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerows(rows(deck, typed=typed, name=name))
+    return buf.getvalue()
