@@ -11,9 +11,11 @@ import gc
 import itertools
 import re
 import unicodedata
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 
 from .errors import Problem
 from .models import Card, ChoiceCard, Deck, FlashCard, MultiCard, OrderCard, Policy
@@ -187,6 +189,13 @@ def _question_text(card: Card) -> str:
 
 
 _WORD = re.compile(r"\w+")
+#: ASCII bytes that are not word characters (``\w``) as spaces, for splitting ASCII text into words in C.
+_NON_WORD = bytes.maketrans(
+    bytes(range(128)), bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128))
+)
+_PAIR = 1 << 32
+_ONE_WORD = 1 << 64
+_RANK = 1 << 66
 
 
 def _words(text: str) -> list[str]:
@@ -196,16 +205,22 @@ def _words(text: str) -> list[str]:
     enough here: whether two questions read alike does not depend on a deck's grading policy.
     """
     text = text.casefold()
-    if not text.isascii():
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if text.isascii():  # the words the regular expression finds, split in C
+        return text.encode("ascii").translate(_NON_WORD).decode("ascii").split()
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _WORD.findall(text)
 
 
-def _shingles(ids: list[int]) -> set[int]:
-    """The word pairs of a text as numbers (its one word, when it has only one): rarer than words."""
+def _shingles(ids: list[int]) -> set[tuple[int, ...]]:
+    """The word pairs of a text as pairs of word numbers (its one word, when it has only one)."""
     if len(ids) < 2:
-        return {-1 - i for i in ids}
-    return {a << 32 | b for a, b in itertools.pairwise(ids)}
+        return {(i,) for i in ids}
+    return set(itertools.pairwise(ids))
+
+
+def _code(shingle: tuple[int, ...]) -> int:
+    """A word pair as one number below 2**64, in the pairs' own order; a lone word above every pair."""
+    return shingle[0] * _PAIR + shingle[1] if len(shingle) == 2 else _ONE_WORD + shingle[0]
 
 
 def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
@@ -213,31 +228,37 @@ def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
     from rapidfuzz import fuzz, process
 
     entries: list[tuple[Deck, Card, str]] = []
-    shingles: list[set[int]] = []
-    vocabulary: dict[str, int] = {}
-    number = vocabulary.setdefault
+    shingles: list[set[tuple[int, ...]]] = []
+    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # numbers in order seen
+    number = vocabulary.__getitem__
     for deck in decks:
         for card in deck.cards:
             words = _words(_question_text(card))
             if words:
                 entries.append((deck, card, " ".join(words)))
-                shingles.append(_shingles([number(w, len(vocabulary)) for w in words]))
+                shingles.append(_shingles(list(map(number, words))))
     # Blocking instead of all pairs: texts this alike share most of their word pairs, so two texts
     # are compared only when one of the few rarest word pairs of each is the same. That keeps a
-    # 100,000-card check near linear instead of quadratic. Word pairs are numbers (cheap to hash).
+    # 100,000-card check near linear instead of quadratic. A word pair's rank is its count and then
+    # the pair in one number, so the rarest sort first and compare as ints.
     frequency = Counter(itertools.chain.from_iterable(shingles))
-    count = frequency.__getitem__
+    rank = {w: n * _RANK + _code(w) for w, n in frequency.items()}.__getitem__
+    shared = 2 * _RANK  # a word pair no other text has cannot make a pair
     postings: dict[int, list[int]] = {}
     for i, ws in enumerate(shingles):
-        keys = sorted(sorted(ws), key=count)[:RARE_WORDS] if len(ws) > RARE_WORDS else ws  # rarest
+        keys = sorted(map(rank, ws))[:RARE_WORDS] if len(ws) > RARE_WORDS else map(rank, ws)  # rarest
         for w in keys:
-            if count(w) > 1:  # a word pair no other text has cannot make a pair
+            if w >= shared:
                 postings.setdefault(w, []).append(i)
     # Each bucket is compared within itself by rapidfuzz in C (the score cutoff also rules out texts
     # whose lengths differ too much); a pair found in several buckets is reported once.
     found: dict[tuple[int, int], float] = {}
     for bucket in postings.values():
-        if len(bucket) < 2:
+        if len(bucket) == 2:  # most buckets: one comparison, without extract's set-up
+            i, j = bucket
+            ratio = fuzz.ratio(entries[i][2], entries[j][2], processor=None, score_cutoff=DUPLICATE_RATIO)
+            if ratio:
+                found[(i, j)] = ratio
             continue
         texts = [entries[i][2] for i in bucket]
         for k in range(len(bucket) - 1):
@@ -312,6 +333,46 @@ def check(deck: Deck) -> list[Problem]:
 
 def check_many(decks: Sequence[Deck]) -> list[Problem]:
     """Every finding for several loaded decks: deck by deck, each in file order."""
+    return [p for p, _ in check_many_rendered(decks, _no_text)]
+
+
+def _no_text(problem: Problem) -> str:
+    return ""
+
+
+def check_many_rendered(decks: Sequence[Deck], render: Callable[[Problem], str]) -> list[tuple[Problem, str]]:
+    """What :func:`check_many` finds, each with ``render(problem)``, in the same order.
+
+    The findings made in this process are sorted and rendered while the near-duplicate search
+    runs in its child; its few findings are then merged in where a stable sort would put them.
+    """
     order = {deck.path: i for i, deck in enumerate(decks)}
-    found = _findings(decks, examples=True)
-    return sorted(found, key=lambda p: (order.get(p.path, len(order)), p.line, p.col))
+    one = len(order)
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        return (order.get(p.path, one), p.line, p.col)
+
+    with _gc_paused():
+        near = _near_duplicates_async(decks)
+        try:
+            own: list[Problem] = []
+            for deck in decks:
+                own.extend(run_examples(deck))
+                own.extend(_card_warnings(deck))
+            if one == 1:  # every finding here is on that deck's path: the same order, keyed in C
+                own.sort(key=attrgetter("line", "col"))
+            else:
+                own.sort(key=key)
+            texts = list(map(render, own))
+        finally:
+            found = near()
+        found.sort(key=key)
+        out: list[tuple[Problem, str]] = []
+        at = 0
+        for p in found:  # after every finding of its place or before it, as a stable sort would
+            to = bisect_right(own, key(p), lo=at, key=key)
+            out.extend(zip(own[at:to], texts[at:to], strict=True))
+            out.append((p, render(p)))
+            at = to
+        out.extend(zip(own[at:], texts[at:], strict=True))
+    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -13,6 +12,8 @@ import click
 from ..cli import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..errors import Problem
 
 
@@ -109,7 +110,7 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
     """
     from ..decks import expand_paths, load
     from ..errors import DeckError
-    from ..lint import check_many
+    from ..lint import check_many_rendered
     from ..models import Deck
 
     if as_json:
@@ -129,27 +130,29 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
             decks.append(load(f))
         except DeckError as err:
             load_errors[str(f)] = err.problems
-    found = check_many(decks)
-    by_file: dict[str, list[Problem]] = {}
-    for p in found:
-        by_file.setdefault(p.path, []).append(p)
-    findings: list[Problem] = []
+    render: Callable[[Problem], str]
+    if fmt == "json":
+        render = _json_line
+    elif fmt == "github":
+        render = github_annotation
+    else:
+        render = str
+    found = check_many_rendered(decks, render)
+    by_file: dict[str, list[tuple[Problem, str]]] = {}
+    for pt in found:
+        by_file.setdefault(pt[0].path, []).append(pt)
+    findings: list[tuple[Problem, str]] = []
     for f in files:
-        findings.extend(load_errors.get(str(f), []))
+        findings.extend((p, render(p)) for p in load_errors.get(str(f), []))
         findings.extend(by_file.pop(str(f), []))
     for rest in by_file.values():
         findings.extend(rest)
-    errors = sum(p.severity == "error" for p in findings)
+    errors = sum(p.severity == "error" for p, _ in findings)
     warnings = len(findings) - errors
-    if fmt == "json":
-        lines = (json.dumps(p.to_dict(), ensure_ascii=False) for p in findings)
-    elif fmt == "github":
-        lines = (github_annotation(p) for p in findings)
-    else:
-        lines = (str(p) for p in findings)
-    # Written in batches: one echo per line costs seconds on a deck with 100,000 warnings.
-    while batch := list(itertools.islice(lines, 2000)):
-        click.echo("\n".join(batch))
+    lines = [text for _, text in findings]
+    # Written in large batches: one echo per line costs seconds on a deck with 100,000 warnings.
+    for at in range(0, len(lines), 20_000):
+        click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
             f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}",
@@ -157,6 +160,10 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
         )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _json_line(p: Problem) -> str:
+    return json.dumps(p.to_dict(), ensure_ascii=False)
 
 
 def _escape_data(text: str) -> str:
