@@ -945,6 +945,8 @@ def _grade_choice(
 
 # ", and" (the Oxford comma) is one separator; a choice whose text holds one is read whole (segmenting).
 _NEGATING = frozenset(["not", "no", "never", "nor", "neither", "except"])
+# Words that, added to a post or a name, make it another one (a deputy chief is not the chief).
+_OTHER_POST = frozenset(["deputy", "vice", "assistant", "acting", "former", "ex", "lieutenant", "sub"])
 
 
 def _has_word(words: set[str], word: str, policy: Policy) -> bool:
@@ -968,11 +970,11 @@ def _choice_by_words(typed_norm: str, prep: _Prepared) -> int | None:
         key = {w for w in main if len(w) >= 3 and w not in _SMALL_WORDS}
         if alias and normalize(alias[1], policy) == typed_norm:
             found.add(prep.matcher.groups[i])
-        elif all(_has_word(words, w, policy) for w in typed):
+        elif all(_has_word(words, w, policy) for w in typed if not _droppable(w)):
             # Part of the choice's words: at least half of those that carry meaning.
             if 2 * sum(1 for w in key if _has_word(typed, w, policy)) >= len(key):
                 found.add(prep.matcher.groups[i])
-        elif main and all(_has_word(typed, w, policy) for w in main):
+        elif main and all(_has_word(typed, w, policy) for w in main) and not (typed - words) & _OTHER_POST:
             found.add(prep.matcher.groups[i])
     return found.pop() if len(found) == 1 else None
 

@@ -313,6 +313,35 @@ def test_choice_text_by_part_of_its_words(typed: str, correct: bool, note: str) 
     assert (v.correct, v.note) == (correct, note)
 
 
+STRESS = ChoiceCard(
+    id="stress", prompt="Since when?", answer="The end of the Cold War",
+    choices=("The end of the Cold War", "The end of World War II", "The Korean War"),
+)  # fmt: skip
+POST = ChoiceCard(
+    id="post", prompt="Post?", answer="Chief of the General Staff",
+    choices=("Chief of the General Staff", "Minister of Defence", "Commander of the Navy"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("card", "typed", "correct"),
+    [
+        (STRESS, "the end of the war", False),  # 'end' and 'war' are words of two choices
+        (STRESS, "end of the war", False),
+        (STRESS, "the cold war", True),
+        (POST, "Deputy Chief of the General Staff", False),  # another post than the choice's
+        (POST, "Vice Chief of the General Staff", False),
+        (POST, "acting Chief of the General Staff", False),
+        (POST, "Chief of the Russian General Staff", True),
+    ],
+)
+def test_choice_by_words_refuses_what_names_two_choices_or_another_post(
+    card: ChoiceCard, typed: str, correct: bool
+) -> None:
+    """Small words do not keep a text from naming two choices, and a deputy's post is not the choice's."""
+    assert grade(card, typed, P).correct is correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
