@@ -196,7 +196,7 @@ def typo_budget(key: str, policy: Policy) -> int:
 
 
 # Words a typo must never turn into one another (word-level opposites), see docs/grading.md, Typos.
-_NEGATIONS = ("un", "in", "im", "il", "ir", "non", "dis")
+_NEGATIONS = ("un", "in", "im", "il", "ir", "non", "dis", "de", "anti")
 _OPPOSITE_PREFIXES = (
     ("hypo", "hyper"), ("micro", "macro"), ("inter", "intra"), ("pre", "post"), ("sub", "super"),
     ("over", "under"), *(("", p) for p in _NEGATIONS),
@@ -208,7 +208,7 @@ _ROMAN = re.compile(r"(?=[ivxlcdm])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:
 # Words that may be left out or added without changing the answer (with any word of one or two letters).
 _SMALL_WORDS = frozenset(["the", "and", "for", "von", "van", "der", "den", "del", "les"])
 # ... except these, which change it.
-_MEANINGFUL_SMALL = frozenset(["no", "not", "non", "un"])
+_MEANINGFUL_SMALL = frozenset(["no", "not", "non", "un", "ex"])
 
 
 def _fixed_word(w: str) -> bool:

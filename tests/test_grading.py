@@ -342,6 +342,13 @@ def test_choice_by_words_refuses_what_names_two_choices_or_another_post(
     assert grade(card, typed, P).correct is correct
 
 
+def test_an_added_ex_makes_another_person() -> None:
+    """'ex' before a title is not a small word that may be added: an ex-chairman is not the chairman."""
+    card = ShortCard(id="post", prompt="Post?", answer="Chairman of the Joint Chiefs")
+    assert not grade(card, "ex chairman of the joint chiefs", P).correct
+    assert grade(card, "the chairman of the joint chiefs", P).correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")

@@ -278,7 +278,8 @@ _OPPOSITE_PAIRS = [
     ("i", "ii"), ("ii", "iii"), ("iv", "v"), ("xiv", "xv"), ("1941", "1914"), ("66", "67"),
     ("hypertension", "hypotension"), ("confidential", "unconfidential"), ("possible", "impossible"),
     ("legal", "illegal"), ("regular", "irregular"), ("proliferation", "nonproliferation"),
-    ("agree", "disagree"), ("accurate", "inaccurate"),
+    ("agree", "disagree"), ("accurate", "inaccurate"), ("confliction", "deconfliction"),
+    ("escalation", "deescalation"), ("aircraft", "antiaircraft"),
 ]  # fmt: skip
 
 
@@ -290,6 +291,8 @@ _OPPOSITE_PAIRS = [
 @example([], ["korea"], ("north", "south"), True, Policy(typos=3))
 @example(["world", "war"], [], ("ii", "iii"), False, Policy())
 @example(["kim", "jong"], [], ("un", "il"), False, Policy())
+@example(["enhance"], [], ("confliction", "deconfliction"), True, Policy())
+@example([], [], ("escalation", "deescalation"), False, Policy())
 def test_typos_never_accept_a_word_level_opposite(
     before: list[str], after: list[str], pair: tuple[str, str], flip: bool, policy: Policy
 ) -> None:
