@@ -266,8 +266,10 @@ class _Typo:
 
 def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | None:
     """How ``typed`` is a misspelling of ``key`` within ``budget`` (per word too), or None."""
-    d = OSA.distance(typed, key, score_cutoff=budget)
-    if d > budget:
+    # A key word left out (three letters and a space at most) is named, not spent from the budget.
+    slack = 4 * max(0, key.count(" ") - typed.count(" "))
+    d = OSA.distance(typed, key, score_cutoff=budget + slack)
+    if d > budget + slack:
         return None
     if " " not in typed and " " not in key and typed.isalpha() and key.isalpha():
         a, b = typed.casefold(), key.casefold()  # one word each: the whole-text budget is the word's
@@ -298,6 +300,8 @@ def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | No
                     return None
             elif _word_edits("".join(tw[j1:j2]), "".join(kw[i1:i2]), policy) is None:
                 return None  # words run together or split apart, with at most the joined word's typos
+    if d - sum(len(w) + 1 for w in dropped) > budget:
+        return None
     return _Typo(d, tuple(dropped), tuple(added))
 
 

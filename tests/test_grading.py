@@ -349,6 +349,16 @@ def test_an_added_ex_makes_another_person() -> None:
     assert grade(card, "the chairman of the joint chiefs", P).correct
 
 
+def test_a_left_out_small_word_does_not_spend_the_typo_budget() -> None:
+    """Leaving out 'the' in a long title is named, even when its four characters exceed the typo budget."""
+    card = ShortCard(id="post", prompt="Post?", answer="Chairman of the Joint Chiefs")
+    v = grade(card, "chairman of joint chiefs", P)
+    assert (v.correct, v.note) == (True, "accepted: without 'the' (Chairman of the Joint Chiefs)")
+    v = grade(card, "chairman of joint cheifs", P)
+    assert (v.correct, v.note) == (True, "accepted: without 'the', 1 typo (Chairman of the Joint Chiefs)")
+    assert not grade(card, "chair of joint chiefs", P).correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
