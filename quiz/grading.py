@@ -472,6 +472,15 @@ _PERCENT_RE = re.compile(r"\s*(?:percent|per\s+cent)$")
 _BOUND_RE = re.compile(r"(?:under|below|less than|fewer than|at most|up to)\s+\S")
 
 
+def _singular(unit: str) -> str:
+    """``years`` -> ``year``, ``countries`` -> ``country``; '' when ``unit`` is not an English plural."""
+    if len(unit) > 3 and unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if len(unit) > 2 and unit.endswith("s") and not unit.endswith("ss") and unit[-2].isalpha():
+        return unit[:-1]
+    return ""
+
+
 def parse_number(text: str, unit: str = "") -> float | None:
     """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
     s = _unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
@@ -481,10 +490,13 @@ def parse_number(text: str, unit: str = "") -> float | None:
     if u == "%":
         s = _PERCENT_RE.sub("%", s)
     if u:
-        if s.endswith(u):
-            s = s[: -len(u)].strip()
-        elif s.startswith(u):
-            s = s[len(u) :].strip()
+        for form in (u, _singular(u)):
+            if form and s.endswith(form):
+                s = s[: -len(form)].strip()
+                break
+            if form and s.startswith(form):
+                s = s[len(form) :].strip()
+                break
     if s in _WORDS:
         return float(_WORDS[s])
     scale = 1.0

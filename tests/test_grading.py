@@ -493,6 +493,17 @@ def test_number(card: Card, typed: str, correct: bool, rule: str, note: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [("3 year", "years", 3), ("1 year", "years", 1), ("7 decade", "decades", 7),
+     ("5 country", "countries", 5), ("2 day", "days", 2), ("3 months", "years", None),
+     ("3 yearss", "years", None), ("4 km", "km", 4)],
+)  # fmt: skip
+def test_number_with_its_unit_in_the_singular(text: str, unit: str, value: float | None) -> None:
+    """A plural unit may be typed in the singular ('3 year' for years), never as another unit."""
+    assert parse_number(text, unit) == value
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [("1,200,000", 1.2e6), ("1.200.000", 1.2e6), ("1'200", 1200), ("1_200", 1200), ("−5", -5),
      ("2 million", 2e6), ("1,2", 1.2), ("1,20,0", None), ("1e999", None), ("nan", None), ("", None)],
