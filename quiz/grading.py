@@ -390,6 +390,11 @@ class _Matcher:
         for text in self.wrong:
             if OSA.distance(typed_norm, text, score_cutoff=best.distance) <= best.distance:
                 return None
+        if " " in typed_norm and self.wrong_set:
+            # A misspelt word that is itself a known-wrong answer ('Valery Gerasimova') is that answer.
+            key_words = self.texts[best.index].split()
+            if any(w in self.wrong_set for w in typed_norm.split() if w not in key_words):
+                return None
         return best
 
 

@@ -359,6 +359,13 @@ def test_a_left_out_small_word_does_not_spend_the_typo_budget() -> None:
     assert not grade(card, "chair of joint chiefs", P).correct
 
 
+def test_a_word_that_is_a_known_wrong_answer_is_no_typo() -> None:
+    """'Valery Gerasimova' is refused when 'Gerasimova' is a known wrong answer, though one edit away."""
+    v = grade(NAME, "Valery Gerasimova", P)
+    assert (v.correct, v.rule) == (False, "wrong")
+    assert grade(NAME, "Valery Gerasimv", P).note == "accepted: 1 typo (Valery Gerasimov)"
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
