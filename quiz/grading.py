@@ -1005,7 +1005,7 @@ _MULTI_SEP = re.compile(r"(\s*[,;&]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
 
 def _pieces(
     typed: str, sep: re.Pattern[str], prep: _Prepared, count: int
-) -> tuple[list[int], list[str], list[tuple[int, int]], bool]:
+) -> tuple[list[int], list[str], list[_Hit], bool]:
     """Picked indices (typed order), unknown pieces, typo matches, whether any letter/number was used."""
     exact = _segment_exact(typed, sep, prep, count)
     if exact is not None:
@@ -1015,7 +1015,7 @@ def _pieces(
     longest = max((len(sep.findall(t)) for t in prep.texts), default=0)
     picks: list[int] = []
     unknown: list[str] = []
-    typos: list[tuple[int, int]] = []  # (distance, index of the text matched)
+    typos: list[_Hit] = []  # typo matches, in typed order
     labels = False
     i = 0
     while i < len(pieces):
@@ -1062,7 +1062,7 @@ def _pieces(
             else:
                 picks.append(hit.group)
                 if hit.distance:
-                    typos.append((hit.distance, hit.index))
+                    typos.append(hit)
     return picks, unknown, typos, labels
 
 
@@ -1166,9 +1166,14 @@ def _segment_exact(
     return solve(0)
 
 
-def _typo_list(hits: Sequence[tuple[int, int]], prep: _Prepared) -> str:
-    """``2 typos (Norway, Sweden)``."""
-    return f"{_plural(sum(d for d, _ in hits), 'typo')} ({', '.join(prep.texts[i] for _, i in hits)})"
+def _typo_list(hits: Sequence[_Hit], prep: _Prepared) -> str:
+    """``2 typos (Norway, Sweden)``, ``without 'us' (Crowding U.S. planes)``."""
+    parts = [f"without '{w}'" for h in hits for w in h.dropped]
+    parts += [f"with an extra '{w}'" for h in hits for w in h.added]
+    letters = sum(h.distance - sum(len(w) + 1 for w in (*h.dropped, *h.added)) for h in hits)
+    if letters > 0 or not parts:
+        parts.append(_plural(max(letters, 1), "typo"))
+    return f"{', '.join(parts)} ({', '.join(prep.texts[h.index] for h in hits)})"
 
 
 def _names(texts: Sequence[str]) -> str:
@@ -1183,7 +1188,7 @@ def _grade_multi(
 ) -> Verdict:
     prep = _prepare_choices(shown, (), policy, expected)
     picks, unknown, typo_hits, _ = _pieces(typed, _MULTI_SEP, prep, len(shown))
-    typos = sum(d for d, _ in typo_hits)
+    typos = sum(h.distance for h in typo_hits)
     picked = set(picks)
     right = {i for i, c in enumerate(shown) if c in card.answers}
     got = picked & right
@@ -1391,13 +1396,13 @@ def _grade_order(
         typed = s = " ".join(s.replace("-", " ").split())
     compact = re.fullmatch(r"\d+", s) and len(s) == n and n <= 9
     if compact and prep.matcher.exact.get(normalize(s, prep.policy)) is None:
-        typo_hits: list[tuple[int, int]] = []
+        typo_hits: list[_Hit] = []
         picks, unknown, labels = [int(c) - 1 for c in s], [], True
         if any(not 0 <= p < n for p in picks):
             unknown = [s]
     else:
         picks, unknown, typo_hits, labels = _pieces(typed, _ORDER_SEP, prep, n)
-    typos = sum(d for d, _ in typo_hits)
+    typos = sum(h.distance for h in typo_hits)
     seq = [shown[p] for p in picks if 0 <= p < n]
     if seq == list(items) and not unknown:
         rule = "typo" if typos else ("positions" if labels else "order")

@@ -366,6 +366,21 @@ def test_a_word_that_is_a_known_wrong_answer_is_no_typo() -> None:
     assert grade(NAME, "Valery Gerasimv", P).note == "accepted: 1 typo (Valery Gerasimov)"
 
 
+def test_multi_and_order_notes_name_a_left_out_word() -> None:
+    """A multi or order text without one small word says which word, not 'N typos'."""
+    card = MultiCard(
+        id="air", prompt="Which?", choices=("Buzzing ships", "Crowding U.S. planes", "Jamming GPS signals"),
+        answers=("Buzzing ships", "Crowding U.S. planes"),
+    )  # fmt: skip
+    v = grade(card, "buzzing ships and crowding planes", P)
+    assert (v.correct, v.note) == (True, "accepted: all 2 right, without 'us' (Crowding U.S. planes)")
+    v = grade(card, "buzing ships, crowding planes", P)
+    assert v.note == "accepted: all 2 right, without 'us', 1 typo (Buzzing ships, Crowding U.S. planes)"
+    order = OrderCard(id="o", prompt="Order?", items=("Crowding U.S. planes", "Buzzing ships", "Jamming GPS"))
+    v = grade(order, "crowding planes, buzzing ships, jamming gps", P)
+    assert (v.correct, v.note) == (True, "accepted: without 'us' (Crowding U.S. planes)")
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
