@@ -987,10 +987,17 @@ def _choice_by_words(typed_norm: str, prep: _Prepared) -> int | None:
     for i, text in enumerate(prep.matcher.texts):
         words = set(text.split())
         alias = _ALIAS_RE.search(prep.texts[i])
-        main = set(normalize(prep.texts[i][: alias.start()], policy).split()) if alias else words
+        main_text = normalize(prep.texts[i][: alias.start()], policy) if alias else text
+        main = set(main_text.split())
         key = {w for w in main if len(w) >= 3 and w not in _SMALL_WORDS}
         if alias and normalize(alias[1], policy) == typed_norm:
             found.add(prep.matcher.groups[i])
+        elif alias and (m := _typo_match(typed_norm, main_text, typo_budget(main_text, policy), policy)):
+            # The text without its alias, with typos ('airforce'), unless another choice is as close.
+            g = prep.matcher.groups
+            others = (t for j, t in enumerate(prep.matcher.texts) if g[j] != g[i])
+            if all(OSA.distance(typed_norm, t, score_cutoff=m.distance) > m.distance for t in others):
+                found.add(prep.matcher.groups[i])
         elif all(_has_word(words, w, policy) for w in typed if not _droppable(w)):
             # Part of the choice's words: at least half of those that carry meaning.
             if 2 * sum(1 for w in key if _has_word(typed, w, policy)) >= len(key):

@@ -381,6 +381,16 @@ def test_multi_and_order_notes_name_a_left_out_word() -> None:
     assert (v.correct, v.note) == (True, "accepted: without 'us' (Crowding U.S. planes)")
 
 
+def test_choice_with_an_alias_takes_its_main_text_with_typos() -> None:
+    """A choice that gives an alias in brackets is still picked by its main text with a typo ('airforce')."""
+    card = ChoiceCard(
+        id="af", prompt="?", choices=("Air Force (USAF)", "Army", "Navy"), answer="Air Force (USAF)"
+    )
+    v = grade(card, "airforce", P)
+    assert (v.correct, v.note) == (True, "accepted: matches choice 'Air Force (USAF)'")
+    assert not grade(card, "arm", P).correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
