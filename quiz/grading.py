@@ -1401,10 +1401,14 @@ def _grade_order(
     s = typed.strip()
     if _HYPHENED.fullmatch(s) and prep.matcher.literal.get(_literal_key(s)) is None:
         typed = s = " ".join(s.replace("-", " ").split())
-    compact = re.fullmatch(r"\d+", s) and len(s) == n and n <= 9
+    compact = len(s) == n and (
+        (re.fullmatch(r"\d+", s) is not None and n <= 9)
+        or (s.isascii() and s.isalpha() and len(set(s.casefold())) == n > 1)
+    )
     if compact and prep.matcher.exact.get(normalize(s, prep.policy)) is None:
         typo_hits: list[_Hit] = []
-        picks, unknown, labels = [int(c) - 1 for c in s], [], True
+        picks = [int(c) - 1 if c.isdigit() else ord(c) - ord("a") for c in s.casefold()]
+        unknown, labels = [], True
         if any(not 0 <= p < n for p in picks):
             unknown = [s]
     else:

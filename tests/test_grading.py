@@ -391,6 +391,17 @@ def test_choice_with_an_alias_takes_its_main_text_with_typos() -> None:
     assert not grade(card, "arm", P).correct
 
 
+def test_order_letters_run_together() -> None:
+    """'cbda' gives an order by letters run together, like '3241' by numbers; letters out of range do not."""
+    card = OrderCard(id="o", prompt="Order?", items=("Hearing", "Takes office", "Protest", "Bern"))
+    shown = ("Bern", "Takes office", "Hearing", "Protest")
+    v = grade(card, "CBDA", P, shown=shown)
+    assert (v.correct, v.rule) == (True, "positions")
+    assert grade(card, "cbad", P, shown=shown).score == 0.5
+    assert not grade(card, "cbde", P, shown=shown).correct
+    assert not grade(card, "cbdd", P, shown=shown).correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
