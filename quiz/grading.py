@@ -554,7 +554,7 @@ def parse_bool(text: str) -> bool | None:
         return True
     if s in _FALSE:
         return False
-    if 4 <= len(s) <= 6:  # one slip in 'true' or 'false' ('ture', 'flase'): they are 4 edits apart
+    if 3 <= len(s) <= 6:  # one slip in 'true' or 'false' ('ture', 'flase'): they are 4 edits apart
         from rapidfuzz.distance import OSA
 
         for word, value in (("true", True), ("false", False)):

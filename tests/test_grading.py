@@ -482,6 +482,7 @@ def test_multi_choice_text_holding_a_separator() -> None:
         ("maybe", False, "not understood: answer true or false"),
         ("yeah", True, "accepted: 'yeah' means true"),
         ("ture", True, "accepted: 'ture' means true"),
+        ("tru", True, "accepted: 'tru' means true"),
         ("nope", False, "not accepted: the statement is true"),
         ("flase", False, "not accepted: the statement is true"),
         ("not true", False, "not accepted: the statement is true"),
