@@ -209,6 +209,8 @@ _ROMAN = re.compile(r"(?=[ivxlcdm])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:
 _SMALL_WORDS = frozenset(["the", "and", "for", "von", "van", "der", "den", "del", "les"])
 # ... except these, which change it.
 _MEANINGFUL_SMALL = frozenset(["no", "not", "non", "un", "ex"])
+# Parts of a name that never tell two people apart in a quiz answer.
+_NAME_SUFFIXES = frozenset(["jr", "sr"])
 
 
 def _fixed_word(w: str) -> bool:
@@ -266,8 +268,9 @@ class _Typo:
 
 def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | None:
     """How ``typed`` is a misspelling of ``key`` within ``budget`` (per word too), or None."""
-    # A key word left out (three letters and a space at most) is named, not spent from the budget.
-    slack = 4 * max(0, key.count(" ") - typed.count(" "))
+    # A key word left out (three letters and a space at most), or an added name suffix ('jr'), is named,
+    # not spent from the budget.
+    slack = 4 * abs(key.count(" ") - typed.count(" "))
     d = OSA.distance(typed, key, score_cutoff=budget + slack)
     if d > budget + slack:
         return None
@@ -300,7 +303,7 @@ def _typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | No
                     return None
             elif _word_edits("".join(tw[j1:j2]), "".join(kw[i1:i2]), policy) is None:
                 return None  # words run together or split apart, with at most the joined word's typos
-    if d - sum(len(w) + 1 for w in dropped) > budget:
+    if d - sum(len(w) + 1 for w in (*dropped, *(w for w in added if w in _NAME_SUFFIXES))) > budget:
         return None
     return _Typo(d, tuple(dropped), tuple(added))
 

@@ -402,6 +402,15 @@ def test_order_letters_run_together() -> None:
     assert not grade(card, "cbdd", P, shown=shown).correct
 
 
+def test_a_name_suffix_may_be_left_out_or_added() -> None:
+    """'Jr.' and 'Sr.' may be left out of a name or added to it, and the note says so."""
+    card = ShortCard(id="d", prompt="Who?", answer="Joseph F. Dunford Jr.", accept=("Joe Dunford",))
+    v = grade(card, "Joseph F Dunford", P)
+    assert (v.correct, v.note) == (True, "accepted: without 'jr' (Joseph F. Dunford Jr.)")
+    v = grade(card, "joe dunford jr", P)
+    assert (v.correct, v.note) == (True, "accepted: with an extra 'jr' (Joe Dunford)")
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
