@@ -1242,6 +1242,10 @@ def _fmt_number(x: float) -> str:
     return f"{x:,.10g}"
 
 
+# A number followed by a word that is not the card's unit ('70 years' for decades).
+_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+)\.?")
+
+
 def _grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     value = parse_number(typed, card.unit)
     if value is None and _BOUND_RE.match(typed.strip().casefold()):
@@ -1249,6 +1253,9 @@ def _grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
         return Verdict(False, "wrong", note, 0.0, 0, expected)
     if value is None:
         note = f"not a number I can read: '{typed.strip()[:40]}'"
+        other = _OTHER_UNIT_RE.fullmatch(typed.strip().casefold()) if card.unit else None
+        if other and parse_number(other[1]) is not None:
+            note = f"not accepted: give the number in {card.unit}, not in '{other[2][:20]}'"
         return Verdict(False, "unreadable", note, 0.0, 0, expected)
     key = float(card.answer)
     tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
