@@ -1010,6 +1010,26 @@ def _choice_by_words(typed_norm: str, prep: _Prepared) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _alias_choice(typed_norm: str, prep: _Prepared) -> int | None:
+    """The one choice whose bracketed alias, or whose text before it (with typos), ``typed_norm`` is."""
+    found = set()
+    if "(" not in "".join(prep.texts):
+        return None
+    for i, full in enumerate(prep.texts):
+        alias = _ALIAS_RE.search(full)
+        if alias is None:
+            continue
+        main = normalize(full[: alias.start()], prep.policy)
+        if typed_norm in (normalize(alias[1], prep.policy), main):
+            found.add(prep.matcher.groups[i])
+        elif m := _typo_match(typed_norm, main, typo_budget(main, prep.policy), prep.policy):
+            g = prep.matcher.groups
+            others = (t for j, t in enumerate(prep.matcher.texts) if g[j] != g[i])
+            if all(OSA.distance(typed_norm, t, score_cutoff=m.distance) > m.distance for t in others):
+                found.add(g[i])
+    return found.pop() if len(found) == 1 else None
+
+
 _MULTI_SEP = re.compile(r"(\s*[,;&]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
 
 
@@ -1067,6 +1087,8 @@ def _pieces(
                 picks.extend(found)
                 continue
             hit = prep.matcher.find(n)
+            if hit is None and (g := _alias_choice(n, prep)) is not None:
+                hit = _Hit(g, g, 0)
             if hit is None:
                 unknown.append(piece)
             else:

@@ -411,6 +411,20 @@ def test_a_name_suffix_may_be_left_out_or_added() -> None:
     assert (v.correct, v.note) == (True, "accepted: with an extra 'jr' (Joe Dunford)")
 
 
+def test_multi_and_order_choices_by_their_alias_or_main_text() -> None:
+    """In multi and order answers a choice with a bracketed alias is named by the alias or the text before."""
+    card = MultiCard(
+        id="m", prompt="?", choices=("Turkey (Türkiye)", "Finland", "Austria", "Germany"),
+        answers=("Turkey (Türkiye)", "Finland", "Austria"),
+    )  # fmt: skip
+    assert grade(card, "turkiye, finland, austria", P).correct
+    assert grade(card, "Finland, Austria and Turkey", P).correct
+    assert grade(card, "turky, finland, austria", P).correct
+    assert not grade(card, "turkey, finland, germany", P).correct
+    order = OrderCard(id="o", prompt="?", items=("Turkey (Türkiye)", "Finland", "Austria"))
+    assert grade(order, "turkey, finland, austria", P).correct
+
+
 def test_choice_literally_named_like_a_letter() -> None:
     """A choice whose text is a letter or number is matched by its text, not read as a position."""
     card = ChoiceCard(id="c", prompt="?", choices=("4", "2", "3"), answer="2")
