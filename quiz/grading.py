@@ -1151,17 +1151,27 @@ def _texts_in_a_row(words: Sequence[str], prep: _Prepared) -> list[int] | None:
     """Choice texts typed one after another with spaces ("Cold War Space Race"), exactly; None if not."""
     longest = max((len(t.split()) for t in prep.matcher.texts), default=1)
     memo: dict[int, list[int] | None] = {len(words): []}
+    aliases: dict[str, int] = {}  # a choice's bracketed alias and its text before it (-1: two choices')
+    for i, full in enumerate(prep.texts):
+        if alias := _ALIAS_RE.search(full):
+            g = prep.matcher.groups[i]
+            for form in (normalize(alias[1], prep.policy), normalize(full[: alias.start()], prep.policy)):
+                if form not in prep.matcher.exact:
+                    aliases[form] = g if aliases.get(form, g) == g else -1
+    aliases = {k: v for k, v in aliases.items() if v >= 0}
 
     def solve(i: int) -> list[int] | None:
         if i in memo:
             return memo[i]
         memo[i] = None
         for j in range(min(len(words), i + longest), i, -1):  # longest text first
-            idx = prep.matcher.exact.get(normalize(" ".join(words[i:j]), prep.policy))
-            if idx is not None and idx >= 0:
+            text = normalize(" ".join(words[i:j]), prep.policy)
+            idx = prep.matcher.exact.get(text)
+            group = prep.matcher.groups[idx] if idx is not None and idx >= 0 else aliases.get(text)
+            if group is not None:
                 rest = solve(j)
                 if rest is not None:
-                    memo[i] = [prep.matcher.groups[idx], *rest]
+                    memo[i] = [group, *rest]
                     break
         return memo[i]
 

@@ -420,6 +420,8 @@ def test_multi_and_order_choices_by_their_alias_or_main_text() -> None:
     assert grade(card, "turkiye, finland, austria", P).correct
     assert grade(card, "Finland, Austria and Turkey", P).correct
     assert grade(card, "turky, finland, austria", P).correct
+    assert grade(card, "austria finland turkey", P).correct  # texts in a row, separated by spaces
+    assert grade(card, "Finland Türkiye Austria", P).correct
     assert not grade(card, "turkey, finland, germany", P).correct
     order = OrderCard(id="o", prompt="?", items=("Turkey (Türkiye)", "Finland", "Austria"))
     assert grade(order, "turkey, finland, austria", P).correct
