@@ -582,6 +582,12 @@ def _label(token: str, count: int) -> tuple[int, str] | None:
     return (i, "letter") if i < count else None
 
 
+def choice_label(token: str, count: int) -> int | None:
+    """The 0-based position a letter (``b``, ``(b)``, ``B.``) or number (``2)``) names among ``count``."""
+    found = _label(token, count)
+    return None if found is None else found[0]
+
+
 def _letter(i: int) -> str:
     return chr(ord("a") + i) if i < 26 else str(i + 1)
 
@@ -1430,6 +1436,14 @@ def _grade_cloze(
 
 
 _ORDER_SEP = re.compile(r"(\s*(?:[,;>→\n]|->)\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
+
+
+def split_answer(typed: str, kind: str) -> list[str]:
+    """The pieces of a ``multi`` or ``order`` answer, split where grading splits it (Oxford comma too)."""
+    sep = _ORDER_SEP if kind == "order" else _MULTI_SEP
+    return [p for p in sep.split(typed)[::2] if p.strip()]
+
+
 # Positions joined by hyphens: "1-2-3", "a - b - c".
 _HYPHENED = re.compile(r"(?:\d{1,3}|[a-z])(?:\s*-\s*(?:\d{1,3}|[a-z]))+", re.IGNORECASE)
 

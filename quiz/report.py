@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,8 +22,6 @@ LOOSE = Policy(unicode="nfkc", case="insensitive", accents="insensitive", punctu
                whitespace="collapse", articles="ignore", typos="auto")  # fmt: skip
 TOP_WRONG = 3
 
-_LABEL = re.compile(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?")
-_MULTI_SEP = re.compile(r"\s*[,;&]\s*|\s+and\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -171,7 +168,7 @@ def discrimination(rows: Sequence[tuple[float, bool]]) -> float | None:
 def _option_index(piece: str, shown: Sequence[str], policy: Policy) -> int | None:
     from rapidfuzz.distance import OSA
 
-    from .grading import normalize, typo_budget
+    from .grading import choice_label, normalize, typo_budget
 
     text = piece.strip()
     if not text:
@@ -179,11 +176,9 @@ def _option_index(piece: str, shown: Sequence[str], policy: Policy) -> int | Non
     literal = {" ".join(s.split()).casefold(): i for i, s in enumerate(shown)}
     if " ".join(text.split()).casefold() in literal:
         return literal[" ".join(text.split()).casefold()]
-    m = _LABEL.fullmatch(text.casefold())
-    if m:
-        t = m.group(1)
-        i = int(t) - 1 if t.isdigit() else ord(t) - ord("a")
-        return i if 0 <= i < len(shown) else None
+    label = choice_label(text, len(shown))
+    if label is not None:
+        return label
     n = normalize(text, policy)
     norms = [normalize(s, policy) for s in shown]
     if n in norms:
@@ -203,7 +198,9 @@ def picked_options(typed: str, shown: Sequence[str], multi: bool, policy: Policy
         return [shown[whole]]
     if not multi:
         return []
-    pieces = [p for p in _MULTI_SEP.split(typed) if p.strip()]
+    from .grading import split_answer
+
+    pieces = split_answer(typed, "multi")
     if len(pieces) == 1:
         pieces = pieces[0].split()
     picks: list[str] = []
@@ -214,17 +211,16 @@ def picked_options(typed: str, shown: Sequence[str], multi: bool, policy: Policy
     return picks
 
 
-_ORDER_SEP = re.compile(r"\s*(?:[,;>→\n]|->)\s*")
-
-
 def ordered_items(typed: str, shown: Sequence[str], policy: Policy = LOOSE) -> list[str]:
     """The items an order answer names, in the typed order: by letter, number (``312``) or text."""
-    pieces = [p for p in _ORDER_SEP.split(typed.strip()) if p.strip()]
+    from .grading import choice_label, split_answer
+
+    pieces = split_answer(typed.strip(), "order")
     if len(pieces) == 1:
         one = pieces[0]
         if one.isdigit() and len(one) == len(shown) and _option_index(one, shown, policy) is None:
             pieces = list(one)
-        elif all(_LABEL.fullmatch(w.casefold()) for w in one.split()):
+        elif all(choice_label(w, len(shown)) is not None for w in one.split()):
             pieces = one.split()
     out = []
     for piece in pieces:

@@ -81,6 +81,7 @@ def test_picked_options_by_letter_number_text_and_typo() -> None:
     assert picked_options("a, c", shown, multi=True) == ["Finland", "Austria"]
     assert picked_options("a c", shown, multi=True) == ["Finland", "Austria"]
     assert picked_options("Austria and Finland", shown, multi=True) == ["Austria", "Finland"]
+    assert picked_options("Finland, Switzerland, and Austria", shown, multi=True) == list(shown)
 
 
 def test_ordered_items_by_letters_digits_and_text() -> None:
@@ -89,6 +90,7 @@ def test_ordered_items_by_letters_digits_and_text() -> None:
     assert ordered_items("b, c, a", shown) == ["Mercury", "Venus", "Earth"]
     assert ordered_items("231", shown) == ["Mercury", "Venus", "Earth"]
     assert ordered_items("Mercury > Venus > Earth", shown) == ["Mercury", "Venus", "Earth"]
+    assert ordered_items("Mercury, Venus, and Earth", shown) == ["Mercury", "Venus", "Earth"]
 
 
 def test_report_numbers_and_candidates() -> None:
