@@ -3,9 +3,9 @@
 ``load_fast(path)`` gives exactly what :func:`quiz.decks.load` gives (the same deck, or
 the same :class:`DeckError`), faster on large files: the garbage collector is paused
 while the YAML tree is built (it otherwise rescans millions of fresh nodes), the card
-list is cut at its items into chunks of a few thousand cards that are composed and
-converted one after another (so the node tree never holds the whole file), and on a
-machine with ``fork`` the second half of the chunks is done by a child process. Any
+list is cut at its items into chunks of about 256 KB that are composed and converted
+one after another (so the node tree never holds the whole file), and on a machine with
+``fork`` a child process takes its share of the chunks as the two go along. Any
 problem in any chunk, or a file whose layout the cutter does not fully understand
 (anchors, tabs, unusual line breaks, keys after ``cards:``), sends the whole file
 through :func:`quiz.decks.parse`, so every error message and position is the loader's own.
