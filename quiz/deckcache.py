@@ -189,7 +189,7 @@ def _fast_loader() -> Any:
     if _LOADER:
         return _LOADER[0]
     import yaml
-    from yaml.nodes import ScalarNode
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     if getattr(yaml, "CSafeLoader", None) is None or yaml.SafeLoader.yaml_path_resolvers:
         _LOADER.append(None)
@@ -215,6 +215,11 @@ def _fast_loader() -> Any:
                 if tag is None:
                     tag = self._tags[value] = base.resolve(self, kind, value, implicit)
                 return tag
+            # What the base resolver answers for a collection when no path resolvers are set.
+            if kind is MappingNode:
+                return str(self.DEFAULT_MAPPING_TAG)
+            if kind is SequenceNode:
+                return str(self.DEFAULT_SEQUENCE_TAG)
             return str(base.resolve(self, kind, value, implicit))
 
     _LOADER.append(FastLoader)

@@ -742,9 +742,8 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, 
     if generated:
         card_id = content_id(kind, prompt)
     assert card_id is not None
-    return CARD_CLASSES[kind](
-        id=card_id, prompt=prompt, id_generated=generated, line=line, col=col, **common, **values
-    )
+    fields_ = {"id": card_id, "prompt": prompt, "id_generated": generated, "line": line, "col": col}
+    return CARD_CLASSES[kind].from_fields({**fields_, **common, **values})
 
 
 def _misspelt(key: str, node: Any) -> bool:

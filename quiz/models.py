@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields, replace
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 
 class CardType(str, enum.Enum):
@@ -22,6 +22,7 @@ class CardType(str, enum.Enum):
 
 
 Typos = Literal["auto", "off"] | int
+C = TypeVar("C", bound="Card")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,16 @@ class Card:
     id_generated: bool = field(default=False, compare=False)
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
+
+    @classmethod
+    def from_fields(cls: type[C], values: dict[str, Any]) -> C:
+        """The card with these field values (the others at their defaults), as the constructor
+        makes it but without a frozen dataclass's ``__setattr__`` call per field: a third of the
+        time, which counts when a deck of 100,000 cards is loaded. ``values`` must name fields only.
+        """
+        card = object.__new__(cls)
+        card.__dict__.update(values)
+        return card
 
     def answer_text(self) -> str:
         """The right answer as a learner should read it."""

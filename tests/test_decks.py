@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -306,6 +307,21 @@ def test_shipped_decks_load() -> None:
     assert files
     for f in files:
         assert load(f).cards
+
+
+@pytest.mark.parametrize(
+    "path", sorted(DECKS.glob("*.yaml")) + sorted((FIXTURES / "decks" / "valid").glob("*.yaml"))
+)
+def test_loaded_cards_are_the_cards_their_constructor_makes(path: Path) -> None:
+    """Cards the loader builds (without the dataclass constructor) compare, hash, print and copy
+    like cards built field by field."""
+    for card in load(path).cards:
+        made = type(card)(**{f.name: getattr(card, f.name) for f in dataclasses.fields(card)})
+        assert made == card and hash(made) == hash(card) and repr(made) == repr(card)
+        assert dataclasses.replace(card, prompt="changed") == dataclasses.replace(made, prompt="changed")
+        assert (card.line, card.col, card.id_generated) == (made.line, made.col, made.id_generated)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            card.prompt = "x"  # type: ignore[misc]
 
 
 def test_schema_path_points_at_the_schema() -> None:
