@@ -3,9 +3,9 @@
 ``load_fast(path)`` gives exactly what :func:`quiz.decks.load` gives (the same deck, or
 the same :class:`DeckError`), faster on large files: the garbage collector is paused
 while the YAML tree is built (it otherwise rescans millions of fresh nodes), the card
-list is cut at its items into chunks of a few thousand cards that are composed and
-converted one after another (so the node tree never holds the whole file), and on a
-machine with ``fork`` the second half of the chunks is done by a child process. Any
+list is cut at its items into chunks of about 256 KB that are composed and converted
+one after another (so the node tree never holds the whole file), and on a machine with
+``fork`` a child process takes its share of the chunks as the two go along. Any
 problem in any chunk, or a file whose layout the cutter does not fully understand
 (anchors, tabs, unusual line breaks, keys after ``cards:``), sends the whole file
 through :func:`quiz.decks.parse`, so every error message and position is the loader's own.
@@ -45,8 +45,12 @@ from .models import Card, Deck, LazyCards
 
 #: Files smaller than this are parsed directly and never cached (they take milliseconds).
 MIN_FAST_BYTES = 256 * 1024
-#: Roughly how much YAML text one chunk holds (about 6,000 cards).
-CHUNK_BYTES = 1024 * 1024
+#: Roughly how much YAML text one chunk holds (about 1,500 generated cards): small enough that
+#: the two processes finish within a chunk of each other.
+CHUNK_BYTES = 256 * 1024
+#: At most this many chunks (larger ones in a larger file): each is claimed by a 4-byte token
+#: written into a pipe at once, which must fit in the pipe's buffer.
+MAX_CHUNKS = 1024
 CACHE_MAGIC = b"quiz-deck-cache 2\n"
 #: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
 BLOCK_CARDS = 1024
@@ -157,8 +161,9 @@ def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
     if stray.search(text, head_end):
         raise _Fallback  # a key after the cards, a document marker, odd indentation
     item = re.compile(rf" {{{k}}}-(?:[ ]|\r?\n)")
+    size = max(CHUNK_BYTES, len(text) // MAX_CHUNKS + 1)
     starts = [head_end]
-    target = head_end + CHUNK_BYTES
+    target = head_end + size
     while target < len(text):
         at = text.find("\n" + indent + "-", target)
         while at != -1 and not item.match(text, at + 1):
@@ -166,7 +171,7 @@ def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
         if at == -1:
             break
         starts.append(at + 1)
-        target = at + 1 + CHUNK_BYTES
+        target = at + 1 + size
     bounds = [*starts[1:], len(text)]
     head_lines = head.count("\n")
     chunks = []
@@ -258,59 +263,70 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     return deck
 
 
-def _parse_range(
-    text: str, head: str, chunks: list[tuple[int, int, int]], shown: str
-) -> tuple[Deck, list[Card]]:
-    """The deck of the first chunk and the cards of every chunk, in file order."""
-    cards: list[Card] = []
-    first: Deck | None = None
-    for start, end, pad in chunks:
-        deck = _parse_chunk(head, text[start:end], pad, shown)
-        first = first or deck
-        cards.extend(deck.cards)
-    assert first is not None
-    return first, cards
-
-
 def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
     head, chunks = _split(text)
-    half = max(1, round(len(chunks) * 0.45))  # this process also unpickles the child's cards
     if workers < 2 or len(chunks) < 2 or not forked.can_fork():
-        meta, cards = _parse_range(text, head, chunks, shown)
+        parsed = [_parse_chunk(head, text[start:end], pad, shown) for start, end, pad in chunks]
     else:
-        meta, cards = _parse_forked(text, head, chunks[:half], chunks[half:], shown)
+        parsed = _parse_shared(text, head, chunks, shown)
     seen: set[str] = set()
-    for card in cards:
-        if card.id in seen:
-            raise _Fallback  # the loader words duplicate ids itself
-        seen.add(card.id)
-    return replace(meta, cards=tuple(cards), path=shown, content_hash=digest)
+    cards: list[Card] = []
+    for part in parsed:
+        for card in part.cards:
+            if card.id in seen:
+                raise _Fallback  # the loader words duplicate ids itself
+            seen.add(card.id)
+        cards.extend(part.cards)
+    return replace(parsed[0], cards=tuple(cards), path=shown, content_hash=digest)
 
 
-def _parse_forked(
-    text: str, head: str, mine: list[tuple[int, int, int]], theirs: list[tuple[int, int, int]], shown: str
-) -> tuple[Deck, list[Card]]:
-    """Parse ``theirs`` in a forked child while this process parses ``mine``."""
+def _parse_shared(text: str, head: str, chunks: list[tuple[int, int, int]], shown: str) -> list[Deck]:
+    """Every chunk's deck, in file order, parsed by this process and a forked child together.
 
-    def their_cards() -> list[Card] | None:
+    The chunks are shared out as they go: each chunk's number is a token in a pipe, and
+    whichever process reads a token parses that chunk (a read of 4 bytes from a pipe is
+    never split between readers), so both finish within about one chunk of each other
+    however busy either core is. The child pickles each of its chunks as soon as it is
+    parsed, while this process is still parsing, and sends them all at the end.
+    """
+    tokens_in, tokens_out = os.pipe()
+    os.write(tokens_out, b"".join(i.to_bytes(4, "little") for i in range(len(chunks))))
+    os.close(tokens_out)  # no more tokens: an empty read means every chunk is claimed
+
+    def claim() -> Iterator[int]:
+        while token := os.read(tokens_in, 4):
+            yield int.from_bytes(token, "little")
+
+    def theirs() -> list[tuple[int, bytes]] | None:
+        done = []
         try:
-            return _parse_range(text, head, theirs, shown)[1]
+            for i in claim():
+                start, end, pad = chunks[i]
+                deck = _parse_chunk(head, text[start:end], pad, shown)
+                done.append((i, pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL)))
         except _Fallback:
             return None
+        return done
 
-    collect = forked.start(their_cards)
+    collect = forked.start(theirs)
+    parsed: dict[int, Deck] = {}
     try:
-        try:
-            meta, cards = _parse_range(text, head, mine, shown)
-            failed = False
-        except _Fallback:
-            meta, cards, failed = None, [], True
+        for i in claim():
+            start, end, pad = chunks[i]
+            parsed[i] = _parse_chunk(head, text[start:end], pad, shown)
+    except _Fallback:
+        for _ in claim():  # leave the child nothing more to parse
+            pass
+        raise
     finally:
-        theirs_cards = collect()
-    if failed or meta is None or theirs_cards is None:
+        done = collect()
+        os.close(tokens_in)
+    if done is None:
         raise _Fallback
-    cards.extend(theirs_cards)
-    return meta, cards
+    for i, blob in done:
+        # Our own child pickled these a moment ago and sent them through a private pipe.
+        parsed[i] = pickle.loads(blob)
+    return [parsed[i] for i in range(len(chunks))]
 
 
 # -- the cache ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,11 @@ REQUIRED: dict[CardType, tuple[str, ...]] = {
     CardType.CARD: ("front", "back"),
 }
 ALL_CARD_KEYS = sorted({k for keys in TYPE_KEYS.values() for k in keys} | set(COMMON_KEYS))
+# Looked up once per key of every card: sets, and card types by name without Enum's call.
+_CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
+_TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
+_TYPES_BY_NAME = {kind.value: kind for kind in CardType}
+_CONTROL = re.compile("[\x00-\x1f]")
 
 
 def _yaml() -> tuple[Any, Any]:
@@ -114,7 +119,7 @@ class _Reader:
         self,
         node: Any,
         what: str,
-        allowed: tuple[str, ...] | list[str],
+        allowed: Collection[str],
         unknown: Callable[[str], tuple[str, str]] | None = None,
     ) -> dict[str, _Field] | None:
         """A mapping's fields by key; unknown, duplicate and non-string keys are errors."""
@@ -129,7 +134,7 @@ class _Reader:
                 self.error(key_node, f"{what}: a key must be plain text", f"found {_kind(key_node)}")
                 continue
             key = str(key_node.value)
-            line, col = _pos(key_node)
+            mark = key_node.start_mark
             if key == "<<":
                 self.merged.add(id(node))
                 self.error(
@@ -152,7 +157,7 @@ class _Reader:
                 else:
                     self.error(key_node, f"{what}: unknown key '{key}'", _did_you_mean(key, allowed))
                 continue
-            out[key] = _Field(key, value_node, line, col)
+            out[key] = _Field(key, value_node, mark.line + 1, mark.column + 1)
         return out
 
     def check_tag(self, node: Any, what: str) -> bool:
@@ -300,8 +305,9 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _did_you_mean(key: str, allowed: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+def _did_you_mean(key: str, allowed: Collection[str]) -> str:
+    allowed = list(allowed) if isinstance(allowed, (tuple, list)) else sorted(allowed)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     return "allowed keys: " + ", ".join(allowed)
@@ -645,7 +651,7 @@ def _cards(r: _Reader, f: _Field, policy: Policy) -> list[Card]:
                 )
             else:
                 seen[card_id] = _pos(id_node)[0]
-        card = _card(r, node, index, policy)
+        card = _card(r, node, index, policy, peeked)
         if card is None or peeked is not None:
             if card is not None:
                 cards.append(card)
@@ -673,10 +679,10 @@ def _peek_card_id(node: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
-    peeked = _peek_card_id(node)
+def _card(r: _Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, Any] | None) -> Card | None:
+    """One card, or None after reporting its problems; ``peeked`` is its :func:`_peek_card_id`."""
     what = f"card '{_clip(peeked[0])}'" if peeked else f"card {index}"
-    fields = r.mapping(node, what, ALL_CARD_KEYS)
+    fields = r.mapping(node, what, _CARD_KEY_SET)
     if fields is None or id(node) in r.merged:
         return None
     line, col = _pos(node)
@@ -684,7 +690,7 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
         card_id = r.text(fields["id"], what)
         if card_id is not None:
             what = f"card '{_clip(card_id)}'"
-            if card_id != card_id.strip() or any(ord(ch) < 32 for ch in card_id):
+            if card_id != card_id.strip() or _CONTROL.search(card_id):
                 r.error(
                     fields["id"].node,
                     f"{what}: the id has spaces at its ends or control characters",
@@ -699,9 +705,8 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
     type_text = r.text(fields["type"], what)
     if type_text is None:
         return None
-    try:
-        kind = CardType(type_text.strip().lower())
-    except ValueError:
+    kind = _TYPES_BY_NAME.get(type_text.strip().lower())
+    if kind is None:
         r.error(
             fields["type"].node,
             f"{what}: unknown card type '{_clip(type_text)}'",
@@ -710,7 +715,7 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy) -> Card | None:
             ),
         )
         return None
-    allowed = TYPE_KEYS[kind] + COMMON_KEYS
+    allowed = _TYPE_KEY_SETS[kind]
     ok = True
     for key, field in fields.items():
         if key not in allowed:

@@ -211,16 +211,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _shingles(ids: list[int]) -> set[tuple[int, ...]]:
-    """The word pairs of a text as pairs of word numbers (its one word, when it has only one)."""
+def _pair_codes(ids: list[int]) -> set[int]:
+    """A text's word pairs, each as one number below 2**64 (first word * 2**32 + second word),
+    ordered as the pairs are; a text of one word is that word, above every pair."""
     if len(ids) < 2:
-        return {(i,) for i in ids}
-    return set(itertools.pairwise(ids))
-
-
-def _code(shingle: tuple[int, ...]) -> int:
-    """A word pair as one number below 2**64, in the pairs' own order; a lone word above every pair."""
-    return shingle[0] * _PAIR + shingle[1] if len(shingle) == 2 else _ONE_WORD + shingle[0]
+        return {_ONE_WORD + i for i in ids}
+    return {a * _PAIR + b for a, b in itertools.pairwise(ids)}
 
 
 def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
@@ -228,7 +224,7 @@ def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
     from rapidfuzz import fuzz, process
 
     entries: list[tuple[Deck, Card, str]] = []
-    shingles: list[set[tuple[int, ...]]] = []
+    shingles: list[set[int]] = []
     vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # numbers in order seen
     number = vocabulary.__getitem__
     for deck in decks:
@@ -236,13 +232,13 @@ def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
             words = _words(_question_text(card))
             if words:
                 entries.append((deck, card, " ".join(words)))
-                shingles.append(_shingles(list(map(number, words))))
+                shingles.append(_pair_codes(list(map(number, words))))
     # Blocking instead of all pairs: texts this alike share most of their word pairs, so two texts
     # are compared only when one of the few rarest word pairs of each is the same. That keeps a
     # 100,000-card check near linear instead of quadratic. A word pair's rank is its count and then
     # the pair in one number, so the rarest sort first and compare as ints.
     frequency = Counter(itertools.chain.from_iterable(shingles))
-    rank = {w: n * _RANK + _code(w) for w, n in frequency.items()}.__getitem__
+    rank = {w: n * _RANK + w for w, n in frequency.items()}.__getitem__
     shared = 2 * _RANK  # a word pair no other text has cannot make a pair
     postings: dict[int, list[int]] = {}
     for i, ws in enumerate(shingles):

@@ -96,6 +96,40 @@ def test_duplicate_id_across_chunks_is_reported_like_the_loader(tmp_path: Path) 
     _same(path)
 
 
+def test_both_processes_parse_chunks_and_the_order_is_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are shared between the two processes, yet the cards come back in file order."""
+    import os
+    import time
+
+    pids: list[int] = []
+    parse_chunk = deckcache._parse_chunk
+
+    def noting(*args: Any) -> Deck:
+        if os.getpid() == parent:
+            pids.append(parent)
+            time.sleep(0.02)  # a busy core: the child must take its share meanwhile
+        return parse_chunk(*args)
+
+    parent = os.getpid()
+    monkeypatch.setattr(deckcache, "_parse_chunk", noting)
+    path = tmp_path / "big.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    chunks = len(deckcache._split(SAMPLE)[1])
+    deck = deckcache.load_fast(path)
+    assert [c.id for c in deck.cards] == [f"c{i:06d}" for i in range(120)]
+    assert 0 < len(pids) < chunks  # the child parsed the rest
+
+
+def test_a_failed_child_costs_only_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the helper process dies, this process parses every chunk and the deck is the same."""
+    monkeypatch.setattr(deckcache.forked, "start", lambda work: lambda: None)
+    path = tmp_path / "big.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    _same(path)
+
+
 EDITS = [
     ("    type: short\n", "    type: shrot\n"),
     ("    answer: true\n", "    answer: maybe\n"),
