@@ -12,21 +12,26 @@ through :func:`quiz.decks.parse`, so every error message and position is the loa
 
 ``load_cached(path, cache_dir)`` keeps the loaded deck in ``cache_dir`` as a pickle,
 one file per deck path, valid only for the same file bytes (SHA-256) and the same
-loader (quiz version and the source of the modules that build decks). A missing,
-corrupt, stale or unreadable cache file is ignored and rewritten; it is written
-atomically. The pickle is read with an unpickler that only accepts quiz's own model
-classes, so a tampered cache file cannot run code; it lives in the user's own data
-directory, which already holds their scores.
+loader (quiz version and the source of the modules that build decks). The file holds
+the cards' ids and tags and the cards themselves pickled in blocks, so a warm load gives
+a deck whose cards are a :class:`quiz.models.LazyCards`: a block is unpickled when one
+of its cards is first used (a one-card quiz on 100k cards builds 1,024 of them). A
+missing, corrupt (its CRC-32 is checked before anything is used), stale or unreadable
+cache file is ignored and rewritten; it is written atomically. The pickles are read with
+an unpickler that only accepts quiz's own model classes, so a tampered cache file cannot
+run code; it lives in the user's own data directory, which already holds their scores.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import re
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -36,7 +41,7 @@ from typing import Any
 from . import __version__, forked
 from . import decks as _decks
 from .errors import DeckError
-from .models import Card, Deck
+from .models import Card, Deck, LazyCards
 
 #: Files smaller than this are parsed directly and never cached (they take milliseconds).
 MIN_FAST_BYTES = 256 * 1024
@@ -46,7 +51,9 @@ CHUNK_BYTES = 256 * 1024
 #: At most this many chunks (larger ones in a larger file): each is claimed by a 4-byte token
 #: written into a pipe at once, which must fit in the pipe's buffer.
 MAX_CHUNKS = 1024
-CACHE_MAGIC = b"quiz-deck-cache 1\n"
+CACHE_MAGIC = b"quiz-deck-cache 2\n"
+#: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
+BLOCK_CARDS = 1024
 #: Line breaks YAML knows besides ``\n`` (and ``\r\n``); a file with any is not cut.
 _ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 #: Something that could be an anchor (``&name`` as a node property).
@@ -358,15 +365,47 @@ def cache_path(path: str | Path, cache_dir: Path) -> Path:
 
 
 def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
+    """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
     try:
         with file.open("rb") as fh:
-            header = fh.read(len(CACHE_MAGIC) + 129)
-            if header != CACHE_MAGIC + f"{digest}{fingerprint}\n".encode():
+            head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
+            header = fh.read(len(head) + 9)
+            if header[: len(head)] != head or header[-1:] != b"\n":
                 return None
-            deck = _ModelUnpickler(fh).load()
+            crc = int(header[len(head) : -1], 16)
+            payload = fh.read()
+        if zlib.crc32(payload) != crc:
+            return None  # damaged: a block would fail (or lie) only when first used
+        stream = io.BytesIO(payload)
+        meta, ids, tags, size, lengths = _ModelUnpickler(stream).load()
+        if not (isinstance(meta, Deck) and isinstance(ids, str) and isinstance(tags, tuple)):
+            return None
+        at = stream.tell()
+        view = memoryview(payload)
+        blocks = []
+        for length in lengths:
+            blocks.append(view[at : at + length])
+            at += length
+        if at != len(payload):
+            return None
+        card_ids = tuple(ids.split("\n")) if ids else ()  # an id never holds a control character
+        cards = LazyCards(card_ids, tags, blocks, size, _load_block, str(file))
     except Exception:  # a corrupt cache is only a slower start: parse the file again
         return None
-    return deck if isinstance(deck, Deck) else None
+    return replace(meta, cards=cards)
+
+
+def _load_block(data: bytes | memoryview) -> list[Card]:
+    """The cards pickled in one block of a cache file (model classes only).
+
+    Built with the collector paused and then frozen, as an eager load was: building every
+    block of 100k cards with it running costs twice as long (it rescans the growing deck).
+    """
+    with _no_gc():
+        cards = _ModelUnpickler(io.BytesIO(data)).load()
+    if not isinstance(cards, list) or not all(isinstance(c, Card) for c in cards):
+        raise pickle.UnpicklingError("a block holds something other than cards")
+    return cards
 
 
 _ABSENT = object()
@@ -391,14 +430,26 @@ def _slim(card: Card) -> Card:
 
 
 def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
-    deck = replace(deck, cards=tuple(_slim(card) for card in deck.cards))
+    """Write ``deck`` to ``file`` atomically: an index (the deck without its cards, the cards' ids,
+    tags and block lengths), then the cards pickled in blocks of ``BLOCK_CARDS``.
+    """
+    cards = deck.cards
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = tuple(shared.setdefault(c.tags, c.tags) for c in cards)  # each tag set pickled once
+    blocks = [
+        pickle.dumps([_slim(c) for c in cards[lo : lo + BLOCK_CARDS]], protocol=pickle.HIGHEST_PROTOCOL)
+        for lo in range(0, len(cards), BLOCK_CARDS)
+    ]
+    ids = "\n".join(c.id for c in cards)
+    index = (replace(deck, cards=()), ids, tags, BLOCK_CARDS, [len(b) for b in blocks])
+    payload = b"".join([pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), *blocks])
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(CACHE_MAGIC + f"{digest}{fingerprint}\n".encode())
-                pickle.dump(deck, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(CACHE_MAGIC + f"{digest}{fingerprint}{zlib.crc32(payload):08x}\n".encode())
+                out.write(payload)
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

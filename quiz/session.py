@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -109,33 +109,43 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[Card]
     at random by ``rng`` (the first ones in file order when ``options.shuffle`` is False);
     without it, all of them, shuffled by ``rng`` unless ``options.shuffle`` is False.
     """
-    known = {c.id for c in deck.cards} if options.card_ids else set()
+    ids = deck.card_ids()
+    known = set(ids) if options.card_ids else set()
     for card_id in options.card_ids:
         if card_id not in known:
-            close = difflib.get_close_matches(card_id, [c.id for c in deck.cards], n=3, cutoff=0.5)
+            close = difflib.get_close_matches(card_id, ids, n=3, cutoff=0.5)
             hint = (
                 ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?")
                 if close
                 else ("run 'quiz show " + deck.id + "' to see the card ids")
             )
             raise SelectionError(f"deck '{deck.id}' has no card '{card_id}' ({hint})")
+    # Work on positions, and build only the cards chosen: a cached deck builds its cards on first use.
+    # The draw depends only on how many cards there are, so a seed picks what it picked as cards.
+    chosen: Sequence[int]
     if options.card_ids or options.tags:
         wanted_ids = set(options.card_ids)
         wanted_tags = set(options.tags)
-        cards = [c for c in deck.cards if c.id in wanted_ids or wanted_tags & set(c.tags)]
+        chosen = [
+            i
+            for i, (cid, tags) in enumerate(zip(ids, deck.card_tags(), strict=True))
+            if cid in wanted_ids or wanted_tags & set(tags)
+        ]
     else:
-        cards = list(deck.cards)
-    if not cards:
-        deck_tags = sorted({t for c in deck.cards for t in c.tags})
+        chosen = range(len(ids))
+    if not chosen:
+        deck_tags = sorted({t for tags in deck.card_tags() for t in tags})
         hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
         tags = ", ".join(f"'{t}'" for t in options.tags)
         raise SelectionError(f"no card in deck '{deck.id}' is tagged {tags} ({hint})")
-    if options.count is not None and options.count < len(cards):
+    if options.count is not None and options.count < len(chosen):
         # Draw only the cards asked for: shuffling 100,000 cards to ask 10 costs a tenth of a second.
-        return rng.sample(cards, options.count) if options.shuffle else cards[: options.count]
-    if options.shuffle:
-        rng.shuffle(cards)
-    return cards
+        chosen = rng.sample(chosen, options.count) if options.shuffle else chosen[: options.count]
+    elif options.shuffle:
+        chosen = list(chosen)
+        rng.shuffle(chosen)
+    cards = deck.cards
+    return [cards[i] for i in chosen]
 
 
 def shown_order(card: Card, rng: random.Random, shuffle: bool = True) -> tuple[str, ...] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import pickle
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from quiz import deckcache, decks
 from quiz.errors import DeckError
-from quiz.models import Deck
+from quiz.models import Card, CardBlockError, Deck, LazyCards
 
 
 def _gen() -> Any:
@@ -32,9 +34,10 @@ SAMPLE = GEN.deck_text(120)
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every test file 'large' and cut it into many chunks, so the fast path really runs."""
+    """Make every test file 'large', cut into many chunks and cached in many blocks, so the fast paths run."""
     monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
     monkeypatch.setattr(deckcache, "CHUNK_BYTES", 700)
+    monkeypatch.setattr(deckcache, "BLOCK_CARDS", 7)  # 120 cards: 18 blocks, the last one short
 
 
 def _outcome(load: Any, path: Path) -> Any:
@@ -371,3 +374,181 @@ def test_a_cached_deck_reads_exactly_like_the_parsed_one(tmp_path: Path) -> None
         assert hash(warm) == hash(cold) and repr(warm) == repr(cold)
         assert dataclasses.replace(warm, explain="x") == dataclasses.replace(cold, explain="x")
     assert any(not c.explain for c in cached.cards) and any(c.explain for c in cached.cards)
+
+
+def _cached_pair(tmp_path: Path) -> tuple[Path, Path, Deck, Deck]:
+    """A deck file, its cache file, the deck parsed (cold) and the deck from the cache (warm)."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    parsed = deckcache.load_cached(path, cache)
+    return path, deckcache.cache_path(path, cache), parsed, deckcache.load_cached(path, cache)
+
+
+def test_a_warm_load_builds_no_card_until_one_is_used_and_equals_the_parsed_deck(tmp_path: Path) -> None:
+    """The cached deck has the parsed deck's ids, tags and cards, and builds a block only when it is read."""
+    import copy
+
+    _path, _file, parsed, cached = _cached_pair(tmp_path)
+    assert isinstance(parsed.cards, tuple) and isinstance(cached.cards, LazyCards)
+    lazy = cached.cards
+    assert len(lazy) == 120 and lazy.blocks_built() == 0
+    assert cached.card_ids() == parsed.card_ids() and cached.card_tags() == parsed.card_tags()
+    assert lazy.blocks_built() == 0
+    assert cached.card("c000050") == parsed.card("c000050") and lazy.blocks_built() == 1
+    assert cached.card("no-such-card") is None and parsed.card("no-such-card") is None
+    assert "120 cards, 1 of 18 blocks built" in repr(lazy)
+    assert cached == parsed and parsed == cached and lazy == parsed.cards and parsed.cards == lazy
+    assert lazy == list(parsed.cards) and lazy != parsed.cards[:-1] and lazy != "text"
+    assert hash(cached) == hash(parsed) and lazy.blocks_built() == 18
+    for copied in (pickle.loads(pickle.dumps(cached)), copy.deepcopy(cached), copy.copy(cached)):
+        assert copied == parsed
+    assert isinstance(pickle.loads(pickle.dumps(cached)).cards, tuple)
+    assert [c.line for c in cached.cards] == [c.line for c in parsed.cards]
+
+
+@given(
+    start=st.none() | st.integers(-130, 130),
+    stop=st.none() | st.integers(-130, 130),
+    step=st.none() | st.integers(-9, 9).filter(bool),
+    index=st.integers(-130, 130),
+)
+def test_lazy_cards_index_and_slice_like_the_tuple(
+    start: int | None, stop: int | None, step: int | None, index: int
+) -> None:
+    """Any index or slice of a lazy card list gives what the tuple of the same cards gives."""
+    cards = CARDS.cards
+    lazy = LazyCards(CARDS.card_ids(), CARDS.card_tags(), BLOCKS, 7, pickle.loads)
+    assert lazy[start:stop:step] == cards[start:stop:step]
+    if -len(cards) <= index < len(cards):
+        assert lazy[index] == cards[index]
+    else:
+        with pytest.raises(IndexError):
+            lazy[index]
+    assert list(reversed(lazy)) == list(reversed(cards)) and cards[3] in lazy
+
+
+CARDS = decks.parse(SAMPLE, "sample.yaml")
+BLOCKS = [pickle.dumps(list(CARDS.cards[lo : lo + 7])) for lo in range(0, 120, 7)]
+
+
+def test_a_damaged_cache_file_is_parsed_again_and_rewritten(tmp_path: Path) -> None:
+    """Flipping one byte anywhere in the cached cards is caught by the checksum: the file is parsed again."""
+    path, file, parsed, _cached = _cached_pair(tmp_path)
+    data = bytearray(file.read_bytes())
+    for at in (len(data) // 2, len(data) - 3, len(deckcache.CACHE_MAGIC) + 140):
+        damaged = data.copy()
+        damaged[at] ^= 0x20
+        file.write_bytes(bytes(damaged))
+        again = deckcache.load_cached(path, tmp_path / "cache")
+        assert isinstance(again.cards, tuple) and again == parsed  # parsed, not read from the cache
+        assert file.read_bytes() != bytes(damaged)
+        assert isinstance(deckcache.load_cached(path, tmp_path / "cache").cards, LazyCards)
+
+
+def _rewrite_blocks(file: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
+    """Replace the blocks of a cache file, with a matching index and checksum (as someone tampering would)."""
+    import io
+
+    data = file.read_bytes()
+    start = len(deckcache.CACHE_MAGIC) + 128 + 9
+    stream = io.BytesIO(data[start:])
+    meta, ids, tags, size, lengths = pickle.load(stream)
+    at = start + stream.tell()
+    blocks = []
+    for length in lengths:
+        blocks.append(data[at : at + length])
+        at += length
+    blocks = change(blocks)
+    index = pickle.dumps((meta, ids, tags, size, [len(b) for b in blocks]))
+    payload = b"".join([index, *blocks])
+    file.write_bytes(data[: start - 9] + f"{zlib.crc32(payload):08x}\n".encode() + payload)
+
+
+def test_a_tampered_block_cannot_name_another_class_and_says_so(tmp_path: Path) -> None:
+    """A block rewritten to name another callable is refused when used, with a clear error; nothing runs."""
+    path, file, parsed, _cached = _cached_pair(tmp_path)
+    marker = tmp_path / "ran"
+    _rewrite_blocks(file, lambda blocks: [pickle.dumps([_Evil(str(marker))]), *blocks[1:]])
+    deck = deckcache.load_cached(path, tmp_path / "cache")
+    assert deck.cards[50] == parsed.cards[50]  # the other blocks are intact
+    with pytest.raises(CardBlockError, match=r"cannot build cards 1-7 of .*\.deck .*delete that file"):
+        deck.cards[0]
+    assert not marker.exists()
+
+
+def test_a_block_holding_other_cards_is_an_error_not_the_wrong_cards(tmp_path: Path) -> None:
+    """Blocks swapped in a cache file (index and checksum made to match) never give another card."""
+    path, file, _parsed, _cached = _cached_pair(tmp_path)
+    _rewrite_blocks(file, lambda blocks: [blocks[1], blocks[0], *blocks[2:]])
+    deck = deckcache.load_cached(path, tmp_path / "cache")
+    with pytest.raises(CardBlockError, match="are not the cards its index names"):
+        deck.card("c000003")
+    _rewrite_blocks(file, lambda blocks: [pickle.dumps([Deck(id="d", title="t", cards=())]), *blocks[1:]])
+    with pytest.raises(CardBlockError, match="something other than cards"):
+        list(deckcache.load_cached(path, tmp_path / "cache").cards)
+
+
+def test_a_broken_block_is_an_error_message_at_the_command_line(tmp_path: Path) -> None:
+    """``quiz show`` on a deck whose cache block is broken says what to delete, without a traceback."""
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    home = tmp_path / "home"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--data-dir", str(home), "show", str(path)]).exit_code == 0
+    _rewrite_blocks(deckcache.cache_path(path, home / "cache"), lambda b: [b[1], b[0], *b[2:]])
+    result = runner.invoke(cli, ["--data-dir", str(home), "show", str(path)])
+    assert result.exit_code == 1 and "delete that file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_cache_file_of_the_old_format_is_parsed_again_and_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version-1 cache (one pickle of the whole deck) is stale: the file is parsed and rewritten."""
+    path, file, parsed, _cached = _cached_pair(tmp_path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    header = f"quiz-deck-cache 1\n{digest}{deckcache.loader_fingerprint()}\n".encode()
+    file.write_bytes(header + pickle.dumps(parsed))
+    calls: list[str] = []
+    real = deckcache.parse_bytes
+
+    def counting(*args: Any, **kwargs: Any) -> Deck:
+        calls.append("parsed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(deckcache, "parse_bytes", counting)
+    assert deckcache.load_cached(path, tmp_path / "cache") == parsed and calls == ["parsed"]
+    assert file.read_bytes().startswith(deckcache.CACHE_MAGIC)
+
+
+def test_a_warm_one_card_quiz_builds_one_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``quiz run --count 1`` on a cached deck unpickles only the block of the card it asks."""
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    home = tmp_path / "home"
+    argv = ["--data-dir", str(home), "run", str(path), "--count", "1", "--seed", "5", "--plain", "--no-save"]
+    runner = CliRunner()
+    cold = runner.invoke(cli, argv, input="")
+    built: list[int] = []
+    real = deckcache._load_block
+
+    def counting(data: bytes | memoryview) -> list[Card]:
+        built.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(deckcache, "_load_block", counting)
+    warm = runner.invoke(cli, argv, input="")
+    assert len(built) == 1
+    assert warm.output == cold.output and "1/1" in warm.output
+    study = runner.invoke(cli, ["--data-dir", str(home), "study", str(path), "--limit", "1"], input="")
+    assert study.exit_code == 0, study.output
+    assert len(built) == 2  # the one card studied

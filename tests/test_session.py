@@ -418,3 +418,85 @@ def test_unknown_card_error_is_a_quiz_error() -> None:
     from quiz.errors import QuizError
 
     assert issubclass(SelectionError, QuizError)
+
+
+def _old_select(d: Deck, options: Options, rng: random.Random) -> list[Card]:
+    """``select_cards`` as it was before it drew positions: the reference a seed must still match."""
+    if options.card_ids or options.tags:
+        cards = [c for c in d.cards if c.id in set(options.card_ids) or set(options.tags) & set(c.tags)]
+    else:
+        cards = list(d.cards)
+    if options.count is not None and options.count < len(cards):
+        return rng.sample(cards, options.count) if options.shuffle else cards[: options.count]
+    if options.shuffle:
+        rng.shuffle(cards)
+    return cards
+
+
+def _lazy(d: Deck, block: int) -> Deck:
+    """The same deck with its cards held as a LazyCards of ``block`` cards per block (pickled in memory)."""
+    import pickle
+
+    from quiz.models import LazyCards
+
+    cards = list(d.cards)
+    blocks = [pickle.dumps(cards[lo : lo + block]) for lo in range(0, len(cards), block)]
+    lazy = LazyCards(d.card_ids(), d.card_tags(), blocks, block, lambda b: pickle.loads(b))
+    return Deck(id=d.id, title=d.title, cards=lazy)
+
+
+@given(
+    seed=st.integers(0, 2**64),
+    size=st.integers(1, 200),
+    count=st.none() | st.integers(1, 250),
+    tags=st.sampled_from([(), ("odd",), ("even",), ("odd", "even")]),
+    named=st.lists(st.integers(1, 200), max_size=4),
+    shuffle=st.booleans(),
+    block=st.integers(1, 40),
+)
+def test_a_seed_picks_the_same_cards_as_before_and_from_a_cached_deck(
+    seed: int,
+    size: int,
+    count: int | None,
+    tags: tuple[str, ...],
+    named: list[int],
+    shuffle: bool,
+    block: int,
+) -> None:
+    """--seed asks the same cards in the same order as before positions were drawn, lazy deck or not."""
+    d = deck(size)
+    ids = tuple(f"q{i}" for i in named if i <= size)
+    options = Options(count=count, tags=tags, card_ids=ids, shuffle=shuffle)
+    before = [c.id for c in _old_select(d, options, random.Random(seed))]
+    for which in (d, _lazy(d, block)):
+        if not before:  # a tag no card has: an error, as before
+            with pytest.raises(SelectionError):
+                select_cards(which, options, random.Random(seed))
+            continue
+        assert [c.id for c in select_cards(which, options, random.Random(seed))] == before
+
+
+def test_a_lazy_deck_builds_only_the_blocks_of_the_cards_asked() -> None:
+    """Drawing 1 card of 1,000 held in blocks of 100 builds one block; the card is the one drawn."""
+    from quiz.models import LazyCards
+
+    d = _lazy(deck(1000), 100)
+    assert isinstance(d.cards, LazyCards)
+    picked = select_cards(d, Options(count=1), random.Random(7))
+    assert d.cards.blocks_built() == 1
+    drawn = _old_select(deck(1000), Options(count=1), random.Random(7))
+    assert [c.id for c in picked] == [c.id for c in drawn]
+    select_cards(d, Options(tags=("odd",), count=3), random.Random(7))
+    assert d.cards.blocks_built() <= 4
+
+
+def test_unknown_card_and_tag_errors_are_the_same_on_a_lazy_deck() -> None:
+    """A cached deck gives the same --card and --tag messages, without building any card."""
+    from quiz.models import LazyCards
+
+    d = _lazy(deck(9), 4)
+    with pytest.raises(SelectionError, match=r"no card 'q9x'.*'q9'"):
+        select_cards(d, Options(card_ids=("q9x",)), random.Random(1))
+    with pytest.raises(SelectionError, match=r"tagged 'nope'.*even, odd"):
+        select_cards(d, Options(tags=("nope",)), random.Random(1))
+    assert isinstance(d.cards, LazyCards) and d.cards.blocks_built() == 0

@@ -129,7 +129,7 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
     finally:
         if store is not None:
             store.close()
-    cards = [(c.id, c.tags) for c in loaded.cards] if loaded else None
+    cards = list(zip(loaded.card_ids(), loaded.card_tags(), strict=True)) if loaded else None
     result = compute(rows, now, cards, loaded.title if loaded else "")
     if as_json:
         out: dict[str, Any] = result.to_dict()
@@ -412,7 +412,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
                     f"cannot tell orphans without the deck file of '{deck_id}' "
                     "(name the deck file, or use --card)"
                 )
-            targets = sorted(store.card_ids(deck_id) - {c.id for c in loaded.cards})
+            targets = sorted(store.card_ids(deck_id) - set(loaded.card_ids()))
             if not targets:
                 click.echo(f"No orphans in deck '{deck_id}': every card with history is in the deck.")
                 return

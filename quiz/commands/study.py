@@ -339,7 +339,7 @@ def _nothing_due(
     parts = ["Nothing due."]
     if new_left:
         parts.append(f"Today's new cards are done (--new {new_per_day}); more tomorrow.")
-    upcoming = _next_due(due_times, {c.id for c in deck.cards} - skip)
+    upcoming = _next_due(due_times, set(deck.card_ids()) - skip)
     if upcoming is not None:
         parts.append(f"Next card due {when_text(upcoming, now)}. Study early with --ahead.")
     return " ".join(parts)
@@ -404,7 +404,7 @@ def study(
         misses = store.leeches(loaded.id, misses=1)
         skip = {cid for cid, n in misses.items() if schedule.is_leech(n)} if skip_leeches else set()
         new_today, typical = _history(store, loaded.id, now)
-        ids = [c.id for c in loaded.cards]
+        ids = list(loaded.card_ids())
         if cram:
             order = [cid for cid in ids if cid not in skip]
             random.Random(seed).shuffle(order)
