@@ -81,6 +81,9 @@ ALL_CARD_KEYS = sorted({k for keys in TYPE_KEYS.values() for k in keys} | set(CO
 _CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
 _TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
 _TYPES_BY_NAME = {kind.value: kind for kind in CardType}
+#: A line whose first character that is not a space is neither a comment's ``#`` nor a line
+#: break: proof that a file holds more than comments without splitting all of its lines.
+_CONTENT_LINE = re.compile(r"^[^\S\n]*[^\s#]", re.MULTILINE)
 _CONTROL = re.compile("[\x00-\x1f]")
 
 
@@ -383,7 +386,9 @@ def decode(data: bytes, path: str) -> str:
         ) from None
     if not text.strip():
         raise DeckError([Problem(path, 1, 1, "the file is empty", "a deck needs 'deck:' and 'cards:'")])
-    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if not _CONTENT_LINE.search(text) and all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
         raise DeckError(
             [Problem(path, 1, 1, "the file holds only comments", "a deck needs 'deck:' and 'cards:'")]
         )

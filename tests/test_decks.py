@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import DECKS, FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz import decks
 from quiz.decks import MAX_BYTES, load, parse, schema_path
@@ -453,3 +455,18 @@ def test_many_problems_are_capped(tmp_path: Path) -> None:
     problems = _problems(path)
     assert len(problems) == 201
     assert problems[-1].endswith("error: 100 more problems not shown (fix these first)")
+
+
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x85\u2028#ax", max_size=40))
+def test_only_comments_is_told_by_every_line_break_python_knows(text: str) -> None:
+    """A file is 'only comments' exactly when each of its lines (split at any line break) is
+    blank or starts with '#', whatever shortcut finds that out."""
+    only_comments = bool(text.strip()) and all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    )
+    try:
+        decks.decode(text.encode("utf-8"), "d.yaml")
+        told = False
+    except DeckError as err:
+        told = "only comments" in err.problems[0].message
+    assert told == only_comments
