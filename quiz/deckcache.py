@@ -32,7 +32,7 @@ import pickle
 import re
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -141,8 +141,13 @@ def _cards_key(text: str) -> int:
     return found[0]
 
 
-def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
-    """The text up to ``cards:`` and the card chunks as (start, end, line offset)."""
+def _split(text: str) -> tuple[str, list[tuple[int, int, int]], Callable[[], None]]:
+    """The text up to ``cards:``, the card chunks as (start, end, line offset), and a check to run
+    before the chunks are trusted (it raises :class:`_Fallback` for a line after ``cards:`` that
+    is not inside a card: a key after the cards, a document marker, odd indentation).
+
+    The check reads every line, so it is handed back to be run while the other process parses.
+    """
     if "\t" in text or any(ch in text for ch in "\x85\u2028\u2029"):
         raise _Fallback
     if "\r" in text and _ODD_BREAKS.search(text):
@@ -156,10 +161,14 @@ def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
         raise _Fallback
     indent = first.group(1)
     k = len(indent)
-    shallow = f"^ {{0,{k - 1}}}[^ \r\n#]|" if k else ""
-    stray = re.compile(rf"{shallow}^ {{{k}}}(?:[^ \r\n#-]|-[^ \r\n])", re.MULTILINE)
-    if stray.search(text, head_end):
-        raise _Fallback  # a key after the cards, a document marker, odd indentation
+    # A line break, then a line that starts less indented than the items, or as indented but
+    # not with an item's '- ' (the literal '\n' first lets the search skip to each line break).
+    shallow = f" {{0,{k - 1}}}[^ \r\n#]|" if k else ""
+    stray = re.compile(rf"\n(?:{shallow} {{{k}}}(?:[^ \r\n#-]|-[^ \r\n]))")
+
+    def no_strays() -> None:
+        if stray.search(text, head_end - 1):  # from the line break that ends 'cards:'
+            raise _Fallback
     item = re.compile(rf" {{{k}}}-(?:[ ]|\r?\n)")
     size = max(CHUNK_BYTES, len(text) // MAX_CHUNKS + 1)
     starts = [head_end]
@@ -181,7 +190,7 @@ def _split(text: str) -> tuple[str, list[tuple[int, int, int]]]:
         line += text.count("\n", previous, start)
         previous = start
         chunks.append((start, end, line - head_lines))
-    return head, chunks
+    return head, chunks, no_strays
 
 
 _LOADER: list[Any] = []
@@ -269,11 +278,12 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
 
 
 def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
-    head, chunks = _split(text)
+    head, chunks, no_strays = _split(text)
     if workers < 2 or len(chunks) < 2 or not forked.can_fork():
+        no_strays()
         parsed = [_parse_chunk(head, text[start:end], pad, shown) for start, end, pad in chunks]
     else:
-        parsed = _parse_shared(text, head, chunks, shown)
+        parsed = _parse_shared(text, head, chunks, shown, no_strays)
     seen: set[str] = set()
     cards: list[Card] = []
     for part in parsed:
@@ -285,8 +295,11 @@ def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
     return replace(parsed[0], cards=tuple(cards), path=shown, content_hash=digest)
 
 
-def _parse_shared(text: str, head: str, chunks: list[tuple[int, int, int]], shown: str) -> list[Deck]:
-    """Every chunk's deck, in file order, parsed by this process and a forked child together.
+def _parse_shared(
+    text: str, head: str, chunks: list[tuple[int, int, int]], shown: str, first: Callable[[], None]
+) -> list[Deck]:
+    """Every chunk's deck, in file order, parsed by this process and a forked child together;
+    this process runs ``first`` (which may raise :class:`_Fallback`) once the child has started.
 
     The chunks are shared out as they go: each chunk's number is a token in a pipe, and
     whichever process reads a token parses that chunk (a read of 4 bytes from a pipe is
@@ -316,6 +329,7 @@ def _parse_shared(text: str, head: str, chunks: list[tuple[int, int, int]], show
     collect = forked.start(theirs)
     parsed: dict[int, Deck] = {}
     try:
+        first()
         for i in claim():
             start, end, pad = chunks[i]
             parsed[i] = _parse_chunk(head, text[start:end], pad, shown)

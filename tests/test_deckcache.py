@@ -81,7 +81,7 @@ def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
     path.write_text(SAMPLE, encoding="utf-8")
     deck = deckcache.load_fast(path)
     assert len(deck.cards) == 120
-    _head, chunks = deckcache._split(SAMPLE)
+    _head, chunks, _check = deckcache._split(SAMPLE)
     assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
     assert deckcache._parse_chunked(SAMPLE, str(path), deck.content_hash, 2) == deck
     _same(path)
@@ -94,6 +94,25 @@ def test_duplicate_id_across_chunks_is_reported_like_the_loader(tmp_path: Path) 
     outcome = _outcome(deckcache.load_fast, path)
     assert outcome[0] == "error" and "duplicate id 'c000002'" in outcome[1][0]
     _same(path)
+
+
+@pytest.mark.parametrize("stray", ["extra: 1\n", "---\n", " - x: 1\n", "  x: 1\n", "  -x\n", "x\r\n"])
+def test_a_line_outside_the_cards_is_found_before_chunks_are_trusted(tmp_path: Path, stray: str) -> None:
+    """A line between cards that belongs to no card sends the file to the ordinary loader."""
+    text = SAMPLE.replace("  - id: c000050\n", stray + "  - id: c000050\n")
+    _head, _chunks, check = deckcache._split(text)
+    with pytest.raises(deckcache._Fallback):
+        check()
+    path = tmp_path / "stray.yaml"
+    path.write_text(text, encoding="utf-8")
+    _same(path)
+
+
+def test_comments_and_blank_lines_between_cards_are_not_strays() -> None:
+    """Comments at any indentation and blank lines between cards keep the fast path."""
+    extra = "# a note\n\n   \n  # another\n #\n\n"
+    _head, _chunks, check = deckcache._split(SAMPLE.replace("  - id: c000050\n", extra + "  - id: c000050\n"))
+    check()
 
 
 def test_both_processes_parse_chunks_and_the_order_is_the_files(
