@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__, forked
 from . import decks as _decks
@@ -60,6 +60,10 @@ _ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _ANCHOR = re.compile(r"[\s\[\{,:]&[^\s\]\},]")
 _CARDS_KEY = re.compile(r"^cards[ \t]*:[ \t]*(?:#.*)?\n", re.MULTILINE)
 _SOURCES = ("decks.py", "models.py", "cloze.py", "deckcache.py")
+
+
+T = TypeVar("T")
+P = TypeVar("P")
 
 
 class _Fallback(Exception):
@@ -97,23 +101,48 @@ def read(path: str | Path) -> bytes | None:
 
 def load_fast(path: str | Path) -> Deck:
     """Load one deck file, as :func:`quiz.decks.load` does, using both cores on large files."""
+    return load_parts(path, _nothing)[0]
+
+
+def load_parts(path: str | Path, work: Callable[[Deck], T]) -> tuple[Deck, list[T]]:
+    """Load one deck file as :func:`load_fast` does, and run ``work`` on each part of it.
+
+    A part is a deck with the file's metadata and a run of its cards; the parts hold every
+    card once, in file order (a small file is one part). ``work`` runs in whichever process
+    parsed the part, on cards fresh in its memory, so what a command does per card is shared
+    between the cores too; what it returns is sent back pickled. The results are in file order.
+    """
     data = read(path)
     if data is None:
-        return _decks.load(path)
-    return parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+        deck = _decks.load(path)
+        return deck, [work(deck)]
+    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work)
 
 
 def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
     """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
+    return parse_parts(data, shown, digest, _nothing, workers=workers)[0]
+
+
+def parse_parts(
+    data: bytes, shown: str, digest: str, work: Callable[[Deck], T], *, workers: int = 2
+) -> tuple[Deck, list[T]]:
+    """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
     text = _decks.decode(data, shown)
     if len(data) < MIN_FAST_BYTES:
-        return _decks.parse(text, shown, digest)  # milliseconds: no need to touch the collector
+        deck = _decks.parse(text, shown, digest)  # milliseconds: no need to touch the collector
+        return deck, [work(deck)]
     with _no_gc():
         try:
-            return _parse_chunked(text, shown, digest, workers)
+            return _parse_chunked(text, shown, digest, workers, work)
         except _Fallback:
             pass
-        return _decks.parse(text, shown, digest)
+        deck = _decks.parse(text, shown, digest)
+        return deck, [work(deck)]
+
+
+def _nothing(deck: Deck) -> None:
+    return None
 
 
 def has_anchor(text: str) -> bool:
@@ -277,29 +306,36 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     return deck
 
 
-def _parse_chunked(text: str, shown: str, digest: str, workers: int) -> Deck:
+def _parse_chunked(
+    text: str, shown: str, digest: str, workers: int, work: Callable[[Deck], T]
+) -> tuple[Deck, list[T]]:
     head, chunks, no_strays = _split(text)
+
+    def part(i: int) -> tuple[Deck, T]:
+        start, end, pad = chunks[i]
+        deck = replace(_parse_chunk(head, text[start:end], pad, shown), path=shown, content_hash=digest)
+        return deck, work(deck)
+
     if workers < 2 or len(chunks) < 2 or not forked.can_fork():
         no_strays()
-        parsed = [_parse_chunk(head, text[start:end], pad, shown) for start, end, pad in chunks]
+        parsed = [part(i) for i in range(len(chunks))]
     else:
-        parsed = _parse_shared(text, head, chunks, shown, no_strays)
+        parsed = _parse_shared(len(chunks), part, no_strays)
     seen: set[str] = set()
     cards: list[Card] = []
-    for part in parsed:
-        for card in part.cards:
+    for deck, _ in parsed:
+        for card in deck.cards:
             if card.id in seen:
                 raise _Fallback  # the loader words duplicate ids itself
             seen.add(card.id)
-        cards.extend(part.cards)
-    return replace(parsed[0], cards=tuple(cards), path=shown, content_hash=digest)
+        cards.extend(deck.cards)
+    return replace(parsed[0][0], cards=tuple(cards)), [done for _, done in parsed]
 
 
-def _parse_shared(
-    text: str, head: str, chunks: list[tuple[int, int, int]], shown: str, first: Callable[[], None]
-) -> list[Deck]:
-    """Every chunk's deck, in file order, parsed by this process and a forked child together;
-    this process runs ``first`` (which may raise :class:`_Fallback`) once the child has started.
+def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None]) -> list[P]:
+    """``part(i)`` for each of ``count`` chunks, in file order, done by this process and a forked
+    child together; this process runs ``first`` (which may raise :class:`_Fallback`) once the
+    child has started.
 
     The chunks are shared out as they go: each chunk's number is a token in a pipe, and
     whichever process reads a token parses that chunk (a read of 4 bytes from a pipe is
@@ -308,7 +344,7 @@ def _parse_shared(
     parsed, while this process is still parsing, and sends them all at the end.
     """
     tokens_in, tokens_out = os.pipe()
-    os.write(tokens_out, b"".join(i.to_bytes(4, "little") for i in range(len(chunks))))
+    os.write(tokens_out, b"".join(i.to_bytes(4, "little") for i in range(count)))
     os.close(tokens_out)  # no more tokens: an empty read means every chunk is claimed
 
     def claim() -> Iterator[int]:
@@ -319,20 +355,17 @@ def _parse_shared(
         done = []
         try:
             for i in claim():
-                start, end, pad = chunks[i]
-                deck = _parse_chunk(head, text[start:end], pad, shown)
-                done.append((i, pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL)))
+                done.append((i, pickle.dumps(part(i), protocol=pickle.HIGHEST_PROTOCOL)))
         except _Fallback:
             return None
         return done
 
     collect = forked.start(theirs)
-    parsed: dict[int, Deck] = {}
+    parsed: dict[int, P] = {}
     try:
         first()
         for i in claim():
-            start, end, pad = chunks[i]
-            parsed[i] = _parse_chunk(head, text[start:end], pad, shown)
+            parsed[i] = part(i)
     except _Fallback:
         for _ in claim():  # leave the child nothing more to parse
             pass
@@ -345,7 +378,7 @@ def _parse_shared(
     for i, blob in done:
         # Our own child pickled these a moment ago and sent them through a private pipe.
         parsed[i] = pickle.loads(blob)
-    return [parsed[i] for i in range(len(chunks))]
+    return [parsed[i] for i in range(count)]
 
 
 # -- the cache ---------------------------------------------------------------------------

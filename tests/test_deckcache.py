@@ -83,7 +83,32 @@ def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
     assert len(deck.cards) == 120
     _head, chunks, _check = deckcache._split(SAMPLE)
     assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
-    assert deckcache._parse_chunked(SAMPLE, str(path), deck.content_hash, 2) == deck
+    chunked, _parts = deckcache._parse_chunked(SAMPLE, str(path), deck.content_hash, 2, _ids_where)
+    assert chunked == deck
+
+
+def _ids_where(part: Deck) -> tuple[list[str], str, str]:
+    return [c.id for c in part.cards], part.path, part.content_hash
+
+
+@pytest.mark.parametrize("layout", ["chunked", "small", "anchored"])
+def test_load_parts_runs_work_once_per_card_in_file_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """``load_parts`` gives the deck and what ``work`` made of each part: every card once, in
+    file order, each part named by the file and its hash, whichever way the file was parsed."""
+    text = SAMPLE
+    if layout == "small":
+        monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 1 << 30)
+    if layout == "anchored":  # an anchor: the whole file goes through the ordinary loader
+        text = SAMPLE.replace("tags: [bench]", "tags: [&b bench]")
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    deck, parts = deckcache.load_parts(path, _ids_where)
+    assert len(parts) == (1 if layout != "chunked" else len(deckcache._split(text)[1]))
+    assert [i for ids, _, _ in parts for i in ids] == [c.id for c in deck.cards]
+    assert {(shown, digest) for _, shown, digest in parts} == {(str(path), deck.content_hash)}
+    assert deck == deckcache.load_fast(path)
     _same(path)
 
 
