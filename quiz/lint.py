@@ -11,8 +11,9 @@ import gc
 import itertools
 import re
 import unicodedata
+import zlib
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
@@ -80,7 +81,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _near_duplicates_async(decks: Sequence[Deck]) -> Callable[[], list[Problem]]:
+def _near_duplicates_async(
+    decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None
+) -> Callable[[], list[Problem]]:
     """Start :func:`_near_duplicates`; call the result to get its findings.
 
     With ``FORK_CARDS`` cards or more, on a system with ``fork``, it runs in a child process
@@ -91,13 +94,13 @@ def _near_duplicates_async(decks: Sequence[Deck]) -> Callable[[], list[Problem]]
 
     small = sum(len(d.cards) for d in decks) < FORK_CARDS
     if small or not forked.can_fork():
-        found = _near_duplicates(decks)
+        found = _near_duplicates(decks, terms)
         return lambda: found
-    collect = forked.start(lambda: _near_duplicates(decks))
+    collect = forked.start(lambda: _near_duplicates(decks, terms))
 
     def findings() -> list[Problem]:
         found = collect()
-        return _near_duplicates(decks) if found is None else found  # the child failed: search here
+        return _near_duplicates(decks, terms) if found is None else found  # the child failed: here
 
     return findings
 
@@ -219,20 +222,60 @@ def _pair_codes(ids: list[int]) -> set[int]:
     return {a * _PAIR + b for a, b in itertools.pairwise(ids)}
 
 
-def _near_duplicates(decks: Sequence[Deck]) -> list[Problem]:
-    """Pairs of cards whose question texts (case, accents and punctuation aside) are alike."""
-    from rapidfuzz import fuzz, process
+#: Each card's question as compared and its word pairs, in card order (see :func:`index_terms`).
+Terms = tuple[list[str], list[set[int]]]
 
-    entries: list[tuple[Deck, Card, str]] = []
-    shingles: list[set[int]] = []
-    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)  # numbers in order seen
-    number = vocabulary.__getitem__
-    for deck in decks:
+
+class _WordCodes(dict[str, int]):
+    """Each word's number in the near-duplicate index: its CRC-32, the same in every process
+    (parts of a deck are indexed in two) and in every run (ties between equally rare word pairs
+    are broken by these numbers, so the findings never vary). Two words that share a number
+    only make the index compare a few more texts."""
+
+    def __missing__(self, word: str) -> int:
+        code = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        return code
+
+
+def index_terms() -> Callable[[Deck], Terms]:
+    """The per-card half of the near-duplicate search, to run on each part of a deck while it
+    loads (``deckcache.load_parts``), so the two processes that parse a large deck share it:
+    each card's question as compared (its words joined; '' when it has none) and its word pairs
+    as :func:`_pair_codes`."""
+    codes = _WordCodes()  # kept from part to part (a copy in each process)
+    number = codes.__getitem__
+
+    def terms(deck: Deck) -> Terms:
+        texts: list[str] = []
+        pairs: list[set[int]] = []
         for card in deck.cards:
             words = _words(_question_text(card))
-            if words:
-                entries.append((deck, card, " ".join(words)))
-                shingles.append(_pair_codes(list(map(number, words))))
+            texts.append(" ".join(words))
+            pairs.append(_pair_codes(list(map(number, words))))
+        return texts, pairs
+
+    return terms
+
+
+def _near_duplicates(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) -> list[Problem]:
+    """Pairs of cards whose question texts (case, accents and punctuation aside) are alike.
+
+    ``terms`` holds each deck's :func:`index_terms` (part by part) when they were made already.
+    """
+    from rapidfuzz import fuzz, process
+
+    if terms is None:
+        each = index_terms()
+        terms = [[each(deck)] for deck in decks]
+    entries: list[tuple[Deck, Card, str]] = []
+    shingles: list[set[int]] = []
+    for deck, parts in zip(decks, terms, strict=True):
+        texts = [text for part in parts for text in part[0]]
+        pairs = [pair for part in parts for pair in part[1]]
+        for card, text, ws in zip(deck.cards, texts, pairs, strict=True):
+            if text:
+                entries.append((deck, card, text))
+                shingles.append(ws)
     # Blocking instead of all pairs: texts this alike share most of their word pairs, so two texts
     # are compared only when one of the few rarest word pairs of each is the same. That keeps a
     # 100,000-card check near linear instead of quadratic. A word pair's rank is its count and then
@@ -336,11 +379,16 @@ def _no_text(problem: Problem) -> str:
     return ""
 
 
-def check_many_rendered(decks: Sequence[Deck], render: Callable[[Problem], str]) -> list[tuple[Problem, str]]:
+def check_many_rendered(
+    decks: Sequence[Deck],
+    render: Callable[[Problem], str],
+    terms: Sequence[Sequence[Terms]] | None = None,
+) -> list[tuple[Problem, str]]:
     """What :func:`check_many` finds, each with ``render(problem)``, in the same order.
 
     The findings made in this process are sorted and rendered while the near-duplicate search
     runs in its child; its few findings are then merged in where a stable sort would put them.
+    ``terms`` are each deck's :func:`index_terms` when they were made while loading.
     """
     order = {deck.path: i for i, deck in enumerate(decks)}
     one = len(order)
@@ -349,7 +397,7 @@ def check_many_rendered(decks: Sequence[Deck], render: Callable[[Problem], str])
         return (order.get(p.path, one), p.line, p.col)
 
     with _gc_paused():
-        near = _near_duplicates_async(decks)
+        near = _near_duplicates_async(decks, terms)
         try:
             own: list[Problem] = []
             for deck in decks:

@@ -227,6 +227,26 @@ def test_near_duplicates_in_a_forked_child_are_the_same(monkeypatch: pytest.Monk
     assert forked == here and sum("nearly repeats" in p.message for p in here) >= 20
 
 
+def test_terms_made_part_by_part_while_loading_find_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Near-duplicate terms made on each part of a deck as two processes load it give exactly
+    the findings of the search that reads the whole loaded deck itself."""
+    import quiz.deckcache as deckcache
+    import quiz.lint as lint_module
+
+    monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
+    monkeypatch.setattr(deckcache, "CHUNK_BYTES", 400)  # a few cards per part
+    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
+    path = tmp_path / "d.yaml"
+    path.write_text(deck(DUPLICATES), encoding="utf-8")
+    loaded, terms = deckcache.load_parts(path, lint_module.index_terms())
+    assert len(terms) > 5
+    with_terms = lint_module.check_many_rendered([loaded], str, [terms])
+    assert with_terms == lint_module.check_many_rendered([loaded], str)
+    assert sum("nearly repeats" in p.message for p, _ in with_terms) >= 20
+
+
 def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
     """Prompts that differ only in case, accents and punctuation are near-duplicates."""
     first = GOOD_CARD.format(id="a", prompt="Où est la capitale de l'Éthiopie?", answer="X")

@@ -108,9 +108,10 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
     exits 1 if any deck has an error (or a warning, with --strict). Warnings
     include near-duplicate prompts across all the decks checked together.
     """
-    from ..decks import expand_paths, load
+    from ..deckcache import load_parts
+    from ..decks import expand_paths
     from ..errors import DeckError
-    from ..lint import check_many_rendered
+    from ..lint import Terms, check_many_rendered, index_terms
     from ..models import Deck
 
     if as_json:
@@ -125,11 +126,16 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
         raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
     load_errors: dict[str, list[Problem]] = {}
     decks: list[Deck] = []
+    terms: list[list[Terms]] = []
+    each_part = index_terms()  # the near-duplicate search's per-card half, done as each part loads
     for f in files:
         try:
-            decks.append(load(f))
+            deck, deck_terms = load_parts(f, each_part)
         except DeckError as err:
             load_errors[str(f)] = err.problems
+            continue
+        decks.append(deck)
+        terms.append(deck_terms)
     render: Callable[[Problem], str]
     if fmt == "json":
         render = _json_line
@@ -137,7 +143,7 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
         render = github_annotation
     else:
         render = str
-    found = check_many_rendered(decks, render)
+    found = check_many_rendered(decks, render, terms)
     by_file: dict[str, list[tuple[Problem, str]]] = {}
     for pt in found:
         by_file.setdefault(pt[0].path, []).append(pt)
