@@ -12,6 +12,7 @@ import itertools
 import re
 import unicodedata
 import zlib
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -197,7 +198,7 @@ _NON_WORD = bytes.maketrans(
     bytes(range(128)), bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128))
 )
 _PAIR = 1 << 32
-_ONE_WORD = 1 << 64
+_ONE_WORD = 1 << 63  # word numbers have 31 bits: every pair is below this, every lone word above
 _RANK = 1 << 66
 
 
@@ -215,7 +216,7 @@ def _words(text: str) -> list[str]:
 
 
 def _pair_codes(ids: list[int]) -> set[int]:
-    """A text's word pairs, each as one number below 2**64 (first word * 2**32 + second word),
+    """A text's word pairs, each as one number below 2**63 (first word * 2**32 + second word),
     ordered as the pairs are; a text of one word is that word, above every pair."""
     if len(ids) < 2:
         return {_ONE_WORD + i for i in ids}
@@ -223,17 +224,18 @@ def _pair_codes(ids: list[int]) -> set[int]:
 
 
 #: Each card's question as compared and its word pairs, in card order (see :func:`index_terms`).
-Terms = tuple[list[str], list[set[int]]]
+#: Compact: the pair codes of every card one after another in one array, and where each card's end.
+Terms = tuple[list[str], "array[int]", "array[int]"]  # (array is not subscriptable at run time)
 
 
 class _WordCodes(dict[str, int]):
-    """Each word's number in the near-duplicate index: its CRC-32, the same in every process
+    """Each word's number in the near-duplicate index: its CRC-32 halved, the same in every process
     (parts of a deck are indexed in two) and in every run (ties between equally rare word pairs
     are broken by these numbers, so the findings never vary). Two words that share a number
     only make the index compare a few more texts."""
 
     def __missing__(self, word: str) -> int:
-        code = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        code = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass")) >> 1
         return code
 
 
@@ -241,18 +243,19 @@ def index_terms() -> Callable[[Deck], Terms]:
     """The per-card half of the near-duplicate search, to run on each part of a deck while it
     loads (``deckcache.load_parts``), so the two processes that parse a large deck share it:
     each card's question as compared (its words joined; '' when it has none) and its word pairs
-    as :func:`_pair_codes`."""
-    codes = _WordCodes()  # kept from part to part (a copy in each process)
-    number = codes.__getitem__
+    as :func:`_pair_codes`, all in one array of 64-bit numbers with each card's end in another."""
+    number = _WordCodes().__getitem__  # kept from part to part (a copy in each process)
 
     def terms(deck: Deck) -> Terms:
         texts: list[str] = []
-        pairs: list[set[int]] = []
+        codes = array("Q")
+        ends = array("Q")
         for card in deck.cards:
             words = _words(_question_text(card))
             texts.append(" ".join(words))
-            pairs.append(_pair_codes(list(map(number, words))))
-        return texts, pairs
+            codes.extend(_pair_codes(list(map(number, words))))
+            ends.append(len(codes))
+        return texts, codes, ends
 
     return terms
 
@@ -268,24 +271,31 @@ def _near_duplicates(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | N
         each = index_terms()
         terms = [[each(deck)] for deck in decks]
     entries: list[tuple[Deck, Card, str]] = []
-    shingles: list[set[int]] = []
+    spans: list[tuple[array[int], int, int]] = []  # each entry's pair codes: codes[start:end]
     for deck, parts in zip(decks, terms, strict=True):
-        texts = [text for part in parts for text in part[0]]
-        pairs = [pair for part in parts for pair in part[1]]
-        for card, text, ws in zip(deck.cards, texts, pairs, strict=True):
-            if text:
-                entries.append((deck, card, text))
-                shingles.append(ws)
+        cards = iter(deck.cards)
+        for texts, codes, ends in parts:
+            start = 0
+            # ``cards`` last: zip stops at the end of this part before taking a card of the next.
+            for text, end, card in zip(texts, ends, cards, strict=False):
+                if text:
+                    entries.append((deck, card, text))
+                    spans.append((codes, start, end))
+                start = end
     # Blocking instead of all pairs: texts this alike share most of their word pairs, so two texts
     # are compared only when one of the few rarest word pairs of each is the same. That keeps a
     # 100,000-card check near linear instead of quadratic. A word pair's rank is its count and then
-    # the pair in one number, so the rarest sort first and compare as ints.
-    frequency = Counter(itertools.chain.from_iterable(shingles))
-    rank = {w: n * _RANK + w for w, n in frequency.items()}.__getitem__
+    # the pair in one number, so the rarest sort first and compare as ints (the counts are turned
+    # into ranks in place: one table of every pair, not two).
+    ranks = Counter(itertools.chain.from_iterable(codes for parts in terms for _, codes, _ in parts))
+    for w, n in ranks.items():
+        ranks[w] = n * _RANK + w
+    rank = ranks.__getitem__
     shared = 2 * _RANK  # a word pair no other text has cannot make a pair
     postings: dict[int, list[int]] = {}
-    for i, ws in enumerate(shingles):
-        keys = sorted(map(rank, ws))[:RARE_WORDS] if len(ws) > RARE_WORDS else map(rank, ws)  # rarest
+    for i, (codes, start, end) in enumerate(spans):
+        ws = codes[start:end]
+        keys = sorted(map(rank, ws))[:RARE_WORDS] if end - start > RARE_WORDS else map(rank, ws)  # rarest
         for w in keys:
             if w >= shared:
                 postings.setdefault(w, []).append(i)
