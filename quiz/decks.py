@@ -80,6 +80,7 @@ ALL_CARD_KEYS = sorted({k for keys in TYPE_KEYS.values() for k in keys} | set(CO
 # Looked up once per key of every card: sets, and card types by name without Enum's call.
 _CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
 _TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
+_REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED.items()}
 _TYPES_BY_NAME = {kind.value: kind for kind in CardType}
 #: A line whose first character that is not a space is neither a comment's ``#`` nor a line
 #: break: proof that a file holds more than comments without splitting all of its lines.
@@ -720,21 +721,8 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, 
             ),
         )
         return None
-    allowed = _TYPE_KEY_SETS[kind]
-    ok = True
-    for key, field in fields.items():
-        if key not in allowed:
-            r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
-            ok = False
-    for key in REQUIRED[kind]:
-        if key in fields:
-            continue
-        ok = False
-        if not _misspelt(key, node):
-            r.error(
-                node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
-            )
-    if not ok:
+    if not (fields.keys() <= _TYPE_KEY_SETS[kind] and fields.keys() >= _REQUIRED_SETS[kind]):
+        _wrong_keys(r, node, fields, kind, what)
         return None
     builder = _BUILDERS[kind]
     before = len(r.problems)
@@ -742,13 +730,24 @@ def _card(r: _Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, 
     values = builder(r, fields, what)
     if values is None or len(r.problems) != before or common is None:
         return None
-    prompt = str(values.pop("prompt"))
     generated = not card_id
     if generated:
-        card_id = content_id(kind, prompt)
-    assert card_id is not None
-    fields_ = {"id": card_id, "prompt": prompt, "id_generated": generated, "line": line, "col": col}
-    return CARD_CLASSES[kind].from_fields({**fields_, **common, **values})
+        card_id = content_id(kind, values["prompt"])
+    values.update(common, id=card_id, id_generated=generated, line=line, col=col)
+    return CARD_CLASSES[kind].from_fields(values)
+
+
+def _wrong_keys(r: _Reader, node: Any, fields: dict[str, _Field], kind: CardType, what: str) -> None:
+    """Report the keys a card of ``kind`` cannot have and the ones it lacks."""
+    allowed = _TYPE_KEY_SETS[kind]
+    for key, field in fields.items():
+        if key not in allowed:
+            r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
+    for key in REQUIRED[kind]:
+        if key not in fields and not _misspelt(key, node):
+            r.error(
+                node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
+            )
 
 
 def _misspelt(key: str, node: Any) -> bool:
