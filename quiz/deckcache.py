@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import operator
 import os
 import pickle
 import re
@@ -240,31 +241,32 @@ def _fast_loader() -> Any:
         _LOADER.append(None)
         return None
     base: Any = yaml.CSafeLoader
+    STR, MAP, SEQ = map(str, (base.DEFAULT_SCALAR_TAG, base.DEFAULT_MAPPING_TAG, base.DEFAULT_SEQUENCE_TAG))
 
     class FastLoader(base):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self._tags: dict[str, str] = {}
 
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
+        # Path resolvers are off, so the composer's calls around every node need do nothing.
+        # Builtins as class attributes are not bound as methods: ``operator.is_(node, index)``
+        # and ``tuple()`` are calls into C, without a Python frame for each of a million nodes.
+        descend_resolver = operator.is_
+        ascend_resolver = tuple
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
                 if not implicit[0]:
-                    return str(self.DEFAULT_SCALAR_TAG)
+                    return STR
                 tag = self._tags.get(value)
                 if tag is None:
                     tag = self._tags[value] = base.resolve(self, kind, value, implicit)
                 return tag
             # What the base resolver answers for a collection when no path resolvers are set.
             if kind is MappingNode:
-                return str(self.DEFAULT_MAPPING_TAG)
+                return MAP
             if kind is SequenceNode:
-                return str(self.DEFAULT_SEQUENCE_TAG)
+                return SEQ
             return str(base.resolve(self, kind, value, implicit))
 
     _LOADER.append(FastLoader)
