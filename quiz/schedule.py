@@ -238,12 +238,17 @@ def queue_due(
     """
     now_text = _utc_text(now)
     ids = [cid for cid in card_ids_in_deck_order if cid not in skip] if skip else card_ids_in_deck_order
-    # Only the due cards are sorted (and the later ones with ``ahead``); new ones are taken in order.
-    scheduled = [(w, i, c) for i, c in enumerate(ids) if (w := due_times.get(c))]
-    due = [c for _, _, c in sorted(t for t in scheduled if t[0] <= now_text)]
+    # Only the due cards are sorted (and the later ones with ``ahead``), by due time and then deck
+    # order; new ones are taken in order. A pair is made only for a due card: a third of them.
+    get = due_times.get
+    due_at = [(w, i) for i, c in enumerate(ids) if (w := get(c)) and w <= now_text]
+    due = [ids[i] for _, i in sorted(due_at)]
     wanted = max(0, new_per_day - new_seen_today)
     new = list(itertools.islice((c for c in ids if c not in due_times), wanted)) if wanted else []
-    later = [c for _, _, c in sorted(t for t in scheduled if t[0] > now_text)] if ahead else []
+    later: list[str] = []
+    if ahead:
+        later_at = [(w, i) for i, c in enumerate(ids) if (w := get(c)) and w > now_text]
+        later = [ids[i] for _, i in sorted(later_at)]
     picked = due + new + later
     return picked if limit is None else picked[: max(0, limit)]
 

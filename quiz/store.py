@@ -593,8 +593,8 @@ class Store:
             rows = conn.execute(
                 "SELECT card_id, due_at FROM card_states INDEXED BY card_states_deck_due WHERE deck_id = ?",
                 (deck_id,),
-            ).fetchall()
-        return dict(rows)
+            )
+            return dict(rows)  # straight from the cursor: no list of 100,000 rows in between
 
     def set_card_state(self, deck_id: str, card_id: str, state: CardState | None) -> None:
         """Store a card's state, or delete it when ``state`` is None."""
