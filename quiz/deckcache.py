@@ -368,7 +368,7 @@ def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None
         first()
         for i in claim():
             parsed[i] = part(i)
-    except _Fallback:
+    except BaseException:  # _Fallback, or an interrupt: the child should stop soon too
         for _ in claim():  # leave the child nothing more to parse
             pass
         raise
