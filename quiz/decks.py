@@ -110,6 +110,10 @@ class _Reader:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        #: Card id → the line it was first used at, and how many cards came before: kept on the
+        #: reader so that a deck read a run of cards at a time numbers and compares them as one.
+        self.seen_ids: dict[str, int] = {}
+        self.cards_before = 0
         self.problems: list[Problem] = []
         self.merged: set[int] = set()
 
@@ -515,7 +519,15 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
         raise DeckError([Problem(path, *_pos(bomb), *_BOMB)])
     reader = _Reader(path)
     deck = _deck(reader, root)
-    problems = sorted(reader.problems, key=lambda p: (p.line, p.col))
+    raise_problems(path, reader.problems)
+    assert deck is not None
+    return Deck(**{**deck.__dict__, "path": path, "content_hash": content_hash})
+
+
+def raise_problems(path: str, problems: list[Problem]) -> None:
+    """Raise :class:`DeckError` with ``problems`` in file order (at most ``MAX_PROBLEMS`` of them
+    and a line saying how many more), if there are any."""
+    problems = sorted(problems, key=lambda p: (p.line, p.col))
     if problems:
         if len(problems) > MAX_PROBLEMS:
             extra = len(problems) - MAX_PROBLEMS
@@ -525,8 +537,6 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
                 Problem(path, last.line, last.col, f"{extra} more problems not shown", "fix these first")
             )
         raise DeckError(problems)
-    assert deck is not None
-    return Deck(**{**deck.__dict__, "path": path, "content_hash": content_hash})
 
 
 def _deck(r: _Reader, root: Any) -> Deck | None:
@@ -642,8 +652,10 @@ def _cards(r: _Reader, f: _Field, policy: Policy) -> list[Card]:
         )
         return []
     cards: list[Card] = []
-    seen: dict[str, int] = {}
-    for index, node in enumerate(f.node.value, start=1):
+    seen = r.seen_ids
+    start = r.cards_before + 1
+    r.cards_before += len(f.node.value)
+    for index, node in enumerate(f.node.value, start=start):
         # Explicit ids are compared before the card is built, so a duplicate is
         # reported even when either card has other errors.
         peeked = _peek_card_id(node)

@@ -186,6 +186,10 @@ EDITS = [
     ("    explain: ", "    explain: 'unterminated\n    explain: "),
     ("\n", "\r"),
     ("\n", "\r\n"),
+    ("    type: bool\n", "    type: bool\n    grading: {typos: many}\n"),
+    ("  - id: c0000", "  - id: 'c0000 '\n    type: card\n    front: F\n    back: B\n  - id: c0000"),
+    ("  - id: c0000", "  - id: c000001\n    type: card\n    front: F\n    back: B\n  - id: c0000"),
+    ("  - id: c0000", "  - type: card\n    front: F\n    back: B\n  - id: c0000"),
 ]
 
 
@@ -201,6 +205,39 @@ def test_edited_deck_same_outcome(
     path = tmp_path_factory.mktemp("edit") / "deck.yaml"
     path.write_bytes(text.encode("utf-8"))
     _same(path)
+
+
+ID_LESS = "  - type: card\n    front: The same front\n    back: B\n"
+
+
+@pytest.mark.parametrize("broken", ["few", "many", "derived-duplicates"])
+def test_a_broken_large_deck_is_reported_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """A large deck with problems in many chunks gets the loader's exact errors (numbering,
+    duplicates across chunks, the 200-problem cap) without the whole file ever being one tree."""
+    text = GEN.deck_text(800)
+    if broken == "few":
+        text = text.replace("id: c000700", "id: c000003").replace("type: order", "type: ordr", 1)
+    elif broken == "many":
+        text = text.replace("    type: short\n", "    type: shrot\n")  # 240 cards
+    else:
+        text = text.replace("  - id: c000010\n", ID_LESS + "  - id: c000010\n")
+        text = text.replace("  - id: c000600\n", ID_LESS + ID_LESS + "  - id: c000600\n")
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert len(deckcache._split(text)[1]) > 20
+
+    def no_whole_tree(*args: Any) -> Any:
+        raise AssertionError("the whole file was composed at once")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(decks, "compose", no_whole_tree)
+        fast = _outcome(deckcache.load_fast, path)
+    assert fast == _outcome(_reference, path)
+    assert fast[0] == "error" and len(fast[1]) >= 2
+    if broken == "many":
+        assert fast[1][-1].endswith("more problems not shown (fix these first)")
 
 
 def test_unreadable_paths_give_the_loader_messages(tmp_path: Path) -> None:
