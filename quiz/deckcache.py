@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 from . import __version__, forked
 from . import decks as _decks
 from .errors import DeckError
-from .models import Card, Deck, LazyCards, Policy
+from .models import Card, Deck, LazyCards
 
 #: Files smaller than this are parsed directly and never cached (they take milliseconds).
 MIN_FAST_BYTES = 256 * 1024
@@ -138,8 +138,7 @@ def parse_parts(
             return _parse_chunked(text, shown, digest, workers, work)
         except _Fallback:
             pass
-        _raise_problems_by_chunks(text, shown)
-        deck = _decks.parse(text, shown, digest)
+        deck = _read_by_chunks(text, shown, digest) or _decks.parse(text, shown, digest)
         return deck, [work(deck)]
 
 
@@ -147,13 +146,13 @@ def _nothing(deck: Deck) -> None:
     return None
 
 
-def _raise_problems_by_chunks(text: str, shown: str) -> None:
-    """Raise the :class:`DeckError` that :func:`quiz.decks.parse` raises for ``text`` (the same
-    problems, words, positions and order), reading one chunk at a time with one reader, so that
-    no node tree holds the whole file (a broken deck of 100,000 cards: about 150 MB instead of
-    600 MB). Return when the chunks cannot tell, for the ordinary loader to decide: a YAML
-    syntax error (its message is the whole file's), a layout the cutter does not understand,
-    or no problem at all.
+def _read_by_chunks(text: str, shown: str, digest: str) -> Deck | None:
+    """What :func:`quiz.decks.parse` gives for ``text`` (the deck, or a :class:`DeckError` with
+    the same problems, words, positions and order), reading one chunk at a time with one
+    reader, so that no node tree holds the whole file (a broken deck of 100,000 cards: about
+    100 MB instead of 600 MB). None when the chunks cannot tell, for the ordinary loader to
+    decide: a YAML syntax error (its message is the whole file's) or a layout the cutter does
+    not understand.
 
     The reader numbers the cards and remembers their ids across chunks as over one list; the
     text before ``cards:`` is read once, with the first chunk, as the whole file reads it once.
@@ -162,23 +161,27 @@ def _raise_problems_by_chunks(text: str, shown: str) -> None:
         head, chunks, no_strays = _split(text)
         no_strays()
         reader = _decks._Reader(shown)
-        policy = Policy()
+        first: Deck | None = None
+        cards: list[Card] = []
         for n, (start, end, pad) in enumerate(chunks):
             root = _compose(head + "\n" * pad + text[start:end], shown)
             if n == 0:
-                deck = _decks._deck(reader, root)
-                if deck is None:
-                    return
-                policy = deck.grading
+                first = _decks._deck(reader, root)
+                if first is None:
+                    return None
+                cards.extend(first.cards)
             else:
-                cards = _cards_field(root)
-                if cards is None:
-                    return
-                _decks._cards(reader, cards, policy)
+                field = _cards_field(root)
+                if field is None or first is None:
+                    return None
+                cards.extend(_decks._cards(reader, field, first.grading))
             reader.merged.clear()  # the ids of a freed tree's nodes may come back in the next one
     except _Fallback:
-        return
+        return None
     _decks.raise_problems(shown, reader.problems)
+    if first is None:
+        return None
+    return replace(first, cards=tuple(cards), path=shown, content_hash=digest)
 
 
 def _cards_field(root: Any) -> Any:

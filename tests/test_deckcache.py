@@ -167,11 +167,19 @@ def test_both_processes_parse_chunks_and_the_order_is_the_files(
 
 
 def test_a_failed_child_costs_only_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the helper process dies, this process parses every chunk and the deck is the same."""
-    monkeypatch.setattr(deckcache.forked, "start", lambda work: lambda: None)
+    """When the helper process dies, the deck is read again a chunk at a time (never as one
+    whole-file tree) and is the same."""
     path = tmp_path / "big.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
-    _same(path)
+
+    def no_whole_tree(*args: Any) -> Any:
+        raise AssertionError("the whole file was composed at once")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(deckcache.forked, "start", lambda work: lambda: None)
+        patch.setattr(decks, "compose", no_whole_tree)
+        fast = _outcome(deckcache.load_fast, path)
+    assert fast[0] == "deck" and fast == _outcome(_reference, path)
 
 
 EDITS = [
