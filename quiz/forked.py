@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -19,11 +21,13 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def start(work: Callable[[], T]) -> Callable[[], T | None]:
+def start(work: Callable[[], T]) -> Callable[..., T | None]:
     """Run ``work`` in a forked child now (copy-on-write: nothing is copied up front).
 
     The returned function waits for the child and gives what ``work`` returned, or None if
-    the child failed. Call it exactly once: it also reaps the child.
+    the child failed; ``collect(cancel=True)`` stops the child at once instead (when its
+    result is no longer wanted, as on Ctrl-C) and gives None. Call it exactly once: it also
+    reaps the child.
     """
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -39,7 +43,13 @@ def start(work: Callable[[], T]) -> Callable[[], T | None]:
             os._exit(status)
     os.close(write_fd)
 
-    def collect() -> T | None:
+    def collect(cancel: bool = False) -> T | None:
+        if cancel:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.close(read_fd)
+            os.waitpid(pid, 0)
+            return None
         try:
             with os.fdopen(read_fd, "rb") as inp:
                 # Our own child wrote this moment ago through a private pipe.
@@ -47,6 +57,10 @@ def start(work: Callable[[], T]) -> Callable[[], T | None]:
                 return found
         except (EOFError, pickle.UnpicklingError):
             return None
+        except BaseException:  # interrupted while waiting: the result will not be used
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            raise
         finally:
             os.waitpid(pid, 0)
 

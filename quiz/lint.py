@@ -63,9 +63,10 @@ def _findings(decks: Sequence[Deck], *, examples: bool) -> list[Problem]:
                 if examples:
                     out.extend(run_examples(deck))
                 out.extend(_card_warnings(deck))
-        finally:
-            found = near()
-        out.extend(found)
+        except BaseException:
+            near(wanted=False)  # an interrupt or an error is on its way out: stop the search
+            raise
+        out.extend(near())
     return out
 
 
@@ -84,7 +85,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _near_duplicates_async(
     decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None
-) -> Callable[[], list[Problem]]:
+) -> Callable[..., list[Problem]]:
     """Start :func:`_near_duplicates`; call the result to get its findings.
 
     With ``FORK_CARDS`` cards or more, on a system with ``fork``, it runs in a child process
@@ -96,10 +97,14 @@ def _near_duplicates_async(
     small = sum(len(d.cards) for d in decks) < FORK_CARDS
     if small or not forked.can_fork():
         found = _near_duplicates(decks, terms)
-        return lambda: found
+        return lambda wanted=True: found
     collect = forked.start(lambda: _near_duplicates(decks, terms))
 
-    def findings() -> list[Problem]:
+    def findings(wanted: bool = True) -> list[Problem]:
+        """The findings; with ``wanted`` False (an interrupt is on its way out), stop the search."""
+        if not wanted:
+            collect(cancel=True)
+            return []
         found = collect()
         return _near_duplicates(decks, terms) if found is None else found  # the child failed: here
 
@@ -418,8 +423,10 @@ def check_many_rendered(
             else:
                 own.sort(key=key)
             texts = list(map(render, own))
-        finally:
-            found = near()
+        except BaseException:
+            near(wanted=False)  # an interrupt or an error is on its way out: stop the search
+            raise
+        found = near()
         found.sort(key=key)
         out: list[tuple[Problem, str]] = []
         at = 0

@@ -247,6 +247,35 @@ def test_terms_made_part_by_part_while_loading_find_the_same(
     assert sum("nearly repeats" in p.message for p, _ in with_terms) >= 20
 
 
+def test_an_interrupt_during_check_stops_the_near_duplicate_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the per-card warnings are made kills the forked near-duplicate search at
+    once, instead of waiting for it (or running it again here) before exiting."""
+    import time
+
+    import quiz.lint as lint_module
+
+    finished = tmp_path / "finished"
+
+    def slow_search(*args: object) -> list[Problem]:
+        time.sleep(2)
+        finished.write_text("the search ran to its end", encoding="utf-8")
+        return []
+
+    def interrupted(*args: object) -> list[Problem]:
+        raise KeyboardInterrupt
+
+    parsed = parse(deck(DUPLICATES), "d.yaml")
+    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
+    monkeypatch.setattr(forked_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(lint_module, "_near_duplicates", slow_search)
+    monkeypatch.setattr(lint_module, "_card_warnings", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        lint_module.check_many_rendered([parsed], str)
+    assert not finished.exists()  # killed and reaped: it can no longer finish
+
+
 def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
     """Prompts that differ only in case, accents and punctuation are near-duplicates."""
     first = GOOD_CARD.format(id="a", prompt="Où est la capitale de l'Éthiopie?", answer="X")
