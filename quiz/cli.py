@@ -111,8 +111,11 @@ def main() -> None:
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("\nInterrupted.", err=True)
+    except (click.Abort, KeyboardInterrupt) as err:
+        # Click has already ended the line after the terminal's "^C" when it turned the
+        # interrupt into Abort; a prompt's own Abort (and a bare interrupt) has not.
+        done = isinstance(err, click.Abort) and isinstance(err.__cause__, (KeyboardInterrupt, EOFError))
+        click.echo("Interrupted." if done else "\nInterrupted.", err=True)
         sys.exit(130)
     except BrokenPipeError:
         # The reader of stdout went away (`quiz show deck | head`): nothing left to say.

@@ -193,3 +193,37 @@ def test_a_killed_quiz_keeps_every_shown_answer(tmp_path: Path, seed: int) -> No
     assert result.exit_code == 0, result.output
     with Store.open(db_path(home)) as store:
         assert len(store.attempts()) == len(typed) + 2
+
+
+def test_ctrl_c_during_a_large_check_exits_130_and_leaves_no_process(tmp_path: Path) -> None:
+    """SIGINT to `quiz check` while two processes load a large deck, or while the forked
+    near-duplicate search runs: exit 130 with one line, and no child process is left behind."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_gen", REPO / "bench" / "gen.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path / "large-deck-for-sigint.yaml"
+    gen.write_deck(path, 30_000)
+    interrupted = 0
+    for delay in (0.5, 1.2):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "quiz", "check", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "QUIZ_HOME": str(tmp_path / "home")},
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 0:  # it finished first on a fast machine: nothing to interrupt
+            continue
+        assert (proc.returncode, err) == (130, "\nInterrupted.\n")
+        left = subprocess.run(["pgrep", "-f", str(path)], capture_output=True, text=True)
+        assert left.stdout == ""
+        interrupted += 1
+    assert interrupted  # 30,000 cards take longer than half a second to check
