@@ -141,7 +141,8 @@ def test_stats_summary_one_line_per_deck(quiz_home: Path) -> None:
     lines = run("stats").output.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("capitals") and "2 sessions" in lines[0] and "4 answers" in lines[0]
-    assert lines[1].startswith("geo")
+    assert lines[1].startswith("geo") and "1 session " in lines[1] and "1 answer " in lines[1]
+    assert lines[0].index("answer") == lines[1].index("answer")  # the columns still line up
     got = json.loads(run("stats", "--json").output)
     assert [(d["deck_id"], d["attempts"], d["accuracy"]) for d in got["decks"]] == [
         ("capitals", 4, 50.0),

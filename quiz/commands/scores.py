@@ -163,10 +163,16 @@ def _print_summaries(summaries: list[DeckSummary], as_json: bool) -> None:
     for s in summaries:
         last_day = s.last_at[:10] if s.last_at else "never"
         click.echo(
-            f"{s.deck_id:<{width}}  {s.sessions:>4} sessions  {s.attempts:>6} answers  "
+            f"{s.deck_id:<{width}}  {s.sessions:>4} {_noun(s.sessions, 'session')}  "
+            f"{s.attempts:>6} {_noun(s.attempts, 'answer')}  "
             f"{_pct(percent(s.correct, s.attempts)):>6} right  "
             f"last {_pct(percent(s.last_correct, s.last_asked)):>5}  ({last_day})"
         )
+
+
+def _noun(n: int, word: str) -> str:
+    """``word`` or its plural for ``n``, padded to the plural's width so that columns line up."""
+    return f"{word} " if n == 1 else f"{word}s"
 
 
 def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = False) -> None:
