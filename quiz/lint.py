@@ -278,6 +278,8 @@ def _near_duplicates(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | N
     entries: list[tuple[Deck, Card, str]] = []
     spans: list[tuple[array[int], int, int]] = []  # each entry's pair codes: codes[start:end]
     for deck, parts in zip(decks, terms, strict=True):
+        if sum(len(texts) for texts, _, _ in parts) != len(deck.cards):
+            raise ValueError(f"the near-duplicate terms of {deck.path} are not one per card")
         cards = iter(deck.cards)
         for texts, codes, ends in parts:
             start = 0
