@@ -327,10 +327,15 @@ def _history(store: Store, deck_id: str, now: datetime) -> tuple[int, int | None
 
 
 def _next_due(due_times: dict[str, str], ids: set[str]) -> datetime | None:
-    """The earliest due time among the cards ``ids`` (None when none is scheduled)."""
+    """The earliest due time among the cards ``ids`` (None when none is scheduled).
+
+    Stored due times are fixed-width UTC text, which orders as the times do: only the
+    earliest is parsed (not 100,000 of them).
+    """
     from ..store import parse_time
 
-    return min((parse_time(when) for cid, when in due_times.items() if cid in ids), default=None)
+    earliest = min((when for cid, when in due_times.items() if cid in ids), default=None)
+    return None if earliest is None else parse_time(earliest)
 
 
 def _nothing_due(
@@ -390,6 +395,7 @@ def study(
 
     from .. import schedule
     from ..decks import load_ref
+    from ..stats import utc_text
     from ..store import Store, db_path
 
     reconfigure_stdin()
@@ -420,11 +426,12 @@ def study(
                 ahead=ahead,
                 skip=skip,
             )
-            due_now = set(
-                schedule.queue_due(ids, due_times, now, new_per_day=0, limit=None, ahead=False, skip=skip)
-            )
+            now_text = utc_text(now)  # stored due times are fixed-width UTC text: they compare as times
             todo = [
-                _Item(cid, "due" if cid in due_now else ("new" if cid not in due_times else "ahead"))
+                _Item(
+                    cid,
+                    "new" if cid not in due_times else ("due" if due_times[cid] <= now_text else "ahead"),
+                )
                 for cid in picked
             ]
         if not todo:
@@ -486,8 +493,8 @@ def study(
                 due_times[cid] = run.states[cid].due_at
             else:
                 due_times.pop(cid, None)
-        upcoming = _next_due(due_times, set(ids) - skip)
-        if finished and upcoming is not None:
+        upcoming = _next_due(due_times, set(ids) - skip) if finished else None
+        if upcoming is not None:
             click.echo(f"Next card due {when_text(upcoming, now_utc())}.")
 
 
