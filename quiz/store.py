@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .errors import StoreError
 from .models import Attempt, CardState, SessionRecord
@@ -571,16 +572,7 @@ class Store:
             "SELECT deck_id, card_id, phase, due_at, data, reps, lapses FROM card_states WHERE deck_id = ?"
         )
         with self._read() as conn:
-            if card_ids is None:
-                rows = conn.execute(query, (deck_id,)).fetchall()
-            else:
-                wanted = sorted(set(card_ids))
-                rows = []
-                for at in range(0, len(wanted), 500):  # SQLite limits the parameters of one statement
-                    part = wanted[at : at + 500]
-                    rows += conn.execute(
-                        f"{query} AND card_id IN ({', '.join('?' * len(part))})", (deck_id, *part)
-                    ).fetchall()
+            rows = _rows_of_cards(conn, query, (deck_id,), card_ids)
         return {r[1]: CardState(r[0], r[1], r[2], r[3], r[4], int(r[5]), int(r[6])) for r in rows}
 
     def due_times(self, deck_id: str) -> dict[str, str]:
@@ -703,14 +695,15 @@ class Store:
             ]
         return int(new_today), times
 
-    def leeches(self, deck_id: str, misses: int = LEECH_MISSES) -> dict[str, int]:
-        """Cards missed (wrong outside cram) at least ``misses`` times → their number of misses."""
+    def leeches(
+        self, deck_id: str, misses: int = LEECH_MISSES, card_ids: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Cards missed (wrong outside cram) at least ``misses`` times → their number of misses
+        (only among ``card_ids`` when given), by card id."""
+        query = "SELECT card_id, misses FROM card_totals WHERE deck_id = ? AND misses >= ?"
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT card_id, misses FROM card_totals WHERE deck_id = ? AND misses >= ? ORDER BY card_id",
-                (deck_id, max(1, misses)),
-            ).fetchall()
-        return {r[0]: int(r[1]) for r in rows}
+            rows = _rows_of_cards(conn, query, (deck_id, max(1, misses)), card_ids)
+        return {r[0]: int(r[1]) for r in sorted(rows)}
 
     def deck_rows(self, deck_id: str, *, wrong_limit: int = 10, cards: bool = True) -> DeckRows:
         """Every aggregate ``quiz stats`` needs for one deck, read from the summary tables."""
@@ -988,6 +981,21 @@ def _check_location(path: Path) -> None:
         raise StoreError(f"{path}: is a directory, not a database file; {MOVE_ASIDE}")
     if not path.exists() and _read_only(path.parent):
         raise StoreError(f"{path.parent}: the data directory is read-only; {MAKE_WRITABLE}")
+
+
+def _rows_of_cards(
+    conn: sqlite3.Connection, query: str, params: tuple[object, ...], card_ids: Iterable[str] | None
+) -> list[Any]:
+    """The rows of ``query`` (a ``SELECT ... WHERE ...``), only of ``card_ids`` when given."""
+    if card_ids is None:
+        return conn.execute(query, params).fetchall()
+    wanted = sorted(set(card_ids))
+    rows: list[Any] = []
+    for at in range(0, len(wanted), 500):  # SQLite limits the parameters of one statement
+        part = wanted[at : at + 500]
+        marks = ", ".join("?" * len(part))
+        rows += conn.execute(f"{query} AND card_id IN ({marks})", (*params, *part)).fetchall()
+    return rows
 
 
 def _read_only(p: Path) -> bool:

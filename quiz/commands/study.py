@@ -407,8 +407,7 @@ def study(
     with Store.open(db_path(data_dir())) as store:
         # The queue comes from the due times alone; states are read only for the cards asked.
         due_times = store.due_times(loaded.id)
-        misses = store.leeches(loaded.id, misses=1)
-        skip = {cid for cid, n in misses.items() if schedule.is_leech(n)} if skip_leeches else set()
+        skip = set(store.leeches(loaded.id)) if skip_leeches else set()
         new_today, typical = _history(store, loaded.id, now)
         ids = list(loaded.card_ids())
         if cram:
@@ -443,6 +442,7 @@ def study(
             return
         asked = {item.card_id for item in todo}
         states = store.card_states(loaded.id, asked)
+        misses = store.leeches(loaded.id, misses=1, card_ids=asked)  # to tell when one becomes a leech
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
         what = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         mode = "Cram (the schedule is not changed)" if cram else "Study"
