@@ -1,4 +1,4 @@
-"""Export: 100k cards to the Anki import file (``quiz.exports.anki.export_anki``), written to disk.
+"""Export: 100k cards to the Anki import file (``quiz.formats.anki.export_anki``), written to disk.
 
 Target ≤ 1.5 s for 100k cards (the deck already loaded). Baseline: ``csv.writer`` writing
 the same number of rows of plain strings of the same widths to a file. The whole
@@ -18,8 +18,8 @@ from gen import write_deck
 
 def measure(size: str, tmp: Path) -> dict[str, float]:
     """Every figure for one size."""
-    from quiz.deckcache import load_fast
-    from quiz.exports.anki import export_anki
+    from quiz.deckio._fast import load_fast
+    from quiz.formats.anki import export_anki
 
     n = SIZES[size]
     deck_file = write_deck(tmp / f"deck-{size}.yaml", n)

@@ -41,9 +41,9 @@ def measure(size: str) -> dict[str, float]:
     """Every figure for one size."""
     from rapidfuzz.distance import Levenshtein
 
-    from quiz.decks import parse
+    from quiz.deckio import parse
     from quiz.grading import grade
-    from quiz.models import ShortCard
+    from quiz.model import ShortCard
 
     deck = parse(deck_text(max(SIZES[size], 400)), "bench.yaml")
     cards = [c for c in deck.cards if isinstance(c, ShortCard)]

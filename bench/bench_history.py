@@ -32,8 +32,8 @@ def p99(samples: list[float]) -> float:
 
 def measure(size: str, tmp: Path) -> dict[str, float]:
     """Every figure for one size."""
-    from quiz import schedule
-    from quiz.models import Attempt, CardState
+    from quiz.model import Attempt, CardState
+    from quiz.practice import schedule
     from quiz.store import Store, db_path
 
     n = SIZES[size]

@@ -1,18 +1,18 @@
 """Large deck load: a generated deck of mixed card types (100k cards ≈ 16.5 MB of YAML).
 
 * ``quiz check DECK`` cold (``check`` never uses the cache): the loader parses chunks on two
-  processes with the GC paused (``quiz.deckcache.parse_bytes``), then lints. Target ≤ 6 s and
+  processes with the GC paused (``quiz.deckio._fast.parse_bytes``), then lints. Target ≤ 6 s and
   peak memory ≤ 300 MB (RSS of the largest process, from ``wait4`` as
   ``/usr/bin/time -v`` reports it; the sum over both processes is shown beside it).
 * ``quiz show DECK --json`` and starting ``quiz run`` warm (second run, file unchanged),
-  through the compiled cache (``quiz.deckcache.load_cached``). Target ≤ 0.5 s.
+  through the compiled cache (``quiz.deckio._fast.load_cached``). Target ≤ 0.5 s.
 * Baseline: the real Anki importing the same cards from the Anki file ``quiz export``
-  writes (``quiz.exports.anki``), into an empty collection (``Collection.get_csv_metadata``
+  writes (``quiz.formats.anki``), into an empty collection (``Collection.get_csv_metadata``
   then ``import_csv``), timed inside its process (Anki's start-up left out).
 
-Every figure runs the real ``quiz`` command line (``quiz.decks.load`` parses through
+Every figure runs the real ``quiz`` command line (``quiz.deckio.load`` parses through
 ``deckcache.parse_bytes``; ``show``/``run`` load through ``deckcache.load_cached`` in the data
-directory), except "load cold", which is ``quiz.decks.load`` alone in a fresh process.
+directory), except "load cold", which is ``quiz.deckio.load`` alone in a fresh process.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from _common import SIZES, args, env, machine_load, quiz_exe, report, run, sizes
 from gen import write_deck
 
 LOAD = (
-    "import sys, quiz.decks as d\n"
+    "import sys, quiz.deckio as d\n"
     "deck = d.load(sys.argv[1])\n"
     "print(len(deck.cards))\n"
 )
@@ -43,8 +43,8 @@ ANKI = (
 
 def measure(size: str, tmp: Path) -> dict[str, float]:
     """Every figure for one size."""
-    from quiz.decks import load as load_deck
-    from quiz.exports.anki import export_anki
+    from quiz.deckio import load as load_deck
+    from quiz.formats.anki import export_anki
 
     n = SIZES[size]
     deck_file = write_deck(tmp / f"deck-{size}.yaml", n)
@@ -103,7 +103,7 @@ def main() -> int:
         print(f"## {size}: {SIZES[size]:,} cards, {r['bytes'] / 1e6:.1f} MB of YAML")
         base = r["anki"]
         report(
-            f"load cold, quiz.decks.load ({size})",
+            f"load cold, quiz.deckio.load ({size})",
             r["load"],
             "s",
             base,

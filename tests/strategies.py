@@ -7,7 +7,7 @@ import unicodedata
 
 from hypothesis import strategies as st
 
-from quiz.models import (
+from quiz.model import (
     BoolCard,
     Card,
     ChoiceCard,

@@ -35,7 +35,7 @@ def test_generator_writes_a_deck_that_loads(tmp_path: object) -> None:
     """``bench/gen.py deck`` writes a deck of the asked size that the loader accepts without errors."""
     from pathlib import Path
 
-    from quiz.decks import load
+    from quiz.deckio import load
 
     path = Path(str(tmp_path)) / "deck.yaml"
     subprocess.run([sys.executable, str(REPO / "bench" / "gen.py"), "deck", str(path), "tiny"], check=True,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -161,10 +162,23 @@ def test_help_lists_every_command() -> None:
     """`quiz --help` names every registered command with its help line."""
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    assert cli.commands
-    for name, command in cli.commands.items():
+    names = cli.list_commands(click.Context(cli))
+    assert len(names) == 14
+    for name in names:
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.name == name
         assert name in result.output
         assert command.help, f"{name} has no help text"
+
+
+def test_the_lazy_command_list_says_what_each_command_says() -> None:
+    """The help lines `quiz --help` prints without importing the commands are their own first paragraphs."""
+    from quiz.cli import COMMANDS
+
+    for name, (_module, text) in COMMANDS.items():
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None and command.help is not None
+        assert command.help.split("\n\n")[0].replace("\n", " ") == text, name
 
 
 def test_python_dash_m_version() -> None:

@@ -11,20 +11,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from quiz.cli import cli
-from quiz.decks import load_ref
-from quiz.models import (
-    BoolCard,
-    ClozeCard,
-    DateCard,
-    Deck,
-    FlashCard,
-    MultiCard,
-    OrderCard,
-)
-from quiz.render import letter
-from quiz.results import load_result
-from quiz.session import Options, Question, Session
+from quiz.deckio import load_ref
+from quiz.insight.results import load_result
+from quiz.model import BoolCard, ClozeCard, DateCard, Deck, FlashCard, MultiCard, Options, OrderCard, Question
+from quiz.practice import Session
 from quiz.store import Store, db_path
+from quiz.ui.render import letter
 
 DECK = "us-russia-military-talks-2019"
 

@@ -12,9 +12,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.cli import cli
-from quiz.commands import scores
-from quiz.models import Attempt, CardState
+from quiz.cli import cli, scores
+from quiz.model import Attempt, CardState
 from quiz.store import Store, db_path
 
 DECK_YAML = """\
@@ -383,7 +382,7 @@ def test_stats_text_of_a_history_reads_few_rows_and_prints_the_same(
     import io
     import tempfile
 
-    from quiz.stats import CARD_ROWS, HARDEST, compute, due_bounds
+    from quiz.insight.stats import CARD_ROWS, HARDEST, compute, due_bounds
 
     now = datetime(2026, 5, 10, 12, tzinfo=timezone.utc)
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "quiz.db") as s:

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import FIXTURES
 
-from quiz import schedule
+from quiz import clock
 from quiz.cli import cli
-from quiz.commands import study as study_module
-from quiz.models import Attempt
+from quiz.cli import study as study_module
+from quiz.model import Attempt
+from quiz.practice import schedule
 from quiz.store import Store, db_path
 
 DECK = str(FIXTURES / "decks" / "valid" / "study-sample.yaml")
@@ -192,7 +193,7 @@ def test_a_much_slower_answer_than_usual_suggests_hard(
     """A right answer taking over 2.5x the learner's median time for the deck is rated hard."""
     _misses(quiz_home, "moon-distance", 5)  # five past answers of 900 ms: the median
     ticks = iter(range(1000))
-    monkeypatch.setattr(study_module, "now_utc", lambda: T0 + next(ticks) * timedelta(seconds=3))
+    monkeypatch.setattr(clock, "now", lambda: T0 + next(ticks) * timedelta(seconds=3))
     result = study("--limit", "1", lines=["Bern", ""])  # the clock moves 3 s between asking and answering
     assert "Rating [hard]: " in result.output
 

@@ -21,7 +21,7 @@ CARDS = 200
 #: Imports quiz, waits for a shared start time, then runs ``quiz ARGS`` (so both open the database together).
 AT_THE_SAME_MOMENT = """
 import runpy, sys, time
-import quiz.cli, quiz.commands.run, quiz.store, yaml, sqlite3
+import quiz.cli, quiz.cli.run, quiz.store, yaml, sqlite3
 time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
 sys.argv = ["quiz"] + sys.argv[2:]
 runpy.run_module("quiz", run_name="__main__")

@@ -15,9 +15,11 @@ from conftest import FIXTURES, REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz import deckcache, decks
+from quiz import deckio as decks
+from quiz.deckio import _fast as deckcache
+from quiz.deckio import reader
 from quiz.errors import DeckError
-from quiz.models import Card, CardBlockError, Deck, LazyCards
+from quiz.model import Card, CardBlockError, Deck, LazyCards
 
 
 def _gen() -> Any:
@@ -51,10 +53,8 @@ def _outcome(load: Any, path: Path) -> Any:
 
 def _reference(path: Path) -> Deck:
     """The one-process loader: ``decks.parse`` on the whole text (``decks.load`` itself is fast now)."""
-    data = deckcache.read(path)
-    if data is None:
-        return decks.load(path)  # the file cannot be read: the message comes before any parsing
-    return decks.parse(decks.decode(data, str(path)), str(path), hashlib.sha256(data).hexdigest())
+    data = reader.read_bytes(path)  # a file that cannot be read: the message comes before any parsing
+    return decks.parse(reader.decode(data, str(path)), str(path), hashlib.sha256(data).hexdigest())
 
 
 def _same(path: Path) -> None:
@@ -177,7 +177,7 @@ def test_a_failed_child_costs_only_speed(tmp_path: Path, monkeypatch: pytest.Mon
 
     with monkeypatch.context() as patch:
         patch.setattr(deckcache.forked, "start", lambda work: lambda: None)
-        patch.setattr(decks, "compose", no_whole_tree)
+        patch.setattr(reader, "compose", no_whole_tree)
         fast = _outcome(deckcache.load_fast, path)
     assert fast[0] == "deck" and fast == _outcome(_reference, path)
 
@@ -240,7 +240,7 @@ def test_a_broken_large_deck_is_reported_a_chunk_at_a_time(
         raise AssertionError("the whole file was composed at once")
 
     with monkeypatch.context() as patch:
-        patch.setattr(decks, "compose", no_whole_tree)
+        patch.setattr(reader, "compose", no_whole_tree)
         fast = _outcome(deckcache.load_fast, path)
     assert fast == _outcome(_reference, path)
     assert fast[0] == "error" and len(fast[1]) >= 2
@@ -346,7 +346,7 @@ def test_cache_reader_accepts_model_classes_only() -> None:
     """The cache's unpickler rebuilds model objects but refuses a helper imported into quiz.models."""
     import io
 
-    from quiz.models import Policy
+    from quiz.model import Policy
 
     policy = Policy(typos=2)
     assert deckcache._ModelUnpickler(io.BytesIO(pickle.dumps(policy))).load() == policy
@@ -426,13 +426,13 @@ def test_no_anchor_skips_the_alias_walk_and_an_anchor_still_finds_a_bomb(
 ) -> None:
     """A text without ``&`` is not walked for alias bombs; a real bomb is still refused."""
     walked: list[object] = []
-    real = decks._alias_bomb
+    real = reader._alias_bomb
 
     def spy(root: object, budget: int) -> object:
         walked.append(root)
         return real(root, budget)
 
-    monkeypatch.setattr(decks, "_alias_bomb", spy)
+    monkeypatch.setattr(reader, "_alias_bomb", spy)
     decks.parse(SAMPLE, "d.yaml")
     assert walked == []
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -11,10 +11,10 @@ from conftest import DECKS, FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz import decks
-from quiz.decks import MAX_BYTES, load, parse, schema_path
+from quiz.deckio import MAX_BYTES, load, parse, schema_path
+from quiz.deckio import reader as decks
 from quiz.errors import DeckError
-from quiz.models import BoolCard, ChoiceCard, ClozeCard, DateCard, NumberCard, PartialDate, ShortCard
+from quiz.model import BoolCard, ChoiceCard, ClozeCard, DateCard, NumberCard, PartialDate, ShortCard
 
 INVALID = FIXTURES / "decks" / "invalid"
 VALID = FIXTURES / "decks" / "valid"

@@ -16,10 +16,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.decks import load
+from quiz.deckio import load
 from quiz.errors import ExportError
-from quiz.exports.anki import deck_name, export_anki, note_guid, sides
-from quiz.models import (
+from quiz.formats.anki import deck_name, export_anki, note_guid, sides
+from quiz.model import (
     BoolCard,
     Card,
     ChoiceCard,

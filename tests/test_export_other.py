@@ -16,10 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.decks import load
-from quiz.exports.gift import escape, export_gift
-from quiz.exports.plain import export_csv, export_json
-from quiz.models import (
+from quiz.deckio import load
+from quiz.deckio.writer import deck_from_dict
+from quiz.formats.gift import escape, export_gift
+from quiz.formats.plain import export_csv, export_json
+from quiz.model import (
     BoolCard,
     ChoiceCard,
     ClozeCard,
@@ -30,7 +31,6 @@ from quiz.models import (
     OrderCard,
     ShortCard,
 )
-from quiz.serialize import deck_from_dict
 
 ONE_OF_EACH = FIXTURES / "decks" / "valid" / "one-of-each-type.yaml"
 DECK_FILES = sorted(DECKS.glob("*.yaml")) + ([ONE_OF_EACH] if ONE_OF_EACH.exists() else [])

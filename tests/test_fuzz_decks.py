@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.decks import load
+from quiz.deckio import load
 from quiz.errors import DeckError
-from quiz.models import Deck
+from quiz.model import Deck
 
 #: The loaded profile's example count (dev or ci); each test below takes at most this many.
 PROFILE_EXAMPLES = settings().max_examples

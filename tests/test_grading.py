@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz.grading import grade, normalize, parse_date, parse_number, typo_budget
-from quiz.models import (
+from quiz.model import (
     BoolCard,
     Card,
     ChoiceCard,

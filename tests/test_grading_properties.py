@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
 from quiz.grading import grade, normalize, typo_budget
-from quiz.models import (
+from quiz.model import (
     BoolCard,
     Card,
     ChoiceCard,
@@ -125,7 +125,7 @@ def test_case_accent_space_variants_accepted_by_default_policy(card: ShortCard, 
 @given(S.cloze_cards(), S.policies)
 def test_cloze_gaps_typed_in_order_are_accepted(card: ClozeCard, policy: Policy) -> None:
     """Every gap's text, separated by ';', is accepted; so is any mix of alternates."""
-    from quiz.cloze import gaps
+    from quiz.model.cloze import gaps
 
     found = gaps(card.prompt)
     assert grade(card, "; ".join(g.answer for g in found), policy).correct

@@ -24,7 +24,7 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES, REPO
 
 from quiz.cli import cli
-from quiz.decks import MAX_BYTES, load, parse
+from quiz.deckio import MAX_BYTES, load, parse
 from quiz.errors import DeckError
 from quiz.store import SCHEMA_VERSION, Store, db_path
 

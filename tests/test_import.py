@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.decks import load
+from quiz.deckio import load
 from quiz.errors import ImportFileError
-from quiz.exports.anki import export_anki
-from quiz.exports.anki_import import html_to_text, read_anki, read_anki_file
-from quiz.models import ClozeCard, Deck, FlashCard, ShortCard
+from quiz.formats.anki import export_anki
+from quiz.formats.anki_import import html_to_text, read_anki, read_anki_file
+from quiz.model import ClozeCard, Deck, FlashCard, ShortCard
 
 ONE_OF_EACH = FIXTURES / "decks" / "valid" / "one-of-each-type.yaml"
 DECK_FILES = sorted(DECKS.glob("*.yaml")) + ([ONE_OF_EACH] if ONE_OF_EACH.exists() else [])

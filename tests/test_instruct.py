@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from quiz.cli import cli
-from quiz.decks import load
-from quiz.models import CardType
+from quiz.deckio import load
+from quiz.model import CardType
 
 VALID = FIXTURES / "decks" / "valid"
 

@@ -17,9 +17,10 @@ from click.testing import CliRunner, Result
 from conftest import REPO
 
 from quiz.cli import cli
-from quiz.decks import load
-from quiz.render import letter
-from quiz.session import Options, Session
+from quiz.deckio import load
+from quiz.model import Options
+from quiz.practice import Session
+from quiz.ui.render import letter
 
 SECTION = re.compile(r"^## For instructors\n(.*?)^## ", re.DOTALL | re.MULTILINE)
 SEED = 7

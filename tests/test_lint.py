@@ -11,10 +11,10 @@ from conftest import DECKS
 
 from quiz import forked as forked_module
 from quiz.cli import cli
-from quiz.commands.decks import github_annotation
-from quiz.decks import parse
+from quiz.cli.decks import github_annotation
+from quiz.deckio import parse
 from quiz.errors import Problem
-from quiz.lint import lint, lint_many
+from quiz.insight.lint import lint, lint_many
 
 GOOD_CARD = """\
   - id: {id}
@@ -206,7 +206,7 @@ def test_near_duplicates_in_a_forked_child_are_the_same(monkeypatch: pytest.Monk
     """A large set of decks (forced here) is searched in a second process with the same findings."""
     import os
 
-    import quiz.lint as lint_module
+    import quiz.insight.lint as lint_module
 
     parsed = parse(deck(DUPLICATES), "d.yaml")
     here = lint_many([parsed])
@@ -232,8 +232,8 @@ def test_terms_made_part_by_part_while_loading_find_the_same(
 ) -> None:
     """Near-duplicate terms made on each part of a deck as two processes load it give exactly
     the findings of the search that reads the whole loaded deck itself."""
-    import quiz.deckcache as deckcache
-    import quiz.lint as lint_module
+    import quiz.insight.lint as lint_module
+    from quiz.deckio import _fast as deckcache
 
     monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
     monkeypatch.setattr(deckcache, "CHUNK_BYTES", 400)  # a few cards per part
@@ -254,7 +254,7 @@ def test_an_interrupt_during_check_stops_the_near_duplicate_search(
     once, instead of waiting for it (or running it again here) before exiting."""
     import time
 
-    import quiz.lint as lint_module
+    import quiz.insight.lint as lint_module
 
     finished = tmp_path / "finished"
 
@@ -287,7 +287,7 @@ def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
 
 def test_examples_graded_the_other_way_are_errors_at_the_example() -> None:
     """An accept example that is rejected, and a reject example equal to the key once normalised: errors."""
-    from quiz.lint import run_examples
+    from quiz.insight.lint import run_examples
 
     text = deck(
         "  - id: q\n    type: short\n    prompt: Capital?\n    answer: Bern\n"

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.models import ChoiceCard, Deck, OrderCard, ShortCard
-from quiz.report import build_report, discrimination, ordered_items, picked_options, to_csv, to_html
-from quiz.results import Result, from_summary, load_result, write_result
-from quiz.session import Options, Question, Session
+from quiz.insight.report import build_report, discrimination, ordered_items, picked_options, to_csv, to_html
+from quiz.insight.results import Result, from_summary, load_result, write_result
+from quiz.model import ChoiceCard, Deck, Options, OrderCard, Question, ShortCard
+from quiz.practice import Session
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 DECK = Deck(
@@ -122,7 +122,7 @@ def test_listed_wrong_answers_are_not_candidates() -> None:
     """An answer the author listed as wrong is never suggested for accept:."""
     from dataclasses import replace
 
-    from quiz.models import Example
+    from quiz.model import Example
 
     card = replace(DECK.cards[0], reject_examples=(Example("Grasimoff"),))
     deck = replace(DECK, cards=(card, DECK.cards[1]))

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from quiz.models import ChoiceCard, Deck, ShortCard
-from quiz.results import ResultFileError, check_writable, from_summary, load_result, write_result
-from quiz.session import Options, Question, Session
+from quiz.insight.results import ResultFileError, check_writable, from_summary, load_result, write_result
+from quiz.model import ChoiceCard, Deck, Options, Question, ShortCard
+from quiz.practice import Session
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -32,7 +32,7 @@ def sample_result_dict(tmp_path: Path) -> dict[str, Any]:
         return typed[q.card.id]
 
     def grade(card: Any, text: str, policy: Any, **kw: Any) -> Any:
-        from quiz.models import Verdict
+        from quiz.model import Verdict
 
         ok = text == card.answer_text()
         return Verdict(ok, "exact" if ok else "wrong", "", float(ok), 0, card.answer_text())

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz import schedule
-from quiz.models import CardState, Verdict
-from quiz.schedule import (
+from quiz.model import CardState, Verdict
+from quiz.practice import schedule
+from quiz.practice.schedule import (
     AGAIN,
     EASY,
     GOOD,
@@ -342,7 +342,7 @@ def test_leech_after_eight_misses() -> None:
 
 def test_schedule_is_the_only_fsrs_user_and_imports_no_cli() -> None:
     """Importing the scheduler pulls in fsrs but not click or sqlite3."""
-    code = "import sys, quiz.schedule; print('click' in sys.modules, 'sqlite3' in sys.modules)"
+    code = "import sys, quiz.practice.schedule; print('click' in sys.modules, 'sqlite3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

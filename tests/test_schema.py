@@ -12,9 +12,9 @@ import pytest
 import yaml
 from conftest import DECKS, FIXTURES
 
-from quiz.decks import load, schema_path
+from quiz.deckio import load, schema_path
+from quiz.deckio.writer import deck_to_dict
 from quiz.errors import DeckError
-from quiz.serialize import deck_to_dict
 
 VALID = sorted((FIXTURES / "decks" / "valid").glob("*.yaml"))
 INVALID = FIXTURES / "decks" / "invalid"

@@ -9,8 +9,9 @@ from conftest import DECKS, FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.decks import load, parse
-from quiz.models import (
+from quiz.deckio import load, parse
+from quiz.deckio.writer import deck_from_dict, deck_to_dict, to_yaml
+from quiz.model import (
     BoolCard,
     Card,
     ChoiceCard,
@@ -24,7 +25,6 @@ from quiz.models import (
     Policy,
     ShortCard,
 )
-from quiz.serialize import deck_from_dict, deck_to_dict, to_yaml
 
 DECK_FILES = sorted((FIXTURES / "decks" / "valid").glob("*.yaml")) + sorted(DECKS.glob("*.yaml"))
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.models import (
+from quiz.model import (
     Attempt,
     BoolCard,
     Card,
@@ -18,21 +18,15 @@ from quiz.models import (
     Deck,
     FlashCard,
     MultiCard,
+    Options,
     OrderCard,
+    Outcome,
     Policy,
+    Question,
     ShortCard,
     Verdict,
 )
-from quiz.session import (
-    Options,
-    Outcome,
-    Question,
-    SelectionError,
-    Session,
-    select_cards,
-    self_verdict,
-    shown_order,
-)
+from quiz.practice import SelectionError, Session, select_cards, self_verdict, shown_order
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -384,7 +378,7 @@ def test_end_of_input_at_a_flashcard_reveal_ends_the_session() -> None:
 
 def test_grader_gets_the_shown_order_and_reject_examples() -> None:
     """The grader is given the choices as shown and the card's reject examples."""
-    from quiz.models import Example
+    from quiz.model import Example
 
     card = MultiCard(
         id="m",
@@ -437,7 +431,7 @@ def _lazy(d: Deck, block: int) -> Deck:
     """The same deck with its cards held as a LazyCards of ``block`` cards per block (pickled in memory)."""
     import pickle
 
-    from quiz.models import LazyCards
+    from quiz.model import LazyCards
 
     cards = list(d.cards)
     blocks = [pickle.dumps(cards[lo : lo + block]) for lo in range(0, len(cards), block)]
@@ -478,7 +472,7 @@ def test_a_seed_picks_the_same_cards_as_before_and_from_a_cached_deck(
 
 def test_a_lazy_deck_builds_only_the_blocks_of_the_cards_asked() -> None:
     """Drawing 1 card of 1,000 held in blocks of 100 builds one block; the card is the one drawn."""
-    from quiz.models import LazyCards
+    from quiz.model import LazyCards
 
     d = _lazy(deck(1000), 100)
     assert isinstance(d.cards, LazyCards)
@@ -492,7 +486,7 @@ def test_a_lazy_deck_builds_only_the_blocks_of_the_cards_asked() -> None:
 
 def test_unknown_card_and_tag_errors_are_the_same_on_a_lazy_deck() -> None:
     """A cached deck gives the same --card and --tag messages, without building any card."""
-    from quiz.models import LazyCards
+    from quiz.model import LazyCards
 
     d = _lazy(deck(9), 4)
     with pytest.raises(SelectionError, match=r"no card 'q9x'.*'q9'"):

@@ -26,13 +26,13 @@ HEAVY = (
     "unicodedata",
     "decimal",
     "pickle",
-    "quiz.decks",
-    "quiz.models",
+    "quiz.deckio",
+    "quiz.model",
     "quiz.grading",
     "quiz.store",
-    "quiz.schedule",
-    "quiz.session",
-    "quiz.render",
+    "quiz.practice.schedule",
+    "quiz.practice",
+    "quiz.ui.render",
 )
 
 

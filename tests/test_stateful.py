@@ -24,20 +24,22 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from strategies import tricky_text
 
 from quiz.cli import cli
-from quiz.decks import load_ref
-from quiz.models import (
+from quiz.deckio import load_ref
+from quiz.insight.stats import compute
+from quiz.model import (
     Attempt,
     BoolCard,
     ClozeCard,
     DateCard,
     FlashCard,
     MultiCard,
+    Options,
     OrderCard,
+    Question,
 )
-from quiz.render import letter
-from quiz.session import Options, Question, Session
-from quiz.stats import compute
+from quiz.practice import Session
 from quiz.store import Store, db_path
+from quiz.ui.render import letter
 
 DECK = load_ref("us-russia-military-talks-2019")
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)

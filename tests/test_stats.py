@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.models import Attempt, CardState
-from quiz.stats import SPARK, DeckStats, compute, percent, sparkline, streak
+from quiz.insight.stats import SPARK, DeckStats, compute, percent, sparkline, streak
+from quiz.model import Attempt, CardState
 from quiz.store import Store, db_path
 
 DECK = "capitals"
@@ -176,7 +176,7 @@ def test_leeches_count_misses_outside_cram(tmp_path: Path) -> None:
 
 def test_empty_history() -> None:
     """A deck never answered has no scores, all its cards new, and a zero streak."""
-    from quiz.stats import DeckRows
+    from quiz.store.rows import DeckRows
 
     got = compute(DeckRows(DECK, [], {}, [], [], (0, 0), {}), at(1), CARDS)
     assert (got.sessions, got.best, got.average, got.retention, got.new, got.streak) == (

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from quiz import store as store_module
 from quiz.errors import StoreError
-from quiz.models import Attempt, CardState
+from quiz.model import Attempt, CardState
 from quiz.store import APPLICATION_ID, SCHEMA_VERSION, Store, db_path
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -414,7 +414,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from quiz.errors import StoreError
-from quiz.models import Attempt
+from quiz.model import Attempt
 from quiz.store import Store
 path = Path(sys.argv[1])
 now = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc).isoformat()
@@ -719,7 +719,7 @@ WRITER = """
 import sys, time
 from datetime import datetime, timezone
 from pathlib import Path
-from quiz.models import Attempt
+from quiz.model import Attempt
 from quiz.store import Store
 path, deck, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 while time.time() < start:

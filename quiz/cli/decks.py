@@ -1,0 +1,197 @@
+"""Commands about deck files: ``list``, ``show``, ``check``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz.cli.options import data_dir, data_dir_option, use_color
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from quiz.errors import Problem
+
+
+@click.command("list")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per deck, on one line each.")
+def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
+    """List the decks quiz can find: ./decks, the bundled decks, and PATHS.
+
+    Shows each deck's id, title, number of cards and file. A file that does not
+    load is listed with its first error.
+    """
+    from quiz.deckio import deck_files, expand_paths, load, search_dirs
+    from quiz.errors import DeckError
+
+    # (file, found by search): a deck id found again further down the search path is the one
+    # `quiz run ID` would not pick (./decks comes first), so it is not listed twice.
+    files: list[tuple[Path, bool]] = [(f, True) for d in search_dirs() for f in deck_files(d)]
+    files.extend((f, False) for f in expand_paths(list(paths)))
+    seen: set[Path] = set()
+    ids: set[str] = set()
+    rows: list[dict[str, object]] = []
+    for f, searched in files:
+        key = f.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            deck = load(f)
+            if searched and deck.id in ids:
+                continue
+            ids.add(deck.id)
+            rows.append({"id": deck.id, "title": deck.title, "cards": len(deck.cards), "file": str(f)})
+        except DeckError as err:
+            rows.append(
+                {"id": None, "title": None, "cards": None, "file": str(f), "error": str(err.problems[0])}
+            )
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No decks found. Put .yaml decks in ./decks or pass their paths.")
+        return
+    width = max(len(str(r["id"] or "")) for r in rows)
+    for r in rows:
+        if "error" in r:
+            click.echo(f"{'(invalid)':<{width}}  {r['error']}")
+        else:
+            click.echo(f"{r['id']!s:<{width}}  {r['title']}  ({r['cards']} cards)  {r['file']}")
+
+
+@click.command("show")
+@click.argument("deck")
+@click.option("--json", "as_json", is_flag=True, help="The whole deck as JSON (the format's own keys).")
+@data_dir_option
+def show(deck: str, as_json: bool) -> None:
+    """Show the cards of DECK with their answers."""
+    from quiz.deckio import load_ref
+    from quiz.deckio.writer import deck_to_dict
+    from quiz.ui.render import card_summary
+
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    if as_json:
+        click.echo(json.dumps(deck_to_dict(loaded), ensure_ascii=False, indent=2))
+        return
+    color = use_color()
+    click.echo(click.style(loaded.title, bold=True) if color else loaded.title)
+    click.echo(f"{loaded.id} · {len(loaded.cards)} cards · {loaded.path}")
+    if loaded.source:
+        click.echo(f"Source: {loaded.source}")
+    for n, card in enumerate(loaded.cards, start=1):
+        click.echo("")
+        click.echo(card_summary(card, n, color))
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default=None,
+    help="text: file:line:col lines (default); github: GitHub Actions annotations; json: JSON lines.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) -> None:
+    """Validate deck files (or every deck in directories) and run their examples.
+
+    Prints 'file:line:col: error|warning: message (hint)' for each finding and
+    exits 1 if any deck has an error (or a warning, with --strict). Warnings
+    include near-duplicate prompts across all the decks checked together.
+    """
+    from quiz.deckio import expand_paths, load_parts
+    from quiz.errors import DeckError
+    from quiz.insight.lint import Terms, check_many_rendered, index_terms
+    from quiz.model import Deck
+
+    if as_json:
+        if fmt not in (None, "json"):
+            raise click.UsageError(
+                f"--json is the same as --format json; it cannot be used with --format {fmt}"
+            )
+        fmt = "json"
+    fmt = fmt or "text"
+    files = list(expand_paths(list(paths)))
+    if not files:
+        raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
+    load_errors: dict[str, list[Problem]] = {}
+    decks: list[Deck] = []
+    terms: list[list[Terms]] = []
+    each_part = index_terms()  # the near-duplicate search's per-card half, done as each part loads
+    for f in files:
+        try:
+            deck, deck_terms = load_parts(f, each_part)
+        except DeckError as err:
+            load_errors[str(f)] = err.problems
+            continue
+        decks.append(deck)
+        terms.append(deck_terms)
+    render: Callable[[Problem], str]
+    if fmt == "json":
+        render = _json_line
+    elif fmt == "github":
+        render = github_annotation
+    else:
+        render = str
+    found = check_many_rendered(decks, render, terms)
+    by_file: dict[str, list[tuple[Problem, str]]] = {}
+    for pt in found:
+        by_file.setdefault(pt[0].path, []).append(pt)
+    findings: list[tuple[Problem, str]] = []
+    for f in files:
+        findings.extend((p, render(p)) for p in load_errors.get(str(f), []))
+        findings.extend(by_file.pop(str(f), []))
+    for rest in by_file.values():
+        findings.extend(rest)
+    errors = sum(p.severity == "error" for p, _ in findings)
+    warnings = len(findings) - errors
+    lines = [text for _, text in findings]
+    # Written in large batches: one echo per line costs seconds on a deck with 100,000 warnings.
+    for at in range(0, len(lines), 20_000):
+        click.echo("\n".join(lines[at : at + 20_000]))
+    if fmt != "json":
+        click.echo(
+            f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}",
+            err=True,
+        )
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _json_line(p: Problem) -> str:
+    return json.dumps(p.to_dict(), ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(p: Problem) -> str:
+    """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``."""
+    kind = "error" if p.severity == "error" else "warning"
+    props = ",".join(
+        f"{k}={_escape_property(v)}"
+        for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", "quiz check"))
+    )
+    hint = f" ({p.hint})" if p.hint else ""
+    return f"::{kind} {props}::{_escape_data(p.message + hint)}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (list_decks, show, check) if c.name}

@@ -1,0 +1,314 @@
+"""Commands for instructors: ``new`` (a deck from a template), ``preview``, ``report``.
+
+See docs/instructors.md for the whole loop, from a new deck to a class's report.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz.cli.options import data_dir, data_dir_option, use_color
+
+if TYPE_CHECKING:
+    from quiz.model import Card, Question
+    from quiz.practice import Session
+
+# -- quiz new ----------------------------------------------------------------------------------
+def schema_uri() -> str:
+    """The ``file://`` URI of the deck JSON Schema: the installed copy, else the checkout's."""
+    from quiz.deckio import schema_path
+
+    return schema_path().resolve().as_uri()
+
+
+def default_id(path: Path) -> str:
+    """A deck id made from a file name: ``My Deck!.yaml`` → ``my-deck``."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")
+    return slug or "my-deck"
+
+
+def default_title(path: Path) -> str:
+    """A title made from a file name: ``my-deck.yaml`` → ``My deck``."""
+    words = " ".join(re.split(r"[-_.\s]+", path.stem)).strip()
+    return (words[:1].upper() + words[1:]) if words else "My deck"
+
+
+def render_template(*, deck_id: str, title: str, file: str, schema: str) -> str:
+    """The text of a new deck: the packaged template with its placeholders filled in."""
+    import json
+    import shlex
+    from importlib import resources
+
+    text = (resources.files("quiz") / "templates" / "new-deck.yaml").read_text(encoding="utf-8")
+    return (
+        text.replace("__SCHEMA__", schema)
+        .replace("__FILE__", shlex.quote(file))
+        .replace("__DECK_ID__", deck_id)
+        .replace("__TITLE__", json.dumps(title, ensure_ascii=False))
+    )
+
+
+@click.command("new")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--title", help="The deck's title (default: made from the file name).")
+@click.option("--id", "deck_id", metavar="ID", help="The deck's id (default: made from the file name).")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def new(path: str, title: str | None, deck_id: str | None, force: bool) -> None:
+    """Write a new deck to PATH from a commented template.
+
+    The template holds one card of each type and explains every grading option in
+    comments; it passes 'quiz check --strict' as written. Its first line points
+    editors at the deck JSON Schema. An existing file is kept unless --force.
+    """
+    from quiz.deckio import DECK_ID_RE, DECK_SUFFIXES
+
+    p = Path(path)
+    if p.suffix not in DECK_SUFFIXES:
+        raise click.UsageError(f"'{path}': a deck file name ends in .yaml or .yml (e.g. {p.stem}.yaml)")
+    if deck_id is not None and not DECK_ID_RE.match(deck_id):
+        raise click.UsageError(
+            f"'{deck_id}' is not a valid deck id (letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit)"
+        )
+    if p.exists() and not force:
+        raise click.ClickException(
+            f"{path}: already exists (use --force to overwrite it, or choose another name)"
+        )
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise click.ClickException(f"{path}: the directory {parent} does not exist (create it first)")
+    text = render_template(
+        deck_id=deck_id or default_id(p),
+        title=title if title is not None else default_title(p),
+        file=path,
+        schema=schema_uri(),
+    )
+    try:
+        with p.open("w" if force else "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{path}: already exists (use --force to overwrite it)") from None
+    except OSError as err:
+        raise click.ClickException(f"{path}: cannot write the file ({err.strerror or err})") from None
+    click.echo(f"Wrote {path}: deck '{deck_id or default_id(p)}' with 9 sample cards, one of each type.")
+    click.echo(f"Next: edit it, then run 'quiz check {path}' and 'quiz preview {path}'.")
+
+
+# -- quiz preview ------------------------------------------------------------------------------
+def accepted_lines(q: Question) -> list[str]:
+    """What ``q`` accepts, in the order the choices or items are shown."""
+    from quiz.model import (
+        BoolCard,
+        ChoiceCard,
+        ClozeCard,
+        DateCard,
+        FlashCard,
+        MultiCard,
+        NumberCard,
+        OrderCard,
+        ShortCard,
+    )
+    from quiz.model.cloze import gaps
+    from quiz.ui.render import letter
+
+    card = q.card
+    shown = q.shown or ()
+    if isinstance(card, ShortCard):
+        also = f"; also: {', '.join(card.accept)}" if card.accept else ""
+        return [f"Accepted: {card.answer}{also}"]
+    if isinstance(card, ChoiceCard):
+        i = shown.index(card.answer)
+        return [
+            f"Accepted: {letter(i)}) {card.answer} (the letter {letter(i)}, the number {i + 1} or the text)"
+        ]
+    if isinstance(card, MultiCard):
+        picks = [i for i, c in enumerate(shown) if c in card.answers]
+        letters = ", ".join(letter(i) for i in picks)
+        return [f"Accepted: {letters} ({', '.join(shown[i] for i in picks)}), in any order"]
+    if isinstance(card, BoolCard):
+        return [f"Accepted: {card.answer_text()}"]
+    if isinstance(card, NumberCard):
+        line = f"Accepted: {card.answer_text()}"
+        if card.tolerance:
+            tol = abs(card.answer) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
+            within = f"{card.tolerance:g}%" if card.tolerance_percent else f"±{card.tolerance:g}"
+            line += f", within {within} ({card.answer - tol:g} to {card.answer + tol:g})"
+        return [line]
+    if isinstance(card, DateCard):
+        return [
+            f"Accepted: {card.answer.human()} (to the {card.answer.precision}; more precise is right too)"
+        ]
+    if isinstance(card, ClozeCard):
+        extra = dict(card.accept)
+        lines = ["Accepted:"]
+        for n, gap in enumerate(gaps(card.prompt), start=1):
+            alternates = extra.get(gap.number, ())
+            lines.append(f"  [{n}] {gap.answer}" + (f"; also: {', '.join(alternates)}" if alternates else ""))
+        return lines
+    if isinstance(card, OrderCard):
+        left = list(shown)
+        order = []
+        for item in card.items:
+            i = left.index(item)
+            left[i] = "\0"  # a repeated item takes the next position
+            order.append(letter(i))
+        return [f"Accepted: {', '.join(order)} ({' → '.join(card.items)})"]
+    if isinstance(card, FlashCard):
+        return ["Self-graded: the learner says whether they knew the back (y/n)."]
+    return []
+
+
+def example_lines(session: Session, q: Question) -> list[str]:
+    """Each of the card's examples with the verdict grading gives it as asked here."""
+    from quiz.model import FlashCard
+
+    card: Card = q.card
+    if isinstance(card, FlashCard):
+        return []
+    lines: list[str] = []
+    for expected, examples in ((True, card.accept_examples), (False, card.reject_examples)):
+        for example in examples:
+            v = session.grade(q, example.text)
+            if v.correct:
+                line = f"  {example.text} → accepted ({v.rule})"
+            elif 0 < v.score < 1:
+                line = f"  {example.text} → rejected (partly right, {round(v.score * 100)}%)"
+            else:
+                line = f"  {example.text} → rejected"
+            if v.correct != expected:
+                line += f"  ✗ listed under {'accept' if expected else 'reject'}"
+            lines.append(line)
+    return ["Examples:", *lines] if lines else []
+
+
+@click.command("preview")
+@click.argument("deck")
+@click.option("--card", "card_ids", multiple=True, metavar="ID", help="Only this card (repeatable).")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=2**63 - 1),
+    help="Order cards and choices as 'quiz run --seed N' would.",
+)
+@data_dir_option
+def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
+    """Show the cards of DECK exactly as a learner sees them, with what each accepts.
+
+    For each card: the question as 'quiz run' asks it, the accepted answers
+    (choice letters in the order shown), and each of its examples with the verdict
+    grading gives. Without --seed, cards and choices are in file order (as with
+    'quiz run --no-shuffle'). Nothing is saved; the score database is not opened.
+    """
+    import random
+    import shutil
+    from datetime import datetime, timezone
+
+    from quiz.deckio import load_ref
+    from quiz.model import Options
+    from quiz.practice import SelectionError
+    from quiz.practice import Session as SessionClass
+    from quiz.ui.render import flash_reveal_lines, question_lines, styled
+
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    color = use_color()
+    width = max(40, min(100, shutil.get_terminal_size().columns - 2)) if sys.stdout.isatty() else None
+    options = Options(card_ids=card_ids, shuffle=seed is not None)
+    started = datetime.now(timezone.utc)
+    try:
+        session = SessionClass(
+            loaded, options, random.Random(seed or 0), ask=lambda q: None, now=lambda: started
+        )
+    except SelectionError as err:
+        raise click.UsageError(str(err)) from None
+    from quiz.model import FlashCard
+
+    count = f"{len(session.questions)} card{'s' if len(session.questions) != 1 else ''}"
+    click.echo(f"{styled(loaded.title, 'title', color)} · {count} · {loaded.path}")
+    if seed is None:
+        click.echo("File order, choices as written (as 'quiz run --no-shuffle'); nothing is saved.")
+    else:
+        click.echo(f"The order of 'quiz run --seed {seed}'; nothing is saved.")
+    for q in session.questions:
+        click.echo()
+        click.echo(styled(f"── {q.card.id} ({q.card.kind.value})", "hint", color))
+        for line in question_lines(q, color, width):
+            click.echo(line)
+        if isinstance(q.card, FlashCard):
+            for line in flash_reveal_lines(q, color, width):
+                click.echo(line)
+        for line in accepted_lines(q):
+            click.echo(line)
+        for line in example_lines(session, q):
+            click.echo(line)
+        if q.card.explain:
+            click.echo(f"Explain: {' '.join(q.card.explain.split())}")
+
+
+# -- quiz report -------------------------------------------------------------------------------
+@click.command("report")
+@click.argument("results", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--deck", metavar="DECK", help="The deck file (or id): prompts, order, alternates, version check."
+)
+@click.option(
+    "--csv", "csv_file", type=click.Path(dir_okay=False), metavar="FILE", help="Also write a CSV file."
+)
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False), metavar="FILE", help="Also write an HTML page."
+)
+@click.option("--json", "as_json", is_flag=True, help="The report as one JSON object instead of tables.")
+def report(
+    results: tuple[str, ...], deck: str | None, csv_file: str | None, html_file: str | None, as_json: bool
+) -> None:
+    """Report on a class's exam result files (written by 'quiz run --results').
+
+    Per learner: score, percent and time. Per question: the share right,
+    discrimination (top third minus bottom third of learners by total score), average
+    time, the most common wrong answers, how often each choice was picked, and rejected
+    answers that look right ("candidate for accept"). Invalid or tampered files are
+    named on stderr and skipped. Exit 0 if at least one file was read, else 1.
+    """
+    import json
+
+    from quiz.deckio import load_ref
+    from quiz.insight.report import build_report, text_lines, to_csv, to_html
+    from quiz.insight.results import ResultFileError, load_result
+
+    loaded = []
+    for name in results:
+        try:
+            loaded.append((name, load_result(name)))
+        except ResultFileError as err:
+            click.echo(f"skipped: {err}", err=True)
+    deck_obj = load_ref(deck) if deck else None
+    if not loaded:
+        raise click.ClickException("no result file could be read (see the messages above)")
+    built = build_report(loaded, deck_obj)
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        color = use_color()
+        for line in text_lines(built):
+            heading = line == "Learners" or line.startswith("Questions (")
+            click.echo(click.style(line, bold=True) if color and heading else line)
+    for target, text in (
+        (csv_file, to_csv(built) if csv_file else ""),
+        (html_file, to_html(built) if html_file else ""),
+    ):
+        if not target:
+            continue
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as err:
+            raise click.ClickException(f"{target}: cannot write the file ({err.strerror or err})") from None
+        click.echo(f"Wrote {target}", err=True)
+
+
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (new, preview, report) if c.name}

@@ -1,0 +1,133 @@
+"""Commands that move decks between quiz and other tools: ``export`` and ``import``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from quiz.cli.options import data_dir, data_dir_option
+
+#: Default file name for each format, after the deck id.
+SUFFIXES = {"anki": ".anki.txt", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
+
+
+def _write(text: str, target: str) -> None:
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8", newline="")
+    except OSError as err:
+        from quiz.errors import ExportError
+
+        raise ExportError(f"cannot write '{target}' ({err.strerror or err}); check the path") from None
+
+
+@click.command("export")
+@click.argument("deck")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(SUFFIXES)),
+    default="anki",
+    show_default=True,
+    help="anki: Anki notes file; csv: question,answer; json: the whole deck; gift: Moodle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    help="File to write ('-' for standard output). Default: <deck-id> plus the format's suffix.",
+)
+@click.option(
+    "--typed",
+    is_flag=True,
+    help="Anki: short, number, date, bool and choice cards as 'Basic (type in the answer)'.",
+)
+@click.option(
+    "--deck-name", help="Anki: the deck to import into (default: the deck title; '::' makes subdecks)."
+)
+@data_dir_option
+def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None) -> None:
+    """Write DECK in another program's format (Anki by default).
+
+    The Anki file goes through Anki's File → Import as it is: every setting is
+    in its header. Exporting again after editing the deck updates the same
+    notes in Anki instead of adding new ones.
+    """
+    from quiz.deckio import load_ref
+
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    if (typed or deck_name is not None) and fmt != "anki":
+        raise click.UsageError("--typed and --deck-name only apply to --format anki")
+    note = ""
+    left: list[object] = []
+    if fmt == "anki":
+        from quiz.formats.anki import export_anki
+
+        text = export_anki(loaded, typed=typed, name=deck_name)
+    elif fmt == "csv":
+        from quiz.formats.plain import export_csv
+
+        text = export_csv(loaded)
+    elif fmt == "json":
+        from quiz.formats.plain import export_json
+
+        text = export_json(loaded)
+    else:
+        from quiz.formats.gift import export_gift, skipped
+
+        text = export_gift(loaded)
+        left = list(skipped(loaded))
+        if left:
+            note = f" ({len(left)} order/flashcard cards left out: GIFT has no such question)"
+    target = output or loaded.id + SUFFIXES[fmt]
+    _write(text, target)
+    if target != "-":
+        count = len(loaded.cards) - len(left)
+        click.echo(f"Wrote {count} cards of '{loaded.id}' to {target}{note}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", help="Deck file to write ('-' for standard output). Default: <deck-id>.yaml.")
+@click.option(
+    "--as",
+    "as_type",
+    type=click.Choice(["card", "short"]),
+    default="card",
+    show_default=True,
+    help="What Basic notes become: self-graded flashcards, or short cards with a typed answer.",
+)
+@click.option(
+    "--deck-id", help="Id of the new deck (default: from the guids quiz wrote, else the file name)."
+)
+@click.option("--title", help="Title of the new deck (default: the Anki deck name).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def import_(
+    file: str, output: str | None, as_type: str, deck_id: str | None, title: str | None, force: bool
+) -> None:
+    """Turn an Anki notes file (File → Export → Notes in Plain Text) or a question,answer CSV into a deck.
+
+    Basic notes become flashcards (or short cards with --as short), Cloze notes
+    become cloze cards, and each note's guid becomes its card id, so exporting
+    the deck back to Anki updates the same notes.
+    """
+    from quiz.deckio.writer import to_yaml
+    from quiz.formats.anki_import import read_anki_file
+
+    deck = read_anki_file(
+        file, as_type="short" if as_type == "short" else "card", deck_id=deck_id, title=title
+    )
+    text = to_yaml(deck)
+    target = output or deck.id + ".yaml"
+    if target != "-" and Path(target).exists() and not force:
+        from quiz.errors import ImportFileError
+
+        raise ImportFileError(f"'{target}' already exists; pass --force to overwrite it, or -o another file")
+    _write(text, target)
+    if target != "-":
+        click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}')", err=True)
+
+
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (export, import_) if c.name}

@@ -1,1 +1,0 @@
-"""The ``quiz`` subcommands, one module per area; each imports only click at module level."""

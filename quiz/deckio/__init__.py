@@ -1,0 +1,81 @@
+"""Decks in and out of YAML. :func:`load` is the one way in: small files are parsed here, large
+ones in two processes, and with a cache folder a compiled copy is used while the file is unchanged;
+every way gives the same deck and the same ``file:line:col`` problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from quiz.model import Deck
+
+from .locate import (
+    DECK_SUFFIXES,
+    bundled_dir,
+    data_path,
+    deck_files,
+    expand_paths,
+    resolve,
+    schema_path,
+    search_dirs,
+)
+from .reader import DECK_ID_RE, MAX_BYTES, content_id, parse, read_bytes
+from .writer import deck_from_dict, deck_to_dict, to_yaml
+
+T = TypeVar("T")
+
+__all__ = [
+    "DECK_ID_RE",
+    "DECK_SUFFIXES",
+    "MAX_BYTES",
+    "bundled_dir",
+    "content_id",
+    "data_path",
+    "deck_files",
+    "deck_from_dict",
+    "deck_to_dict",
+    "expand_paths",
+    "load",
+    "load_parts",
+    "load_ref",
+    "parse",
+    "read_bytes",
+    "resolve",
+    "schema_path",
+    "search_dirs",
+    "to_yaml",
+]
+
+
+def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
+    """Load one deck file; :class:`DeckError` lists every problem in it.
+
+    With ``cache_dir``, a large deck is kept compiled there and read back while the file's content
+    is unchanged (always the same result as without).
+    """
+    from . import _fast
+
+    if cache_dir is not None:
+        return _fast.load_cached(Path(path), cache_dir)
+    data = read_bytes(path)
+    return _fast.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+
+
+def load_parts(path: str | Path, work: Callable[[Deck], T]) -> tuple[Deck, list[T]]:
+    """Load one deck file as :func:`load` does, and run ``work`` on each part of it, in file order.
+
+    A part is a deck with the file's metadata and a run of its cards; together the parts hold every
+    card once. ``work`` runs in whichever process parsed the part (both cores work on a large deck);
+    what it returns must pickle.
+    """
+    from . import _fast
+
+    return _fast.load_parts(path, work)
+
+
+def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:
+    """Load the deck a ``DECK`` argument names (a path, or the id of a deck ``quiz list`` shows)."""
+    return load(resolve(ref), cache_dir)

@@ -1,0 +1,131 @@
+"""Deck ↔ plain data (dicts of str/bool/number/list), in the shape of the YAML format.
+
+``deck_to_dict`` writes what an author would write (defaults left out), so the same
+data serves ``quiz show --json``, the JSON export and writing YAML back out;
+``deck_from_dict`` is its inverse for data that came from ``deck_to_dict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quiz.model import (
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Deck,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    Policy,
+    ShortCard,
+)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any]:
+    """One card as YAML-shaped data; keys in the order an author writes them."""
+    out: dict[str, Any] = {"id": card.id, "type": card.kind.value}
+    if isinstance(card, ClozeCard):
+        out["text"] = card.prompt
+        if card.accept:
+            out["accept"] = {f"c{n}": list(alts) for n, alts in card.accept}
+    elif isinstance(card, FlashCard):
+        out["front"] = card.prompt
+        out["back"] = card.back
+    else:
+        out["prompt"] = card.prompt
+    if isinstance(card, ShortCard):
+        out["answer"] = card.answer
+        if card.accept:
+            out["accept"] = list(card.accept)
+    elif isinstance(card, ChoiceCard):
+        out["choices"] = list(card.choices)
+        out["answer"] = card.answer
+        if not card.shuffle:
+            out["shuffle"] = False
+    elif isinstance(card, MultiCard):
+        out["choices"] = list(card.choices)
+        out["answer"] = list(card.answers)
+        if not card.shuffle:
+            out["shuffle"] = False
+    elif isinstance(card, BoolCard):
+        out["answer"] = card.answer
+    elif isinstance(card, NumberCard):
+        out["answer"] = _number(card.answer)
+        if card.tolerance:
+            tol = _number(card.tolerance)
+            out["tolerance"] = f"{tol}%" if card.tolerance_percent else tol
+        elif card.tolerance_percent:
+            out["tolerance"] = "0%"
+        if card.unit:
+            out["unit"] = card.unit
+    elif isinstance(card, DateCard):
+        out["answer"] = card.answer.iso()
+    elif isinstance(card, OrderCard):
+        out["items"] = list(card.items)
+    if card.explain:
+        out["explain"] = card.explain
+    if card.tags:
+        out["tags"] = list(card.tags)
+    if card.accept_examples or card.reject_examples:
+        examples: dict[str, list[str]] = {}
+        if card.accept_examples:
+            examples["accept"] = [e.text for e in card.accept_examples]
+        if card.reject_examples:
+            examples["reject"] = [e.text for e in card.reject_examples]
+        out["examples"] = examples
+    if card.grading is not None:
+        out["grading"] = card.grading.diff(deck_policy or Policy())
+    return out
+
+
+def deck_to_dict(deck: Deck) -> dict[str, Any]:
+    """The whole deck as YAML-shaped data (lossless: ``deck_from_dict`` inverts it)."""
+    meta: dict[str, Any] = {"id": deck.id, "title": deck.title}
+    if deck.description:
+        meta["description"] = deck.description
+    if deck.source:
+        meta["source"] = deck.source
+    if deck.tags:
+        meta["tags"] = list(deck.tags)
+    policy = deck.grading.diff(Policy())
+    if policy:
+        meta["grading"] = policy
+    return {"deck": meta, "cards": [card_to_dict(c, deck.grading) for c in deck.cards]}
+
+
+def to_yaml(deck: Deck) -> str:
+    """The deck as YAML text that loads back to an equal deck."""
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
+
+    class Dumper(base):  # type: ignore[misc, valid-type]
+        """Writes multi-line text as a ``|`` block, the way a person would."""
+
+    def text(dumper: Any, value: str) -> Any:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    out: str = yaml.dump(
+        deck_to_dict(deck), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    return out
+
+
+def deck_from_dict(data: dict[str, Any], path: str = "<data>") -> Deck:
+    """A deck from YAML-shaped data, validated exactly as a YAML file would be."""
+    import json
+
+    from .reader import parse
+
+    # JSON is YAML: going through the loader keeps one set of rules for every input.
+    return parse(json.dumps(data, ensure_ascii=False), path)

@@ -1,0 +1,107 @@
+"""Moodle GIFT export for instructors: one question per card (cloze: one per gap number)."""
+
+from __future__ import annotations
+
+import re
+
+from quiz.formats.anki import nfc
+from quiz.model import BoolCard, Card, ChoiceCard, ClozeCard, DateCard, Deck, MultiCard, NumberCard, ShortCard
+from quiz.model.cloze import CLOZE_RE, gaps
+
+#: Card types GIFT has no question for; they are left out with a ``//`` comment.
+SKIPPED = ("order", "card")
+
+
+def escape(text: str) -> str:
+    """Text with GIFT's special characters (``~ = # { } :`` and ``\\``) escaped and line breaks as ``\\n``."""
+    out = re.sub(r"([\\~=#{}:])", r"\\\1", nfc(text))
+    return re.sub(r"\r\n|\r|\n", r"\\n", out)
+
+
+def _number(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def _weight(share: float) -> str:
+    return f"{share:.5f}".rstrip("0").rstrip(".")
+
+
+def _feedback(card: Card) -> str:
+    return f"####{escape(card.explain)}" if card.explain else ""
+
+
+def _question(card: Card) -> list[str]:
+    """The GIFT questions for one card (none for types GIFT cannot ask)."""
+    title = f"::{escape(card.id)}::"
+    fb = _feedback(card)
+    if isinstance(card, ShortCard):
+        alts = " ".join(f"={escape(a)}" for a in (card.answer, *card.accept))
+        return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
+    if isinstance(card, DateCard):
+        alts = " ".join(f"={escape(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso())))
+        return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
+    if isinstance(card, ChoiceCard):
+        opts = " ".join(f"{'=' if c == card.answer else '~'}{escape(c)}" for c in card.choices)
+        return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
+    if isinstance(card, MultiCard):
+        right = _weight(100 / len(card.answers))
+        opts = " ".join(f"~%{right if c in card.answers else '-100'}%{escape(c)}" for c in card.choices)
+        return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
+    if isinstance(card, BoolCard):
+        return [f"{title}{escape(card.prompt)}{{{'TRUE' if card.answer else 'FALSE'}{fb}}}"]
+    if isinstance(card, NumberCard):
+        tol = card.tolerance * abs(card.answer) / 100 if card.tolerance_percent else card.tolerance
+        prompt = f"{card.prompt} (in {card.unit})" if card.unit else card.prompt
+        margin = f":{_number(tol)}" if tol else ""
+        return [f"{title}{escape(prompt)}{{#{_number(card.answer)}{margin}{fb}}}"]
+    if isinstance(card, ClozeCard):
+        return _cloze(card)
+    return []
+
+
+def _cloze(card: ClozeCard) -> list[str]:
+    """One missing-word question per gap number; the other gaps are shown filled in."""
+    accept = dict(card.accept)
+    out: list[str] = []
+    for number in sorted({g.number for g in gaps(card.prompt)}):
+        done = False
+
+        def fill(m: re.Match[str], number: int = number) -> str:
+            nonlocal done
+            if int(m.group(1)) != number:
+                return escape(m.group(2))
+            if done:
+                return "[...]"
+            done = True
+            alts = " ".join(f"={escape(a)}" for a in (m.group(2), *accept.get(number, ())))
+            return f"{{{alts}{_feedback(card)}}}"
+
+        pieces: list[str] = []
+        pos = 0
+        for m in CLOZE_RE.finditer(card.prompt):
+            pieces.append(escape(card.prompt[pos : m.start()]))
+            pieces.append(fill(m))
+            pos = m.end()
+        pieces.append(escape(card.prompt[pos:]))
+        out.append(f"::{escape(card.id)} c{number}::{''.join(pieces)}")
+    return out
+
+
+def export_gift(deck: Deck) -> str:
+    """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines."""
+    blocks = [
+        f"// {' '.join(nfc(deck.title).split())} ({deck.id}), exported by quiz",
+        f"$CATEGORY: {escape(deck.title)}",
+    ]
+    for card in deck.cards:
+        questions = _question(card)
+        if not questions:
+            what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
+            blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")
+        blocks.extend(questions)
+    return "\n\n".join(blocks) + "\n"
+
+
+def skipped(deck: Deck) -> list[Card]:
+    """The cards :func:`export_gift` leaves out (order and flashcards)."""
+    return [c for c in deck.cards if c.kind.value in SKIPPED]

@@ -1,0 +1,31 @@
+"""Plain exports: two-column CSV (question, answer) for other flashcard tools, and lossless JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from quiz.deckio.writer import deck_to_dict
+from quiz.formats.anki import nfc, sides
+from quiz.model import ClozeCard, Deck
+from quiz.model.cloze import blanked, revealed
+
+
+def export_csv(deck: Deck) -> str:
+    """One ``question,answer`` row per card, no title row, plain text with line breaks kept."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for card in deck.cards:
+        if isinstance(card, ClozeCard):
+            question = blanked(card.prompt)
+            answer = "\n\n".join(p for p in (revealed(card.prompt), sides(card)[1]) if p)
+        else:
+            question, answer = sides(card)
+        writer.writerow([nfc(question), nfc(answer)])
+    return buf.getvalue()
+
+
+def export_json(deck: Deck) -> str:
+    """The whole deck as JSON in the YAML format's own shape (``deck_from_dict`` reads it back equal)."""
+    return json.dumps(deck_to_dict(deck), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,347 @@
+"""Result files: one learner's session as a self-describing JSON file an instructor can collect.
+
+Written by ``quiz run --name NAME --results FILE`` (atomically: a temporary file in the
+same directory, then ``os.replace``), read back and validated by :func:`load_result`.
+Standard library only; see ``docs/quiz-sessions.md`` for the format.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from quiz import __version__
+from quiz.errors import QuizError
+from quiz.model import Deck, Summary
+
+FORMAT = "quiz-result"
+VERSION = 1
+
+
+class ResultFileError(QuizError):
+    """A result file cannot be written, or read back as a valid result."""
+
+
+@dataclass(frozen=True)
+class ResultAnswer:
+    """One answer in a result file (``first`` is False for a ``--retry-wrong`` repeat)."""
+
+    card: str
+    type: str
+    prompt: str
+    shown: tuple[str, ...] | None
+    typed: str
+    correct: bool
+    rule: str
+    score: float
+    time_ms: int
+    expected: str = ""
+    first: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The answer as a JSON-ready mapping."""
+        return {
+            "card": self.card,
+            "type": self.type,
+            "prompt": self.prompt,
+            "shown": list(self.shown) if self.shown is not None else None,
+            "typed": self.typed,
+            "correct": self.correct,
+            "rule": self.rule,
+            "score": self.score,
+            "time_ms": self.time_ms,
+            "expected": self.expected,
+            "first": self.first,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """A learner's session on a deck; totals count first tries only."""
+
+    learner: str
+    deck_id: str
+    deck_title: str
+    deck_hash: str
+    seed: int
+    mode: str  # "quiz" | "exam"
+    started_at: str  # UTC ISO-8601
+    finished_at: str
+    duration_s: float
+    answers: tuple[ResultAnswer, ...]
+    correct: int
+    asked: int
+    total: int
+    score: float
+    percent: float
+    complete: bool = True
+    pass_mark: float | None = None
+    passed: bool | None = None
+    quiz_version: str = __version__
+    version: int = VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as the JSON object written to the file."""
+        return {
+            "format": FORMAT,
+            "version": self.version,
+            "quiz_version": self.quiz_version,
+            "learner": self.learner,
+            "deck": {"id": self.deck_id, "title": self.deck_title, "hash": self.deck_hash},
+            "seed": self.seed,
+            "mode": self.mode,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "duration_s": self.duration_s,
+            "complete": self.complete,
+            "pass_mark": self.pass_mark,
+            "passed": self.passed,
+            "answers": [a.to_dict() for a in self.answers],
+            "totals": {
+                "correct": self.correct,
+                "asked": self.asked,
+                "total": self.total,
+                "score": self.score,
+                "percent": self.percent,
+            },
+        }
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def from_summary(
+    summary: Summary,
+    *,
+    learner: str,
+    deck: Deck,
+    seed: int,
+    started_at: datetime,
+    finished_at: datetime,
+) -> Result:
+    """The result of a finished (or ended) session."""
+    from quiz.model import ClozeCard
+    from quiz.model.cloze import blanked
+
+    answers = []
+    for o in summary.outcomes:
+        card = o.question.card
+        answers.append(
+            ResultAnswer(
+                card=card.id,
+                type=card.kind.value,
+                prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
+                shown=o.question.shown,
+                typed=o.typed,
+                correct=o.verdict.correct,
+                rule=o.verdict.rule,
+                score=o.verdict.score,
+                time_ms=o.time_ms,
+                expected=o.verdict.expected or card.answer_text(),
+                first=o.question.first,
+            )
+        )
+    return Result(
+        learner=learner,
+        deck_id=deck.id,
+        deck_title=deck.title,
+        deck_hash=deck.content_hash,
+        seed=seed,
+        mode="exam" if summary.exam else "quiz",
+        started_at=_utc(started_at),
+        finished_at=_utc(finished_at),
+        duration_s=summary.duration_s,
+        answers=tuple(answers),
+        correct=summary.correct,
+        asked=summary.asked,
+        total=summary.total,
+        score=summary.score,
+        percent=summary.percent,
+        complete=summary.complete,
+        pass_mark=summary.pass_mark if summary.exam else None,
+        passed=summary.passed,
+    )
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail early (before a quiz starts) when ``path`` cannot be written as a result file."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise ResultFileError(
+            f"{path}: is a directory (give a file name for the results, e.g. {p / 'result.json'})"
+        )
+    if not parent.is_dir():
+        raise ResultFileError(f"{path}: the directory {parent} does not exist (create it first)")
+    if not os.access(parent, os.W_OK):
+        raise ResultFileError(f"{path}: the directory {parent} is not writable (choose another place)")
+
+
+def write_result(path: str | Path, result: Result) -> None:
+    """Write ``result`` to ``path`` atomically: a reader sees the old file or the whole new one."""
+    p = Path(path)
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    parent = p.parent if str(p.parent) else Path(".")
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as err:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise ResultFileError(f"{path}: cannot write the result file ({err.strerror or err})") from None
+
+
+# -- reading ----------------------------------------------------------------------------------
+_ANSWER_FIELDS: dict[str, tuple[type, ...]] = {
+    "card": (str,),
+    "type": (str,),
+    "prompt": (str,),
+    "typed": (str,),
+    "correct": (bool,),
+    "rule": (str,),
+    "score": (int, float),
+    "time_ms": (int,),
+}
+_TOP_FIELDS: dict[str, tuple[type, ...]] = {
+    "learner": (str,),
+    "deck": (dict,),
+    "seed": (int,),
+    "mode": (str,),
+    "started_at": (str,),
+    "finished_at": (str,),
+    "duration_s": (int, float),
+    "answers": (list,),
+    "totals": (dict,),
+}
+_TOTAL_FIELDS: dict[str, tuple[type, ...]] = {
+    "correct": (int,),
+    "asked": (int,),
+    "total": (int,),
+    "score": (int, float),
+    "percent": (int, float),
+}
+
+
+def _check(obj: dict[str, Any], spec: dict[str, tuple[type, ...]], where: str, fail: Any) -> None:
+    for key, types in spec.items():
+        if key not in obj:
+            raise fail(f"{where}'{key}' is missing")
+        value = obj[key]
+        if isinstance(value, bool) and bool not in types:
+            raise fail(f"{where}'{key}' has the wrong type")
+        if not isinstance(value, types):
+            raise fail(f"{where}'{key}' has the wrong type")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise fail(f"{where}'{key}' is not a finite number")
+
+
+def load_result(path: str | Path) -> Result:
+    """Read and validate a result file; :class:`ResultFileError` names the file and the problem.
+
+    Checked: JSON, the format marker and version, every required field and its type, and
+    that the totals agree with the answers (first tries only).
+    """
+    name = str(path)
+
+    def fail(message: str) -> ResultFileError:
+        return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise ResultFileError(f"{name}: cannot read the file ({err.strerror or err})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise fail("not UTF-8 text") from None
+    except json.JSONDecodeError as err:
+        raise fail(f"not JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(data, dict):
+        raise fail("not a JSON object")
+    if data.get("format") != FORMAT:
+        raise fail(f"'format' is not '{FORMAT}'")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise fail("'version' is missing")
+    if version > VERSION:
+        raise ResultFileError(f"{name}: written by a newer quiz (format version {version}); upgrade quiz")
+    _check(data, _TOP_FIELDS, "", fail)
+    deck = data["deck"]
+    _check(deck, {"id": (str,), "title": (str,), "hash": (str,)}, "deck: ", fail)
+    totals = data["totals"]
+    _check(totals, _TOTAL_FIELDS, "totals: ", fail)
+    answers: list[ResultAnswer] = []
+    for i, a in enumerate(data["answers"], start=1):
+        if not isinstance(a, dict):
+            raise fail(f"answer {i} is not an object")
+        _check(a, _ANSWER_FIELDS, f"answer {i}: ", fail)
+        shown = a.get("shown")
+        if shown is not None and not (isinstance(shown, list) and all(isinstance(s, str) for s in shown)):
+            raise fail(f"answer {i}: 'shown' must be a list of texts or null")
+        first = a.get("first", True)
+        if not isinstance(first, bool):
+            raise fail(f"answer {i}: 'first' has the wrong type")
+        answers.append(
+            ResultAnswer(
+                card=a["card"],
+                type=a["type"],
+                prompt=a["prompt"],
+                shown=tuple(shown) if shown is not None else None,
+                typed=a["typed"],
+                correct=a["correct"],
+                rule=a["rule"],
+                score=float(a["score"]),
+                time_ms=a["time_ms"],
+                expected=str(a.get("expected", "")),
+                first=first,
+            )
+        )
+    firsts = [a for a in answers if a.first]
+    correct = sum(a.correct for a in firsts)
+    score = sum(a.score for a in firsts)
+    if totals["correct"] != correct:
+        raise fail(f"totals say {totals['correct']} correct but the answers have {correct}")
+    if totals["asked"] != len(firsts):
+        raise fail(f"totals say {totals['asked']} asked but the file has {len(firsts)} answers")
+    if abs(float(totals["score"]) - score) > 1e-6:
+        raise fail(f"totals say a score of {totals['score']:g} but the answers add up to {score:g}")
+    if totals["total"] < totals["asked"]:
+        raise fail("totals say fewer questions than were answered")
+    pass_mark = data.get("pass_mark")
+    passed = data.get("passed")
+    return Result(
+        learner=data["learner"],
+        deck_id=deck["id"],
+        deck_title=deck["title"],
+        deck_hash=deck["hash"],
+        seed=data["seed"],
+        mode=data["mode"],
+        started_at=data["started_at"],
+        finished_at=data["finished_at"],
+        duration_s=float(data["duration_s"]),
+        answers=tuple(answers),
+        correct=correct,
+        asked=len(firsts),
+        total=totals["total"],
+        score=round(score, 6),
+        percent=float(totals["percent"]),
+        complete=bool(data.get("complete", True)),
+        pass_mark=float(pass_mark) if isinstance(pass_mark, (int, float)) else None,
+        passed=passed if isinstance(passed, bool) else None,
+        quiz_version=str(data.get("quiz_version", "")),
+        version=version,
+    )

@@ -1,0 +1,54 @@
+"""The result of grading one typed answer, and the names of the rules that give it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .enums import StrEnum
+
+
+class Rule(StrEnum):
+    """What decided a verdict; the value is the stable word stored, printed and sent in JSON."""
+
+    EXACT = "exact"
+    NORMALIZED = "normalized"
+    ALTERNATE = "alternate"
+    TYPO = "typo"
+    LETTER = "letter"
+    NUMBER = "number"
+    CHOICE_TEXT = "choice-text"
+    ANY_ORDER = "any-order"
+    POSITIONS = "positions"
+    ORDER = "order"
+    PARTIAL = "partial"
+    BOOL = "bool"
+    TOLERANCE = "tolerance"
+    DATE = "date"
+    DATE_MORE_PRECISE = "date-more-precise"
+    DATE_LESS_PRECISE = "date-less-precise"
+    LISTED_WRONG = "listed-wrong"
+    UNREADABLE = "unreadable"
+    EMPTY = "empty"
+    WRONG = "wrong"
+    ERROR = "error"
+    KNOWN = "known"
+    UNKNOWN = "unknown"
+    UNCLEAR = "unclear"
+    SELF = "self"
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of grading one typed answer.
+
+    ``rule`` names what matched (``exact``, ``normalized``, ``alternate``, ``typo``,
+    ``letter``, ``number``, ``date``, ``partial``, ``empty``, ``wrong`` ...); ``note``
+    tells the learner why, e.g. ``accepted: 1 typo (Gerasimov)``; ``score`` is the
+    share of credit (1.0 right, 0.0 wrong, between for partial multi/cloze/order).
+    """
+
+    correct: bool
+    rule: str  # a Rule value (a str, so stored rows read back as equal)
+    note: str = ""
+    score: float = 0.0
+    typos: int = 0
+    expected: str = ""

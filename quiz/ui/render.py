@@ -1,0 +1,354 @@
+"""Every string a learner sees: card summaries, questions, verdicts, session summaries, JSON events."""
+
+from __future__ import annotations
+
+import click
+
+from quiz.model import (
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Deck,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    Outcome,
+    Question,
+    ShortCard,
+    Summary,
+)
+from quiz.model.cloze import blanked, gaps
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def letter(index: int) -> str:
+    """``a`` for the first choice, ``b`` for the second, …; past ``z``, the number."""
+    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
+
+
+def card_summary(card: Card, number: int, color: bool = False) -> str:
+    """A card with its answer, for ``quiz show``."""
+    head = f"{number}. [{card.kind.value}] {card.id}"
+    lines = [click.style(head, bold=True) if color else head]
+    prompt = blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
+    lines.append(f"   {prompt}")
+    if isinstance(card, (ChoiceCard, MultiCard)):
+        for i, choice in enumerate(card.choices):
+            lines.append(f"     {letter(i)}) {choice}")
+    if isinstance(card, OrderCard):
+        lines.append("     items: " + " | ".join(sorted(card.items)))
+    answer = card.answer_text()
+    if isinstance(card, FlashCard):
+        lines.append(f"   back: {answer}")
+    else:
+        lines.append(f"   answer: {answer}")
+    if isinstance(card, ShortCard) and card.accept:
+        lines.append("   also: " + ", ".join(card.accept))
+    if isinstance(card, NumberCard) and card.tolerance:
+        unit = "%" if card.tolerance_percent else ""
+        lines.append(f"   within ±{card.tolerance:g}{unit}")
+    if card.explain:
+        lines.append(f"   why: {card.explain}")
+    if card.tags:
+        lines.append("   tags: " + ", ".join(card.tags))
+    return "\n".join(lines)
+
+
+# -- quiz sessions ---------------------------------------------------------------------------
+# Semantic styles: the one place colours are chosen. Only foreground colours and bold, which
+# read well on dark and light terminals and survive ssh and tmux.
+STYLES: dict[str, dict[str, object]] = {
+    "title": {"bold": True},
+    "progress": {"fg": "cyan"},
+    "prompt": {"bold": True},
+    "choice": {},
+    "hint": {"fg": "cyan"},
+    "right": {"fg": "green", "bold": True},
+    "wrong": {"fg": "red", "bold": True},
+    "partial": {"fg": "yellow", "bold": True},
+    "note": {"fg": "yellow"},
+    "answer": {"bold": True},
+    "explain": {},
+    "pass": {"fg": "green", "bold": True},
+    "fail": {"fg": "red", "bold": True},
+}
+
+
+def styled(text: str, role: str, color: bool) -> str:
+    """``text`` in the style named ``role`` when ``color`` is on, else unchanged."""
+    if not color or not STYLES.get(role):
+        return text
+    return click.style(text, **STYLES[role])  # type: ignore[arg-type]
+
+
+def seed_line(seed: int) -> str:
+    """How to repeat a session: printed first."""
+    return f"seed {seed} — repeat with --seed {seed}"
+
+
+def session_header(deck: Deck, total: int, exam: bool, pass_mark: float, color: bool) -> str:
+    """The deck title and how many questions follow."""
+    count = f"{total} question{'s' if total != 1 else ''}"
+    mode = f" · exam, pass mark {pass_mark:g}%" if exam else ""
+    return f"{styled(deck.title, 'title', color)} · {count}{mode}"
+
+
+def progress(q: Question) -> str:
+    """``7/45`` (first tries) or ``again 2/3`` (``--retry-wrong`` rounds)."""
+    return f"{q.n}/{q.total}" if q.first else f"again {q.n}/{q.total}"
+
+
+def question_prompt(q: Question) -> str:
+    """The question text as shown: cloze gaps as [1], [2]; a flashcard's front."""
+    card = q.card
+    return blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
+
+
+def answer_hint(q: Question) -> str:
+    """The short line that says how to answer (empty when nothing needs saying)."""
+    card = q.card
+    if isinstance(card, ClozeCard):
+        n = len(gaps(card.prompt))
+        if n == 1:
+            return "(fill the gap)"
+        return f"(fill the {n} gaps; separate the answers with ';', e.g. x; y)"
+    if isinstance(card, MultiCard):
+        return "(choose all that apply, e.g. a, c)"
+    if isinstance(card, ChoiceCard):
+        return "(a letter or the answer)"
+    if isinstance(card, OrderCard):
+        return "(give them in order, by letter or text, e.g. c, a, b)"
+    if isinstance(card, BoolCard):
+        return "(true/false)"
+    if isinstance(card, NumberCard):
+        return f"(a number, in {card.unit})" if card.unit else ""
+    if isinstance(card, DateCard):
+        return {
+            "year": "(a year)",
+            "month": "(a month and year, e.g. March 2017)",
+            "day": "(a full date, e.g. 18 December 2019)",
+        }[card.answer.precision]
+    return ""
+
+
+def question_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
+    """The lines that ask ``q``: progress and prompt, the shown choices or items, the hint."""
+    head = progress(q)
+    indent = " " * (len(head) + 2)
+    body = wrap(question_prompt(q), width, indent, "prompt", color)
+    lines = [f"{styled(head, 'progress', color)}  {body[0][len(indent) :]}", *body[1:]]
+    if q.shown is not None:
+        for i, item in enumerate(q.shown):
+            lines.append(f"{indent}{styled(letter(i) + ')', 'choice', color)} {item}")
+    hint = answer_hint(q)
+    if hint:
+        lines.append(indent + styled(hint, "hint", color))
+    return lines
+
+
+FLASH_REVEAL = "(press Enter to see the answer)"
+FLASH_ASK = "Did you know it? (y/n) "
+
+
+def flash_reveal_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
+    """A flashcard's back, once revealed, and the question whether it was known."""
+    indent = " " * (len(progress(q)) + 2)
+    assert isinstance(q.card, FlashCard)
+    return [*wrap(f"Answer: {q.card.back}", width, indent, "answer", color), f"{indent}{FLASH_ASK.strip()}"]
+
+
+def verdict_mark(outcome: Outcome, plain: bool) -> tuple[str, str]:
+    """The verdict word (with ✓/✗ unless plain) and its style role."""
+    v = outcome.verdict
+    if v.correct:
+        return ("Right" if plain else "✓ Right"), "right"
+    if 0 < v.score < 1:
+        share = f"{round(v.score * 100)}%"
+        return (f"Partly right ({share}), counted wrong" if plain else f"✗ Partly right ({share})"), "partial"
+    return ("Wrong" if plain else "✗ Wrong"), "wrong"
+
+
+def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool = False) -> list[str]:
+    """``text`` on one line per paragraph, or wrapped to ``width`` with ``indent``; each line styled."""
+    flat = " ".join(text.split())
+    if not width:
+        return [indent + styled(flat, role, color)]
+    wrapped = click.wrap_text(flat, width, initial_indent=indent, subsequent_indent=indent)
+    return [indent + styled(line[len(indent) :], role, color) for line in wrapped.splitlines()]
+
+
+def keyed_answer(q: Question, expected: str) -> str:
+    """The right answer with the letters it has in the shown order: ``b, a, c (x → y → z)``."""
+    card = q.card
+    if q.shown is None:
+        return expected
+    try:
+        if isinstance(card, ChoiceCard):
+            return f"{letter(q.shown.index(card.answer))}) {card.answer}"
+        if isinstance(card, MultiCard):
+            keys = card.answers
+        elif isinstance(card, OrderCard):
+            keys = card.items
+        else:
+            return expected
+        return ", ".join(letter(q.shown.index(k)) for k in keys) + f" ({expected})"
+    except ValueError:
+        return expected
+
+
+#: Rules by which a right answer was written differently from the key: the key is shown too.
+SHOW_KEY_RULES = ("alternate", "typo", "tolerance", "date-more-precise")
+
+
+def verdict_lines(
+    outcome: Outcome, color: bool, plain: bool, indent: str = "  ", width: int | None = None
+) -> list[str]:
+    """The verdict, why it was accepted, the right answer and the card's explanation."""
+    v = outcome.verdict
+    card = outcome.question.card
+    word, role = verdict_mark(outcome, plain)
+    lines = wrap(f"{word} — {v.note}" if v.note else word, width, indent)
+    lines[0] = lines[0].replace(word, styled(word, role, color), 1)
+    expected = v.expected or card.answer_text()
+    show_key = not v.correct or v.typos > 0 or v.rule in SHOW_KEY_RULES
+    if not isinstance(card, FlashCard) and show_key:
+        lines.extend(
+            wrap(f"Answer: {keyed_answer(outcome.question, expected)}", width, indent, "answer", color)
+        )
+    if card.explain:
+        lines.extend(wrap(card.explain, width, indent, "explain", color))
+    return lines
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    return f"{s // 3600}h {s % 3600 // 60:02d}m"
+
+
+def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None = None) -> list[str]:
+    """The end of a session: score, percentage, time, the questions missed, exam pass/fail."""
+    lines: list[str] = []
+    if summary.ended == "end-of-input" and not summary.complete:
+        lines.append(f"Input ended after {summary.asked} of {summary.total} questions.")
+    score = f"{summary.correct}/{summary.asked} ({summary.percent:g}%)"
+    lines.append(f"{styled('Score', 'title', color)}: {score} · time {_duration(summary.duration_s)}")
+    if summary.missed:
+        lines.append("Missed:")
+        for o in summary.missed:
+            prefix = f"  - {o.question.card.id}: "
+            room = max(20, (width or 80) - len(prefix))
+            text = " ".join(question_prompt(o.question).split())
+            if len(text) > room:
+                text = text[: room - 1] + "…"
+            lines.append(prefix + text)
+            lines.extend(
+                wrap(f"answer: {o.verdict.expected or o.question.card.answer_text()}", width, "    ")
+            )
+    if summary.exam:
+        share = 100.0 * summary.correct / summary.total if summary.total else 0.0
+        mark = f"{share:.0f}% of {summary.total} questions, pass mark {summary.pass_mark:g}%"
+        if summary.passed:
+            lines.append(f"{styled('PASSED', 'pass', color)} ({mark})")
+        else:
+            lines.append(f"{styled('FAILED', 'fail', color)} ({mark})")
+    return lines
+
+
+def exam_review_lines(summary: Summary, color: bool, plain: bool, width: int | None = None) -> list[str]:
+    """After an exam: every question with what was typed, the verdict, answer and explanation."""
+    lines: list[str] = []
+    for o in summary.outcomes:
+        q = o.question
+        head = progress(q)
+        body = wrap(question_prompt(q), width, " " * (len(head) + 2))
+        lines.append(f"{styled(head, 'progress', color)}  {body[0].lstrip()}")
+        lines.extend(body[1:])
+        lines.extend(wrap(f"You answered: {o.typed}", width, "  "))
+        lines.extend(verdict_lines(o, color, plain, width=width))
+        lines.append("")
+    return lines
+
+
+# -- JSON events (``quiz run --json``) --------------------------------------------------------
+def start_event(deck: Deck, seed: int, session_id: int | None, total: int, exam: bool) -> dict[str, object]:
+    """The first event of a ``--json`` session."""
+    return {
+        "event": "start",
+        "deck": deck.id,
+        "title": deck.title,
+        "seed": seed,
+        "session": session_id,
+        "total": total,
+        "mode": "exam" if exam else "quiz",
+    }
+
+
+def question_event(q: Question) -> dict[str, object]:
+    """One event per question asked, with the choices (or items) in the order shown."""
+    card = q.card
+    return {
+        "event": "question",
+        "n": q.n,
+        "total": q.total,
+        "retry": not q.first,
+        "card": card.id,
+        "type": card.kind.value,
+        "prompt": question_prompt(q),
+        "choices": list(q.shown) if q.shown is not None and not isinstance(card, OrderCard) else None,
+        "items": list(q.shown) if q.shown is not None and isinstance(card, OrderCard) else None,
+        "hint": answer_hint(q),
+    }
+
+
+def reveal_event(q: Question) -> dict[str, object]:
+    """A flashcard's back, sent before its y/n answer is read."""
+    assert isinstance(q.card, FlashCard)
+    return {"event": "reveal", "card": q.card.id, "back": q.card.back}
+
+
+def verdict_event(outcome: Outcome) -> dict[str, object]:
+    """One event per answer graded."""
+    v = outcome.verdict
+    card = outcome.question.card
+    return {
+        "event": "verdict",
+        "n": outcome.question.n,
+        "retry": not outcome.question.first,
+        "card": card.id,
+        "typed": outcome.typed,
+        "correct": v.correct,
+        "rule": v.rule,
+        "note": v.note,
+        "score": v.score,
+        "expected": v.expected or card.answer_text(),
+        "explain": card.explain,
+        "time_ms": outcome.time_ms,
+    }
+
+
+def summary_event(summary: Summary, session_id: int | None) -> dict[str, object]:
+    """The last event: the score of first tries and the missed card ids."""
+    return {
+        "event": "summary",
+        "session": session_id,
+        "correct": summary.correct,
+        "asked": summary.asked,
+        "total": summary.total,
+        "score": summary.score,
+        "percent": summary.percent,
+        "duration_s": summary.duration_s,
+        "missed": [o.question.card.id for o in summary.missed],
+        "ended": summary.ended,
+        "complete": summary.complete,
+        "exam": summary.exam,
+        "pass_mark": summary.pass_mark if summary.exam else None,
+        "passed": summary.passed,
+    }
