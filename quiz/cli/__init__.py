@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("instruct", "Write a new deck to PATH from a commented template."),
     "preview": ("instruct", "Show the cards of DECK exactly as a learner sees them, with what each accepts."),
     "report": ("instruct", "Report on a class's exam result files (written by 'quiz run --results')."),
+    "completion": ("completion", "Print the shell completion script for SHELL (bash, zsh or fish)."),
 }
 
 
