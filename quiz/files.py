@@ -22,6 +22,14 @@ from pathlib import Path
 from .errors import QuizError
 
 
+_WRITTEN: list[str] = []
+
+
+def written() -> list[str]:
+    """The files :func:`write_atomic` has written whole in this process, in order (for a last word)."""
+    return list(_WRITTEN)
+
+
 class FileRefused(QuizError):
     """A file cannot be read or written as asked; the message says why and what to do."""
 
@@ -98,6 +106,31 @@ def check_output(
     return path
 
 
+#: Suffixes of deck files, and the marker every results file holds near its start.
+DECK_SUFFIXES = (".yaml", ".yml")
+RESULTS_MARKER = b'"quiz-result"'
+
+
+def holds(target: str | Path) -> str:
+    """What an existing ``target`` holds that must not be replaced without ``--force``, or "".
+
+    "a deck" for a .yaml/.yml file, "a results file" for a file that starts like one (the
+    format marker in its first 4 KB); "" for anything else, or when there is no such file.
+    """
+    path = Path(target)
+    found = _stat(path)
+    if found is None or _kind(found.st_mode) is not None:
+        return ""
+    if path.suffix.lower() in DECK_SUFFIXES:
+        return "a deck"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return ""
+    return "a results file" if RESULTS_MARKER in head else ""
+
+
 def write_atomic(
     target: str | Path,
     data: str | bytes,
@@ -133,6 +166,7 @@ def write_atomic(
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+    _WRITTEN.append(str(path))
 
 
 def _umask() -> int:

@@ -6,6 +6,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,6 +22,25 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def _die_with(parent: int) -> None:
+    """Have this (forked) process killed when ``parent`` dies, however it dies (even by SIGKILL).
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; if the parent is already gone, exit now. Elsewhere
+    the child runs to the end of its work, which its parent no longer reads.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    # Set too late? The parent died between fork and prctl: this child was handed to init.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def start(work: Callable[[], T]) -> Callable[..., T | None]:
     """Run ``work`` in a forked child now (copy-on-write: nothing is copied up front).
 
@@ -30,10 +50,12 @@ def start(work: Callable[[], T]) -> Callable[..., T | None]:
     reaps the child.
     """
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: work, send the result pickled, exit without cleanup
         status = 1
         try:
+            _die_with(parent)
             os.close(read_fd)
             result = work()
             with os.fdopen(write_fd, "wb") as out:

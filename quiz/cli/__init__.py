@@ -81,6 +81,13 @@ class QuizGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's main, with every line printed made safe (:func:`quiz.ui.safe.guarded_output`)."""
+        from quiz.ui.safe import guarded_output
+
+        with guarded_output():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -111,24 +118,50 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point of the ``quiz`` program.
+    """Entry point of the ``quiz`` command line (``quiz.__main__.main`` installs the signals first).
 
     Click's own handling, except that Ctrl-C outside a session (or in the instant after
-    one has saved everything) exits 130 with one line, not "Aborted!" and 1.
+    one has saved everything) exits 130 with one line, not "Aborted!" and 1, and so do
+    SIGTERM and SIGHUP (:mod:`quiz.stopping`), with a line naming the signal and what was
+    written. Everything printed goes through :func:`quiz.ui.safe.visible`.
     """
-    try:
-        code = cli.main(prog_name="quiz", standalone_mode=False)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except (click.Abort, KeyboardInterrupt) as err:
+    from quiz import stopping
+    from quiz.ui.safe import guarded_output
+
+    stopping.install()  # again, for callers of quiz.cli.main that did not come through __main__
+    with guarded_output():
+        try:
+            code = cli.main(prog_name="quiz", standalone_mode=False)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except (click.Abort, KeyboardInterrupt) as err:
+            stopping.hold()
+            sys.exit(_interrupted(err))
+        except BrokenPipeError:
+            # The reader of stdout went away (`quiz show deck | head`): nothing left to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted(err: BaseException) -> int:
+    """Say why the program stops early (Ctrl-C, SIGTERM, SIGHUP) and give the exit code, 130."""
+    from contextlib import suppress
+
+    from quiz.files import written
+    from quiz.stopping import Stopped
+
+    cause = err.__cause__ if isinstance(err, click.Abort) else err
+    if isinstance(cause, Stopped):
+        files = written()
+        saved = f"wrote {', '.join(files)} before it" if files else "no file was written"
+        message = f"\nStopped by {cause.name}; {saved}."
+    else:
         # Click has already ended the line after the terminal's "^C" when it turned the
         # interrupt into Abort; a prompt's own Abort (and a bare interrupt) has not.
-        done = isinstance(err, click.Abort) and isinstance(err.__cause__, (KeyboardInterrupt, EOFError))
-        click.echo("Interrupted." if done else "\nInterrupted.", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader of stdout went away (`quiz show deck | head`): nothing left to say.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        done = isinstance(err, click.Abort) and isinstance(cause, (KeyboardInterrupt, EOFError))
+        message = "Interrupted." if done else "\nInterrupted."
+    with suppress(OSError):  # after SIGHUP the terminal may be gone
+        click.echo(message, err=True)
+    return 130

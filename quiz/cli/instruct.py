@@ -76,26 +76,19 @@ def new(path: str, title: str | None, deck_id: str | None, force: bool) -> None:
             f"'{deck_id}' is not a valid deck id (letters, digits, '.', '_' and '-', "
             "starting with a letter or digit)"
         )
-    if p.exists() and not force:
+    from quiz.files import check_output, write_atomic
+
+    if check_output(p).exists() and not force:
         raise click.ClickException(
             f"{path}: already exists (use --force to overwrite it, or choose another name)"
         )
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise click.ClickException(f"{path}: the directory {parent} does not exist (create it first)")
     text = render_template(
         deck_id=deck_id or default_id(p),
         title=title if title is not None else default_title(p),
         file=path,
         schema=schema_uri(),
     )
-    try:
-        with p.open("w" if force else "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except FileExistsError:
-        raise click.ClickException(f"{path}: already exists (use --force to overwrite it)") from None
-    except OSError as err:
-        raise click.ClickException(f"{path}: cannot write the file ({err.strerror or err})") from None
+    write_atomic(p, text, force=True)
     click.echo(f"Wrote {path}: deck '{deck_id or default_id(p)}' with 9 sample cards, one of each type.")
     click.echo(f"Next: edit it, then run 'quiz check {path}' and 'quiz preview {path}'.")
 
@@ -284,8 +277,13 @@ def report(
 
     from quiz.deckio import load_ref
     from quiz.insight.report import build_report, text_lines, to_csv, to_html
+    from quiz.files import check_output, write_atomic
     from quiz.insight.results import ResultFileError, load_result
 
+    for target in (csv_file, html_file):  # refused before anything is read or printed
+        if target:
+            _refuse_results_name(target)
+            check_output(target, inputs=(*results, *([deck] if deck else [])))
     loaded = []
     for name in results:
         try:
@@ -305,18 +303,24 @@ def report(
         for line in text_lines(built):
             heading = line == "Learners" or line.startswith("Questions (")
             click.echo(click.style(line, bold=True) if color and heading else line)
-    for target, text in (
-        (csv_file, to_csv(built) if csv_file else ""),
-        (html_file, to_html(built) if html_file else ""),
-    ):
-        if not target:
-            continue
-        try:
-            with open(target, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        except OSError as err:
-            raise click.ClickException(f"{target}: cannot write the file ({err.strerror or err})") from None
-        click.echo(f"Wrote {target}", err=True)
+    for target, render in ((csv_file, to_csv), (html_file, to_html)):
+        if target:
+            write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
+            click.echo(f"Wrote {target}", err=True)
+
+
+def _refuse_results_name(target: str) -> None:
+    """Refuse a --csv/--html FILE that is (or is named like) a results file or a deck.
+
+    ``quiz report --csv *.json`` makes the shell's first results file the CSV's name: writing it
+    would destroy a learner's result, so a target ending in .json/.yaml/.yml is refused outright.
+    """
+    from quiz.files import DECK_SUFFIXES, FileRefused, holds
+
+    suffix = Path(target).suffix.lower()
+    if suffix == ".json" or suffix in DECK_SUFFIXES or holds(target):
+        hint = "did --csv/--html take a results file as its FILE? Name the report file right after it"
+        raise FileRefused(f"'{target}' looks like a results file or a deck, not a report ({hint})")
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (new, preview, report) if c.name}

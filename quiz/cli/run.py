@@ -204,6 +204,7 @@ def _saved_message(saved: int, session_id: int | None) -> str:
     metavar="FILE",
     help="Write the result as a JSON file (needs --name).",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --results file.")
 @data_dir_option
 def run(
     deck: str,
@@ -220,6 +221,7 @@ def run(
     plain: bool,
     name: str | None,
     results: str | None,
+    force: bool,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
 
@@ -290,7 +292,7 @@ def run(
     except SelectionError as err:
         raise click.UsageError(str(err)) from None
     if results:
-        check_writable(results)
+        check_writable(results, inputs=(str(loaded.path),), force=force)
 
     session_id: int | None = None
     if not no_save:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -13,16 +12,18 @@ from quiz.cli.options import data_dir, data_dir_option
 SUFFIXES = {"anki": ".anki.txt", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
 
 
-def _write(text: str, target: str) -> None:
+def _write(text: str, target: str, *, inputs: tuple[str, ...], force: bool = False) -> None:
+    """Print ``text``, or write it whole to ``target`` (:func:`quiz.files.write_atomic`).
+
+    Refused: one of the command's ``inputs``, anything but a regular file, and an existing deck
+    or results file unless ``force``.
+    """
     if target == "-":
         click.echo(text, nl=False)
         return
-    try:
-        Path(target).write_text(text, encoding="utf-8", newline="")
-    except OSError as err:
-        from quiz.errors import ExportError
+    from quiz.files import holds, write_atomic
 
-        raise ExportError(f"cannot write '{target}' ({err.strerror or err}); check the path") from None
+    write_atomic(target, text, inputs=inputs, protect=holds(target), force=force)
 
 
 @click.command("export")
@@ -83,7 +84,7 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
         if left:
             note = f" ({len(left)} order/flashcard cards left out: GIFT has no such question)"
     target = output or loaded.id + SUFFIXES[fmt]
-    _write(text, target)
+    _write(text, target, inputs=(str(loaded.path),))
     if target != "-":
         count = len(loaded.cards) - len(left)
         click.echo(f"Wrote {count} cards of '{loaded.id}' to {target}{note}", err=True)
@@ -122,11 +123,16 @@ def import_(
     )
     text = to_yaml(deck)
     target = output or deck.id + ".yaml"
-    if target != "-" and Path(target).exists() and not force:
-        from quiz.errors import ImportFileError
+    if target != "-":
+        from quiz.files import check_output
 
-        raise ImportFileError(f"'{target}' already exists; pass --force to overwrite it, or -o another file")
-    _write(text, target)
+        if check_output(target, inputs=(file,)).exists() and not force:
+            from quiz.errors import ImportFileError
+
+            raise ImportFileError(
+                f"'{target}' already exists; pass --force to overwrite it, or -o another file"
+            )
+    _write(text, target, inputs=(file,), force=force)
     if target != "-":
         click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}')", err=True)
 

@@ -7,11 +7,9 @@ Standard library only; see ``docs/quiz-sessions.md`` for the format.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -171,38 +169,41 @@ def from_summary(
     )
 
 
-def check_writable(path: str | Path) -> None:
-    """Fail early (before a quiz starts) when ``path`` cannot be written as a result file."""
+def check_writable(path: str | Path, *, inputs: tuple[str, ...] = (), force: bool = False) -> None:
+    """Fail early (before a quiz starts) when ``path`` cannot be written as a result file.
+
+    Refused too (:func:`quiz.files.check_output`): one of ``inputs`` (the deck), anything but a
+    regular file (``/dev/full`` stays a device), and a deck or an existing results file unless ``force``.
+    """
+    from quiz.files import FileRefused, check_output, holds
+
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
+    try:
+        check_output(p, inputs=inputs, protect=holds(p), force=force)
+    except FileRefused as err:
+        if not os.path.isdir(p):
+            raise ResultFileError(str(err)) from None
+    if os.path.isdir(p):
         raise ResultFileError(
             f"{path}: is a directory (give a file name for the results, e.g. {p / 'result.json'})"
         )
-    if not parent.is_dir():
+    if not os.path.isdir(parent):
         raise ResultFileError(f"{path}: the directory {parent} does not exist (create it first)")
     if not os.access(parent, os.W_OK):
         raise ResultFileError(f"{path}: the directory {parent} is not writable (choose another place)")
 
 
 def write_result(path: str | Path, result: Result) -> None:
-    """Write ``result`` to ``path`` atomically: a reader sees the old file or the whole new one."""
-    p = Path(path)
+    """Write ``result`` to ``path`` atomically (:func:`quiz.files.write_atomic`): a reader sees
+    the old file or the whole new one, and a full disk leaves the old file as it was."""
+    from quiz.files import FileRefused, write_atomic
+
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    parent = p.parent if str(p.parent) else Path(".")
-    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as err:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise ResultFileError(f"{path}: cannot write the result file ({err.strerror or err})") from None
+        write_atomic(path, text)
+    except FileRefused as err:
+        raise ResultFileError(f"{err} (the answers are in the score database)") from None
 
 
 # -- reading ----------------------------------------------------------------------------------
