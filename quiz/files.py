@@ -21,7 +21,6 @@ from pathlib import Path
 
 from .errors import QuizError
 
-
 _WRITTEN: list[str] = []
 
 

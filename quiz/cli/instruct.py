@@ -261,9 +261,19 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
 @click.option(
     "--html", "html_file", type=click.Path(dir_okay=False), metavar="FILE", help="Also write an HTML page."
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="--csv: write cells exactly, for programs (default: cells starting with = + - @ get a leading ').",
+)
 @click.option("--json", "as_json", is_flag=True, help="The report as one JSON object instead of tables.")
 def report(
-    results: tuple[str, ...], deck: str | None, csv_file: str | None, html_file: str | None, as_json: bool
+    results: tuple[str, ...],
+    deck: str | None,
+    csv_file: str | None,
+    html_file: str | None,
+    raw_csv: bool,
+    as_json: bool,
 ) -> None:
     """Report on a class's exam result files (written by 'quiz run --results').
 
@@ -276,8 +286,8 @@ def report(
     import json
 
     from quiz.deckio import load_ref
-    from quiz.insight.report import build_report, text_lines, to_csv, to_html
     from quiz.files import check_output, write_atomic
+    from quiz.insight.report import build_report, text_lines, to_csv, to_html
     from quiz.insight.results import ResultFileError, load_result
 
     for target in (csv_file, html_file):  # refused before anything is read or printed
@@ -303,7 +313,7 @@ def report(
         for line in text_lines(built):
             heading = line == "Learners" or line.startswith("Questions (")
             click.echo(click.style(line, bold=True) if color and heading else line)
-    for target, render in ((csv_file, to_csv), (html_file, to_html)):
+    for target, render in ((csv_file, lambda b: to_csv(b, raw=raw_csv)), (html_file, to_html)):
         if target:
             write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
             click.echo(f"Wrote {target}", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 
 from quiz.cli.completion import complete_deck
@@ -19,7 +18,9 @@ def _write(text: str, target: str, *, inputs: tuple[str, ...], force: bool = Fal
     or results file unless ``force``.
     """
     if target == "-":
-        click.echo(text, nl=False)
+        from quiz.ui.safe import write_data
+
+        write_data(text)
         return
     from quiz.files import holds, write_atomic
 
@@ -49,8 +50,16 @@ def _write(text: str, target: str, *, inputs: tuple[str, ...], force: bool = Fal
 @click.option(
     "--deck-name", help="Anki: the deck to import into (default: the deck title; '::' makes subdecks)."
 )
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="csv: write cells exactly, for programs (default: cells starting with = + - @ are made safe "
+    "for spreadsheets with a leading ').",
+)
 @data_dir_option
-def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None) -> None:
+def export(
+    deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None, raw_csv: bool
+) -> None:
     """Write DECK in another program's format (Anki by default).
 
     The Anki file goes through Anki's File → Import as it is: every setting is
@@ -62,6 +71,8 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     if (typed or deck_name is not None) and fmt != "anki":
         raise click.UsageError("--typed and --deck-name only apply to --format anki")
+    if raw_csv and fmt != "csv":
+        raise click.UsageError("--raw-csv only applies to --format csv")
     note = ""
     left: list[object] = []
     if fmt == "anki":
@@ -71,7 +82,7 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
     elif fmt == "csv":
         from quiz.formats.plain import export_csv
 
-        text = export_csv(loaded)
+        text = export_csv(loaded, raw=raw_csv)
     elif fmt == "json":
         from quiz.formats.plain import export_json
 

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
+from quiz.csvsafe import csv_text
 from quiz.deckio.writer import deck_to_dict
 from quiz.formats.anki import nfc, sides
 from quiz.model import ClozeCard, Deck
 from quiz.model.cloze import blanked, revealed
 
 
-def export_csv(deck: Deck) -> str:
-    """One ``question,answer`` row per card, no title row, plain text with line breaks kept."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+def export_csv(deck: Deck, *, raw: bool = False) -> str:
+    """One ``question,answer`` row per card, no title row, plain text with line breaks kept.
+
+    Cells a spreadsheet would run as formulas are neutralised unless ``raw`` (:mod:`quiz.csvsafe`).
+    """
+    rows = []
     for card in deck.cards:
         if isinstance(card, ClozeCard):
             question = blanked(card.prompt)
             answer = "\n\n".join(p for p in (revealed(card.prompt), sides(card)[1]) if p)
         else:
             question, answer = sides(card)
-        writer.writerow([nfc(question), nfc(answer)])
-    return buf.getvalue()
+        rows.append([nfc(question), nfc(answer)])
+    return csv_text(rows, raw=raw)
 
 
 def export_json(deck: Deck) -> str:

@@ -6,9 +6,7 @@ Pure: takes loaded :class:`~quiz.results.Result` objects (and optionally the dec
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -527,17 +525,20 @@ CSV_COLUMNS = ("learner", "file", "card", "type", "typed", "picked", "correct", 
                "learner_correct", "learner_total", "learner_percent")  # fmt: skip
 
 
-def to_csv(report: Report) -> str:
-    """One row per learner and question answered (first tries), learner totals repeated on each row."""
+def to_csv(report: Report, *, raw: bool = False) -> str:
+    """One row per learner and question answered (first tries), learner totals repeated on each row.
+
+    Cells that a spreadsheet would run as formulas are neutralised unless ``raw`` (:mod:`quiz.csvsafe`).
+    """
+    from quiz.csvsafe import csv_text
+
     by_file = {x.file: x for x in report.learners}
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = [list(CSV_COLUMNS)]
     for r in report.rows:
         x = by_file[r.file]
-        w.writerow([r.learner, r.file, r.card, r.type, r.typed, r.picked, int(r.correct), f"{r.score:g}",
+        rows.append([r.learner, r.file, r.card, r.type, r.typed, r.picked, int(r.correct), f"{r.score:g}",
                     f"{r.time_s:.3f}", x.correct, x.total, f"{x.percent:g}"])  # fmt: skip
-    return out.getvalue()
+    return csv_text(rows, raw=raw)
 
 
 _CSS = """

@@ -48,7 +48,7 @@ def visible(text: str, *, keep_style: bool = False) -> str:
         pieces = _OWN_STYLE.split(text)
         codes = _OWN_STYLE.findall(text)
         out = [pieces[0].translate(_TABLE)]
-        for code, piece in zip(codes, pieces[1:]):
+        for code, piece in zip(codes, pieces[1:], strict=True):
             out.append(code)
             out.append(piece.translate(_TABLE))
         return "".join(out)
@@ -82,14 +82,24 @@ class VisibleStream:
         return getattr(self.stream, name)
 
 
+def write_data(text: str) -> None:
+    """Write a file's text to stdout (``quiz export -o -``): exact through a pipe or into a file,
+    where a program reads it; made visible like any other text when stdout is a terminal."""
+    stream: Any = sys.stdout
+    if isinstance(stream, VisibleStream) and not stream.isatty():
+        stream = stream.stream
+    stream.write(text)
+    stream.flush()
+
+
 @contextmanager
 def guarded_output() -> Iterator[None]:
     """Route ``sys.stdout`` and ``sys.stderr`` through :class:`VisibleStream` until the block ends."""
     saved = sys.stdout, sys.stderr
     if not isinstance(sys.stdout, VisibleStream) and sys.stdout is not None:
-        sys.stdout = VisibleStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = VisibleStream(sys.stdout)
     if not isinstance(sys.stderr, VisibleStream) and sys.stderr is not None:
-        sys.stderr = VisibleStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = VisibleStream(sys.stderr)
     try:
         yield
     finally:
