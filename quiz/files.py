@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import QuizError
@@ -30,7 +31,19 @@ def written() -> list[str]:
 
 
 class FileRefused(QuizError):
-    """A file cannot be read or written as asked; the message says why and what to do."""
+    """A file cannot be read or written as asked; the message says why and what to do.
+
+    ``reason`` is the why alone ("the file name is too long"), for callers that word their own message.
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+def describe(err: OSError) -> str:
+    """Why the system refused a file, in words ("the file name is too long", "the disk is full")."""
+    return _reason(err)
 
 
 def _reason(err: OSError) -> str:
@@ -70,7 +83,7 @@ def _stat(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise FileRefused(f"cannot use '{path}': {_reason(err)}") from None
+        raise FileRefused(f"cannot use '{path}': {_reason(err)}", _reason(err)) from None
 
 
 def check_output(
@@ -193,17 +206,59 @@ def read_input(source: str | Path, *, limit: int, what: str = "file") -> bytes:
     path = Path(source)
     found = _stat(path)
     if found is None:
-        raise FileRefused(f"cannot read '{path}': no such {what}")
+        raise FileRefused(f"cannot read '{path}': no such {what}", "no such file")
     kind = _kind(found.st_mode)
     if kind is not None:
-        raise FileRefused(f"cannot read '{path}': it is {kind}, not a regular file")
+        raise FileRefused(f"cannot read '{path}': it is {kind}, not a regular file", f"it is {kind}")
+    too_big = f"larger than {limit:,} bytes, too large for a {what}"
     if found.st_size > limit:
-        raise FileRefused(f"cannot read '{path}': larger than {limit:,} bytes, too large for a {what}")
+        raise FileRefused(f"cannot read '{path}': {too_big}", too_big)
     try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as err:
-        raise FileRefused(f"cannot read '{path}': {_reason(err)}") from None
+        raise FileRefused(f"cannot read '{path}': {_reason(err)}", _reason(err)) from None
     if len(data) > limit:
-        raise FileRefused(f"cannot read '{path}': larger than {limit:,} bytes, too large for a {what}")
+        raise FileRefused(f"cannot read '{path}': {too_big}", too_big)
     return data
+
+
+class JSONRefused(ValueError):
+    """JSON text quiz will not parse: nested too deeply, or a number too long to be a real figure."""
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def parse_json(text: str, *, max_depth: int = 32, max_digits: int = 30) -> object:
+    """``json.loads`` with limits: at most ``max_depth`` nested arrays/objects, numbers of at most
+    ``max_digits`` digits, no NaN or Infinity (:class:`JSONRefused`; bad JSON is ``json.JSONDecodeError``).
+
+    Without them a file nested 100,000 deep is a RecursionError and a 5,000-digit integer a
+    ValueError from deep inside Python, instead of a sentence about the file.
+    """
+    import json
+
+    if text.count("[") + text.count("{") > max_depth:  # only then can it be too deep
+        depth = 0
+        for token in _BRACKETS.finditer(text):
+            mark = token.group()
+            if mark in "[{":
+                depth += 1
+                if depth > max_depth:
+                    raise JSONRefused(f"nested more than {max_depth} levels deep")
+            elif mark in "]}":
+                depth -= 1
+
+    def number(kind: type[int] | type[float]) -> Callable[[str], object]:
+        def parse(literal: str) -> object:
+            if sum(c.isdigit() for c in literal) > max_digits:
+                raise JSONRefused(f"a number of {len(literal):,} characters (at most {max_digits} digits)")
+            return kind(literal)
+
+        return parse
+
+    def constant(name: str) -> object:
+        raise JSONRefused(f"'{name}' is not a number JSON allows")
+
+    return json.loads(text, parse_int=number(int), parse_float=number(float), parse_constant=constant)

@@ -178,13 +178,13 @@ def test_csv_and_html_escape_text() -> None:
     ],
 )
 def test_invalid_files_are_skipped_by_name(tmp_path: Path, content: bytes, why: str) -> None:
-    """An invalid file is named on stderr and skipped; the report of the others is produced, exit 0."""
+    """An invalid file is named on stderr and skipped; the report of the others is produced, exit 3."""
     good = tmp_path / "ada.json"
     write_result(good, make_result("Ada", {"who": "Gerasimov", "pick": "a"}))
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
     result = CliRunner().invoke(cli, ["report", str(good), str(bad), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
     assert f"skipped: {bad}: {why}" in result.stderr
     assert [x["name"] for x in json.loads(result.stdout)["learners"]] == ["Ada"]
 
@@ -199,7 +199,7 @@ def test_tampered_score_is_skipped(tmp_path: Path) -> None:
     good = tmp_path / "ada.json"
     write_result(good, make_result("Ada", {"who": "Gerasimov", "pick": "a"}))
     result = CliRunner().invoke(cli, ["report", str(path), str(good)])
-    assert result.exit_code == 0
+    assert result.exit_code == 3
     assert f"skipped: {path}: totals say 2 correct but the answers have 0" in result.stderr
     assert "Ada" in result.stdout and "Eve" not in result.stdout
 

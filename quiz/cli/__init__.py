@@ -98,6 +98,14 @@ class QuizGroup(click.Group):
             raise click.exceptions.Exit(1) from None
         except QuizError as err:
             raise click.ClickException(str(err)) from None
+        except OSError as err:
+            # The last net for a path the system refused where no finer message was written
+            # (a 300-character file name, a symlink loop): the file and the reason, not a traceback.
+            if err.filename is None:
+                raise
+            from quiz.files import describe
+
+            raise click.ClickException(f"cannot use '{err.filename}': {describe(err)}") from None
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -280,8 +280,9 @@ def report(
     Per learner: score, percent and time. Per question: the share right,
     discrimination (top third minus bottom third of learners by total score), average
     time, the most common wrong answers, how often each choice was picked, and rejected
-    answers that look right ("candidate for accept"). Invalid or tampered files are
-    named on stderr and skipped. Exit 0 if at least one file was read, else 1.
+    answers that look right ("candidate for accept"). Invalid or tampered files, figures out
+    of range and a learner's second file are named on stderr and skipped. Exit 0 if every
+    file was read, 3 if the report was made without some, 1 if none could be read.
     """
     import json
 
@@ -295,11 +296,24 @@ def report(
             _refuse_results_name(target)
             check_output(target, inputs=(*results, *([deck] if deck else [])))
     loaded = []
+    learners: dict[str, str] = {}  # the learner's name, folded -> the file read for them
+    skipped = 0
     for name in results:
         try:
-            loaded.append((name, load_result(name)))
+            result = load_result(name)
         except ResultFileError as err:
             click.echo(f"skipped: {err}", err=True)
+            skipped += 1
+            continue
+        who = " ".join(result.learner.split()).casefold()
+        if who in learners:
+            first = learners[who]
+            again = "the same file again" if _same_file(first, name) else f"already read from {first}"
+            click.echo(f"skipped: {name}: learner '{result.learner}' is {again} (counted once)", err=True)
+            skipped += 1
+            continue
+        learners[who] = name
+        loaded.append((name, result))
     deck_obj = load_ref(deck) if deck else None
     if not loaded:
         raise click.ClickException("no result file could be read (see the messages above)")
@@ -317,6 +331,21 @@ def report(
         if target:
             write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
             click.echo(f"Wrote {target}", err=True)
+    if skipped:
+        click.get_current_context().exit(EXIT_SKIPPED)
+
+
+#: ``quiz report``'s exit code when the report was made but some files were skipped.
+EXIT_SKIPPED = 3
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _refuse_results_name(target: str) -> None:

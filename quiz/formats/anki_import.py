@@ -163,7 +163,13 @@ def read_anki(
     width: int | None = None
     if "columns" in headers:
         width = len(headers["columns"].rstrip("\r\n").split(sep))
-    records = list(_records(body, skip + 1, sep))
+    try:
+        records = list(_records(body, skip + 1, sep))
+    except csv.Error as err:  # a field over csv's limit (128 KB): no card holds that much text
+        raise ImportFileError(
+            f"{name}: a field is too long ({err}); a card's text is at most {csv.field_size_limit():,} "
+            "characters (is this an Anki notes file?)"
+        ) from None
     if not records:
         raise ImportFileError(f"{name}: the file has no notes (only headers or blank lines)")
     meta = {c for c in (guid_col, type_col, deck_col, tags_col) if c is not None}
@@ -300,6 +306,10 @@ def _deck(
         raise ImportFileError(f"{name}: the notes do not make a valid deck: {problem}") from None
 
 
+#: The largest notes file or CSV ``quiz import`` reads (the size limit of a deck file).
+MAX_BYTES = 64 * 1024 * 1024
+
+
 def read_anki_file(
     path: str | Path,
     *,
@@ -308,9 +318,10 @@ def read_anki_file(
     title: str | None = None,
 ) -> Deck:
     """A deck from an Anki notes file or a two-column CSV on disk."""
-    p = Path(path)
+    from quiz.files import FileRefused, read_input
+
     try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise ImportFileError(f"{path}: cannot be read ({err.strerror or err}); check the path") from None
+        data = read_input(path, limit=MAX_BYTES, what="notes file")
+    except FileRefused as err:
+        raise ImportFileError(f"{path}: cannot be read ({err.reason}); check the path") from None
     return read_anki(decode(data, str(path)), str(path), as_type=as_type, deck_id=deck_id, title=title)

@@ -21,6 +21,11 @@ from quiz.model import Deck, Summary
 
 FORMAT = "quiz-result"
 VERSION = 1
+#: Bounds on what a results file may hold: larger files and figures outside them are refused.
+MAX_BYTES = 16_000_000
+MAX_ANSWER_MS = 86_400_000  # a day on one question
+MAX_DURATION_S = 7 * 86_400.0
+MAX_QUESTIONS = 100_000
 
 
 class ResultFileError(QuizError):
@@ -250,6 +255,25 @@ def _check(obj: dict[str, Any], spec: dict[str, tuple[type, ...]], where: str, f
             raise fail(f"{where}'{key}' is not a finite number")
 
 
+def _check_ranges(data: dict[str, Any], answers: list[ResultAnswer], fail: Any) -> None:
+    """Refuse figures no quiz writes: negative or absurd times, scores and totals."""
+    for i, a in enumerate(answers, start=1):
+        if not 0 <= a.time_ms <= MAX_ANSWER_MS:
+            raise fail(f"answer {i}: a time of {a.time_ms} ms is out of range (0 to a day)")
+        if not 0 <= a.score <= 1:
+            raise fail(f"answer {i}: a score of {a.score:g} is out of range (0 to 1)")
+    if not 0 <= data["duration_s"] <= MAX_DURATION_S:
+        raise fail(f"a duration of {data['duration_s']:g} s is out of range (0 to a week)")
+    totals = data["totals"]
+    for key in ("correct", "asked", "total"):
+        if not 0 <= totals[key] <= MAX_QUESTIONS:
+            raise fail(f"totals: '{key}' = {totals[key]} is out of range (0 to {MAX_QUESTIONS:,})")
+    if not 0 <= totals["percent"] <= 100:
+        raise fail(f"totals: a percent of {totals['percent']:g} is out of range (0 to 100)")
+    if data["seed"] < 0:
+        raise fail("'seed' is negative")
+
+
 def load_result(path: str | Path) -> Result:
     """Read and validate a result file; :class:`ResultFileError` names the file and the problem.
 
@@ -261,16 +285,20 @@ def load_result(path: str | Path) -> Result:
     def fail(message: str) -> ResultFileError:
         return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
 
+    from quiz.files import FileRefused, JSONRefused, parse_json, read_input
+
     try:
-        raw = Path(path).read_bytes()
-    except OSError as err:
-        raise ResultFileError(f"{name}: cannot read the file ({err.strerror or err})") from None
+        raw = read_input(path, limit=MAX_BYTES, what="results file")
+    except FileRefused as err:
+        raise ResultFileError(f"{name}: cannot read the file ({err.reason})") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise fail("not UTF-8 text") from None
     except json.JSONDecodeError as err:
         raise fail(f"not JSON ({err.msg} at line {err.lineno})") from None
+    except JSONRefused as err:
+        raise fail(str(err)) from None
     if not isinstance(data, dict):
         raise fail("not a JSON object")
     if data.get("format") != FORMAT:
@@ -311,6 +339,7 @@ def load_result(path: str | Path) -> Result:
                 first=first,
             )
         )
+    _check_ranges(data, answers, fail)
     firsts = [a for a in answers if a.first]
     correct = sum(a.correct for a in firsts)
     score = sum(a.score for a in firsts)
