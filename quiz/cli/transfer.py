@@ -129,6 +129,10 @@ def import_(
     from quiz.deckio.writer import to_yaml
     from quiz.formats.anki_import import read_anki_file
 
+    if output and output != "-":  # refused before the input is read
+        from quiz.files import check_output
+
+        check_output(output, inputs=(file,))
     deck = read_anki_file(
         file, as_type="short" if as_type == "short" else "card", deck_id=deck_id, title=title
     )
