@@ -34,7 +34,9 @@ main()
 """
 
 
-def quiz_limited(cwd: Path, home: Path, limit: int, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def quiz_limited(
+    cwd: Path, home: Path, limit: int, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     """`quiz ARGS` in ``cwd`` under a file-size limit of ``limit`` bytes."""
     env = {**os.environ, "QUIZ_HOME": str(home), "PYTHONPATH": str(REPO)}
     return subprocess.run(
@@ -65,7 +67,9 @@ def write_deck(folder: Path) -> Path:
     path = folder / "small.yaml"
     path.write_text(
         "deck:\n  id: small\n  title: Small\ncards:\n"
-        + "".join(f"  - id: c{n}\n    type: short\n    prompt: Question {n}?\n    answer: A{n}\n" for n in range(40)),
+        + "".join(
+            f"  - id: c{n}\n    type: short\n    prompt: Question {n}?\n    answer: A{n}\n" for n in range(40)
+        ),
         encoding="utf-8",
     )
     return path
@@ -86,12 +90,14 @@ WRITERS = {
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_full_disk_leaves_the_old_file_intact(tmp_path: Path, writer: str) -> None:
-    """Under a size limit smaller than the new output, every writer leaves the old file byte for byte, exit 1."""
+    """Under a size limit below the new output, every writer leaves the old file byte for byte, exit 1."""
     write_deck(tmp_path)
     (tmp_path / "notes.csv").write_text("".join(f"q{n},a{n}\n" for n in range(200)), encoding="utf-8")
     make_results(tmp_path, "ada.json", "Ada")
     args = WRITERS[writer]
-    target = tmp_path / ("out.yaml" if writer == "new" else "out.json" if writer == "run --results" else "out.txt")
+    target = tmp_path / (
+        "out.yaml" if writer == "new" else "out.json" if writer == "run --results" else "out.txt"
+    )
     target.write_text(OLD, encoding="utf-8")
     stdin = "".join(f"A{n}\n" for n in range(40))
     got = quiz_limited(tmp_path, tmp_path / "home", 200, *args, stdin=stdin)

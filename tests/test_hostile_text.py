@@ -121,7 +121,9 @@ def test_visible_escapes_each_kind_and_keeps_quiz_styles() -> None:
     assert visible("a\x1b]0;t\x07b") == "a\\u001b]0;t\\u0007b"
     assert visible("a\rb\r\nc\td") == "a\\rb\nc\td"
     assert visible("\x9b\u202e\x7f") == "\\u009b\\u202e\\u007f"
-    assert visible("\x1b[1mbold\x1b[0m \x1b[8mhidden", keep_style=True) == "\x1b[1mbold\x1b[0m \\u001b[8mhidden"
+    assert (
+        visible("\x1b[1mbold\x1b[0m \x1b[8mhidden", keep_style=True) == "\x1b[1mbold\x1b[0m \\u001b[8mhidden"
+    )
     assert visible("\x1b[1m") == "\\u001b[1m"
     assert json.loads(json.dumps(visible("\x1b\x85\u2067"))) == "\\u001b\\u0085\\u2067"
     assert json.loads(visible(json.dumps("\x1b\x85\u2067", ensure_ascii=False))) == "\x1b\x85\u2067"
@@ -136,7 +138,7 @@ def test_visible_leaves_nothing_a_terminal_obeys(text: str) -> None:
 
 
 def test_at_a_terminal_quiz_colours_stay_and_deck_escapes_do_not(tmp_path: Path) -> None:
-    """`quiz show` on a real terminal (a pty): the title is bold, the deck's CSI 2J and SGR 8 are shown as text."""
+    """`quiz show` at a real terminal (a pty): the title is bold; the deck's CSI 2J and SGR 8 show as text."""
     import os
     import pty
     import subprocess

@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from quiz import __version__
+from quiz import __version__, stopping
 from quiz.errors import DeckError, QuizError
+from quiz.ui.safe import guarded_output
 
 from .options import DATA_DIR_HELP, set_data_dir
 
@@ -83,8 +84,6 @@ class QuizGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's main, with every line printed made safe (:func:`quiz.ui.safe.guarded_output`)."""
-        from quiz.ui.safe import guarded_output
-
         with guarded_output():
             return super().main(*args, **kwargs)
 
@@ -133,13 +132,11 @@ def main() -> None:
     SIGTERM and SIGHUP (:mod:`quiz.stopping`), with a line naming the signal and what was
     written. Everything printed goes through :func:`quiz.ui.safe.visible`.
     """
-    from quiz import stopping
-    from quiz.ui.safe import guarded_output
-
     stopping.install()  # again, for callers of quiz.cli.main that did not come through __main__
     with guarded_output():
         try:
             code = cli.main(prog_name="quiz", standalone_mode=False)
+            stopping.hold()  # done: a signal from now on would only cut the exit short
         except click.ClickException as err:
             err.show()
             sys.exit(err.exit_code)
@@ -164,7 +161,7 @@ def _interrupted(err: BaseException) -> int:
     if isinstance(cause, Stopped):
         files = written()
         saved = f"wrote {', '.join(files)} before it" if files else "no file was written"
-        message = f"\nStopped by {cause.name}; {saved}."
+        message = f"Stopped by {cause.name}; {saved}."  # after the line break Click gave the Abort
     else:
         # Click has already ended the line after the terminal's "^C" when it turned the
         # interrupt into Abort; a prompt's own Abort (and a bare interrupt) has not.

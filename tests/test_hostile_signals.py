@@ -1,0 +1,133 @@
+"""SIGTERM and SIGHUP stop quiz with a word at any moment; no process outlives its command.
+
+(tests/test_signals.py covers signals during a quiz session; these are the moments around it:
+start-up, a long `quiz check`, and a parent killed with SIGKILL while its forked helper works.)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+
+def large_deck(tmp_path: Path, cards: int = 30_000) -> Path:
+    """A realistic deck large enough that `quiz check` forks its helpers and runs for seconds."""
+    spec = importlib.util.spec_from_file_location("bench_gen", REPO / "bench" / "gen.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path / f"large-deck-{os.getpid()}-{time.monotonic_ns()}.yaml"
+    gen.write_deck(path, cards)
+    return path
+
+
+def quiz(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """`python -m quiz ARGS` with its own QUIZ_HOME, stderr captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "quiz", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "QUIZ_HOME": str(tmp_path / "home")},
+    )
+
+
+def alive(pattern: str) -> list[str]:
+    """The ids of live processes whose command line holds ``pattern`` (zombies have none)."""
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def children(pid: int) -> list[int]:
+    """The ids of the direct children of ``pid``."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def wait_until(check: object, timeout: float) -> bool:
+    """Poll ``check()`` every 20 ms until it is true or ``timeout`` seconds have passed."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():  # type: ignore[operator]
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_during_a_large_check_says_why_and_leaves_no_process(tmp_path: Path, sig: int) -> None:
+    """SIGTERM or SIGHUP while `quiz check` works: exit 130, one line naming the signal, no child left."""
+    path = large_deck(tmp_path)
+    stopped = 0
+    for delay in (0.6, 1.5):
+        proc = quiz(tmp_path, "check", str(path))
+        time.sleep(delay)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode in (0, 1) and "Stopped" not in err:  # it had finished: nothing to stop
+            continue
+        name = signal.Signals(sig).name
+        assert (proc.returncode, err) == (130, f"\nStopped by {name}; no file was written.\n")
+        assert wait_until(lambda: not alive(path.name), 5)
+        stopped += 1
+    assert stopped
+
+
+def test_a_forked_helper_dies_with_its_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL on `quiz check` while a forked helper runs: the helper ends too, within a second or two."""
+    path = large_deck(tmp_path)
+    killed = 0
+    for _ in range(3):
+        proc = quiz(tmp_path, "check", str(path))
+        if not wait_until(lambda: children(proc.pid), 30):
+            proc.communicate(timeout=60)
+            continue
+        helpers = children(proc.pid)
+        proc.kill()
+        proc.communicate(timeout=10)
+        assert wait_until(lambda: not alive(path.name), 5), helpers
+        killed += 1
+    assert killed
+
+
+def test_sigterm_during_start_up_says_why(tmp_path: Path) -> None:
+    """A SIGTERM while quiz is still importing its modules ends it with a word and exit 130."""
+    env = {**os.environ, "QUIZ_HOME": str(tmp_path / "home"), "PYTHONDONTWRITEBYTECODE": "1"}
+    seen_starting = 0
+    for delay_ms in range(0, 400, 8):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "quiz", "check", str(REPO / "decks")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=env,
+        )
+        time.sleep(delay_ms / 1000)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert "Traceback" not in err
+        finished = "checked" in err
+        if proc.returncode == -signal.SIGTERM and not finished:
+            # Before Python ran a line of quiz (the interpreter's own start): the system's default.
+            assert err == "", delay_ms
+            continue
+        if finished:  # the check had ended (a signal while exiting may still end the process)
+            break
+        assert proc.returncode == 130, (delay_ms, err)
+        if proc.returncode == 130:
+            assert err.strip() in (
+                "quiz: stopped by SIGTERM while starting; nothing was done.",
+                "Stopped by SIGTERM; no file was written.",
+            ), err
+            seen_starting += "while starting" in err
+    assert seen_starting
