@@ -131,3 +131,16 @@ def test_sigterm_during_start_up_says_why(tmp_path: Path) -> None:
             ), err
             seen_starting += "while starting" in err
     assert seen_starting
+
+
+@pytest.mark.parametrize("k", [0, 3])
+def test_sighup_mid_quiz_keeps_every_answer(tmp_path: Path, k: int) -> None:
+    """A closed terminal (SIGHUP) after k answers ends the quiz like Ctrl-C: exit 130, k answers saved."""
+    from test_interrupt import answer_k_then, check_database
+
+    home = tmp_path / "home"
+    code, err = answer_k_then(home, k, signal.SIGHUP)
+    assert code == 130, err
+    plural = "answer" if k == 1 else "answers"
+    assert err.strip() == f"Interrupted — {k} {plural} saved (session #1)."
+    check_database(home, k)

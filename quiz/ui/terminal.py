@@ -15,13 +15,13 @@ EXIT_INTERRUPTED = 130
 
 
 class Signals:
-    """SIGINT and SIGTERM raise KeyboardInterrupt, except while an answer is being saved.
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt, except while an answer is being saved.
 
     A signal that arrives during :meth:`saving` is held until the commit is done, so the
     count of saved answers the learner is told is exact.
     """
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
 
     def __init__(self) -> None:
         self.critical = False
