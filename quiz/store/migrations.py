@@ -154,6 +154,13 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "INSERT INTO sqlite_sequence (name, seq) SELECT 'sessions', max("
         "coalesce((SELECT max(id) FROM sessions), 0), coalesce((SELECT max(session_id) FROM attempts), 0))",
     ),
+    (
+        # "I was right": an answer the grader refused and the learner overrode is stored as right
+        # and marked, so that authors can be shown them ('quiz suggest'). A partial index: the few
+        # overridden rows of a deck are found without reading its whole log.
+        "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX attempts_overridden ON attempts (deck_id, card_id) WHERE overridden = 1",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")

@@ -8,7 +8,7 @@ are the frozen dataclasses of :mod:`quiz.model.records`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, NoReturn
 
 from quiz.model import Mode, Phase, StrEnum
@@ -54,8 +54,8 @@ class CardTotals(NamedTuple):
     misses: int  # wrong answers outside cram
 
 
-class WrongRow(NamedTuple):
-    """A wrong answer typed for a card, and how many times (``wrong_totals``)."""
+class AnswerCount(NamedTuple):
+    """An answer typed for a card (one spelling of it), and how many times."""
 
     card_id: str
     typed: str
@@ -108,8 +108,8 @@ class DeckRows(NamedTuple):
     sessions: list[SessionRow]
     #: card id → its answer counts.
     cards: dict[str, CardTotals]
-    #: The most common wrong answers, most frequent first.
-    wrong: list[WrongRow]
+    #: The most common wrong answers, most frequent first (``wrong_totals``).
+    wrong: list[AnswerCount]
     #: UTC days ("YYYY-MM-DD") with at least one answer, ascending.
     days: list[str]
     #: Study answers after a card's first, for retention.
@@ -120,6 +120,8 @@ class DeckRows(NamedTuple):
     #: cards that can be printed and ``states`` nothing; these are the deck-wide figures instead.
     totals: Totals | None = None
     state_counts: StateCounts | None = None
+    #: Answers refused by the grader and overridden by the learner, by card id, then most frequent first.
+    overridden: Sequence[AnswerCount] = ()
 
 
 class DeckSummary(NamedTuple):
