@@ -1124,3 +1124,58 @@ def test_overridden_answers_are_read_through_their_partial_index(opened: Store) 
     query = next(q for q in seen if "overridden = 1" in q)
     plan = " ".join(str(r[3]) for r in opened.connection.execute(f"EXPLAIN QUERY PLAN {query}"))
     assert "USING INDEX attempts_overridden" in plan, plan
+
+
+# -- FSRS parameters per deck ---------------------------------------------------------------
+def test_fsrs_params_are_kept_per_deck_and_survive_reopening(db: Path) -> None:
+    """Parameters set for one deck are read back exactly after reopening, replace the old ones, and
+    leave other decks on the defaults (None)."""
+    fitted = [
+        0.4,
+        1.2,
+        3.1,
+        15.7,
+        7.2,
+        0.5,
+        1.5,
+        0.005,
+        1.5,
+        0.1,
+        1.0,
+        1.9,
+        0.1,
+        0.3,
+        2.3,
+        0.2,
+        3.0,
+        0.5,
+        0.6,
+    ]
+    with Store.open(db) as s:
+        assert s.fsrs_params("deck-a") is None
+        s.set_fsrs_params("deck-a", [1.0] * 19, T0, 10)
+        s.set_fsrs_params("deck-a", fitted, T0 + timedelta(days=1), 1234)
+    with Store.open(db) as s:
+        got = s.fsrs_params("deck-a")
+        assert got is not None
+        assert got.params == tuple(fitted)
+        assert (got.deck_id, got.reviews) == ("deck-a", 1234)
+        assert got.fitted_at == (T0 + timedelta(days=1)).isoformat(timespec="microseconds")
+        assert s.fsrs_params("deck-b") is None
+        assert s.clear_fsrs_params("deck-a") is True
+        assert s.clear_fsrs_params("deck-a") is False
+        assert s.fsrs_params("deck-a") is None
+
+
+def test_bad_fsrs_params_are_refused_and_a_damaged_row_is_a_clear_error(opened: Store) -> None:
+    """Empty, non-finite or non-numeric parameters and a negative count are refused before writing; a
+    row that is not a JSON list of numbers is reported as damage in one line."""
+    for params in ([], [1.0, float("nan")], [1.0, float("inf")], [True, 1.0]):
+        with pytest.raises(ValueError):
+            opened.set_fsrs_params("deck-a", params, T0, 5)
+    with pytest.raises(ValueError, match="negative"):
+        opened.set_fsrs_params("deck-a", [1.0], T0, -1)
+    assert opened.connection.execute("SELECT count(*) FROM fsrs_params").fetchone()[0] == 0
+    opened.connection.execute("INSERT INTO fsrs_params VALUES ('deck-a', '{\"w\": 1}', '', 3)")
+    with pytest.raises(StoreError, match=r"damaged.*FSRS parameters of deck 'deck-a'"):
+        opened.fsrs_params("deck-a")

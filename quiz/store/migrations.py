@@ -161,6 +161,15 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX attempts_overridden ON attempts (deck_id, card_id) WHERE overridden = 1",
     ),
+    (
+        # The FSRS parameters fitted to the learner's own reviews of a deck ('quiz optimize').
+        """CREATE TABLE fsrs_params (
+            deck_id   TEXT    NOT NULL PRIMARY KEY,
+            params    TEXT    NOT NULL,
+            fitted_at TEXT    NOT NULL,
+            reviews   INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")
@@ -170,4 +179,8 @@ SUMMARY_TABLES = ("card_totals", "day_totals", "wrong_totals")
 
 def required_tables(version: int) -> set[str]:
     """The tables a file at schema ``version`` (1 or more) must have."""
-    return set(TABLES) | (set(SUMMARY_TABLES) if version >= 2 else set())
+    return (
+        set(TABLES)
+        | (set(SUMMARY_TABLES) if version >= 2 else set())
+        | ({"fsrs_params"} if version >= 5 else set())
+    )

@@ -100,6 +100,15 @@ class StudyHistory(NamedTuple):
     times: list[int]  # answer times in ms of the most recent answers, newest first
 
 
+class FsrsParams(NamedTuple):
+    """The FSRS parameters fitted to a learner's reviews of one deck (``fsrs_params``)."""
+
+    deck_id: str
+    params: tuple[float, ...]  # in the order the fsrs package takes them
+    fitted_at: str  # stored UTC text
+    reviews: int  # the reviews they were fitted on
+
+
 class DeckRows(NamedTuple):
     """Aggregates of one deck's history, computed by SQL, for :mod:`quiz.insight.stats`."""
 
