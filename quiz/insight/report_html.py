@@ -156,7 +156,7 @@ def to_html(report: Report) -> str:
         for x in report.learners
     ]
     parts.append(
-        _table(["name", "score", "percent", "answered", "time", "file"], learner_rows, {2, 4}, "learners")
+        _table(["name", "score", "percent", "answered", "time", "file"], learner_rows, {2, 3, 4}, "learners")
     )
     parts.append('</section><section id="items"><h2>Questions</h2>')
     parts.append(
