@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -31,6 +32,12 @@ def chromium_binary() -> str:
     raise RuntimeError("Chromium is not installed: apt-get install -y chromium (see .ci/run)")
 
 
+def _high(fd: int) -> int:
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
+
+
 class Browser:
     """One headless Chromium process with one page; use as a context manager."""
 
@@ -38,13 +45,15 @@ class Browser:
         self._profile = tempfile.mkdtemp(prefix="quiz-chromium-")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
+        # Above 9 (bash reads such numbers), so "3<&N 4>&M" never overwrites one with the other.
+        to_chrome_r, from_chrome_w = (_high(fd) for fd in (to_chrome_r, from_chrome_w))
         cmd = (
             f"exec {chromium_binary()} --headless --no-sandbox --disable-gpu --hide-scrollbars "
             f"--remote-debugging-pipe --user-data-dir={self._profile} --no-first-run about:blank "
             f"3<&{to_chrome_r} 4>&{from_chrome_w}"
         )
         self._proc = subprocess.Popen(
-            ["sh", "-c", cmd],
+            ["bash", "-c", cmd],
             pass_fds=(to_chrome_r, from_chrome_w),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -128,12 +137,18 @@ class Browser:
             raise RuntimeError(f"JavaScript error: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, out: Path, full_page: bool = True) -> Path:
-        """A PNG of the page (the whole page when ``full_page``), written to ``out``."""
-        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
-            width, height = self.evaluate("[innerWidth, document.documentElement.scrollHeight]")
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+    def screenshot(self, out: Path, selector: str = "") -> Path:
+        """A PNG of the element matching ``selector`` (the whole page if empty), written to ``out``.
+
+        Pixel (x, y) of the PNG is CSS pixel (x, y) of the page, offset by the element's top left.
+        """
+        box = self.evaluate(
+            f"(() => {{ const e = {json.dumps(selector)} ? document.querySelector({json.dumps(selector)})"
+            " : document.documentElement; const r = e.getBoundingClientRect();"
+            " return [r.left + scrollX, r.top + scrollY, Math.ceil(r.width), Math.ceil(r.height)]; })()"
+        )
+        clip = {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1}
+        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": True, "clip": clip}
         out.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", params, session=True)["data"]))
         return out
 
