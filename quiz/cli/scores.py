@@ -111,9 +111,9 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
             return
         deck_id, loaded = _resolve(deck, store, cached=True)
         if store is None:
-            from quiz.store.rows import DeckRows
+            from quiz.store.rows import DeckRows, Reviews
 
-            rows = DeckRows(deck_id, [], {}, [], [], (0, 0), {})
+            rows = DeckRows(deck_id, [], {}, [], [], Reviews(0, 0), {})
         elif loaded is None and not as_json and not all_cards:
             # Only what is printed: a few cards and deck-wide sums, not 100,000 rows.
             rows = store.deck_brief(deck_id, due_bounds(now), top=CARD_ROWS, hardest=HARDEST)
