@@ -280,19 +280,25 @@ def deck_data(deck: Deck) -> dict[str, Any]:
     return meta
 
 
-def card_data(deck_meta: dict[str, Any], deck: Deck, card: Card) -> str:
-    """The hidden comment that carries ``card`` (type, answers, alternates, policy, examples) in a field."""
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def card_data(deck_meta: dict[str, Any] | str, deck: Deck, card: Card) -> str:
+    """The hidden comment that carries ``card`` (type, answers, alternates, policy, examples) in a field.
+
+    ``deck_meta`` is :func:`deck_data` or its JSON text (encoded once per export, not per card).
+    """
     from quiz.deckio.writer import card_to_dict
 
-    payload = {"deck": deck_meta, "card": card_to_dict(card, deck.grading)}
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    meta = deck_meta if isinstance(deck_meta, str) else _JSON.encode(deck_meta)
+    raw = f'{{"deck":{meta},"card":{_JSON.encode(card_to_dict(card, deck.grading))}}}'.encode()
     return DATA_OPEN + base64.b64encode(raw).decode("ascii") + DATA_CLOSE
 
 
 def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tuple[str, ...]]:
     """The data rows of the export (no header), one per card, in deck order."""
     target = deck_name(deck, name)
-    meta = deck_data(deck)
+    meta = _JSON.encode(deck_data(deck))
     prefix = f"{GUID_PREFIX}{deck.id}:"
     guids: list[str] = []
     for card in deck.cards:
