@@ -211,13 +211,13 @@ def test_checks_made_part_by_part_while_loading_find_the_same(
     """Examples, warnings, advice and near-duplicate terms made on each part of a deck as two
     processes load it give exactly the findings of a check that reads the whole loaded deck."""
     import quiz.insight.lint as lint_module
-    from quiz.deckio import _fast as deckcache
+    from quiz.deckio import _chunks, _parallel
 
-    monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
-    monkeypatch.setattr(deckcache, "CHUNK_BYTES", 400)  # a few cards per part
+    monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 400)  # a few cards per part
     path = tmp_path / "d.yaml"
     path.write_text(deck(DUPLICATES), encoding="utf-8")
-    loaded, parts = deckcache.load_parts(path, lint_module.check_part())
+    loaded, parts = _parallel.load_parts(path, lint_module.check_part())
     assert len(parts) > 5
     with_parts = lint_module.findings([loaded], [parts])
     assert with_parts == lint_module.findings([loaded])
