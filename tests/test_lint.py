@@ -222,6 +222,9 @@ def test_checks_made_part_by_part_while_loading_find_the_same(
     with_parts = lint_module.findings([loaded], [parts])
     assert with_parts == lint_module.findings([loaded])
     assert sum("nearly repeats" in p.message for p in with_parts) == 20
+    dropped, lean_parts = _parallel.load_parts(path, lint_module.check_part(), keep_cards=False)
+    assert dropped.cards == ()  # quiz check keeps only what the parts found
+    assert lint_module.findings([dropped], [lean_parts]) == with_parts
 
 
 def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:

@@ -140,7 +140,7 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     each_part = check_part()  # examples, warnings, advice: run on each part where it was parsed
     for f in files:
         try:
-            deck, deck_parts = load_parts(f, each_part)
+            deck, deck_parts = load_parts(f, each_part, keep_cards=False)  # the parts' findings suffice
         except DeckError as err:
             load_errors[str(f)] = err.problems
             continue

@@ -66,12 +66,13 @@ class Terms(NamedTuple):
     """The per-card half of the search for one part of a deck (what :func:`index_terms` makes):
     each card's question as compared (its words joined, '' when it has none), its answer keys
     (the answer first, then what else it accepts) and its content words' codes (all cards' codes
-    one after another, with each card's end)."""
+    one after another, with each card's end), and where each card is (id, line, column)."""
 
     texts: list[str]
     answers: list[tuple[str, ...]]
     codes: array[int]
     ends: array[int]
+    cards: list[tuple[str, int, int]]
 
 
 def words(text: str) -> list[str]:
@@ -135,6 +136,7 @@ def index_terms() -> Callable[[Deck], Terms]:
         answers: list[tuple[str, ...]] = []
         found = array("Q")
         ends = array("Q")
+        where = [(card.id, card.line, card.col) for card in deck.cards]
         for card in deck.cards:
             ws = words(question_text(card))
             texts.append(" ".join(ws))
@@ -142,44 +144,52 @@ def index_terms() -> Callable[[Deck], Terms]:
             content = {w for w in ws if w not in SMALL_WORDS} or set(ws)
             found.extend(codes.get(w) or codes.setdefault(w, _code(w)) for w in content)
             ends.append(len(found))
-        return Terms(texts, answers, found, ends)
+        return Terms(texts, answers, found, ends, where)
 
     return terms
 
 
-class Group(NamedTuple):
-    """Cards that ask the same question, by (deck index, card index): the first, then the others."""
+class Where(NamedTuple):
+    """A card of a group: which deck (its index in the decks searched), its id and position."""
 
-    first: tuple[int, int]
-    others: list[tuple[int, int]]
+    deck: int
+    card: str
+    line: int
+    col: int
+
+
+class Group(NamedTuple):
+    """Cards that ask the same question: the first, then the others in order."""
+
+    first: Where
+    others: list[Where]
     ratio: float
 
 
 def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) -> list[Group]:
     """Every group of cards (within and across ``decks``) that ask the same question, in the order
-    of their first cards. ``terms`` holds each deck's :func:`index_terms` part by part, when made."""
+    of their first cards. ``terms`` holds each deck's :func:`index_terms` part by part, when made
+    (then the decks' cards are not read: they may have been dropped while loading)."""
     if terms is None:
         each = index_terms()
         terms = [[each(deck)] for deck in decks]
-    where: list[tuple[int, int]] = []  # entry -> (deck, card)
+    where: list[Where] = []  # entry -> the card
     texts: list[str] = []
     answers: list[tuple[str, ...]] = []
     spans: list[tuple[array[int], int, int]] = []  # each entry's word codes: codes[start:end]
     for d, (deck, parts) in enumerate(zip(decks, terms, strict=True)):
-        if sum(len(p.texts) for p in parts) != len(deck.cards):
+        if deck.cards and sum(len(p.texts) for p in parts) != len(deck.cards):
             raise ValueError(f"the near-duplicate terms of {deck.path} are not one per card")
-        c = 0
         for part in parts:
             start = 0
             for k, text in enumerate(part.texts):
                 end = part.ends[k]
                 if text:
-                    where.append((d, c))
+                    where.append(Where(d, *part.cards[k]))
                     texts.append(text)
                     answers.append(part.answers[k])
                     spans.append((part.codes, start, end))
                 start = end
-                c += 1
     # A word's rank is its count and then its code in one number, so the rarest sort first.
     ranks = Counter(code for codes, start, end in spans for code in codes[start:end])
     for w, n in ranks.items():
@@ -215,7 +225,7 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
             bucket = leaders.setdefault((mine[0], w), [])
             if len(bucket) < COMPARED:
                 bucket.append(i)
-    members: dict[int, list[tuple[int, int]]] = {}
+    members: dict[int, list[Where]] = {}
     for i, j in group_of.items():
         members.setdefault(j, []).append(where[i])
     return [Group(where[j], others, best[j]) for j, others in sorted(members.items())]

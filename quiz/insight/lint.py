@@ -100,7 +100,8 @@ def findings(
 ) -> list[Problem]:
     """Every finding for several loaded decks: deck by deck, each in file order; near-duplicates
     within and across the decks. ``parts`` holds each deck's :func:`check_part` results when they
-    were made while loading. Advice on many cards is summarised unless ``every_advice``."""
+    were made while loading (then the decks' cards are not read: they may have been dropped).
+    Advice on many cards is summarised unless ``every_advice``."""
     if parts is None:
         each = check_part(examples=examples)
         parts = [[each(deck)] for deck in decks]
@@ -112,22 +113,22 @@ def findings(
     with _gc_paused():
         groups = find(decks, [[part.terms for part in deck_parts] for deck_parts in parts])
     for group in groups:
-        d, c = group.others[0]
-        first_deck, first = decks[group.first[0]], decks[group.first[0]].cards[group.first[1]]
-        deck, card = decks[d], decks[d].cards[c]
-        more = group.others[1:]
+        first, repeat, more = group.first, group.others[0], group.others[1:]
         also = ""
         if more:
-            named = ", ".join(f"'{decks[md].cards[mc].id}'" for md, mc in more[:3])
+            named = ", ".join(f"'{m.card}'" for m in more[:3])
             rest = f" and {len(more) - 3} more" if len(more) > 3 else ""
             also = f"; so do {named}{rest}"
-        by_deck[d].append(
-            _at(
-                deck,
-                card,
-                f"the prompt nearly repeats card '{first.id}' at {first_deck.path}:{first.line} "
-                f"({group.ratio:.0f}% alike) with the same answer{also}",
+        by_deck[repeat.deck].append(
+            Problem(
+                decks[repeat.deck].path,
+                repeat.line,
+                repeat.col,
+                f"card '{repeat.card}': the prompt nearly repeats card '{first.card}' at "
+                f"{decks[first.deck].path}:{first.line} ({group.ratio:.0f}% alike)"
+                f" with the same answer{also}",
                 "merge the cards, or make them ask different things",
+                WARNING,
             )
         )
     out: list[Problem] = []
