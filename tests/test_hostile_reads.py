@@ -19,6 +19,7 @@ import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
 from conftest import REPO
+from test_hostile_outputs import make_results
 
 from quiz.cli import cli
 from quiz.csvsafe import csv_text, spreadsheet_cell
@@ -26,18 +27,6 @@ from quiz.formats.anki import export_anki
 from quiz.model import Deck, FlashCard, ShortCard
 
 DECK = "us-russia-military-talks-2019"
-
-
-def make_results(folder: Path, name: str, learner: str) -> Path:
-    """A real results file written by `quiz run --results`."""
-    path = folder / name
-    got = CliRunner().invoke(
-        cli,
-        ["run", DECK, "--count", "3", "--seed", "1", "--no-save", "--name", learner, "--results", str(path)],
-        input="x\ny\nz\n",
-    )
-    assert got.exit_code == 0, got.output
-    return path
 
 
 def edited(source: Path, target: Path, change: dict[str, object]) -> Path:
@@ -102,22 +91,16 @@ def test_report_names_each_bad_file_and_reports_the_rest(tmp_path: Path) -> None
 
 def test_dev_zero_as_a_report_or_import_input_is_refused_at_once(tmp_path: Path) -> None:
     """/dev/zero is refused before it is read (it would be read until memory ran out)."""
-    got = subprocess.run(
-        [sys.executable, "-m", "quiz", "report", "/dev/zero"],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        cwd=REPO,
-    )
-    assert got.returncode == 1 and "skipped: /dev/zero: cannot read the file (it is a device)" in got.stderr
-    got = subprocess.run(
-        [sys.executable, "-m", "quiz", "import", "/dev/zero"],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        cwd=REPO,
-    )
-    assert got.returncode == 1 and "it is a device" in got.stderr
+    for command, why in (("report", "skipped: /dev/zero: cannot read the file (it is a device)"),
+                         ("import", "/dev/zero: cannot be read (it is a device)")):  # fmt: skip
+        got = subprocess.run(
+            [sys.executable, "-m", "quiz", command, "/dev/zero"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            cwd=REPO,
+        )
+        assert got.returncode == 1 and why in got.stderr, got.stderr
 
 
 def test_the_same_learner_is_counted_once(tmp_path: Path) -> None:
@@ -178,15 +161,8 @@ def test_a_300_character_file_name_is_a_clear_error(args: list[str]) -> None:
 
 
 # -- CSV for spreadsheets ----------------------------------------------------------------------
-FORMULAS = [
-    '=HYPERLINK("http://evil","click")',
-    "+1+1",
-    "-2+3",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-    "=cmd|' /C calc'!A0",
-]
+#: Cells a spreadsheet would run: OWASP's starts (= + - @ tab CR), a DDE call among them.
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
 
 
 def test_csv_export_neutralises_formula_cells_and_keeps_numbers(tmp_path: Path) -> None:
@@ -261,7 +237,7 @@ def test_the_anki_export_keeps_a_leading_equals_sign_exact(tmp_path: Path) -> No
         ),
     )
     text = export_anki(deck)
-    assert all(f in text for f in ['=HYPERLINK(""http://evil"",""click"")', "+1+1", "@SUM(A1)"])
+    assert all(f in text for f in ['=HYPERLINK(""http://x"",""y"")', "+1+1", "@SUM(A1)"])
     path = tmp_path / "eq.anki.txt"
     path.write_text(text, encoding="utf-8", newline="")
     col = Collection(str(tmp_path / "c.anki2"))
@@ -271,5 +247,5 @@ def test_the_anki_export_keeps_a_leading_equals_sign_exact(tmp_path: Path) -> No
         fronts = sorted(col.get_note(nid).fields[0] for nid in col.find_notes(""))
     finally:
         col.close()
-    assert fronts == sorted(['=HYPERLINK("http://evil","click")', "+1+1", "-2+3", "@SUM(A1)",
+    assert fronts == sorted(['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)",
                              "=SUM(1,2)"])  # fmt: skip

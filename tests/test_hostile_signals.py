@@ -88,10 +88,11 @@ def test_a_forked_helper_dies_with_its_killed_parent(tmp_path: Path) -> None:
     killed = 0
     for _ in range(3):
         proc = quiz(tmp_path, "check", str(path))
-        if not wait_until(lambda: children(proc.pid), 30):
+        pid = proc.pid
+        if not wait_until(lambda: children(pid), 30):  # noqa: B023 (used before the next round)
             proc.communicate(timeout=60)
             continue
-        helpers = children(proc.pid)
+        helpers = children(pid)
         proc.kill()
         proc.communicate(timeout=10)
         assert wait_until(lambda: not alive(path.name), 5), helpers

@@ -288,7 +288,9 @@ def report(
 
     from quiz.deckio import load_ref
     from quiz.files import check_output, write_atomic
-    from quiz.insight.report import build_report, text_lines, to_csv, to_html
+    from quiz.insight.report import ReportError, build_report
+    from quiz.insight.report_html import to_html
+    from quiz.insight.report_text import text_lines, to_csv
     from quiz.insight.results import ResultFileError, load_result
 
     for target in (csv_file, html_file):  # refused before anything is read or printed
@@ -317,20 +319,24 @@ def report(
     deck_obj = load_ref(deck) if deck else None
     if not loaded:
         raise click.ClickException("no result file could be read (see the messages above)")
-    built = build_report(loaded, deck_obj)
+    try:
+        built = build_report(loaded, deck_obj)
+    except ReportError as err:
+        raise click.ClickException(str(err)) from None
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
+    # The files first: a closed pipe on stdout (quiz report ... | head) must not lose them.
+    for target, render in ((csv_file, lambda b: to_csv(b, raw=raw_csv)), (html_file, to_html)):
+        if target:
+            write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
+            click.echo(f"Wrote {target}", err=True)
     if as_json:
         click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
     else:
         color = use_color()
         for line in text_lines(built):
-            heading = line == "Learners" or line.startswith("Questions (")
+            heading = line == "Learners" or line.startswith(("Questions (", "Exam ("))
             click.echo(click.style(line, bold=True) if color and heading else line)
-    for target, render in ((csv_file, lambda b: to_csv(b, raw=raw_csv)), (html_file, to_html)):
-        if target:
-            write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
-            click.echo(f"Wrote {target}", err=True)
     if skipped:
         click.get_current_context().exit(EXIT_SKIPPED)
 

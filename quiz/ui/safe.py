@@ -55,10 +55,30 @@ def visible(text: str, *, keep_style: bool = False) -> str:
     return text.translate(_TABLE)
 
 
+class VisibleBuffer:
+    """The binary side of a :class:`VisibleStream`: bytes are read as UTF-8, made visible, written.
+
+    (Click writes shell-completion answers as bytes; undecodable bytes pass through unchanged.)
+    """
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def write(self, data: bytes) -> int:
+        """Write ``data`` with its control characters made visible; the length given is returned."""
+        text = bytes(data).decode("utf-8", "surrogateescape")
+        self.raw.write(visible(text, keep_style=True).encode("utf-8", "surrogateescape"))
+        return len(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 class VisibleStream:
     """A text stream that writes through :func:`visible` (with quiz's own styles kept).
 
-    It refuses bytes and has no ``buffer``, so Click cannot go around it to the binary stream.
+    It refuses bytes, and its ``buffer`` is a :class:`VisibleBuffer`, so nothing Click writes
+    goes around it.
     """
 
     def __init__(self, stream: TextIO) -> None:
@@ -76,9 +96,12 @@ class VisibleStream:
         for line in lines:
             self.write(line)
 
+    @property
+    def buffer(self) -> VisibleBuffer:
+        """The binary stream under this one, through :func:`visible` too."""
+        return VisibleBuffer(self.stream.buffer)
+
     def __getattr__(self, name: str) -> Any:
-        if name == "buffer":
-            raise AttributeError(name)
         return getattr(self.stream, name)
 
 
