@@ -145,3 +145,33 @@ def test_sighup_mid_quiz_keeps_every_answer(tmp_path: Path, k: int) -> None:
     plural = "answer" if k == 1 else "answers"
     assert err.strip() == f"Interrupted — {k} {plural} saved (session #1)."
     check_database(home, k)
+
+
+def test_the_stop_message_names_the_files_written_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A SIGTERM after a report wrote its CSV: exit 130, and the line says which file was written whole."""
+    import click
+
+    import quiz.cli
+    from quiz.files import write_atomic
+    from quiz.stopping import Stopped
+
+    target = tmp_path / "class.csv"
+
+    def stopped_after_a_write(*_args: object, **_kwargs: object) -> None:
+        write_atomic(target, "learner\n")
+        raise click.Abort() from Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(quiz.cli.cli, "main", stopped_after_a_write)
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with pytest.raises(SystemExit) as ended:
+            quiz.cli.main()
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert ended.value.code == 130
+    err = capsys.readouterr().err
+    assert err.startswith("Stopped by SIGTERM; wrote ") and err.endswith(f"{target} before it.\n")
+    assert target.read_text() == "learner\n"

@@ -64,7 +64,7 @@ def write_deck(path: Path, text: str) -> None:
 def test_no_command_prints_a_control_character_from_a_deck(
     tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:
-    """show, preview, list, check, run and stats/history print no ESC, C1, lone CR or bidi override."""
+    """show, preview, list, check, run, study, stats, history print no ESC, C1, lone CR or bidi override."""
     folder = tmp_path_factory.mktemp("deck")
     deck = folder / "hostile.yaml"
     write_deck(deck, text)
@@ -76,6 +76,7 @@ def test_no_command_prints_a_control_character_from_a_deck(
         (["check", str(deck)], ""),
         (["run", str(deck), "--no-shuffle"], f"{text}\n{text}\n"),
         (["run", str(deck), "--exam", "--no-shuffle"], f"{text}\nb\n"),
+        (["study", str(deck)], f"{text}\nb\n"),
         (["stats", "hostile"], ""),
         (["history", "hostile"], ""),
     ):
