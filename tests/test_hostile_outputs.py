@@ -80,6 +80,7 @@ WRITERS = {
     "export csv": ["export", "small.yaml", "--format", "csv", "-o", "out.txt"],
     "export json": ["export", "small.yaml", "--format", "json", "-o", "out.txt"],
     "export gift": ["export", "small.yaml", "--format", "gift", "-o", "out.txt"],
+    "export apkg": ["export", "small.yaml", "--format", "apkg", "-o", "out.txt"],
     "import": ["import", "notes.csv", "-o", "out.txt", "--force"],
     "new": ["new", "out.yaml", "--force"],
     "report --csv": ["report", "ada.json", "--csv", "out.txt"],

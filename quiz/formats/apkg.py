@@ -213,11 +213,22 @@ def package(
                 model=models[note.notetype], fields=list(note.fields), tags=list(note.tags), guid=note.guid
             )
         )
+    try:
+        return _zipped(genanki.Package(list(decks.values())), times, now)
+    except (sqlite3.Error, OSError) as err:  # the temporary collection could not be written
+        raise ExportError(
+            f"cannot build the package in a temporary folder ({err}; is the disk full or a file-size "
+            "limit reached?); nothing was written"
+        ) from None
+
+
+def _zipped(package: Any, times: Mapping[str, tuple[str, int]], now: int) -> bytes:
+    """The package written to a temporary collection, with each note's time, and zipped."""
     with tempfile.TemporaryDirectory(prefix="quiz-apkg-") as tmp:
         db = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db)
         try:
-            genanki.Package(list(decks.values())).write_to_db(conn.cursor(), now, itertools.count(now * 1000))
+            package.write_to_db(conn.cursor(), now, itertools.count(now * 1000))
             # genanki stamps every note with one time; each note gets the time it last changed.
             conn.executemany(
                 "UPDATE notes SET mod = ? WHERE guid = ?", [(t, g) for g, (_, t) in times.items()]
