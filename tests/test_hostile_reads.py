@@ -249,3 +249,24 @@ def test_the_anki_export_keeps_a_leading_equals_sign_exact(tmp_path: Path) -> No
         col.close()
     assert fronts == sorted(['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)",
                              "=SUM(1,2)"])  # fmt: skip
+
+
+IMPORTS = {
+    "deep.json": ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
+    "digits.json": ('{"deck": {"id": ' + "9" * 5000 + "}, \"cards\": []}", "a number of 5,000 characters"),
+    "nan.json": ('{"deck": NaN}', "'NaN' is not a number"),
+    "binary.txt": ("\x00\x01\x02\ufffe" * 100, ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_a_hostile_import_is_one_clear_line(tmp_path: Path, name: str) -> None:
+    """A JSON deck nested 100,000 deep or with a 5,000-digit number, NaN, or binary: one line, exit 1."""
+    text, why = IMPORTS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    got = CliRunner().invoke(cli, ["import", str(path), "-o", str(tmp_path / "out.yaml")])
+    assert got.exit_code == 1, got.output
+    assert got.stderr.startswith(f"Error: {path}") and why in got.stderr
+    assert got.stderr.count("\n") == 1
+    assert not (tmp_path / "out.yaml").exists()

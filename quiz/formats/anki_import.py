@@ -198,6 +198,8 @@ def read_anki(
     try:
         records = list(_records(body, skip + 1, sep))
     except csv.Error as err:  # a field over csv's limit (128 KB): no card holds that much text
+        if "field limit" not in str(err):
+            raise ImportFileError(f"{name}: not readable as a notes file or CSV ({err})") from None
         raise ImportFileError(
             f"{name}: a field is too long ({err}); a card's text is at most {csv.field_size_limit():,} "
             "characters (is this an Anki notes file?)"
