@@ -145,9 +145,10 @@ def test_results_never_replace_the_deck_or_another_result(tmp_path: Path) -> Non
     """--results naming the deck is refused; an existing results file needs --force."""
     deck = write_deck(tmp_path)
     before = deck.read_bytes()
-    got = CliRunner().invoke(cli, ["run", str(deck), "--name", "Ada", "--results", str(deck)], input="A0\n")
-    assert got.exit_code == 1 and "an input of this command" in got.stderr
-    assert deck.read_bytes() == before
+    for args in ([str(deck)], [DECK, "--force"]):  # its own deck; any deck, even with --force
+        got = CliRunner().invoke(cli, ["run", *args, "--name", "Ada", "--results", str(deck)], input="A0\n")
+        assert got.exit_code == 1 and "is a deck file" in got.stderr
+        assert deck.read_bytes() == before
     ada = make_results(tmp_path, "ada.json", "Ada")
     kept = ada.read_bytes()
     args = ["run", DECK, "--count", "1", "--no-save", "--name", "Bob", "--results", str(ada)]

@@ -185,7 +185,10 @@ def check_writable(path: str | Path, *, inputs: tuple[str, ...] = (), force: boo
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
     try:
-        check_output(p, inputs=inputs, protect=holds(p), force=force)
+        kind = holds(p)
+        if kind == "a deck":  # never, even with --force: a deck is not a place for results
+            raise FileRefused(f"'{path}' is a deck file; name the results file FILE.json")
+        check_output(p, inputs=inputs, protect=kind, force=force)
     except FileRefused as err:
         if not os.path.isdir(p):
             raise ResultFileError(str(err)) from None
