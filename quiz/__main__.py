@@ -19,7 +19,7 @@ def main() -> None:
     except KeyboardInterrupt as err:
         stopping.hold()
         name = err.name if isinstance(err, stopping.Stopped) else "Ctrl-C"
-        sys.stderr.write(f"quiz: stopped by {name} while starting; nothing was done.\n")
+        sys.stderr.write(f"Stopped by {name} while starting; nothing was done.\n")
         sys.exit(130)
     cli_main()
 

@@ -127,7 +127,7 @@ def test_sigterm_during_start_up_says_why(tmp_path: Path) -> None:
         assert proc.returncode == 130, (delay_ms, err)
         if proc.returncode == 130:
             assert err.strip() in (
-                "quiz: stopped by SIGTERM while starting; nothing was done.",
+                "Stopped by SIGTERM while starting; nothing was done.",
                 "Stopped by SIGTERM; no file was written.",
             ), err
             seen_starting += "while starting" in err
