@@ -329,6 +329,36 @@ def test_suggest_escapes_what_a_learner_typed(quiz_home: Path, deck_file: Path) 
     assert yaml.safe_load(out) == [{"id": "swiss", "accept": [typed]}]
 
 
+def test_suggest_lists_other_card_types_as_comments(quiz_home: Path, tmp_path: Path) -> None:
+    """A number or cloze card has no accept: list to paste into: its refused answers are comments that
+    say what to do, and the YAML holds only the short cards' entries."""
+    deck = tmp_path / "mixed.yaml"
+    deck.write_text(
+        "deck:\n  id: mixed\n  title: Mixed\ncards:\n"
+        "  - {id: pi, type: number, prompt: Pi?, answer: 3.14}\n"
+        "  - {id: gap, type: cloze, text: 'The capital is {{c1::Bern}}.'}\n"
+        "  - {id: swiss, type: short, prompt: Capital?, answer: Bern}\n",
+        encoding="utf-8",
+    )
+    with Store.open(db_path(quiz_home)) as s:
+        for card, typed in (("pi", "22/7"), ("gap", "Berne"), ("swiss", "Berne")):
+            sid = s.start_session("mixed", "quiz", 1, T0)
+            answer(s, sid, card, False, deck="mixed", typed=typed)
+            s.override_last(sid)
+    out = run("suggest", str(deck)).output
+    assert yaml.safe_load(out) == [{"id": "swiss", "accept": ["Berne"]}]
+    comments = [line for line in out.splitlines() if line.startswith("# card")]
+    assert "is a number card, which has no accept: list" in comments[0]
+    assert "is a cloze card" in comments[1] and "accept: entry" in comments[1]
+    assert "#   22/7  (overridden 1 time)" in out.splitlines()
+    got = json.loads(run("suggest", str(deck), "--json").output)
+    assert [(e["card_id"], e["type"], e["accept"]) for e in got["suggestions"]] == [
+        ("pi", "number", False),
+        ("gap", "cloze", False),
+        ("swiss", "short", True),
+    ]
+
+
 def test_suggest_with_nothing_to_propose(quiz_home: Path, deck_file: Path) -> None:
     """Without a database, or with nothing refused, suggest says so and exits 0, creating nothing."""
     result = run("suggest", str(deck_file))
