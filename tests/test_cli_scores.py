@@ -552,6 +552,11 @@ COMMANDS_WITH_DATA = [
     ["stats", "capitals"],
     ["history"],
     ["reset", "capitals", "--yes"],
+    ["suggest", "DECK"],
+    ["run", "DECK"],
+    ["study", "DECK"],
+    ["show", "DECK"],
+    ["export", "DECK", "--format", "csv"],
 ]
 
 
@@ -565,8 +570,10 @@ def test_a_quiz_home_that_is_not_a_directory_is_a_clear_error(
     is created."""
     home = unusable(kind, tmp_path)
     monkeypatch.setenv("QUIZ_HOME", str(home))
+    deck = tmp_path / "capitals.yaml"
+    deck.write_text(DECK_YAML, encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(cli, [str(deck) if a == "DECK" else a for a in args], input="Bern\n")
     assert result.exit_code == 1, result.output
     assert result.output.startswith(f"Error: QUIZ_HOME={home} ")
     assert "set QUIZ_HOME to a directory" in result.output and len(result.output.splitlines()) == 1
