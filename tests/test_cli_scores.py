@@ -274,6 +274,28 @@ def test_history_shows_an_overridden_answer_as_such(quiz_home: Path) -> None:
     assert [a["overridden"] for a in plain["attempts"]] == [False, False, False]
 
 
+def test_an_override_in_quiz_study_is_stored_and_shown(
+    quiz_home: Path, deck_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'r' (I was right) at study's rating prompt after a refusal is stored: history shows the answer as
+    overridden and right, stats lists it, and suggest proposes it."""
+    monkeypatch.setenv("QUIZ_NOW", T0.isoformat())
+    result = run("study", str(deck_file), "--new", "1", input="Berne town\nr\n")
+    assert result.exit_code == 0, result.output
+    assert "Counted as right" in result.output
+    with Store.open(db_path(quiz_home)) as s:
+        (stored,) = s.attempts()
+    assert (stored.typed, stored.correct, stored.overridden) == ("Berne town", True, True)
+    lines = run("history", "--session", str(stored.session_id)).output.splitlines()
+    assert "right (overridden; graded wrong)" in lines[1]
+    assert json.loads(run("stats", str(deck_file), "--json").output)["overridden"] == [
+        {"card_id": stored.card_id, "typed": "Berne town", "times": 1}
+    ]
+    assert yaml.safe_load(run("suggest", str(deck_file)).output) == [
+        {"id": stored.card_id, "accept": ["Berne town"]}
+    ]
+
+
 def test_stats_lists_overridden_answers_per_card(quiz_home: Path, deck_file: Path) -> None:
     """stats DECK lists each card's overridden answers (text and --json); they are not wrong answers."""
     overridden_session(quiz_home)
