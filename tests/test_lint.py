@@ -233,14 +233,14 @@ def test_terms_made_part_by_part_while_loading_find_the_same(
     """Near-duplicate terms made on each part of a deck as two processes load it give exactly
     the findings of the search that reads the whole loaded deck itself."""
     import quiz.insight.lint as lint_module
-    from quiz.deckio import _fast as deckcache
+    from quiz.deckio import _chunks, _parallel
 
-    monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
-    monkeypatch.setattr(deckcache, "CHUNK_BYTES", 400)  # a few cards per part
+    monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 400)  # a few cards per part
     monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
     path = tmp_path / "d.yaml"
     path.write_text(deck(DUPLICATES), encoding="utf-8")
-    loaded, terms = deckcache.load_parts(path, lint_module.index_terms())
+    loaded, terms = _parallel.load_parts(path, lint_module.index_terms())
     assert len(terms) > 5
     with_terms = lint_module.check_many_rendered([loaded], str, [terms])
     assert with_terms == lint_module.check_many_rendered([loaded], str)

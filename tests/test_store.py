@@ -155,8 +155,8 @@ def test_a_new_migration_is_applied_once_and_keeps_data(db: Path, monkeypatch: p
     """A later quiz with one more migration upgrades the file in place and records the new version."""
     make_quiz_db(db, answers=3)
     extra = ("ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, extra])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module.migrations, "MIGRATIONS", [*store_module.MIGRATIONS, extra])
+    monkeypatch.setattr(store_module.migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     for _ in range(2):  # the second open must not apply it again (ALTER would fail)
         with Store.open(db) as s:
             assert len(s.attempts()) == 3
@@ -169,8 +169,8 @@ def test_a_failing_migration_leaves_the_old_version(db: Path, monkeypatch: pytes
     """A migration that fails part-way is rolled back whole: version and tables unchanged."""
     make_quiz_db(db, answers=2)
     bad = ("CREATE TABLE extra (x)", "THIS IS NOT SQL")
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, bad])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module.migrations, "MIGRATIONS", [*store_module.MIGRATIONS, bad])
+    monkeypatch.setattr(store_module.migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError):
         Store.open(db)
     conn = sqlite3.connect(db)

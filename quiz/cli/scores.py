@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from quiz import clock
+from quiz.cli.completion import complete_card, complete_deck
 from quiz.cli.options import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def where(as_json: bool) -> None:
 
 # -- stats --------------------------------------------------------------------------------
 @click.command("stats")
-@click.argument("deck", required=False)
+@click.argument("deck", required=False, shell_complete=complete_deck)
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object.")
 @click.option("--plain", is_flag=True, help="No colour and no sparkline (numbers instead).")
 @click.option(
@@ -111,9 +112,9 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
             return
         deck_id, loaded = _resolve(deck, store, cached=True)
         if store is None:
-            from quiz.store.rows import DeckRows
+            from quiz.store.rows import DeckRows, Reviews
 
-            rows = DeckRows(deck_id, [], {}, [], [], (0, 0), {})
+            rows = DeckRows(deck_id, [], {}, [], [], Reviews(0, 0), {})
         elif loaded is None and not as_json and not all_cards:
             # Only what is printed: a few cards and deck-wide sums, not 100,000 rows.
             rows = store.deck_brief(deck_id, due_bounds(now), top=CARD_ROWS, hardest=HARDEST)
@@ -298,7 +299,7 @@ def _attempt_dict(a: Attempt) -> dict[str, object]:
 
 
 @click.command("history")
-@click.argument("deck", required=False)
+@click.argument("deck", required=False, shell_complete=complete_deck)
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show this many sessions."
 )
@@ -382,8 +383,15 @@ def _stdin_is_tty() -> bool:
 
 
 @click.command("reset")
-@click.argument("deck")
-@click.option("--card", "card_ids", multiple=True, metavar="ID", help="Forget only this card (repeatable).")
+@click.argument("deck", shell_complete=complete_deck)
+@click.option(
+    "--card",
+    "card_ids",
+    multiple=True,
+    metavar="ID",
+    help="Forget only this card (repeatable).",
+    shell_complete=complete_card,
+)
 @click.option("--orphans", is_flag=True, help="Forget only cards that are no longer in the deck.")
 @click.option(
     "--yes", "-y", is_flag=True, help="Do not ask for confirmation (needed when not at a terminal)."

@@ -302,8 +302,8 @@ def _history(store: Store, deck_id: str, now: datetime) -> tuple[int, int | None
     from statistics import median
 
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    new_today, times = store.study_history(deck_id, day_start)
-    return new_today, (int(median(times)) if len(times) >= 5 else None)
+    past = store.study_history(deck_id, day_start)
+    return past.new_today, (int(median(past.times)) if len(past.times) >= 5 else None)
 
 
 def _next_due(due_times: dict[str, str], ids: set[str]) -> datetime | None:

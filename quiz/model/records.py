@@ -51,7 +51,7 @@ class SessionRecord:
 
     id: int
     deck_id: str
-    mode: str  # a Mode value
+    mode: Mode
     seed: int
     started_at: str
     finished_at: str | None = None
@@ -68,7 +68,7 @@ class CardState:
 
     deck_id: str
     card_id: str
-    phase: str  # a Phase value
+    phase: Phase
     due_at: str  # UTC ISO-8601
     data: str  # fsrs.Card.to_dict() as JSON
     reps: int = 0
