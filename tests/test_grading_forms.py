@@ -8,6 +8,7 @@ import strategies as S
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from quiz.deckio import parse, to_yaml
 from quiz.grading import grade, normalize, parse_number
 from quiz.grading.forms import canonical
 from quiz.model import (
@@ -321,3 +322,28 @@ def test_a_known_wrong_answer_does_not_reveal_the_reject_list() -> None:
 def test_a_stricter_policy_names_itself_in_the_refusal(policy: Policy, typed: str, reason: str) -> None:
     """A refusal caused by a card's stricter policy says which difference matters."""
     assert grade(short("Zürich"), typed, policy).note == f"not accepted: {reason}"
+
+
+def test_a_deck_marks_a_person_card_and_keeps_the_mark() -> None:
+    """'person: true' in YAML makes the surname enough, and writing the deck back keeps it."""
+    text = (
+        "deck: {id: d, title: D}\n"
+        "cards:\n"
+        "  - {id: chief, type: short, prompt: Who?, answer: Valery Gerasimov, person: true}\n"
+    )
+    deck = parse(text, "d.yaml")
+    card = deck.cards[0]
+    assert isinstance(card, ShortCard) and card.person
+    assert grade(card, "Gerasimov", deck.policy(card)).correct
+    again = parse(to_yaml(deck), "d.yaml").cards[0]
+    assert isinstance(again, ShortCard) and again.person
+
+
+@pytest.mark.parametrize(
+    ("card", "typed"),
+    [(short("United States"), "USA"), (short("United States"), "United States of America"),
+     (DECADES, "seventy years"), (METRES, "three kilometres")],
+)  # fmt: skip
+def test_more_forms_found_by_hand(card: Card, typed: str) -> None:
+    """Forms a learner typed by hand that were refused at first: the USA, number words before a unit."""
+    assert grade(card, typed, P).correct
