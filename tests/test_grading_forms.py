@@ -324,6 +324,19 @@ def test_a_stricter_policy_names_itself_in_the_refusal(policy: Policy, typed: st
     assert grade(short("Zürich"), typed, policy).note == f"not accepted: {reason}"
 
 
+@pytest.mark.parametrize(
+    ("policy", "key", "typed", "reason"),
+    [
+        (Policy(numerals="exact"), "Henry VIII", "Henry 8", "numbers are written as in the answer on this card"),
+        (Policy(abbreviations="keep"), "Mount Everest", "Mt. Everest",
+         "abbreviations are written out as in the answer on this card"),
+    ],
+)  # fmt: skip
+def test_a_form_switched_off_names_itself_in_the_refusal(policy: Policy, key: str, typed: str, reason: str) -> None:
+    """A refusal because the card switched a form off says so."""
+    assert grade(short(key), typed, policy).note == f"not accepted: {reason}"
+
+
 def test_a_deck_marks_a_person_card_and_keeps_the_mark() -> None:
     """'person: true' in YAML makes the surname enough, and writing the deck back keeps it."""
     text = (
