@@ -327,12 +327,15 @@ def test_a_stricter_policy_names_itself_in_the_refusal(policy: Policy, typed: st
 @pytest.mark.parametrize(
     ("policy", "key", "typed", "reason"),
     [
-        (Policy(numerals="exact"), "Henry VIII", "Henry 8", "numbers are written as in the answer on this card"),
+        (Policy(numerals="exact"), "Henry VIII", "Henry 8",
+         "numbers are written as in the answer on this card"),
         (Policy(abbreviations="keep"), "Mount Everest", "Mt. Everest",
          "abbreviations are written out as in the answer on this card"),
     ],
 )  # fmt: skip
-def test_a_form_switched_off_names_itself_in_the_refusal(policy: Policy, key: str, typed: str, reason: str) -> None:
+def test_a_form_switched_off_names_itself_in_the_refusal(
+    policy: Policy, key: str, typed: str, reason: str
+) -> None:
     """A refusal because the card switched a form off says so."""
     assert grade(short(key), typed, policy).note == f"not accepted: {reason}"
 
