@@ -70,7 +70,12 @@ def where(as_json: bool) -> None:
         return
     why = {"--data-dir": "from --data-dir", "QUIZ_HOME": "from $QUIZ_HOME", "default": "the default"}[rule]
     click.echo(f"Data directory: {directory}  ({why})")
-    state = f"{db.stat().st_size:,} bytes" if db.exists() else "not created yet"
+    if not db.exists():
+        state = "not created yet"
+    elif db.is_file() and db.stat().st_size == 0:
+        state = "empty: no scores saved yet"
+    else:
+        state = f"{db.stat().st_size:,} bytes"
     click.echo(f"Database:       {db}  ({state})")
 
 

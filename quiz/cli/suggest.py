@@ -9,7 +9,7 @@ import click
 import yaml
 
 from quiz.cli.options import data_dir, data_dir_option, existing_store
-from quiz.model import Card, Deck, FlashCard, ShortCard
+from quiz.model import Card, ClozeCard, Deck, FlashCard, ShortCard
 from quiz.store import Store
 
 
@@ -93,6 +93,11 @@ def _print_yaml(deck: Deck, found: list[Proposal]) -> None:
             if isinstance(card, ShortCard):
                 click.echo(f"- id: {_scalar(card.id)}  # line {card.line}")
                 click.echo("  accept:")
+            elif isinstance(card, ClozeCard):
+                click.echo(
+                    f"# card {_scalar(card.id)} (line {card.line}) is a cloze card: add the part of each"
+                    " answer that fills a gap to that gap's accept: entry ({c1: [...]}); refused answers:"
+                )
             else:
                 click.echo(
                     f"# card {_scalar(card.id)} (line {card.line}) is a {card.kind} card, which has no"
