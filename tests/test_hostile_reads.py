@@ -18,12 +18,15 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import REPO
 from test_hostile_outputs import make_results
 
 from quiz.cli import cli
 from quiz.csvsafe import csv_text, spreadsheet_cell
 from quiz.formats.anki import export_anki
+from quiz.insight.results import ResultFileError, load_result
 from quiz.model import Deck, FlashCard, ShortCard
 
 DECK = "us-russia-military-talks-2019"
@@ -270,3 +273,55 @@ def test_a_hostile_import_is_one_clear_line(tmp_path: Path, name: str) -> None:
     assert got.stderr.startswith(f"Error: {path}") and why in got.stderr
     assert got.stderr.count("\n") == 1
     assert not (tmp_path / "out.yaml").exists()
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every key path in a JSON value (dict keys and list indexes)."""
+    found = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _paths(value, (*prefix, i))
+    return found
+
+
+@pytest.fixture(scope="module")
+def sample_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A real results file's data, written by `quiz run --results`."""
+    folder = tmp_path_factory.mktemp("sample")
+    data = json.loads(make_results(folder, "ada.json", "Ada").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_damaged_results_file_is_read_or_refused_by_name(
+    sample_result: dict[str, object], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Any field of a real results file replaced by any JSON value: reported, or refused by name."""
+    damaged = json.loads(json.dumps(sample_result))
+    path = data.draw(st.sampled_from(_paths(damaged)))
+    node = damaged
+    for key in path[:-1]:
+        node = node[key]  # type: ignore[index]
+    node[path[-1]] = data.draw(JSON_VALUES)  # type: ignore[index]
+    file = tmp_path_factory.mktemp("damaged") / "r.json"
+    file.write_text(json.dumps(damaged), encoding="utf-8")
+    try:
+        result = load_result(file)
+    except ResultFileError as err:
+        assert str(err).startswith(f"{file}: ")
+        return
+    got = CliRunner().invoke(cli, ["report", str(file), "--json"])  # a file that loads is reported
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout)["learners"][0]["name"] == result.learner
