@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import REPO
 from test_hostile_outputs import make_results
 
 from quiz.cli import cli
