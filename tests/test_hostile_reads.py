@@ -325,3 +325,26 @@ def test_a_damaged_results_file_is_read_or_refused_by_name(
     got = CliRunner().invoke(cli, ["report", str(file), "--json"])  # a file that loads is reported
     assert got.exit_code == 0, got.output
     assert json.loads(got.stdout)["learners"][0]["name"] == result.learner
+
+
+IMPORT_TEXT = st.lists(
+    st.sampled_from(["\t", ",", ";", '"', "\n", "\r", "#", "#separator:tab\n", "#html:true\n", "{{c1::", "}}",
+                     "::", "{", "}", "=", "~", "#columns:a,b\n", "\x00", "[", "]", "x", "é"])
+    | st.text(max_size=4),
+    max_size=40,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=IMPORT_TEXT, suffix=st.sampled_from([".txt", ".csv", ".gift", ".json"]))
+def test_any_file_to_import_gives_a_deck_or_one_line(
+    tmp_path_factory: pytest.TempPathFactory, text: str, suffix: str
+) -> None:
+    """Whatever a notes file, CSV, GIFT bank or JSON deck holds: a deck (exit 0) or one error line (exit 1)."""
+    path = tmp_path_factory.mktemp("import") / f"in{suffix}"
+    path.write_text(text, encoding="utf-8", newline="")
+    got = CliRunner().invoke(cli, ["import", str(path), "-o", "-"])
+    assert got.exit_code in (0, 1), got.output
+    assert got.exception is None or isinstance(got.exception, SystemExit), got.exception
+    if got.exit_code == 1:
+        assert got.stderr.startswith("Error: ") and got.stderr.count("\n") == 1, got.stderr
