@@ -340,7 +340,7 @@ IMPORT_TEXT = st.lists(
 def test_any_file_to_import_gives_a_deck_or_one_line(
     tmp_path_factory: pytest.TempPathFactory, text: str, suffix: str
 ) -> None:
-    """Whatever a notes file, CSV, GIFT bank or JSON deck holds: a deck (exit 0) or one error line (exit 1)."""
+    """Whatever a notes file, CSV, GIFT bank or JSON deck holds: a deck (exit 0) or one error line (1)."""
     path = tmp_path_factory.mktemp("import") / f"in{suffix}"
     path.write_text(text, encoding="utf-8", newline="")
     got = CliRunner().invoke(cli, ["import", str(path), "-o", "-"])
