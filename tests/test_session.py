@@ -494,3 +494,31 @@ def test_unknown_card_and_tag_errors_are_the_same_on_a_lazy_deck() -> None:
     with pytest.raises(SelectionError, match=r"tagged 'nope'.*even, odd"):
         select_cards(d, Options(tags=("nope",)), random.Random(1))
     assert isinstance(d.cards, LazyCards) and d.cards.blocks_built() == 0
+
+
+def test_a_missed_study_card_comes_back_once_its_step_has_passed() -> None:
+    """Study: a card rated again is asked before the rest of the queue once its step is over, not before."""
+    from quiz.practice import Engine, Learner
+    from quiz.practice.study import Item, StudyPlan
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = {"t": t0}
+    d = deck(4)
+
+    class Typist(Learner):
+        """Answers q1 wrong once, everything else right; each answer takes 40 seconds."""
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def ask(self, question: Question) -> str | None:
+            self.asked.append(question.card.id)
+            now["t"] += timedelta(seconds=40)
+            wrong = question.card.id == "q1" and self.asked.count("q1") == 1
+            return "nope" if wrong else question.card.answer_text()
+
+    typist = Typist()
+    plan = StudyPlan(d, [Item(f"q{i}", "new") for i in range(1, 5)], seed=1, now=lambda: now["t"])
+    Engine(d, plan, learner=typist, now=lambda: now["t"], grade=fake_grade).run()
+    # q1's one-minute step is over after two more answers (80 s): it comes back before q4.
+    assert typist.asked == ["q1", "q2", "q3", "q1", "q4"]

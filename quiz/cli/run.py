@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ EXIT_FAILED_EXAM = 1
     metavar="FILE",
     help="Write the result as a JSON file (needs --name).",
 )
+@reask_option
 @data_dir_option
 def run(
     deck: str,
@@ -67,6 +68,7 @@ def run(
     plain: bool,
     name: str | None,
     results: str | None,
+    reask: int,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
 
@@ -87,6 +89,7 @@ def run(
     from quiz.insight.results import check_writable, from_summary, write_result
     from quiz.model import Mode, Options
     from quiz.practice import SelectionError, Session
+    from quiz.ui.render import so_far_line
 
     ctx = click.get_current_context()
     if results and not name:
@@ -106,7 +109,7 @@ def run(
         exam=exam,
         retry_wrong=retry_wrong,
         pass_mark=pass_mark,
-        reask_unreadable=0,
+        reask_unreadable=reask,
     )
     reconfigure_stdin()
     interactive = sys.stdin.isatty() and not as_json
@@ -160,7 +163,7 @@ def run(
         saver=saver,
         signals=signals,
         interactive=interactive,
-        so_far=lambda _summary: None,
+        so_far=so_far_line,
     )
     try:
         summary = driver.run(session, start, finish)

@@ -128,7 +128,8 @@ class Driver:
                     engine.session_id = self.session_id
                 summary = engine.run()
                 self.signals.ignore()
-                self._close(interrupted=not summary.complete)
+                # Input that ran out with questions left leaves a quiz unfinished; an exam ends there.
+                self._close(interrupted=not summary.complete and not summary.exam)
                 finish(summary)
                 return summary
             except (KeyboardInterrupt, BrokenPipeError) as err:

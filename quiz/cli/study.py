@@ -13,11 +13,25 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, parse_steps_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
-    from quiz.model import Summary
+    from quiz.model import Deck, Summary
+    from quiz.practice.schedule import Settings
+
+
+def _settings(steps: str | None, deck: Deck) -> Settings:
+    """The scheduler's settings: ``--steps``, else the deck's ``steps:``, else FSRS's defaults."""
+    from quiz.practice import schedule
+
+    text = steps or deck.steps
+    if not text:
+        return schedule.DEFAULT
+    try:
+        return schedule.DEFAULT.with_steps(schedule.parse_steps(text))
+    except ValueError as err:
+        raise click.ClickException(f"{deck.path or deck.id}: deck: steps: {err}") from None
 
 
 @click.command("study")
@@ -41,6 +55,13 @@ if TYPE_CHECKING:
     type=click.IntRange(min=0, max=2**63 - 1),
     help="Seed for the order (cram), shuffled choices and interval fuzz.",
 )
+@click.option(
+    "--steps",
+    metavar="STEPS",
+    callback=parse_steps_option,
+    help="Learning steps, e.g. '1m 10m': a missed card comes back after each (default: deck's, or 1m 10m).",
+)
+@reask_option
 @click.option("--plain", is_flag=True, help="No colour and no symbols.")
 @data_dir_option
 def study(
@@ -51,6 +72,8 @@ def study(
     cram: bool,
     skip_leeches: bool,
     seed: int | None,
+    steps: str | None,
+    reask: int,
     plain: bool,
 ) -> None:
     """Study DECK with spaced repetition: due cards first, then new ones.
@@ -66,7 +89,7 @@ def study(
     from quiz.cli.study_io import StudyTerminal, width
     from quiz.deckio import load_ref
     from quiz.model import Ended, Mode
-    from quiz.practice import Engine, schedule
+    from quiz.practice import Engine
     from quiz.practice.study import StudyPlan, next_due, plan_items, schedules_after
     from quiz.store import Store, db_path
     from quiz.ui import study as text
@@ -116,8 +139,7 @@ def study(
             states=store.card_states(loaded.id, asked),
             misses=store.leeches(loaded.id, misses=1, card_ids=asked),  # to tell when one becomes a leech
             typical_ms=typical,
-            settings=schedule.DEFAULT,
-            relearn=False,
+            settings=_settings(steps, loaded),
         )
         signals = Signals()
         saver = Saver(store, signals)
@@ -127,6 +149,7 @@ def study(
             learner=StudyTerminal(color=color, plain=plain, width=width()),
             now=clock.now,
             recorder=saver,
+            reask_unreadable=reask,
         )
 
         def start() -> int:
@@ -155,7 +178,7 @@ def study(
             saver=saver,
             signals=signals,
             interactive=sys.stdin.isatty(),
-            so_far=lambda _summary: None,
+            so_far=text.so_far_line,
         )
         driver.run(engine, start, finish)
 

@@ -126,6 +126,10 @@ class StudyTerminal(Learner):
             self.overridden(outcome)
         if state is not None:
             answered = clock.parse_time(outcome.answered_at)
-            self._say(f"  Next review {text.when_text(schedule.due_at(state), answered)}.", "hint")
+            due = schedule.due_at(state)
+            if outcome.rating == schedule.AGAIN:
+                self._say(text.again_line(due - answered), "hint")
+            else:
+                self._say(f"  Next review {text.when_text(due, answered)}.", "hint")
         if leech:
             self._say(text.leech_line(outcome.question.card.id), "note")

@@ -43,7 +43,8 @@ SAFE_TAGS = {
 }
 
 TOP_KEYS = ("deck", "cards")
-DECK_KEYS = ("id", "title", "description", "source", "tags", "grading")
+DECK_KEYS = ("id", "title", "description", "source", "tags", "grading", "steps")
+STEPS_RE = re.compile(r"^\s*[1-9]\d*[smhd](?:[\s,]+[1-9]\d*[smhd])*\s*$")
 COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
 TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
     CardType.SHORT: ("prompt", "answer", "accept"),
@@ -562,7 +563,7 @@ def _deck(r: _Reader, root: Any) -> Deck | None:
         r.error(root, f"the file has no '{key}:' section", "a deck needs both 'deck:' and 'cards:'")
     meta = r.mapping(top["deck"].node, "deck", DECK_KEYS) if "deck" in top else None
     deck_id = title = ""
-    description = source = ""
+    description = source = steps = ""
     tags: tuple[str, ...] = ()
     policy = Policy()
     if meta is not None:
@@ -593,6 +594,10 @@ def _deck(r: _Reader, root: Any) -> Deck | None:
             tags = _tags(r, meta["tags"], "deck")
         if "grading" in meta:
             policy = Policy().merged(_policy(r, meta["grading"], "deck"))
+        if "steps" in meta:
+            steps = r.text(meta["steps"], "deck") or ""
+            if steps and not STEPS_RE.match(steps):
+                r.error(meta["steps"].node, f"deck: steps '{_clip(steps)}' are not steps", "e.g. '1m 10m'")
     cards: list[Card] = []
     if "cards" in top:
         cards = _cards(r, top["cards"], policy)
@@ -604,6 +609,7 @@ def _deck(r: _Reader, root: Any) -> Deck | None:
         source=source,
         tags=tags,
         grading=policy,
+        steps=steps,
     )
 
 

@@ -129,7 +129,7 @@ class Plan:
     mode: Mode = Mode.QUIZ
     exam: bool = False
     pass_mark: float = 60.0
-    overrides: bool = False  # whether "I was right" is offered after a refusal
+    overrides: bool = True  # whether "I was right" is offered after a refusal
     undo: bool = False  # whether 'undo' typed at a prompt takes back the last answer
     rates_flashcards: bool = False  # study: a flashcard's rating is its answer (no y/n)
     feedback_after_record: bool = True  # quiz: the verdict is shown once the answer is stored
@@ -203,7 +203,7 @@ class Engine:
         recorder: Recorder | None = None,
         grade: GradeFn | None = None,
         session_id: int = 0,
-        reask_unreadable: int = 0,
+        reask_unreadable: int = 1,
         after_record: Callable[[Outcome], object] | None = None,
     ) -> None:
         self.deck = deck
@@ -305,18 +305,20 @@ class Engine:
         settled = self.plan.settle(question, typed, verdict, time_ms, answered, self.learner)
         if isinstance(settled, Step):
             return settled
+        verdict = as_right(settled.verdict) if settled.overridden else settled.verdict
         outcome = Outcome(
             question,
             settled.typed,
-            settled.verdict,
+            verdict,
             time_ms,
             answered.isoformat(),
+            overridden=settled.overridden,
             rating=settled.rating,
         )
         attempt_id = self.recorder.record(self._attempt(outcome), settled.state)
         self.saved += 1
-        if settled.overridden:
-            outcome = self._override(outcome, attempt_id)
+        if settled.overridden:  # study: the rating line said "I was right"; stored right, marked so
+            self.recorder.mark_overridden(attempt_id)
         self.outcomes.append(outcome)
         if self.plan.feedback_after_record and not self.plan.exam:
             self.learner.feedback(outcome)

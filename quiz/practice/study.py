@@ -116,10 +116,8 @@ class StudyPlan(Plan):
         misses: dict[str, int] | None = None,
         typical_ms: int | None = None,
         settings: schedule.Settings = schedule.DEFAULT,
-        relearn: bool = True,
     ) -> None:
         self.deck = deck
-        self.relearn = relearn
         self.todo = list(items)
         self.seed = seed
         self.rng = random.Random(seed)
@@ -240,7 +238,7 @@ class StudyPlan(Plan):
     def recorded(self, outcome: Outcome, state: CardState | None, attempt_id: int) -> bool:
         """Keep the new schedule; a card rated again waits for its step; count a miss towards a leech."""
         card_id = outcome.question.card.id
-        requeued = self.relearn and state is not None and outcome.rating == schedule.AGAIN
+        requeued = state is not None and outcome.rating == schedule.AGAIN
         before = self.states.get(card_id)
         self.done.append(_Done(card_id, outcome.question.kind, outcome.verdict.correct, before, requeued))
         if state is not None:

@@ -44,6 +44,11 @@ def preview_line(preview: dict[int, str], wrong: bool) -> str:
     return "  " + " · ".join(parts)
 
 
+def again_line(step: timedelta) -> str:
+    """A card rated again comes back in this session: after its step, or once the other cards are done."""
+    return f"  Again in this session: in {in_words(step)}, or after the other cards."
+
+
 def rating_prompt(suggested: int) -> str:
     """``  Rating [good]: ``: Enter takes the suggestion."""
     return f"  Rating [{RATING_NAMES[suggested]}]: "
