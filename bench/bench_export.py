@@ -18,12 +18,12 @@ from gen import write_deck
 
 def measure(size: str, tmp: Path) -> dict[str, float]:
     """Every figure for one size."""
-    from quiz.deckio._fast import load_fast
+    from quiz.deckio import load
     from quiz.formats.anki import export_anki
 
     n = SIZES[size]
     deck_file = write_deck(tmp / f"deck-{size}.yaml", n)
-    deck = load_fast(deck_file)
+    deck = load(deck_file)
     out = tmp / f"deck-{size}.txt"
     repeat = 1 if size == "tiny" else 3
 

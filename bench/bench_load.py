@@ -1,17 +1,17 @@
 """Large deck load: a generated deck of mixed card types (100k cards ≈ 16.5 MB of YAML).
 
 * ``quiz check DECK`` cold (``check`` never uses the cache): the loader parses chunks on two
-  processes with the GC paused (``quiz.deckio._fast.parse_bytes``), then lints. Target ≤ 6 s and
+  processes with the GC paused (``quiz.deckio._parallel.parse_bytes``), then lints. Target ≤ 6 s and
   peak memory ≤ 300 MB (RSS of the largest process, from ``wait4`` as
   ``/usr/bin/time -v`` reports it; the sum over both processes is shown beside it).
 * ``quiz show DECK --json`` and starting ``quiz run`` warm (second run, file unchanged),
-  through the compiled cache (``quiz.deckio._fast.load_cached``). Target ≤ 0.5 s.
+  through the compiled cache (``quiz.deckio._cache.load_cached``). Target ≤ 0.5 s.
 * Baseline: the real Anki importing the same cards from the Anki file ``quiz export``
   writes (``quiz.formats.anki``), into an empty collection (``Collection.get_csv_metadata``
   then ``import_csv``), timed inside its process (Anki's start-up left out).
 
 Every figure runs the real ``quiz`` command line (``quiz.deckio.load`` parses through
-``deckcache.parse_bytes``; ``show``/``run`` load through ``deckcache.load_cached`` in the data
+``_parallel.parse_bytes``; ``show``/``run`` load through ``_cache.load_cached`` in the data
 directory), except "load cold", which is ``quiz.deckio.load`` alone in a fresh process.
 """
 

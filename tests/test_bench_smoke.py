@@ -38,10 +38,57 @@ def test_generator_writes_a_deck_that_loads(tmp_path: object) -> None:
     from quiz.deckio import load
 
     path = Path(str(tmp_path)) / "deck.yaml"
-    subprocess.run([sys.executable, str(REPO / "bench" / "gen.py"), "deck", str(path), "tiny"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "gen.py"), "deck", str(path), "tiny"],
+        check=True,
+        capture_output=True,
+    )
     deck = load(path)
     assert len(deck.cards) == 60
     assert {c.kind.value for c in deck.cards} == {
-        "short", "choice", "multi", "bool", "number", "date", "cloze", "order", "card"
+        "short",
+        "choice",
+        "multi",
+        "bool",
+        "number",
+        "date",
+        "cloze",
+        "order",
+        "card",
     }
+
+
+@pytest.mark.parametrize("kind", ["realistic", "templated"])
+def test_generated_decks_are_clean_and_distinct(tmp_path: object, kind: str) -> None:
+    """The realistic and templated decks load, every prompt is distinct, and every author's example
+    grades the way it says (so ``quiz check`` times clean decks, as instructors write them)."""
+    from pathlib import Path
+
+    from quiz.deckio import load
+    from quiz.insight.lint import run_examples
+
+    path = Path(str(tmp_path)) / "deck.yaml"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "gen.py"), "deck", str(path), "680", kind],
+        check=True,
+        capture_output=True,
+    )
+    deck = load(path)
+    assert len(deck.cards) == 680
+    assert len({c.prompt for c in deck.cards}) == 680
+    assert run_examples(deck) == []
+    if kind == "realistic":
+        size = path.stat().st_size / 680
+        assert 500 <= size <= 700, size
+        assert {c.kind.value for c in deck.cards} == {
+            "short",
+            "choice",
+            "multi",
+            "bool",
+            "number",
+            "date",
+            "cloze",
+            "order",
+            "card",
+        }
+        assert all(c.explain and c.tags for c in deck.cards)

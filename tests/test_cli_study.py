@@ -183,7 +183,8 @@ def test_typed_answer_suggests_a_rating_and_the_learner_may_override(quiz_home: 
     """A wrong answer suggests again; a right one good; 'easy' or a number overrides it."""
     result = study("--limit", "2", lines=["Berlin", "", "b", "easy"])
     assert result.exit_code == 0, result.output
-    assert "  Wrong\n  Answer: Bern\n" in result.output
+    wrong = "  Wrong — not accepted: 'berlin' is another word than 'bern', not a typo (Bern)\n"
+    assert wrong + "  Answer: Bern\n" in result.output
     assert "Rating [again]: " in result.output
     with store(quiz_home) as s:
         ratings = {a.card_id: a.rating for a in s.attempts(deck_id=DECK_ID)}
@@ -488,7 +489,7 @@ def test_steps_option_and_deck_steps_set_the_learning_steps(quiz_home: Path, tmp
 
 
 def test_a_wrong_typed_answer_cannot_be_rated_easy(quiz_home: Path) -> None:
-    """After a wrong answer 'easy' is refused with a hint and the rating asked again; no easy in the preview."""
+    """After a wrong answer 'easy' is refused with a hint and asked again; no easy in the preview."""
     result = study("--limit", "1", lines=["Berlin", "easy", "hard"])
     assert "A wrong answer cannot be rated easy" in result.output
     assert "again 1m · hard" in result.output and "easy" not in result.output.split("Rating [again]")[0][-80:]

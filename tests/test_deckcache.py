@@ -16,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz import deckio as decks
-from quiz.deckio import _fast as deckcache
-from quiz.deckio import reader
+from quiz.deckio import _cache, _chunks, _file, _parallel, _parse
 from quiz.errors import DeckError
 from quiz.model import Card, CardBlockError, Deck, LazyCards
 
@@ -37,9 +36,9 @@ SAMPLE = GEN.deck_text(120)
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every test file 'large', cut into many chunks and cached in many blocks, so the fast paths run."""
-    monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 0)
-    monkeypatch.setattr(deckcache, "CHUNK_BYTES", 700)
-    monkeypatch.setattr(deckcache, "BLOCK_CARDS", 7)  # 120 cards: 18 blocks, the last one short
+    monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
+    monkeypatch.setattr(_chunks, "CHUNK_BYTES", 700)
+    monkeypatch.setattr(_cache, "BLOCK_CARDS", 7)  # 120 cards: 18 blocks, the last one short
 
 
 def _outcome(load: Any, path: Path) -> Any:
@@ -53,12 +52,12 @@ def _outcome(load: Any, path: Path) -> Any:
 
 def _reference(path: Path) -> Deck:
     """The one-process loader: ``decks.parse`` on the whole text (``decks.load`` itself is fast now)."""
-    data = reader.read_bytes(path)  # a file that cannot be read: the message comes before any parsing
-    return decks.parse(reader.decode(data, str(path)), str(path), hashlib.sha256(data).hexdigest())
+    data = _file.read_bytes(path)  # a file that cannot be read: the message comes before any parsing
+    return decks.parse(_file.decode(data, str(path)), str(path), hashlib.sha256(data).hexdigest())
 
 
 def _same(path: Path) -> None:
-    assert _outcome(deckcache.load_fast, path) == _outcome(_reference, path)
+    assert _outcome(decks.load, path) == _outcome(_reference, path)
 
 
 @pytest.mark.parametrize(
@@ -79,11 +78,11 @@ def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
     """A deck cut into many chunks parsed by two processes equals the ordinary load, line for line."""
     path = tmp_path / "big.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
-    deck = deckcache.load_fast(path)
+    deck = decks.load(path)
     assert len(deck.cards) == 120
-    _head, chunks, _check = deckcache._split(SAMPLE)
+    _head, chunks, _check = _chunks.split(SAMPLE)
     assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
-    chunked, _parts = deckcache._parse_chunked(SAMPLE, str(path), deck.content_hash, 2, _ids_where)
+    chunked, _parts = _parallel._parse_chunked(SAMPLE, str(path), deck.content_hash, 2, _ids_where)
     assert chunked == deck
 
 
@@ -99,16 +98,16 @@ def test_load_parts_runs_work_once_per_card_in_file_order(
     file order, each part named by the file and its hash, whichever way the file was parsed."""
     text = SAMPLE
     if layout == "small":
-        monkeypatch.setattr(deckcache, "MIN_FAST_BYTES", 1 << 30)
+        monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 1 << 30)
     if layout == "anchored":  # an anchor: the whole file goes through the ordinary loader
         text = SAMPLE.replace("tags: [bench]", "tags: [&b bench]")
     path = tmp_path / "big.yaml"
     path.write_text(text, encoding="utf-8")
-    deck, parts = deckcache.load_parts(path, _ids_where)
-    assert len(parts) == (1 if layout != "chunked" else len(deckcache._split(text)[1]))
+    deck, parts = _parallel.load_parts(path, _ids_where)
+    assert len(parts) == (1 if layout != "chunked" else len(_chunks.split(text)[1]))
     assert [i for ids, _, _ in parts for i in ids] == [c.id for c in deck.cards]
     assert {(shown, digest) for _, shown, digest in parts} == {(str(path), deck.content_hash)}
-    assert deck == deckcache.load_fast(path)
+    assert deck == decks.load(path)
     _same(path)
 
 
@@ -116,7 +115,7 @@ def test_duplicate_id_across_chunks_is_reported_like_the_loader(tmp_path: Path) 
     """Two cards with one id in different chunks give the loader's duplicate-id error."""
     path = tmp_path / "dup.yaml"
     path.write_text(SAMPLE.replace("id: c000100", "id: c000002"), encoding="utf-8")
-    outcome = _outcome(deckcache.load_fast, path)
+    outcome = _outcome(decks.load, path)
     assert outcome[0] == "error" and "duplicate id 'c000002'" in outcome[1][0]
     _same(path)
 
@@ -125,8 +124,8 @@ def test_duplicate_id_across_chunks_is_reported_like_the_loader(tmp_path: Path) 
 def test_a_line_outside_the_cards_is_found_before_chunks_are_trusted(tmp_path: Path, stray: str) -> None:
     """A line between cards that belongs to no card sends the file to the ordinary loader."""
     text = SAMPLE.replace("  - id: c000050\n", stray + "  - id: c000050\n")
-    _head, _chunks, check = deckcache._split(text)
-    with pytest.raises(deckcache._Fallback):
+    _head, _cut, check = _chunks.split(text)
+    with pytest.raises(_chunks.Fallback):
         check()
     path = tmp_path / "stray.yaml"
     path.write_text(text, encoding="utf-8")
@@ -136,7 +135,7 @@ def test_a_line_outside_the_cards_is_found_before_chunks_are_trusted(tmp_path: P
 def test_comments_and_blank_lines_between_cards_are_not_strays() -> None:
     """Comments at any indentation and blank lines between cards keep the fast path."""
     extra = "# a note\n\n   \n  # another\n #\n\n"
-    _head, _chunks, check = deckcache._split(SAMPLE.replace("  - id: c000050\n", extra + "  - id: c000050\n"))
+    _head, _cut, check = _chunks.split(SAMPLE.replace("  - id: c000050\n", extra + "  - id: c000050\n"))
     check()
 
 
@@ -148,7 +147,7 @@ def test_both_processes_parse_chunks_and_the_order_is_the_files(
     import time
 
     pids: list[int] = []
-    parse_chunk = deckcache._parse_chunk
+    parse_chunk = _parallel._parse_chunk
 
     def noting(*args: Any) -> Deck:
         if os.getpid() == parent:
@@ -157,11 +156,11 @@ def test_both_processes_parse_chunks_and_the_order_is_the_files(
         return parse_chunk(*args)
 
     parent = os.getpid()
-    monkeypatch.setattr(deckcache, "_parse_chunk", noting)
+    monkeypatch.setattr(_parallel, "_parse_chunk", noting)
     path = tmp_path / "big.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
-    chunks = len(deckcache._split(SAMPLE)[1])
-    deck = deckcache.load_fast(path)
+    chunks = len(_chunks.split(SAMPLE)[1])
+    deck = decks.load(path)
     assert [c.id for c in deck.cards] == [f"c{i:06d}" for i in range(120)]
     assert 0 < len(pids) < chunks  # the child parsed the rest
 
@@ -176,9 +175,9 @@ def test_a_failed_child_costs_only_speed(tmp_path: Path, monkeypatch: pytest.Mon
         raise AssertionError("the whole file was composed at once")
 
     with monkeypatch.context() as patch:
-        patch.setattr(deckcache.forked, "start", lambda work: lambda: None)
-        patch.setattr(reader, "compose", no_whole_tree)
-        fast = _outcome(deckcache.load_fast, path)
+        patch.setattr(_parallel.forked, "start", lambda work: lambda: None)
+        patch.setattr(_parse, "compose", no_whole_tree)
+        fast = _outcome(decks.load, path)
     assert fast[0] == "deck" and fast == _outcome(_reference, path)
 
 
@@ -234,14 +233,14 @@ def test_a_broken_large_deck_is_reported_a_chunk_at_a_time(
         text = text.replace("  - id: c000600\n", ID_LESS + ID_LESS + "  - id: c000600\n")
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
-    assert len(deckcache._split(text)[1]) > 20
+    assert len(_chunks.split(text)[1]) > 20
 
     def no_whole_tree(*args: Any) -> Any:
         raise AssertionError("the whole file was composed at once")
 
     with monkeypatch.context() as patch:
-        patch.setattr(reader, "compose", no_whole_tree)
-        fast = _outcome(deckcache.load_fast, path)
+        patch.setattr(_parse, "compose", no_whole_tree)
+        fast = _outcome(decks.load, path)
     assert fast == _outcome(_reference, path)
     assert fast[0] == "error" and len(fast[1]) >= 2
     if broken == "many":
@@ -252,7 +251,7 @@ def test_unreadable_paths_give_the_loader_messages(tmp_path: Path) -> None:
     """A directory or a missing file gives the loader's own message through both entry points."""
     for target in (tmp_path, tmp_path / "missing.yaml"):
         with pytest.raises(DeckError) as fast:
-            deckcache.load_cached(target, tmp_path / "cache")
+            _cache.load_cached(target, tmp_path / "cache")
         with pytest.raises(DeckError) as plain:
             decks.load(target)
         assert [str(p) for p in fast.value.problems] == [str(p) for p in plain.value.problems]
@@ -263,14 +262,14 @@ def test_cache_serves_the_second_load(tmp_path: Path, monkeypatch: pytest.Monkey
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    first = deckcache.load_cached(path, cache)
-    assert deckcache.cache_path(path, cache).is_file()
+    first = _cache.load_cached(path, cache)
+    assert _cache.cache_path(path, cache).is_file()
 
     def no_parse(*_: object, **__: object) -> Deck:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(deckcache, "parse_bytes", no_parse)
-    second = deckcache.load_cached(path, cache)
+    monkeypatch.setattr(_parallel, "parse_bytes", no_parse)
+    second = _cache.load_cached(path, cache)
     assert second == first and second.path == str(path) and second.content_hash == first.content_hash
     assert [c.line for c in second.cards] == [c.line for c in first.cards]
 
@@ -280,12 +279,12 @@ def test_cache_is_invalidated_when_the_file_changes(tmp_path: Path) -> None:
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    deckcache.load_cached(path, cache)
+    _cache.load_cached(path, cache)
     path.write_text(SAMPLE.replace("Benchmark deck", "Edited deck"), encoding="utf-8")
-    assert deckcache.load_cached(path, cache).title.startswith("Edited deck")
+    assert _cache.load_cached(path, cache).title.startswith("Edited deck")
     path.write_text(SAMPLE.replace("type: short", "type: shrot", 1), encoding="utf-8")
     with pytest.raises(DeckError):
-        deckcache.load_cached(path, cache)
+        _cache.load_cached(path, cache)
 
 
 @pytest.mark.parametrize(
@@ -297,12 +296,12 @@ def test_corrupt_or_stale_cache_is_ignored_and_rewritten(tmp_path: Path, damage:
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    good = deckcache.load_cached(path, cache)
-    file = deckcache.cache_path(path, cache)
+    good = _cache.load_cached(path, cache)
+    file = _cache.cache_path(path, cache)
     if damage is None:  # a valid header with a body cut short
         damage = file.read_bytes()[:300]
     file.write_bytes(damage)
-    assert deckcache.load_cached(path, cache) == good
+    assert _cache.load_cached(path, cache) == good
     assert file.read_bytes() != damage
 
 
@@ -313,17 +312,17 @@ def test_cache_from_another_loader_version_is_not_trusted(
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    deckcache.load_cached(path, cache)
+    _cache.load_cached(path, cache)
     calls: list[int] = []
-    real = deckcache.parse_bytes
+    real = _parallel.parse_bytes
 
     def counting(*args: Any, **kwargs: Any) -> Deck:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(deckcache, "parse_bytes", counting)
-    monkeypatch.setattr(deckcache, "loader_fingerprint", lambda: "f" * 64)
-    deckcache.load_cached(path, cache)
+    monkeypatch.setattr(_parallel, "parse_bytes", counting)
+    monkeypatch.setattr(_cache, "loader_fingerprint", lambda: "f" * 64)
+    _cache.load_cached(path, cache)
     assert calls == [1]
 
 
@@ -332,13 +331,13 @@ def test_cache_refuses_to_unpickle_other_classes(tmp_path: Path) -> None:
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    good = deckcache.load_cached(path, cache)
-    file = deckcache.cache_path(path, cache)
-    header = file.read_bytes()[: len(deckcache.CACHE_MAGIC) + 129]
+    good = _cache.load_cached(path, cache)
+    file = _cache.cache_path(path, cache)
+    header = file.read_bytes()[: len(_cache.CACHE_MAGIC) + 129]
     marker = tmp_path / "ran"
     evil = pickle.dumps(_Evil(str(marker)))
     file.write_bytes(header + evil)
-    assert deckcache.load_cached(path, cache) == good
+    assert _cache.load_cached(path, cache) == good
     assert not marker.exists()
 
 
@@ -349,11 +348,11 @@ def test_cache_reader_accepts_model_classes_only() -> None:
     from quiz.model import Policy
 
     policy = Policy(typos=2)
-    assert deckcache._ModelUnpickler(io.BytesIO(pickle.dumps(policy))).load() == policy
+    assert _cache._ModelUnpickler(io.BytesIO(pickle.dumps(policy))).load() == policy
     with pytest.raises(pickle.UnpicklingError):
-        deckcache._ModelUnpickler(io.BytesIO(b"cquiz.models\nreplace\n.")).load()
+        _cache._ModelUnpickler(io.BytesIO(b"cquiz.models\nreplace\n.")).load()
     with pytest.raises(pickle.UnpicklingError):
-        deckcache._ModelUnpickler(io.BytesIO(b"cos\nsystem\n.")).load()
+        _cache._ModelUnpickler(io.BytesIO(b"cos\nsystem\n.")).load()
 
 
 class _Evil:
@@ -370,21 +369,21 @@ def test_unwritable_cache_dir_still_loads(tmp_path: Path) -> None:
     path.write_text(SAMPLE, encoding="utf-8")
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert len(deckcache.load_cached(path, blocker / "cache").cards) == 120
+    assert len(_cache.load_cached(path, blocker / "cache").cards) == 120
 
 
 def test_load_goes_through_the_fast_parser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``decks.load`` parses through ``deckcache.parse_bytes`` and gives the one-process deck."""
+    """``decks.load`` parses through ``_parallel.parse_bytes`` and gives the one-process deck."""
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     calls: list[str] = []
-    real = deckcache.parse_bytes
+    real = _parallel.parse_bytes
 
     def spy(data: bytes, shown: str, digest: str, **kw: Any) -> Deck:
         calls.append(shown)
         return real(data, shown, digest, **kw)
 
-    monkeypatch.setattr(deckcache, "parse_bytes", spy)
+    monkeypatch.setattr(_parallel, "parse_bytes", spy)
     assert _outcome(decks.load, path) == _outcome(_reference, path)
     assert calls == [str(path)]
 
@@ -397,7 +396,7 @@ def test_load_ref_uses_the_cache_only_when_given(tmp_path: Path) -> None:
     plain = decks.load_ref(str(path))
     assert not cache.exists()
     cached = decks.load_ref(str(path), cache_dir=cache)
-    assert deckcache.cache_path(path, cache).is_file()
+    assert _cache.cache_path(path, cache).is_file()
     assert cached == plain and decks.load_ref(str(path), cache_dir=cache) == plain
 
 
@@ -416,7 +415,7 @@ def test_commands_that_use_a_deck_cache_it_and_check_does_not(tmp_path: Path) ->
     assert not (home / "cache").exists()
     first = runner.invoke(cli, ["--data-dir", str(home), "show", str(path), "--json"])
     assert first.exit_code == 0, first.output
-    assert deckcache.cache_path(path, home / "cache").is_file()
+    assert _cache.cache_path(path, home / "cache").is_file()
     second = runner.invoke(cli, ["--data-dir", str(home), "show", str(path), "--json"])
     assert second.output == first.output
 
@@ -426,13 +425,13 @@ def test_no_anchor_skips_the_alias_walk_and_an_anchor_still_finds_a_bomb(
 ) -> None:
     """A text without ``&`` is not walked for alias bombs; a real bomb is still refused."""
     walked: list[object] = []
-    real = reader._alias_bomb
+    real = _parse.alias_bomb
 
     def spy(root: object, budget: int) -> object:
         walked.append(root)
         return real(root, budget)
 
-    monkeypatch.setattr(reader, "_alias_bomb", spy)
+    monkeypatch.setattr(_parse, "alias_bomb", spy)
     decks.parse(SAMPLE, "d.yaml")
     assert walked == []
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -452,8 +451,8 @@ def test_a_cached_deck_reads_exactly_like_the_parsed_one(tmp_path: Path) -> None
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    parsed = deckcache.load_cached(path, cache)
-    cached = deckcache.load_cached(path, cache)
+    parsed = _cache.load_cached(path, cache)
+    cached = _cache.load_cached(path, cache)
     assert len(cached.cards) == len(parsed.cards) == 120
     for warm, cold in zip(cached.cards, parsed.cards, strict=True):
         assert type(warm) is type(cold)
@@ -470,8 +469,8 @@ def _cached_pair(tmp_path: Path) -> tuple[Path, Path, Deck, Deck]:
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    parsed = deckcache.load_cached(path, cache)
-    return path, deckcache.cache_path(path, cache), parsed, deckcache.load_cached(path, cache)
+    parsed = _cache.load_cached(path, cache)
+    return path, _cache.cache_path(path, cache), parsed, _cache.load_cached(path, cache)
 
 
 def test_a_warm_load_builds_no_card_until_one_is_used_and_equals_the_parsed_deck(tmp_path: Path) -> None:
@@ -525,14 +524,14 @@ def test_a_damaged_cache_file_is_parsed_again_and_rewritten(tmp_path: Path) -> N
     """Flipping one byte anywhere in the cached cards is caught by the checksum: the file is parsed again."""
     path, file, parsed, _cached = _cached_pair(tmp_path)
     data = bytearray(file.read_bytes())
-    for at in (len(data) // 2, len(data) - 3, len(deckcache.CACHE_MAGIC) + 140):
+    for at in (len(data) // 2, len(data) - 3, len(_cache.CACHE_MAGIC) + 140):
         damaged = data.copy()
         damaged[at] ^= 0x20
         file.write_bytes(bytes(damaged))
-        again = deckcache.load_cached(path, tmp_path / "cache")
+        again = _cache.load_cached(path, tmp_path / "cache")
         assert isinstance(again.cards, tuple) and again == parsed  # parsed, not read from the cache
         assert file.read_bytes() != bytes(damaged)
-        assert isinstance(deckcache.load_cached(path, tmp_path / "cache").cards, LazyCards)
+        assert isinstance(_cache.load_cached(path, tmp_path / "cache").cards, LazyCards)
 
 
 def _rewrite_blocks(file: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
@@ -540,7 +539,7 @@ def _rewrite_blocks(file: Path, change: Callable[[list[bytes]], list[bytes]]) ->
     import io
 
     data = file.read_bytes()
-    start = len(deckcache.CACHE_MAGIC) + 128 + 9
+    start = len(_cache.CACHE_MAGIC) + 128 + 9
     stream = io.BytesIO(data[start:])
     meta, ids, tags, size, lengths = pickle.load(stream)
     at = start + stream.tell()
@@ -559,7 +558,7 @@ def test_a_tampered_block_cannot_name_another_class_and_says_so(tmp_path: Path) 
     path, file, parsed, _cached = _cached_pair(tmp_path)
     marker = tmp_path / "ran"
     _rewrite_blocks(file, lambda blocks: [pickle.dumps([_Evil(str(marker))]), *blocks[1:]])
-    deck = deckcache.load_cached(path, tmp_path / "cache")
+    deck = _cache.load_cached(path, tmp_path / "cache")
     assert deck.cards[50] == parsed.cards[50]  # the other blocks are intact
     with pytest.raises(CardBlockError, match=r"cannot build cards 1-7 of .*\.deck .*delete that file"):
         deck.cards[0]
@@ -570,12 +569,12 @@ def test_a_block_holding_other_cards_is_an_error_not_the_wrong_cards(tmp_path: P
     """Blocks swapped in a cache file (index and checksum made to match) never give another card."""
     path, file, _parsed, _cached = _cached_pair(tmp_path)
     _rewrite_blocks(file, lambda blocks: [blocks[1], blocks[0], *blocks[2:]])
-    deck = deckcache.load_cached(path, tmp_path / "cache")
+    deck = _cache.load_cached(path, tmp_path / "cache")
     with pytest.raises(CardBlockError, match="are not the cards its index names"):
         deck.card("c000003")
     _rewrite_blocks(file, lambda blocks: [pickle.dumps([Deck(id="d", title="t", cards=())]), *blocks[1:]])
     with pytest.raises(CardBlockError, match="something other than cards"):
-        list(deckcache.load_cached(path, tmp_path / "cache").cards)
+        list(_cache.load_cached(path, tmp_path / "cache").cards)
 
 
 def test_a_broken_block_is_an_error_message_at_the_command_line(tmp_path: Path) -> None:
@@ -589,7 +588,7 @@ def test_a_broken_block_is_an_error_message_at_the_command_line(tmp_path: Path) 
     home = tmp_path / "home"
     runner = CliRunner()
     assert runner.invoke(cli, ["--data-dir", str(home), "show", str(path)]).exit_code == 0
-    _rewrite_blocks(deckcache.cache_path(path, home / "cache"), lambda b: [b[1], b[0], *b[2:]])
+    _rewrite_blocks(_cache.cache_path(path, home / "cache"), lambda b: [b[1], b[0], *b[2:]])
     result = runner.invoke(cli, ["--data-dir", str(home), "show", str(path)])
     assert result.exit_code == 1 and "delete that file" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -601,18 +600,18 @@ def test_a_cache_file_of_the_old_format_is_parsed_again_and_replaced(
     """A version-1 cache (one pickle of the whole deck) is stale: the file is parsed and rewritten."""
     path, file, parsed, _cached = _cached_pair(tmp_path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    header = f"quiz-deck-cache 1\n{digest}{deckcache.loader_fingerprint()}\n".encode()
+    header = f"quiz-deck-cache 1\n{digest}{_cache.loader_fingerprint()}\n".encode()
     file.write_bytes(header + pickle.dumps(parsed))
     calls: list[str] = []
-    real = deckcache.parse_bytes
+    real = _parallel.parse_bytes
 
     def counting(*args: Any, **kwargs: Any) -> Deck:
         calls.append("parsed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(deckcache, "parse_bytes", counting)
-    assert deckcache.load_cached(path, tmp_path / "cache") == parsed and calls == ["parsed"]
-    assert file.read_bytes().startswith(deckcache.CACHE_MAGIC)
+    monkeypatch.setattr(_parallel, "parse_bytes", counting)
+    assert _cache.load_cached(path, tmp_path / "cache") == parsed and calls == ["parsed"]
+    assert file.read_bytes().startswith(_cache.CACHE_MAGIC)
 
 
 def test_a_warm_one_card_quiz_builds_one_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -628,16 +627,25 @@ def test_a_warm_one_card_quiz_builds_one_block(tmp_path: Path, monkeypatch: pyte
     runner = CliRunner()
     cold = runner.invoke(cli, argv, input="")
     built: list[int] = []
-    real = deckcache._load_block
+    real = _cache._load_block
 
     def counting(data: bytes | memoryview) -> list[Card]:
         built.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(deckcache, "_load_block", counting)
+    monkeypatch.setattr(_cache, "_load_block", counting)
     warm = runner.invoke(cli, argv, input="")
     assert len(built) == 1
     assert warm.output == cold.output and "1/1" in warm.output
     study = runner.invoke(cli, ["--data-dir", str(home), "study", str(path), "--limit", "1"], input="")
     assert study.exit_code == 0, study.output
     assert len(built) == 2  # the one card studied
+
+
+def test_the_cache_fingerprint_reads_every_module_that_builds_a_deck() -> None:
+    """Editing any private module of the loader (or a model file) makes old cache files stale."""
+    here = REPO / "quiz"
+    private = {f"deckio/{p.name}" for p in (here / "deckio").glob("_*.py") if p.name != "__init__.py"}
+    sources = set(_cache._SOURCES)
+    assert private <= sources
+    assert all((here / name).is_file() for name in sources)

@@ -11,8 +11,7 @@ from conftest import DECKS, FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.deckio import MAX_BYTES, load, parse, schema_path
-from quiz.deckio import reader as decks
+from quiz.deckio import MAX_BYTES, _file, _yaml, load, parse, schema_path
 from quiz.errors import DeckError
 from quiz.model import BoolCard, ChoiceCard, ClozeCard, DateCard, NumberCard, PartialDate, ShortCard
 
@@ -179,7 +178,7 @@ def test_invalid_fixture_message(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_invalid_fixture_same_with_pure_python_yaml(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml (the pure-Python loader), every fixture gives the same findings."""
-    monkeypatch.setattr(decks, "_yaml", lambda: (yaml, yaml.SafeLoader))
+    monkeypatch.setattr(_yaml, "yaml_module", lambda: (yaml, yaml.SafeLoader))
     got = _problems(INVALID / f"{name}.yaml")
     # the parsers word syntax errors differently
     if name in ("yaml-syntax", "tab-indent", "over-indented-key"):
@@ -396,7 +395,7 @@ def test_deep_nesting_is_a_clear_error(tmp_path: Path, opener: str) -> None:
 
 def test_deep_nesting_with_pure_python_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml, deep nesting still ends in the same clear error."""
-    monkeypatch.setattr(decks, "_yaml", lambda: (yaml, yaml.SafeLoader))
+    monkeypatch.setattr(_yaml, "yaml_module", lambda: (yaml, yaml.SafeLoader))
     path = tmp_path / "deep.yaml"
     path.write_text("[" * 10_000 + "]" * 10_000)
     assert _problems(path) == [
@@ -465,7 +464,7 @@ def test_only_comments_is_told_by_every_line_break_python_knows(text: str) -> No
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     )
     try:
-        decks.decode(text.encode("utf-8"), "d.yaml")
+        _file.decode(text.encode("utf-8"), "d.yaml")
         told = False
     except DeckError as err:
         told = "only comments" in err.problems[0].message

@@ -176,9 +176,9 @@ def test_leeches_count_misses_outside_cram(tmp_path: Path) -> None:
 
 def test_empty_history() -> None:
     """A deck never answered has no scores, all its cards new, and a zero streak."""
-    from quiz.store.rows import DeckRows
+    from quiz.store.rows import DeckRows, Reviews
 
-    got = compute(DeckRows(DECK, [], {}, [], [], (0, 0), {}), at(1), CARDS)
+    got = compute(DeckRows(DECK, [], {}, [], [], Reviews(0, 0), {}), at(1), CARDS)
     assert (got.sessions, got.best, got.average, got.retention, got.new, got.streak) == (
         0,
         None,

@@ -43,12 +43,11 @@ class Saver(Recorder):
             self.saved += 1
         return attempt_id
 
-    def mark_overridden(self, attempt_id: int) -> None:
-        """Mark an answer right because the learner overrode its refusal (when the database can)."""
-        mark: Callable[[int], object] | None = getattr(self.store, "mark_overridden", None)
-        if mark is not None:
+    def override_last(self, session_id: int) -> None:
+        """Mark the session's last answer right: the learner overrode its refusal."""
+        if self.store is not None:
             with self.signals.saving():
-                mark(attempt_id)
+                self.store.override_last(session_id)
 
     def undo_last(self, session_id: int) -> Attempt | None:
         """Delete the session's last answer."""

@@ -12,6 +12,10 @@ from typing import TypeVar
 
 from quiz.model import Deck
 
+from . import _cache, _parallel
+from ._cards import content_id
+from ._file import MAX_BYTES, read_bytes
+from ._parse import DECK_ID_RE, parse
 from .locate import (
     DECK_SUFFIXES,
     bundled_dir,
@@ -22,7 +26,6 @@ from .locate import (
     schema_path,
     search_dirs,
 )
-from .reader import DECK_ID_RE, MAX_BYTES, content_id, parse, read_bytes
 from .writer import deck_from_dict, deck_to_dict, to_yaml
 
 T = TypeVar("T")
@@ -56,24 +59,24 @@ def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
     With ``cache_dir``, a large deck is kept compiled there and read back while the file's content
     is unchanged (always the same result as without).
     """
-    from . import _fast
-
     if cache_dir is not None:
-        return _fast.load_cached(Path(path), cache_dir)
+        return _cache.load_cached(Path(path), cache_dir)
     data = read_bytes(path)
-    return _fast.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
 
 
-def load_parts(path: str | Path, work: Callable[[Deck], T]) -> tuple[Deck, list[T]]:
+def load_parts(
+    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`load` does, and run ``work`` on each part of it, in file order.
 
     A part is a deck with the file's metadata and a run of its cards; together the parts hold every
     card once. ``work`` runs in whichever process parsed the part (both cores work on a large deck);
-    what it returns must pickle.
+    what it returns must pickle. With ``keep_cards`` False the cards of a large deck may be
+    dropped once ``work`` has seen them (the deck returned then has none): for a caller that
+    needs only what ``work`` found, in less memory and time.
     """
-    from . import _fast
-
-    return _fast.load_parts(path, work)
+    return _parallel.load_parts(path, work, keep_cards=keep_cards)
 
 
 def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:

@@ -7,6 +7,7 @@ data serves ``quiz show --json``, the JSON export and writing YAML back out;
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from quiz.model import (
@@ -23,6 +24,8 @@ from quiz.model import (
     Policy,
     ShortCard,
 )
+
+from ._parse import parse
 
 
 def _number(value: float) -> int | float:
@@ -105,7 +108,7 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
 
 def to_yaml(deck: Deck) -> str:
     """The deck as YAML text that loads back to an equal deck."""
-    import yaml
+    import yaml  # deferred: quiz show --json uses this module on a warm start, without PyYAML
 
     base = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
 
@@ -125,9 +128,5 @@ def to_yaml(deck: Deck) -> str:
 
 def deck_from_dict(data: dict[str, Any], path: str = "<data>") -> Deck:
     """A deck from YAML-shaped data, validated exactly as a YAML file would be."""
-    import json
-
-    from .reader import parse
-
     # JSON is YAML: going through the loader keeps one set of rules for every input.
     return parse(json.dumps(data, ensure_ascii=False), path)

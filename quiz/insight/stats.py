@@ -7,11 +7,12 @@ days the database stores, so the numbers do not change with the machine's time z
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta, timezone
+from typing import NamedTuple
 
 from quiz.clock import utc_text
-from quiz.model import LEECH_MISSES
+from quiz.model import LEECH_MISSES, Phase
 from quiz.store.rows import DeckRows
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -19,9 +20,10 @@ TREND_SESSIONS = 10
 HARDEST = 5
 #: Lines of the per-card table ``quiz stats DECK`` prints without ``--all`` (the most answered cards).
 CARD_ROWS = 20
-@dataclass(frozen=True)
-class CardStat:
-    """Answers given to one card."""
+
+
+class CardStat(NamedTuple):
+    """Answers given to one card (a named tuple: a deck may have 100,000 of them)."""
 
     card_id: str
     attempts: int
@@ -50,8 +52,8 @@ class TagStat:
 
 
 @dataclass(frozen=True)
-class WrongAnswer:
-    """A wrong answer typed for a card, and how many times."""
+class TypedAnswer:
+    """An answer typed for a card (a wrong one, or one the learner overrode), and how many times."""
 
     card_id: str
     typed: str
@@ -83,7 +85,9 @@ class DeckStats:
     cards: list[CardStat] = field(default_factory=list)
     tags: list[TagStat] = field(default_factory=list)
     hardest: list[CardStat] = field(default_factory=list)
-    wrong: list[WrongAnswer] = field(default_factory=list)
+    wrong: list[TypedAnswer] = field(default_factory=list)
+    #: Answers the grader refused and the learner overrode ("I was right"), by card, most frequent first.
+    overridden: list[TypedAnswer] = field(default_factory=list)
     leeches: list[CardStat] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     #: Cards with at least one answer (``cards`` may list only some of them after a brief read).
@@ -96,13 +100,17 @@ class DeckStats:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (card and tag lists carry their accuracy)."""
-        out = asdict(self)
-        del out["answered"]
+        # Field by field, not asdict(self): that would copy every card once more, only to be replaced.
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "answered"}
+        out["trend"] = list(self.trend)
+        out["wrong"] = [asdict(w) for w in self.wrong]
+        out["overridden"] = [asdict(w) for w in self.overridden]
+        out["orphans"] = list(self.orphans)
         out["accuracy"] = self.accuracy
-        out["cards"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.cards]
+        out["cards"] = [{**c._asdict(), "accuracy": c.accuracy} for c in self.cards]
         out["tags"] = [{**asdict(t), "accuracy": t.accuracy} for t in self.tags]
-        out["hardest"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.hardest]
-        out["leeches"] = [{**asdict(c), "accuracy": c.accuracy} for c in self.leeches]
+        out["hardest"] = [{**c._asdict(), "accuracy": c.accuracy} for c in self.hardest]
+        out["leeches"] = [{**c._asdict(), "accuracy": c.accuracy} for c in self.leeches]
         return out
 
 
@@ -152,7 +160,7 @@ def compute(
     title: str = "",
 ) -> DeckStats:
     """The stats of a deck from its aggregates; ``cards`` are the deck's (id, tags) when it loads."""
-    scored = [(c, a) for (_sid, _start, _end, _mode, c, a) in rows.sessions if a > 0]
+    scored = [(s.correct, s.asked) for s in rows.sessions if s.asked > 0]
     pcts = [100.0 * c / a for c, a in scored]
     known = [cid for cid, _ in cards] if cards is not None else None
     in_deck = set(known) if known is not None else set(rows.cards) | set(rows.states)
@@ -162,13 +170,13 @@ def compute(
         learning, review, due_today, due_week = rows.state_counts
     else:
         states = {cid: s for cid, s in rows.states.items() if cid in in_deck}
-        learning = sum(1 for phase, _ in states.values() if phase in ("learning", "relearning"))
-        review = sum(1 for phase, _ in states.values() if phase == "review")
+        learning = sum(1 for s in states.values() if s.phase in (Phase.LEARNING, Phase.RELEARNING))
+        review = sum(1 for s in states.values() if s.phase == Phase.REVIEW)
         # Stored due times are fixed-width UTC text (utc_text), so text order is time order.
-        due_today = sum(1 for _, due in states.values() if due < tomorrow)
-        due_week = sum(1 for _, due in states.values() if due < week)
+        due_today = sum(1 for s in states.values() if s.due_at < tomorrow)
+        due_week = sum(1 for s in states.values() if s.due_at < week)
 
-    per_card = {cid: CardStat(cid, a, c, m) for cid, (a, c, m) in rows.cards.items()}
+    per_card = {cid: CardStat(cid, t.attempts, t.correct, t.misses) for cid, t in rows.cards.items()}
     order = known if known is not None else sorted(per_card)
     card_list = [per_card.get(cid, CardStat(cid, 0, 0, 0)) for cid in order]
     tags: dict[str, list[int]] = {}
@@ -183,7 +191,7 @@ def compute(
         (s for s in per_card.values() if s.card_id in in_deck and s.attempts >= 2 and s.correct < s.attempts),
         key=lambda s: (s.correct / s.attempts, -s.attempts, s.card_id),
     )[:HARDEST]
-    reviews, right_reviews = rows.reviews
+    reviews, right_reviews = rows.reviews.reviews, rows.reviews.correct
     if rows.totals is not None:
         attempts, correct, answered = rows.totals
     else:
@@ -212,7 +220,8 @@ def compute(
         cards=card_list,
         tags=[TagStat(t, n, a, c) for t, (n, a, c) in sorted(tags.items())],
         hardest=hardest,
-        wrong=[WrongAnswer(cid, typed, n) for cid, typed, n in rows.wrong],
+        wrong=[TypedAnswer(w.card_id, w.typed, w.times) for w in rows.wrong],
+        overridden=[TypedAnswer(o.card_id, o.typed, o.times) for o in rows.overridden],
         leeches=sorted(
             (s for s in per_card.values() if s.misses >= LEECH_MISSES), key=lambda s: (-s.misses, s.card_id)
         ),

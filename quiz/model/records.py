@@ -43,6 +43,7 @@ class Attempt:
     cram: bool = False
     first: bool = True  # False for a --retry-wrong repeat: only first tries count in the score
     id: int | None = None  # the row id once stored
+    overridden: bool = False  # refused by the grader, then marked right by the learner ("I was right")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class SessionRecord:
 
     id: int
     deck_id: str
-    mode: str  # a Mode value
+    mode: Mode
     seed: int
     started_at: str
     finished_at: str | None = None
@@ -68,7 +69,7 @@ class CardState:
 
     deck_id: str
     card_id: str
-    phase: str  # a Phase value
+    phase: Phase
     due_at: str  # UTC ISO-8601
     data: str  # fsrs.Card.to_dict() as JSON
     reps: int = 0

@@ -112,8 +112,8 @@ class Recorder:
         """Store one answer (and the card's new state) at once; the answer's id."""
         return 0
 
-    def mark_overridden(self, attempt_id: int) -> None:
-        """Mark a stored answer as right because the learner overrode its refusal."""
+    def override_last(self, session_id: int) -> None:
+        """Mark the session's last answer right because the learner overrode its refusal."""
 
     def undo_last(self, session_id: int) -> Attempt | None:
         """Delete the session's last answer; it, or None when the session has none."""
@@ -317,13 +317,12 @@ class Engine:
         )
         attempt_id = self.recorder.record(self._attempt(outcome), settled.state)
         self.saved += 1
-        if settled.overridden:  # study: the rating line said "I was right"; stored right, marked so
-            self.recorder.mark_overridden(attempt_id)
         self.outcomes.append(outcome)
         if self.plan.feedback_after_record and not self.plan.exam:
             self.learner.feedback(outcome)
             if self._may_override(outcome) and self.learner.offer_override(outcome):
-                outcome = self._override(outcome, attempt_id)
+                self.recorder.override_last(self.session_id)
+                outcome = replace(outcome, verdict=as_right(outcome.verdict), overridden=True)
                 self.outcomes[-1] = outcome
                 self.learner.overridden(outcome)
         leech = self.plan.recorded(outcome, settled.state, attempt_id)
@@ -340,10 +339,6 @@ class Engine:
             and not isinstance(outcome.question.card, FlashCard)
         )
 
-    def _override(self, outcome: Outcome, attempt_id: int) -> Outcome:
-        self.recorder.mark_overridden(attempt_id)
-        return replace(outcome, verdict=as_right(outcome.verdict), overridden=True)
-
     def _attempt(self, outcome: Outcome) -> Attempt:
         v = outcome.verdict
         return Attempt(
@@ -359,6 +354,7 @@ class Engine:
             rating=outcome.rating,
             cram=self.plan.mode == Mode.CRAM,
             first=outcome.question.first,
+            overridden=outcome.overridden,
         )
 
     def summary(self, ended: Ended = Ended.INTERRUPTED) -> Summary:

@@ -22,7 +22,7 @@ from typing import Any
 import fsrs
 import fsrs.scheduler
 
-from quiz.model import CardState, Verdict
+from quiz.model import CardState, Phase, Verdict
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS: dict[int, str] = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
@@ -30,7 +30,11 @@ DEFAULT_NEW_PER_DAY = 20
 LEECH_MISSES = 8
 SLOW_FACTOR = 2.5  # a right answer slower than this many times the learner's median is rated Hard
 
-_PHASES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review", fsrs.State.Relearning: "relearning"}
+_PHASES = {
+    fsrs.State.Learning: Phase.LEARNING,
+    fsrs.State.Review: Phase.REVIEW,
+    fsrs.State.Relearning: Phase.RELEARNING,
+}
 _FUZZ_LOCK = threading.Lock()
 
 
@@ -151,7 +155,7 @@ def _review(
     card = _fsrs_card(state, deck_id, card_id, now)
     with _seeded_fuzz(_digest(seed, deck_id, card_id, reps)):
         card, _log = _scheduler(settings).review_card(card, fsrs.Rating(rating), review_datetime=now)
-    lapsed = state is not None and state.phase == "review" and rating == AGAIN
+    lapsed = state is not None and state.phase == Phase.REVIEW and rating == AGAIN
     return CardState(
         deck_id=deck_id,
         card_id=card_id,

@@ -1,0 +1,197 @@
+"""The compiled cache of large decks in the data directory.
+
+``load_cached(path, cache_dir)`` keeps the loaded deck in ``cache_dir`` as a pickle,
+one file per deck path, valid only for the same file bytes (SHA-256) and the same
+loader (quiz version and the source of the modules that build decks). The file holds
+the cards' ids and tags and the cards themselves pickled in blocks, so a warm load gives
+a deck whose cards are a :class:`quiz.model.LazyCards`: a block is unpickled when one
+of its cards is first used (a one-card quiz on 100k cards builds 1,024 of them). A
+missing, corrupt (its CRC-32 is checked before anything is used), stale or unreadable
+cache file is ignored and rewritten; it is written atomically. The pickles are read with
+an unpickler that only accepts quiz's own model classes, so a tampered cache file cannot
+run code; it lives in the user's own data directory, which already holds their scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+import zlib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from quiz import __version__
+from quiz.model import Card, Deck, LazyCards
+
+from . import _parallel
+from ._file import decode, read_bytes
+from ._parallel import no_gc
+from ._parse import parse
+
+CACHE_MAGIC = b"quiz-deck-cache 2\n"
+#: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
+BLOCK_CARDS = 1024
+#: The files whose source decides what a deck file loads to (every private module of deckio).
+_SOURCES = (
+    "deckio/_builders.py",
+    "deckio/_cache.py",
+    "deckio/_cards.py",
+    "deckio/_chunks.py",
+    "deckio/_fields.py",
+    "deckio/_file.py",
+    "deckio/_parallel.py",
+    "deckio/_parse.py",
+    "deckio/_yaml.py",
+    "model/cards.py",
+    "model/policy.py",
+    "model/deck.py",
+    "model/cloze.py",
+)
+
+
+def loader_fingerprint() -> str:
+    """What a cached deck was built by: the quiz version and the loader's source files."""
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent.parent
+    for name in _SOURCES:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+_MODEL_MODULES = frozenset({"quiz.model.cards", "quiz.model.deck", "quiz.model.policy"})
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Accepts only quiz's model classes, so a cache file cannot name any other callable."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _MODEL_MODULES and not name.startswith("_"):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a deck cache")
+
+
+def cache_path(path: str | Path, cache_dir: Path) -> Path:
+    """The cache file for a deck file: one per resolved path, overwritten when the file changes."""
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:24]
+    return cache_dir / f"{key}.deck"
+
+
+def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
+    """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
+    try:
+        with file.open("rb") as fh:
+            head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
+            header = fh.read(len(head) + 9)
+            if header[: len(head)] != head or header[-1:] != b"\n":
+                return None
+            crc = int(header[len(head) : -1], 16)
+            payload = fh.read()
+        if zlib.crc32(payload) != crc:
+            return None  # damaged: a block would fail (or lie) only when first used
+        stream = io.BytesIO(payload)
+        meta, ids, tags, size, lengths = _ModelUnpickler(stream).load()
+        if not (isinstance(meta, Deck) and isinstance(ids, str) and isinstance(tags, tuple)):
+            return None
+        at = stream.tell()
+        view = memoryview(payload)
+        blocks = []
+        for length in lengths:
+            blocks.append(view[at : at + length])
+            at += length
+        if at != len(payload):
+            return None
+        card_ids = tuple(ids.split("\n")) if ids else ()  # an id never holds a control character
+        cards = LazyCards(card_ids, tags, blocks, size, _load_block, str(file))
+    except Exception:  # a corrupt cache is only a slower start: parse the file again
+        return None
+    return replace(meta, cards=cards)
+
+
+def _load_block(data: bytes | memoryview) -> list[Card]:
+    """The cards pickled in one block of a cache file (model classes only).
+
+    Built with the collector paused and then frozen, as an eager load was: building every
+    block of 100k cards with it running costs twice as long (it rescans the growing deck).
+    """
+    with no_gc():
+        cards = _ModelUnpickler(io.BytesIO(data)).load()
+    if not isinstance(cards, list) or not all(isinstance(c, Card) for c in cards):
+        raise pickle.UnpicklingError("a block holds something other than cards")
+    return cards
+
+
+_ABSENT = object()
+
+
+def _slim(card: Card) -> Card:
+    """A copy of ``card`` whose instance dict leaves out the fields equal to their class default.
+
+    A dataclass field's default is also a class attribute, so reading a left-out field gives
+    the same value (and equality, hashing, ``replace`` and ``asdict`` read fields that way);
+    a third fewer dict entries to unpickle makes a warm load of 100k cards a third faster.
+    """
+    cls = type(card)
+    state = {}
+    for key, value in card.__dict__.items():
+        default = getattr(cls, key, _ABSENT)
+        if default is _ABSENT or type(default) is not type(value) or default != value:
+            state[key] = value
+    slim: Card = object.__new__(cls)
+    slim.__dict__.update(state)
+    return slim
+
+
+def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
+    """Write ``deck`` to ``file`` atomically: an index (the deck without its cards, the cards' ids,
+    tags and block lengths), then the cards pickled in blocks of ``BLOCK_CARDS``.
+    """
+    cards = deck.cards
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = tuple(shared.setdefault(c.tags, c.tags) for c in cards)  # each tag set pickled once
+    blocks = [
+        pickle.dumps([_slim(c) for c in cards[lo : lo + BLOCK_CARDS]], protocol=pickle.HIGHEST_PROTOCOL)
+        for lo in range(0, len(cards), BLOCK_CARDS)
+    ]
+    ids = "\n".join(c.id for c in cards)
+    index = (replace(deck, cards=()), ids, tags, BLOCK_CARDS, [len(b) for b in blocks])
+    payload = b"".join([pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), *blocks])
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(CACHE_MAGIC + f"{digest}{fingerprint}{zlib.crc32(payload):08x}\n".encode())
+                out.write(payload)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only or full data directory only costs speed
+
+
+def load_cached(path: Path, cache_dir: Path) -> Deck:
+    """Load a deck file through the cache in ``cache_dir`` (the same result as :func:`quiz.deckio.load`)."""
+    data = read_bytes(path)
+    shown = str(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) < _parallel.MIN_FAST_BYTES:
+        return parse(decode(data, shown), shown, digest)
+    fingerprint = loader_fingerprint()
+    file = cache_path(path, cache_dir)
+    with no_gc():
+        deck = _read_cache(file, digest, fingerprint)
+    if deck is not None:
+        return replace(deck, path=shown, content_hash=digest)
+    deck = _parallel.parse_bytes(data, shown, digest)
+    _write_cache(file, deck, digest, fingerprint)
+    return deck

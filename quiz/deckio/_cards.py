@@ -1,0 +1,209 @@
+"""The card list and one card: its id, its type, the keys it may have, and its common fields;
+the fields special to each type are read by :mod:`._builders`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from typing import Any
+
+from quiz.model import CARD_CLASSES, Card, CardType, Example, Policy
+
+from ._builders import BUILDERS
+from ._fields import Reader, did_you_mean, misspelt, read_policy, read_tags
+from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
+
+COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
+TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
+    CardType.SHORT: ("prompt", "answer", "accept"),
+    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle"),
+    CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
+    CardType.BOOL: ("prompt", "answer"),
+    CardType.NUMBER: ("prompt", "answer", "tolerance", "unit"),
+    CardType.DATE: ("prompt", "answer"),
+    CardType.CLOZE: ("text", "accept"),
+    CardType.ORDER: ("prompt", "items"),
+    CardType.CARD: ("front", "back"),
+}
+REQUIRED: dict[CardType, tuple[str, ...]] = {
+    CardType.SHORT: ("prompt", "answer"),
+    CardType.CHOICE: ("prompt", "choices", "answer"),
+    CardType.MULTI: ("prompt", "choices", "answer"),
+    CardType.BOOL: ("prompt", "answer"),
+    CardType.NUMBER: ("prompt", "answer"),
+    CardType.DATE: ("prompt", "answer"),
+    CardType.CLOZE: ("text",),
+    CardType.ORDER: ("prompt", "items"),
+    CardType.CARD: ("front", "back"),
+}
+ALL_CARD_KEYS = sorted({k for keys in TYPE_KEYS.values() for k in keys} | set(COMMON_KEYS))
+# Looked up once per key of every card: sets, and card types by name without Enum's call.
+CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
+TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
+REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED.items()}
+TYPES_BY_NAME = {kind.value: kind for kind in CardType}
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
+def content_id(kind: CardType, prompt: str) -> str:
+    """The id of a card written without one: its type and a hash of its prompt."""
+    digest = hashlib.sha256(f"{kind.value}\0{' '.join(prompt.split())}".encode()).hexdigest()
+    return f"{kind.value}-{digest[:10]}"
+
+
+def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
+    is_null = blank(f.node) or (is_scalar(f.node) and f.node.tag == "tag:yaml.org,2002:null")
+    if is_null or (is_seq(f.node) and not f.node.value):
+        r.error(f if is_null else f.node, "the deck has no cards", "add at least one card under 'cards:'")
+        return []
+    if not is_seq(f.node):
+        r.error(
+            f.node, "'cards' must be a list of cards", f"found {kind_of(f.node)}; start each card with '- '"
+        )
+        return []
+    cards: list[Card] = []
+    seen = r.seen_ids
+    start = r.cards_before + 1
+    r.cards_before += len(f.node.value)
+    for index, node in enumerate(f.node.value, start=start):
+        # Explicit ids are compared before the card is built, so a duplicate is
+        # reported even when either card has other errors.
+        peeked = _peek_card_id(node)
+        if peeked is not None:
+            card_id, id_node = peeked
+            if card_id in seen:
+                r.error(
+                    id_node,
+                    f"card {index}: duplicate id '{clip(card_id)}', first used at line {seen[card_id]}",
+                    "give each card its own id; scores are kept by id",
+                )
+            else:
+                seen[card_id] = pos(id_node)[0]
+        card = _card(r, node, index, policy, peeked)
+        if card is None or peeked is not None:
+            if card is not None:
+                cards.append(card)
+            continue
+        if card.id in seen:
+            r.error(
+                (card.line, card.col),
+                f"card {index}: its derived id '{card.id}' repeats the card at line {seen[card.id]}",
+                "two cards of one type have the same prompt; give them ids",
+            )
+            continue
+        seen[card.id] = card.line
+        cards.append(card)
+    return cards
+
+
+def _peek_card_id(node: Any) -> tuple[str, Any] | None:
+    """A card's explicit id (stripped) and its node, read before the card is checked."""
+    if not is_map(node):
+        return None
+    for key_node, value_node in node.value:
+        if is_scalar(key_node) and key_node.value == "id" and is_scalar(value_node):
+            text = str(value_node.value).strip()
+            return (text, value_node) if text else None
+    return None
+
+
+def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, Any] | None) -> Card | None:
+    """One card, or None after reporting its problems; ``peeked`` is its :func:`_peek_card_id`."""
+    what = f"card '{clip(peeked[0])}'" if peeked else f"card {index}"
+    fields = r.mapping(node, what, CARD_KEY_SET)
+    if fields is None or id(node) in r.merged:
+        return None
+    line, col = pos(node)
+    if "id" in fields:
+        card_id = r.text(fields["id"], what)
+        if card_id is not None:
+            what = f"card '{clip(card_id)}'"
+            if card_id != card_id.strip() or _CONTROL.search(card_id):
+                r.error(
+                    fields["id"].node,
+                    f"{what}: the id has spaces at its ends or control characters",
+                    "use e.g. meeting-city",
+                )
+                card_id = None
+    else:
+        card_id = ""
+    if "type" not in fields:
+        r.error(node, f"{what}: 'type' is missing", "one of: " + ", ".join(t.value for t in CardType))
+        return None
+    type_text = r.text(fields["type"], what)
+    if type_text is None:
+        return None
+    kind = TYPES_BY_NAME.get(type_text.strip().lower())
+    if kind is None:
+        r.error(
+            fields["type"].node,
+            f"{what}: unknown card type '{clip(type_text)}'",
+            did_you_mean(type_text.strip().lower(), [t.value for t in CardType]).replace(
+                "allowed keys", "card types"
+            ),
+        )
+        return None
+    if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= REQUIRED_SETS[kind]):
+        _wrong_keys(r, node, fields, kind, what)
+        return None
+    builder = BUILDERS[kind]
+    before = len(r.problems)
+    common = _common(r, fields, what, policy)
+    values = builder(r, fields, what)
+    if values is None or len(r.problems) != before or common is None:
+        return None
+    generated = not card_id
+    if generated:
+        card_id = content_id(kind, values["prompt"])
+    values.update(common, id=card_id, id_generated=generated, line=line, col=col)
+    return CARD_CLASSES[kind].from_fields(values)
+
+
+def _wrong_keys(r: Reader, node: Any, fields: dict[str, Field], kind: CardType, what: str) -> None:
+    """Report the keys a card of ``kind`` cannot have and the ones it lacks."""
+    allowed = TYPE_KEY_SETS[kind]
+    for key, field in fields.items():
+        if key not in allowed:
+            r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
+    for key in REQUIRED[kind]:
+        if key not in fields and not misspelt(key, node):
+            r.error(
+                node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
+            )
+
+
+def _misplaced(key: str, kind: CardType) -> str:
+    """The hint for a known card key written in a card of a type that has no such key."""
+    allowed = TYPE_KEYS[kind] + COMMON_KEYS
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    owners = [t.value for t in CardType if key in TYPE_KEYS[t]]
+    return f"'{key}' is for {' and '.join(owners)} cards; a {kind.value} card has " + ", ".join(
+        TYPE_KEYS[kind]
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    if "explain" in fields:
+        out["explain"] = r.text(fields["explain"], what, allow_empty=True) or ""
+    if "tags" in fields:
+        out["tags"] = read_tags(r, fields["tags"], what)
+    if "grading" in fields:
+        merged = policy.merged(read_policy(r, fields["grading"], what))
+        out["grading"] = None if merged == policy else merged
+    if "examples" in fields:
+        ex = r.mapping(fields["examples"].node, f"{what}: examples", ("accept", "reject"))
+        if ex is not None:
+            for key, target in (("accept", "accept_examples"), ("reject", "reject_examples")):
+                if key in ex:
+                    items = r.text_list(ex[key], f"{what}: examples") or []
+                    out[target] = tuple(Example(t, *pos(n)) for t, n in items)
+    return out

@@ -1,0 +1,270 @@
+"""Fast loading of large decks: the cold parse shared by two processes.
+
+``parse_bytes(data, ...)`` gives exactly what :func:`quiz.deckio.parse` gives (the same deck, or
+the same :class:`DeckError`), faster on large files: the garbage collector is paused
+while the YAML tree is built (it otherwise rescans millions of fresh nodes), the card
+list is cut at its items into chunks of about 256 KB that are composed and converted
+one after another (so the node tree never holds the whole file), and on a machine with
+``fork`` a child process takes its share of the chunks as the two go along. Any
+problem in any chunk, or a file whose layout the cutter does not fully understand
+(anchors, tabs, unusual line breaks, keys after ``cards:``), sends the whole file
+through :func:`quiz.deckio.parse`, so every error message and position is the loader's own.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from quiz import forked
+from quiz.errors import DeckError
+from quiz.model import Card, Deck
+
+from ._cards import read_cards
+from ._chunks import Fallback, split
+from ._fields import Reader
+from ._file import decode, read_bytes
+from ._parse import parse, raise_problems, read_deck
+from ._yaml import Field, compose, fast_loader
+
+#: Files smaller than this are parsed directly and never cached (they take milliseconds).
+MIN_FAST_BYTES = 256 * 1024
+
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector, and exempt what was built from later collections.
+
+    A node tree or a deck is millions of fresh objects without cycles: with the collector on,
+    each collection rescans them all (22 s instead of 5 s to compose 100k cards), and the first
+    collection after re-enabling it would still scan them once. ``gc.freeze`` moves them to the
+    permanent generation; they are still freed by reference counting when no longer used.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
+def load_parts(
+    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+) -> tuple[Deck, list[T]]:
+    """Load one deck file as :func:`quiz.deckio.load` does, and run ``work`` on each part of it.
+
+    A part is a deck with the file's metadata and a run of its cards; the parts hold every
+    card once, in file order (a small file is one part). ``work`` runs in whichever process
+    parsed the part, on cards fresh in its memory, so what a command does per card is shared
+    between the cores too; what it returns is sent back pickled. The results are in file order.
+    With ``keep_cards`` False a part's cards are dropped once ``work`` has run (they are not
+    sent between the processes): the deck from a chunked parse then has no cards.
+    """
+    data = read_bytes(path)
+    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards)
+
+
+def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
+    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
+    return parse_parts(data, shown, digest, _nothing, workers=workers)[0]
+
+
+def parse_parts(
+    data: bytes,
+    shown: str,
+    digest: str,
+    work: Callable[[Deck], T],
+    *,
+    workers: int = 2,
+    keep_cards: bool = True,
+) -> tuple[Deck, list[T]]:
+    """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
+    text = decode(data, shown)
+    if len(data) < MIN_FAST_BYTES:
+        deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
+        return deck, [work(deck)]
+    with no_gc():
+        try:
+            return _parse_chunked(text, shown, digest, workers, work, keep_cards)
+        except Fallback:
+            pass
+        deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
+        return deck, [work(deck)]
+
+
+def _nothing(deck: Deck) -> None:
+    return None
+
+
+def _read_by_chunks(text: str, shown: str, digest: str) -> Deck | None:
+    """What :func:`quiz.deckio.parse` gives for ``text`` (the deck, or a :class:`DeckError` with
+    the same problems, words, positions and order), reading one chunk at a time with one
+    reader, so that no node tree holds the whole file (a broken deck of 100,000 cards: about
+    100 MB instead of 600 MB). None when the chunks cannot tell, for the ordinary loader to
+    decide: a YAML syntax error (its message is the whole file's) or a layout the cutter does
+    not understand.
+
+    The reader numbers the cards and remembers their ids across chunks as over one list; the
+    text before ``cards:`` is read once, with the first chunk, as the whole file reads it once.
+    """
+    try:
+        head, chunks, no_strays = split(text)
+        no_strays()
+        reader = Reader(shown)
+        first: Deck | None = None
+        cards: list[Card] = []
+        for n, (start, end, pad) in enumerate(chunks):
+            root = _compose(head + "\n" * pad + text[start:end], shown)
+            if n == 0:
+                first = read_deck(reader, root)
+                if first is None:
+                    return None
+                cards.extend(first.cards)
+            else:
+                field = _cards_field(root)
+                if field is None or first is None:
+                    return None
+                cards.extend(read_cards(reader, field, first.grading))
+            reader.merged.clear()  # the ids of a freed tree's nodes may come back in the next one
+    except Fallback:
+        return None
+    raise_problems(shown, reader.problems)
+    if first is None:
+        return None
+    return replace(first, cards=tuple(cards), path=shown, content_hash=digest)
+
+
+def _cards_field(root: Any) -> Any:
+    """The ``cards:`` value of a chunk's top-level mapping, as the loader's field (None if absent)."""
+    for key, value in getattr(root, "value", None) or ():
+        if getattr(key, "value", None) == "cards":
+            mark = key.start_mark
+            return Field("cards", value, mark.line + 1, mark.column + 1)
+    return None
+
+
+def _compose(text: str, shown: str) -> Any:
+    """The node tree of a chunk; any YAML error is :class:`Fallback` (the loader words it)."""
+    loader_class = fast_loader()
+    if loader_class is None:
+        try:
+            return compose(text, shown)
+        except DeckError:
+            raise Fallback from None
+    import yaml  # deferred as in _yaml.yaml_module (fast_loader has loaded it by now)
+
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        raise Fallback from None
+    finally:
+        loader.dispose()
+
+
+def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
+    """One chunk as a deck, or :class:`Fallback` at its first problem of any kind.
+
+    This is :func:`quiz.deckio.parse` without the alias-bomb walk: ``split`` has made
+    sure the text has no anchors, so it has no aliases.
+    """
+    root = _compose(head + "\n" * pad + body, shown)
+    if root is None:
+        raise Fallback
+    reader = Reader(shown)
+    deck = read_deck(reader, root)
+    if reader.problems or deck is None:
+        raise Fallback
+    return deck
+
+
+def _parse_chunked(
+    text: str, shown: str, digest: str, workers: int, work: Callable[[Deck], T], keep_cards: bool = True
+) -> tuple[Deck, list[T]]:
+    head, chunks, no_strays = split(text)
+
+    def part(i: int) -> tuple[Deck, tuple[str, ...], T]:
+        start, end, pad = chunks[i]
+        deck = replace(_parse_chunk(head, text[start:end], pad, shown), path=shown, content_hash=digest)
+        done = work(deck)
+        ids = tuple(c.id for c in deck.cards)
+        if not keep_cards:  # only the ids travel on, for the check of ids repeated across parts
+            deck = replace(deck, cards=())
+        return deck, ids, done
+
+    if workers < 2 or len(chunks) < 2 or not forked.can_fork():
+        no_strays()
+        parsed = [part(i) for i in range(len(chunks))]
+    else:
+        parsed = _parse_shared(len(chunks), part, no_strays)
+    seen: set[str] = set()
+    cards: list[Card] = []
+    for deck, ids, _ in parsed:
+        for card_id in ids:
+            if card_id in seen:
+                raise Fallback  # the loader words duplicate ids itself
+            seen.add(card_id)
+        cards.extend(deck.cards)
+    return replace(parsed[0][0], cards=tuple(cards)), [done for _, _, done in parsed]
+
+
+def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None]) -> list[P]:
+    """``part(i)`` for each of ``count`` chunks, in file order, done by this process and a forked
+    child together; this process runs ``first`` (which may raise :class:`Fallback`) once the
+    child has started.
+
+    The chunks are shared out as they go: each chunk's number is a token in a pipe, and
+    whichever process reads a token parses that chunk (a read of 4 bytes from a pipe is
+    never split between readers), so both finish within about one chunk of each other
+    however busy either core is. The child pickles each of its chunks as soon as it is
+    parsed, while this process is still parsing, and sends them all at the end.
+    """
+    tokens_in, tokens_out = os.pipe()
+    os.write(tokens_out, b"".join(i.to_bytes(4, "little") for i in range(count)))
+    os.close(tokens_out)  # no more tokens: an empty read means every chunk is claimed
+
+    def claim() -> Iterator[int]:
+        while token := os.read(tokens_in, 4):
+            yield int.from_bytes(token, "little")
+
+    def theirs() -> list[tuple[int, bytes]] | None:
+        done = []
+        try:
+            for i in claim():
+                done.append((i, pickle.dumps(part(i), protocol=pickle.HIGHEST_PROTOCOL)))
+        except Fallback:
+            return None
+        return done
+
+    collect = forked.start(theirs)
+    parsed: dict[int, P] = {}
+    try:
+        first()
+        for i in claim():
+            parsed[i] = part(i)
+    except BaseException:  # Fallback, or an interrupt: the child should stop soon too
+        for _ in claim():  # leave the child nothing more to parse
+            pass
+        raise
+    finally:
+        done = collect()
+        os.close(tokens_in)
+    if done is None:
+        raise Fallback
+    for i, blob in done:
+        # Our own child pickled these a moment ago and sent them through a private pipe.
+        parsed[i] = pickle.loads(blob)
+    return [parsed[i] for i in range(count)]

@@ -1,0 +1,180 @@
+"""Number cards: reading a typed number (digits, separators, scales, words) and the tolerance rule."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from text_to_num import alpha2digit
+
+from quiz.model import NumberCard, Rule, Verdict
+
+from .normalize import unhedged
+from .notes import unsure
+from .units import convert, kind_of
+
+_SCALES = {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+_SPACES = "\u00a0\u202f\u2009\u2007 "
+_NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
+
+# The minus sign, en dash and figure dash are typed for a minus.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-"})
+_PERCENT_RE = re.compile(r"\s*(?:percent|per\s+cent)$")
+# Words that say the value is something else: "under 3" is not a value.
+_BOUND_RE = re.compile(r"(?:under|below|less than|fewer than|at most|up to)\s+\S")
+
+
+def _singular(unit: str) -> str:
+    """``years`` -> ``year``, ``countries`` -> ``country``; '' when ``unit`` is not an English plural."""
+    if len(unit) > 3 and unit.endswith("ies"):
+        return unit[:-3] + "y"
+    if len(unit) > 2 and unit.endswith("s") and not unit.endswith("ss") and unit[-2].isalpha():
+        return unit[:-1]
+    return ""
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
+    """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
+    s = unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
+    if len(s) > 100:
+        return None
+    u = unit.strip().casefold()
+    if u == "%":
+        s = _PERCENT_RE.sub("%", s)
+    if u:
+        for form in (u, _singular(u)):
+            # The unit as a word of its own: 'm' does not end '3 km' (that is another unit).
+            if form and s.endswith(form) and not s[: -len(form)][-1:].isalpha():
+                s = s[: -len(form)].strip()
+                break
+            if form and s.startswith(form) and not s[len(form) : len(form) + 1].isalpha():
+                s = s[len(form) :].strip()
+                break
+    if not any(c.isdigit() for c in s):
+        s = _from_words(s)
+    scale = 1.0
+    for word, factor in _SCALES.items():
+        if s.endswith(word) and s[: -len(word)].strip()[-1:].isdigit():
+            s, scale = s[: -len(word)].strip(), factor
+            break
+    for ch in _SPACES + "_'’":
+        if ch in s:
+            # Spaces, underscores and apostrophes only ever group thousands.
+            if not re.fullmatch(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009\u2007_'’]\d{3})+(?:[.,]\d+)?", s):
+                return None
+            s = re.sub(r"[ \u00a0\u202f\u2009\u2007_'’]", "", s)
+            break
+    plain = _decimal_marks(s)
+    if plain is None or not _NUM_RE.fullmatch(plain):
+        return None
+    try:
+        value = float(plain) * scale
+    except (ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _from_words(s: str) -> str:
+    """Number words as digits (``twenty-one``: 21, ``a hundred``: 100, ``three point five``: 3.5)."""
+    words = re.sub(r"^an?\s+(?=[a-z])", "one ", s.replace("-", " "))
+    out = alpha2digit(words, "en", threshold=0)
+    return out if out != words else s
+
+
+def _decimal_marks(s: str) -> str | None:
+    """Resolve ',' and '.' into a plain decimal point (see docs/grading.md, Numbers)."""
+    if "," not in s:
+        if s.count(".") > 1:  # 1.200.000: dots group thousands
+            return s.replace(".", "") if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+", s) else None
+        return s
+    if "." in s:
+        if s.rfind(",") > s.rfind("."):  # 1.200,5
+            if not re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+", s):
+                return None
+            return s.replace(".", "").replace(",", ".")
+        if not re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*(?:e[+-]?\d+)?", s):  # 1,200.5
+            return None
+        return s.replace(",", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+", s):  # 1,200 and 1,200,000: commas group thousands
+        return s.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+,\d+", s):  # 1,5 and 3,14159: a decimal comma
+        return s.replace(",", ".")
+    return None
+
+
+def _fmt_number(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e16:
+        return f"{int(x):,}"
+    return f"{x:,.10g}"
+
+
+# A number followed by a word that is not the card's unit ('70 years' for decades).
+_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+)\.?")
+
+
+#: The forms a number is read in, told to a learner whose answer could not be read.
+FORMS = "write it in digits (1200, 1,200, 1.5 or 1.2e3) or in words (twenty-one)"
+
+
+def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
+    """A typed number (in the card's unit, or in another unit of the same kind) against the key."""
+    text = typed.strip()
+    in_unit = f", in {card.unit}" if card.unit else ""
+    asked = unsure(typed, FORMS + in_unit, expected)
+    if asked is not None:
+        return asked
+    value = parse_number(typed, card.unit)
+    converted = ""
+    if value is None and _BOUND_RE.match(text.casefold()):
+        note = f"not accepted: '{text[:40]}' is not a value"
+        return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
+    if value is None:
+        note = f"not a number I can read: '{text[:40]}'; {FORMS}{in_unit}"
+        other = _OTHER_UNIT_RE.fullmatch(text.casefold()) if card.unit else None
+        number = parse_number(other[1]) if other else None
+        if other is None or number is None:
+            return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
+        got = convert(number, other[2], card.unit)
+        if got.value is None and got.known:
+            kind = kind_of(card.unit)
+            want = f"a {kind} in {card.unit}" if kind else f"a number of {card.unit}"
+            note = f"not accepted: '{text[:40]}' is a {got.kind}; the answer is {want}"
+            return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
+        if got.value is None:
+            note = f"not accepted: give the number in {card.unit}, not in '{other[2][:20]}'"
+            return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
+        value = got.value
+        converted = f"{text} is {_fmt_number(value)} {card.unit}"
+    key = float(card.answer)
+    tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
+    diff = abs(value - key)
+    slack = 8 * math.ulp(max(abs(key), abs(value), tol))  # float rounding only: 7 ± 10% must accept 7.7
+    shown_key = _fmt_number(key)
+    if diff <= slack:
+        if typed.strip() in (expected, shown_key):
+            return Verdict(correct=True, rule=Rule.EXACT, note="accepted", score=1.0, expected=expected)
+        return Verdict(
+            correct=True,
+            rule=Rule.UNIT if converted else Rule.NUMBER,
+            note=f"accepted: {converted or f'{text} is {expected}'}",
+            score=1.0,
+            expected=expected,
+        )
+    within = f"within ±{_fmt_number(tol)}"
+    if card.tolerance_percent:
+        within = f"within {_fmt_number(card.tolerance)}%"
+    if diff <= tol + slack:
+        return Verdict(
+            correct=True,
+            rule=Rule.TOLERANCE,
+            note=f"accepted: {within} of {shown_key}" + (f" ({converted})" if converted else ""),
+            score=1.0,
+            expected=expected,
+        )
+    side = "too high" if value > key else "too low"
+    if tol > 0:
+        note = f"{side}: {_fmt_number(value)} is not {within} of {shown_key}"
+    else:
+        note = f"{side}: {_fmt_number(value)} ≠ {shown_key}"
+    note += f" ({converted})" if converted else ""
+    return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)

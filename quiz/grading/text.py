@@ -1,0 +1,191 @@
+"""Short answers (and flashcard backs, cloze gaps): the key, its alternates, typos, known-wrong answers."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from quiz.model import Policy, Rule, Verdict
+
+from .forms import canonical, initials_of
+from .names import as_written_forward, surnames
+from .normalize import normalize
+from .notes import plural, typo_note, why_normalized, why_wrong
+from .typos import Matcher, distinct_policy
+
+# ---------------------------------------------------------------------------------------------
+# Per-card preparation (cached: a card is graded many times with the same policy)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    policy: Policy
+    matcher: Matcher
+    texts: tuple[str, ...]  # raw candidate texts, same order as matcher.texts
+    expected: str
+    wrong_norm: frozenset[str]
+    wrong: tuple[str, ...] = ()  # the known wrong answers as written
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()  # accept patterns with '*', and as written
+    person: bool = False
+
+
+@functools.lru_cache(maxsize=4096)
+def prepare_text(
+    answers: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str, person: bool = False
+) -> Prepared:
+    """What grading a short answer needs, computed once per card and policy: ``answers`` is the key
+    and its alternates (an alternate with ``*`` is a pattern), ``wrong`` the known wrong answers."""
+    texts = (answers[0], *(a.replace("\\*", "*") for a in answers[1:] if not _is_pattern(a)))
+    policy = _nonempty_policy(texts, policy)
+    matcher = Matcher.build(texts, [0] * len(texts), wrong, policy)
+    patterns = tuple((_pattern(a, policy), a) for a in answers[1:] if _is_pattern(a))
+    return Prepared(policy, matcher, texts, expected, matcher.wrong_set, wrong, patterns, person)
+
+
+_STAR = re.compile(r"(?<!\\)\*")
+
+
+def _is_pattern(text: str) -> bool:
+    return _STAR.search(text) is not None
+
+
+def _pattern(text: str, policy: Policy) -> re.Pattern[str]:
+    """A Moodle-style pattern: ``*`` any text (none too), ``\\*`` a star; each piece normalised."""
+    pieces = [normalize(p.replace("\\*", "*"), policy) for p in _STAR.split(text)]
+    return re.compile(".*".join(re.escape(p) for p in pieces), re.DOTALL)
+
+
+def _nonempty_policy(texts: Sequence[str], policy: Policy) -> Policy:
+    if all(normalize(t, policy) for t in texts):
+        return policy
+    return replace(policy, punctuation="keep")
+
+
+@functools.lru_cache(maxsize=4096)
+def prepare_choices(
+    shown: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str
+) -> Prepared:
+    policy = distinct_policy(shown, policy)
+    matcher = Matcher.build(shown, range(len(shown)), wrong, policy)
+    return Prepared(policy, matcher, shown, expected, matcher.wrong_set)
+
+
+def known_wrong(typed: str, expected: str) -> Verdict:
+    """The verdict for an answer the card lists as wrong."""
+    return Verdict(
+        correct=False,
+        rule=Rule.LISTED_WRONG,
+        note=f"not accepted: a different answer, not a way of writing {expected}",
+        expected=expected,
+    )
+
+
+def partly(score: float, note: str, expected: str) -> Verdict:
+    """The verdict for a partly right multi, cloze or order answer (``score`` 0 is plain wrong)."""
+    return Verdict(
+        correct=False,
+        rule=Rule.PARTIAL if score > 0 else Rule.WRONG,
+        note=note,
+        score=score,
+        expected=expected,
+    )
+
+
+_LENIENT = frozenset({Rule.TYPO, Rule.TOLERANCE, Rule.DATE_MORE_PRECISE})
+
+
+def listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verdict:
+    """A lenient or wrong verdict becomes listed-wrong when the typed text is a known-wrong answer."""
+    if v.correct and v.rule not in _LENIENT:
+        return v
+    if not wrong or v.rule in (Rule.EMPTY, Rule.LISTED_WRONG, Rule.DATE_LESS_PRECISE):
+        return v
+    if not v.correct and v.score > 0:
+        return v  # partial credit and its note say more than "a known wrong answer"
+    n = normalize(typed, policy)
+    if n and any(normalize(w, policy) == n for w in wrong):
+        if not v.correct and v.note:  # its own reason ('too high: ...') says more
+            return replace(v, rule=Rule.LISTED_WRONG)
+        return known_wrong(typed, v.expected)
+    return v
+
+
+def grade_short(typed: str, prep: Prepared) -> Verdict:
+    """A typed text against the key and alternates: as written, normalised, with typos, in other forms
+    (numbers, numerals, abbreviations, initials), by an accept pattern, or as a person's name."""
+    answers = prep.texts
+    if typed == answers[0]:
+        return Verdict(correct=True, rule=Rule.EXACT, note="accepted", score=1.0, expected=prep.expected)
+    n = normalize(typed, prep.policy)
+    hit = prep.matcher.find(n)
+    if hit is None:
+        if n in prep.wrong_norm:
+            return known_wrong(typed, prep.expected)
+        return _other_forms(typed, n, prep)
+    text = answers[hit.index]
+    if hit.distance:
+        return _right(Rule.TYPO, typo_note(hit, text), prep, hit.distance)
+    if hit.index == 0 or prep.matcher.texts[hit.index] == prep.matcher.texts[0]:
+        return _right(Rule.NORMALIZED, why_normalized(typed, text, prep.policy), prep)
+    return _right(Rule.ALTERNATE, f"accepted: '{text}' is an alternate answer", prep)
+
+
+def _right(rule: Rule, note: str, prep: Prepared, typos: int = 0) -> Verdict:
+    return Verdict(correct=True, rule=rule, note=note, score=1.0, typos=typos, expected=prep.expected)
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms(texts: tuple[str, ...], wrong: tuple[str, ...], policy: Policy) -> Matcher:
+    """The matcher for the candidate texts and wrong answers in canonical form (forms.canonical)."""
+    canon = [canonical(t, policy) for t in texts]
+    return Matcher.build(canon, [0] * len(texts), [canonical(w, policy) for w in wrong], policy)
+
+
+def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
+    policy = prep.policy
+    if policy.numerals == "any" or policy.abbreviations == "expand":
+        forms = _forms(prep.texts, prep.wrong, policy)
+        c = canonical(typed, policy)
+        hit = forms.find(c) if c != n or forms.texts != prep.matcher.texts else None
+        if hit is not None:
+            read = f"accepted: '{typed.strip()}' is another way of writing {prep.texts[hit.index]}"
+            if hit.distance:
+                why = typo_note(hit, prep.texts[hit.index]).removeprefix("accepted: ")
+                return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
+            return _right(Rule.EQUIVALENT, read, prep)
+    if policy.initials == "accept" and n.isalnum() and len(n) >= 3:
+        for i, key in enumerate(prep.matcher.texts):
+            if n in initials_of(key):
+                note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
+                return _right(Rule.EQUIVALENT, note, prep)
+    for pattern, written in prep.patterns:
+        if n and pattern.fullmatch(n) and n not in prep.wrong_norm:
+            return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
+    if prep.person:
+        verdict = _as_name(typed, prep)
+        if verdict is not None:
+            return verdict
+    note = why_wrong(typed, prep.texts, policy, prep.expected)
+    return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
+
+
+def _as_name(typed: str, prep: Prepared) -> Verdict | None:
+    """A person's name typed as the surname alone, "Surname, Given", or with a title in front."""
+    forward, changes = as_written_forward(typed, prep.policy)
+    if not forward or forward in prep.wrong_norm:
+        return None
+    hit = prep.matcher.find(forward) if changes else None
+    key = prep.matcher.texts[0]
+    if hit is None:
+        names = surnames(key)
+        m = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy).find(forward)
+        if m is None:
+            return None
+        why = "the surname is enough" + (f", {changes}" if changes else "")
+        if m.distance:
+            why += f", {plural(m.distance, 'typo')}"
+        return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
+    why = changes + (f", {plural(hit.distance, 'typo')}" if hit.distance else "")
+    return _right(Rule.NAME, f"accepted: {why} ({prep.texts[hit.index]})", prep, hit.distance)

@@ -1,0 +1,290 @@
+"""Opening the database file: location checks, inspection, WAL, migration, transactions, errors.
+
+:class:`Database` holds the connection and the two transaction helpers (:meth:`Database._read`,
+:meth:`Database._write`) that the table modules build on; every SQLite error leaves here as a
+one-line :class:`~quiz.errors.StoreError` that says how to fix it (:func:`translate`).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from quiz.errors import StoreError
+from quiz.store import migrations
+from quiz.store.rows import DamagedRow
+
+DB_NAME = "quiz.db"
+#: ``PRAGMA application_id`` of a quiz database: "QUIZ" in ASCII.
+APPLICATION_ID = migrations.APPLICATION_ID
+
+MOVE_ASIDE = "move it aside or use --data-dir"
+GONE = (
+    "the session {} is not in the database (was it removed by 'quiz reset' while running?); start a new one"
+)
+MAKE_WRITABLE = "make it writable, or use --data-dir"
+
+D = TypeVar("D", bound="Database")
+
+
+def db_path(data_dir: Path) -> Path:
+    """The database file inside a data directory."""
+    return Path(data_dir) / DB_NAME
+
+
+def is_locked(err: sqlite3.Error) -> bool:
+    """True when SQLite says another connection holds the lock."""
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+class Database:
+    """An open score database file: the connection, its transactions and the schema checks."""
+
+    path: Path
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float) -> None:
+        self.path = path
+        self._conn = conn
+        self._timeout = timeout
+
+    # -- opening -------------------------------------------------------------------
+    @classmethod
+    def open(cls: type[D], path: Path, *, timeout: float = 10.0) -> D:
+        """Open (creating the directory and schema if needed) the database at ``path``."""
+        path = Path(path)
+        check_location(path)
+        try:
+            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as err:
+            raise translate(path, err, timeout) from None
+        store = cls(path, conn, timeout)
+        try:
+            store._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        """Refuse a foreign, newer or broken file before anything is written, then migrate."""
+        deadline = time.monotonic() + self._timeout
+        version = self._retry(self._inspect, deadline)
+        check_writable(self.path)
+        self._retry(self._use_wal, deadline)
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA synchronous = FULL")  # an answer shown as saved survives a power cut
+        if version < migrations.SCHEMA_VERSION:
+            self._retry(self._migrate, deadline)
+
+    def _retry(self, step: Callable[[], int], deadline: float) -> int:
+        """Run ``step`` again while another process holds the lock, until ``deadline``."""
+        while True:
+            try:
+                return step()
+            except sqlite3.Error as err:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                if is_locked(err) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                    continue
+                raise translate(self.path, err, self._timeout) from None
+
+    def _inspect(self) -> int:
+        """The schema version of the file, after checking it is a quiz database we understand."""
+        conn = self._conn
+        # One read transaction, one snapshot: another process may be migrating between two reads.
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
+        tables = {t for t in tables if not t.startswith("sqlite_")}
+        where = f"{self.path}"
+        newest = migrations.SCHEMA_VERSION
+        if version == 0 and tables:
+            raise StoreError(
+                f"{where}: this SQLite file is not a quiz database (it has other tables: "
+                f"{', '.join(sorted(tables)[:3])}); {MOVE_ASIDE}"
+            )
+        if version > 0 and app_id != APPLICATION_ID:
+            raise StoreError(f"{where}: this SQLite file is not a quiz database; {MOVE_ASIDE}")
+        if version > newest:
+            raise StoreError(
+                f"{where}: the database was written by a newer quiz (schema {version}, this quiz "
+                f"knows up to {newest}); upgrade quiz, or {MOVE_ASIDE}"
+            )
+        if version > 0 and not migrations.required_tables(version) <= tables:
+            raise StoreError(f"{where}: the quiz database is missing tables (damaged); {MOVE_ASIDE}")
+        return version
+
+    def _use_wal(self) -> int:
+        mode = str(self._conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode != "wal":
+            self._conn.execute("PRAGMA journal_mode = WAL")
+        return 0
+
+    def _migrate(self) -> int:
+        """Apply the missing migrations in one transaction, re-reading the version under the lock.
+
+        Foreign keys are off meanwhile (SQLite's table rebuild drops a parent table; the pragma
+        cannot change inside a transaction), and back on before returning, even on failure.
+        """
+        conn = self._conn
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            version = self._inspect()  # another process may have migrated while we waited
+            for number in range(version + 1, migrations.SCHEMA_VERSION + 1):
+                for statement in migrations.MIGRATIONS[number - 1]:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+            conn.execute("PRAGMA foreign_keys = ON")
+        return migrations.SCHEMA_VERSION
+
+    def close(self) -> None:
+        """Close the connection (committed data is already on disk)."""
+        try:
+            self._conn.close()
+        except sqlite3.Error as err:
+            raise translate(self.path, err, self._timeout) from None
+
+    def __enter__(self: D) -> D:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection (for benchmarks and fault-injection tests)."""
+        return self._conn
+
+    # -- transactions ----------------------------------------------------------------
+    @contextmanager
+    def _write(self, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE (waiting for the lock), COMMIT, or roll back."""
+        conn = self._conn
+        deadline = time.monotonic() + self._timeout
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as err:
+                    if is_locked(err) and time.monotonic() < deadline:
+                        time.sleep(0.02)
+                        continue
+                    raise
+            yield conn
+            conn.execute("COMMIT" if commit else "ROLLBACK")
+        except sqlite3.Error as err:
+            if conn.in_transaction:
+                conn.rollback()
+            raise translate(self.path, err, self._timeout) from None
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """Queries, with SQLite errors turned into :class:`StoreError`."""
+        try:
+            yield self._conn
+        except sqlite3.Error as err:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            raise translate(self.path, err, self._timeout) from None
+        except DamagedRow as err:
+            raise StoreError(f"{self.path}: the quiz database is damaged ({err}); {MOVE_ASIDE}") from None
+
+
+def rows_of_cards(
+    conn: sqlite3.Connection, query: str, params: tuple[object, ...], card_ids: Iterable[str] | None
+) -> list[Any]:
+    """The rows of ``query`` (a ``SELECT ... WHERE ...``), only of ``card_ids`` when given."""
+    if card_ids is None:
+        return conn.execute(query, params).fetchall()
+    wanted = sorted(set(card_ids))
+    rows: list[Any] = []
+    for at in range(0, len(wanted), 500):  # SQLite limits the parameters of one statement
+        part = wanted[at : at + 500]
+        marks = ", ".join("?" * len(part))
+        rows += conn.execute(f"{query} AND card_id IN ({marks})", (*params, *part)).fetchall()
+    return rows
+
+
+def check_location(path: Path) -> None:
+    """Create the data directory; refuse a database path that is a directory."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(
+            f"{path.parent}: cannot create the data directory ({err.strerror}); "
+            "use --data-dir or set QUIZ_HOME"
+        ) from None
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file; {MOVE_ASIDE}")
+    if not path.exists() and read_only(path.parent):
+        raise StoreError(f"{path.parent}: the data directory is read-only; {MAKE_WRITABLE}")
+
+
+def read_only(p: Path) -> bool:
+    """True when ``p`` cannot be written: no write permission, or no write bit at all (even for root)."""
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        return False
+    return not os.access(p, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse before writing when the file or its directory is read-only."""
+    if read_only(path):
+        raise StoreError(f"{path}: the database file is read-only; make it writable, or use --data-dir")
+    if read_only(path.parent):
+        raise StoreError(f"{path.parent}: the data directory is read-only; {MAKE_WRITABLE}")
+
+
+def translate(path: Path, err: sqlite3.Error, timeout: float) -> StoreError:
+    """A one-line, fixable message for a SQLite error about ``path``."""
+    text = str(err)
+    low = text.lower()
+    if is_locked(err):
+        return StoreError(
+            f"{path}: the database is locked by another program (waited {timeout:g} s); "
+            "finish the other quiz and try again"
+        )
+    if "foreign key" in low:
+        return StoreError(f"{path}: {GONE.format('of this answer')}")
+    if "full" in low:
+        return StoreError(
+            f"{path}: the disk is full, this answer was not saved (earlier ones are); "
+            "free some space and try again"
+        )
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"{path}: the database is read-only; make it writable, or use --data-dir")
+    if "unable to open" in low:
+        return StoreError(f"{path}: the database cannot be opened (check the permissions); or use --data-dir")
+    if any(word in low for word in ("not a database", "malformed", "corrupt", "disk i/o")):
+        return StoreError(f"{path}: not a quiz database, or corrupt ({text}); {MOVE_ASIDE}")
+    return StoreError(f"{path}: database error ({text}); {MOVE_ASIDE}")

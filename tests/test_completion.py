@@ -1,0 +1,89 @@
+"""Shell completion through Click's environment protocol, as a shell calls it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from quiz.model.names import nearest
+
+
+def _complete(words: str, cword: int, cwd: str | None = None) -> list[str]:
+    env = {**os.environ, "_QUIZ_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    code = "import sys; sys.argv[0] = 'quiz'; from quiz.cli import main; main()"
+    cmd = [sys.executable, "-c", code]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=cwd, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_a_script_for_each_shell(shell: str) -> None:
+    """`quiz completion SHELL` prints a script that calls quiz back with _QUIZ_COMPLETE."""
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "completion", shell], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert "_QUIZ_COMPLETE" in out.stdout
+
+
+def test_command_names_complete() -> None:
+    """A command's first letters complete to the commands that start with them."""
+    assert sorted(_complete("quiz st", 1)) == ["plain,stats", "plain,study"]
+
+
+def test_an_unknown_shell_is_bad_usage() -> None:
+    """Only the shells Click supports are accepted (exit 2 with the choices)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "completion", "tcsh"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 2
+    assert "bash" in out.stderr and "fish" in out.stderr
+
+
+def test_nearest_names_start_with_what_was_typed() -> None:
+    """A mistyped start of a long id finds the ids; nothing close finds nothing."""
+    ids = ["us-russia-military-talks-2019", "us-russia-incidents-2019"]
+    assert set(nearest("us-rusia", ids)) == set(ids)
+    assert nearest("geography", ids) == []
+    assert nearest("rnu", ["run", "list", "report"]) == ["run"]
+
+
+def test_deck_ids_complete_beside_file_paths() -> None:
+    """A deck argument completes to the bundled deck ids that start with what is typed, and to files."""
+    got = _complete("quiz show us-russia-i", 2)
+    assert "plain,us-russia-incidents-2019" in got
+    assert "plain,us-russia-military-talks-2019" not in got
+    assert "file,us-russia-i" in got
+
+
+def test_card_ids_of_the_named_deck_complete() -> None:
+    """`--card` completes to the card ids of the deck already on the line, for preview and reset."""
+    got = _complete("quiz preview us-russia-incidents-2019 --card syria-", 4)
+    assert got == ["plain,syria-battlespace", "plain,syria-risk"]
+    assert "plain,syria-risk" in _complete("quiz reset us-russia-incidents-2019 --card syria-r", 4)
+
+
+def test_format_values_complete() -> None:
+    """`quiz export DECK --format` completes to the formats it writes."""
+    got = _complete("quiz export us-russia-incidents-2019 --format ", 4)
+    assert {"plain,anki", "plain,csv", "plain,json", "plain,gift"} <= set(got)
+
+
+def test_a_mistyped_command_names_the_nearest() -> None:
+    """An unknown command is bad usage that names the nearest command."""
+    out = subprocess.run([sys.executable, "-m", "quiz", "rnu"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "No such command 'rnu' (did you mean 'run'?)" in out.stderr
+
+
+def test_a_mistyped_deck_id_names_the_nearest() -> None:
+    """A deck id typed with a slip names the deck ids it is close to."""
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "show", "us-rusia"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 1
+    assert "did you mean 'us-russia-incidents-2019', 'us-russia-military-talks-2019'?" in out.stderr
