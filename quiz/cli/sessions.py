@@ -81,6 +81,16 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _err(text: str) -> None:
+    """A line for the person on stderr, wrapped to the terminal when stderr is one."""
+    from quiz.ui.render import wrap
+    from quiz.ui.terminal import terminal_width
+
+    width = terminal_width() if sys.stderr.isatty() else None
+    for line in wrap(text, width, ""):
+        click.echo(line, err=True)
+
+
 class Driver:
     """Runs one session's engine and ends it, the same way for a quiz, an exam and a study session.
 
@@ -143,8 +153,8 @@ class Driver:
                     click.echo(err=True)  # the learner's half-typed line has no newline yet
                 line = self.so_far(engine.summary()) if engine.outcomes else None
                 if line and not isinstance(err, BrokenPipeError):
-                    click.echo(line, err=True)
-                click.echo(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.", err=True)
+                    _err(line)
+                _err(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.")
                 click.get_current_context().exit(EXIT_INTERRUPTED)
             except StoreError as err:
                 self.signals.ignore()

@@ -93,6 +93,7 @@ def study(
     from quiz.practice.study import StudyPlan, next_due, plan_items, schedules_after
     from quiz.store import Store, db_path
     from quiz.ui import study as text
+    from quiz.ui.render import pack, wrap
 
     reconfigure_stdin()
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
@@ -100,6 +101,11 @@ def study(
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
     color = use_color(plain)
+    screen = width()
+
+    def say(line: str) -> None:
+        for part in wrap(line, screen, ""):
+            click.echo(part)
     with Store.open(db_path(data_dir())) as store:
         # The queue comes from the due times alone; states are read only for the cards asked.
         due_times = store.due_times(loaded.id)
@@ -122,11 +128,11 @@ def study(
         )
         if not todo:
             if cram:
-                click.echo("No cards to cram (every card is a leech and --skip-leeches is on).")
+                say("No cards to cram (every card is a leech and --skip-leeches is on).")
                 return
             new_left = any(cid not in due_times and cid not in skip for cid in ids)
             upcoming = next_due(due_times, set(ids) - skip)
-            click.echo(text.nothing_due_line(upcoming, now, new_left, new_per_day))
+            say(text.nothing_due_line(upcoming, now, new_left, new_per_day))
             return
         asked = {item.card_id for item in todo}
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
@@ -146,15 +152,16 @@ def study(
         engine = Engine(
             loaded,
             plan,
-            learner=StudyTerminal(color=color, plain=plain, width=width()),
+            learner=StudyTerminal(color=color, plain=plain, width=screen),
             now=clock.now,
             recorder=saver,
             reask_unreadable=reask,
         )
 
         def start() -> int:
-            click.echo(text.header(loaded.title, counts, seed, cram))
-            click.echo("Type 'undo' to take back your last answer.")
+            for line in pack(text.header_parts(loaded.title, counts, seed, cram), screen):
+                click.echo(line)
+            say("Type 'undo' to take back your last answer.")
             return store.start_session(
                 loaded.id, Mode.CRAM if cram else Mode.STUDY, seed, now, deck_hash=loaded.content_hash
             )
@@ -162,15 +169,15 @@ def study(
         def finish(summary: Summary) -> None:
             finished = summary.ended == Ended.FINISHED
             click.echo()
-            click.echo(text.done_line(summary, plan.left, finished))
+            say(text.done_line(summary, plan.left, finished))
             if cram:
-                click.echo("The schedule was not changed (cram).")
+                say("The schedule was not changed (cram).")
                 return
             if not finished:
                 return
             upcoming = next_due(schedules_after(due_times, plan, asked), set(ids) - skip)
             if upcoming is not None:
-                click.echo(f"Next card due {text.when_text(upcoming, clock.now())}.")
+                say(f"Next card due {text.when_text(upcoming, clock.now())}.")
 
         driver = Driver(
             what="study session",

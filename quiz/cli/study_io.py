@@ -10,7 +10,7 @@ import click
 from quiz import clock
 from quiz.practice import Learner
 from quiz.ui import study as text
-from quiz.ui.render import is_override, styled, verdict_lines
+from quiz.ui.render import is_override, pack, styled, verdict_lines, wrap
 from quiz.ui.terminal import enable_line_editing, read_line, terminal_width
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ class StudyTerminal(Learner):
         self._reasking: Question | None = None
 
     def _say(self, line: str, role: str = "") -> None:
-        click.echo(styled(line, role, self.color))
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        for part in wrap(line, self.width, indent):
+            click.echo(indent + styled(part[len(indent) :], role, self.color))
 
     def _show(self, q: Question) -> str:
         from quiz.ui.render import progress, question_lines
@@ -68,7 +70,9 @@ class StudyTerminal(Learner):
         indent = self._show(question)
         line = _read_line(f"{indent}(press Enter to see the answer) ")
         if line is not None and line.strip().lower() != "undo":
-            click.echo(f"{indent}Answer: {styled(question.card.answer_text(), 'answer', self.color)}")
+            back = f"Answer: {question.card.answer_text()}"
+            for shown in wrap(back, self.width, indent, "answer", self.color):
+                click.echo(shown)
         return line
 
     def unreadable(self, question: Question, typed: str, verdict: Verdict) -> None:
@@ -92,7 +96,9 @@ class StudyTerminal(Learner):
         if verdict is not None:
             self._verdict(Outcome(question, "", verdict, 0, ""))
         if preview is not None:
-            self._say(text.preview_line(preview, verdict is not None and not verdict.correct), "hint")
+            parts = text.preview_parts(preview, verdict is not None and not verdict.correct)
+            for line in pack(parts, self.width, "  "):
+                click.echo("  " + styled(line[2:], "hint", self.color))
         return _read_line(text.rating_prompt(suggested))
 
     def say(self, message: str, *args: object) -> None:
