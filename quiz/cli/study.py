@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
+from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option, parse_steps_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
@@ -35,7 +36,7 @@ def _settings(steps: str | None, deck: Deck) -> Settings:
 
 
 @click.command("study")
-@click.argument("deck")
+@click.argument("deck", shell_complete=complete_deck)
 @click.option(
     "--new",
     "new_per_day",
