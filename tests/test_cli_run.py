@@ -373,3 +373,36 @@ def test_help_lists_the_options() -> None:
     options = "--count --tag --card --seed --no-shuffle --exam --pass-mark --retry-wrong --no-save"
     for option in (options + " --json --plain --name --results --data-dir").split():
         assert option in result.output
+
+
+def test_an_unreadable_answer_is_asked_again_and_not_stored(quiz_home: Path) -> None:
+    """A bool answered 'maybe': an 'unreadable' event saying what is read, asked again, one answer stored."""
+    result = run([DECK, "--card", "first-in-switzerland", "--json"], ["maybe", "false"])
+    assert result.exit_code == 0, result.output
+    evs = events(result)
+    assert [e["event"] for e in evs] == ["start", "question", "unreadable", "verdict", "summary"]
+    unread = evs[2]
+    assert (unread["card"], unread["typed"], unread["n"]) == ("first-in-switzerland", "maybe", 1)
+    assert "true or false" in str(unread["note"])
+    assert evs[3]["typed"] == "false" and evs[3]["correct"] is True
+    _, attempts = stored(quiz_home)
+    assert [(a.typed, a.correct) for a in attempts] == [("false", True)]
+
+
+def test_reask_sets_how_often_an_unreadable_answer_is_asked_again(quiz_home: Path) -> None:
+    """--reask 2 asks twice more; after that the answer is graded as it is (wrong, rule unreadable)."""
+    result = run([DECK, "--card", "first-in-switzerland", "--reask", "2"], ["maybe", "perhaps", "dunno"])
+    out = result.stdout
+    assert out.count("Not read: ") == 2 and out.count("1/1  True or false: earlier") == 1  # shown once
+    assert "Score: 0/1 (0%)" in out
+    _, attempts = stored(quiz_home)
+    assert [(a.typed, a.rule) for a in attempts] == [("dunno", "unreadable")]
+
+
+def test_no_override_is_offered_through_a_pipe(quiz_home: Path) -> None:
+    """Through a pipe one line stays one answer: a refusal is not followed by the override prompt."""
+    cards = ["--card", "meeting-city", "--card", "first-in-switzerland"]
+    result = run([DECK, *cards, "--no-shuffle"], ["Geneva", "false"])
+    assert "I was right" not in result.output
+    _, attempts = stored(quiz_home)
+    assert [a.typed for a in attempts] == ["Geneva", "false"]

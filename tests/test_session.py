@@ -522,3 +522,54 @@ def test_a_missed_study_card_comes_back_once_its_step_has_passed() -> None:
     Engine(d, plan, learner=typist, now=lambda: now["t"], grade=fake_grade).run()
     # q1's one-minute step is over after two more answers (80 s): it comes back before q4.
     assert typist.asked == ["q1", "q2", "q3", "q1", "q4"]
+
+
+class _Overrider:
+    """A learner who answers wrong and then says "I was right" (recording what was offered)."""
+
+    def __init__(self) -> None:
+        self.offered: list[str] = []
+
+    def make(self) -> object:
+        from quiz.practice import Learner
+
+        outer = self
+
+        class L(Learner):
+            def ask(self, question: Question) -> str | None:
+                return "nope"
+
+            def offer_override(self, outcome: Outcome) -> bool:
+                outer.offered.append(outcome.question.card.id)
+                return True
+
+        return L()
+
+
+def test_an_override_counts_right_is_stored_and_is_not_retried() -> None:
+    """'I was right' after a refusal: the store is told, the score counts it, no retry round asks it."""
+    from quiz.practice import Recorder
+
+    class Store(Recorder):
+        def __init__(self) -> None:
+            self.overridden: list[int] = []
+
+        def override_last(self, session_id: int) -> None:
+            self.overridden.append(session_id)
+
+    learner, store = _Overrider(), Store()
+    s = Session(deck(3), Options(retry_wrong=True), random.Random(1), now=Clock(), grade=fake_grade,
+                learner=learner.make(), recorder=store, session_id=9)  # type: ignore[arg-type]  # fmt: skip
+    summary = s.run()
+    assert len(learner.offered) == 3 and store.overridden == [9, 9, 9]
+    assert (summary.correct, summary.asked) == (3, 3)
+    assert all(o.overridden and o.verdict.correct for o in summary.outcomes)
+
+
+def test_an_exam_never_offers_an_override() -> None:
+    """In an exam the instructor decides: no "I was right", however wrong the answers."""
+    learner = _Overrider()
+    s = Session(deck(3), Options(exam=True), random.Random(1), now=Clock(), grade=fake_grade,
+                learner=learner.make())  # type: ignore[arg-type]  # fmt: skip
+    summary = s.run()
+    assert learner.offered == [] and summary.correct == 0
