@@ -43,6 +43,7 @@ class StudyTerminal(Learner):
         self.plain = plain
         self.width = width
         self._reasking: Question | None = None
+        self._rating: Question | None = None
 
     def _say(self, line: str, role: str = "") -> None:
         indent = line[: len(line) - len(line.lstrip(" "))]
@@ -60,6 +61,7 @@ class StudyTerminal(Learner):
 
     def ask(self, question: Question) -> str | None:
         """Show a typed card and read the answer."""
+        self._rating = None
         if question is not self._reasking:
             self._show(question)
         self._reasking = None
@@ -67,6 +69,7 @@ class StudyTerminal(Learner):
 
     def reveal(self, question: Question) -> str | None:
         """Show a flashcard's front; Enter shows its back."""
+        self._rating = None
         indent = self._show(question)
         line = _read_line(f"{indent}(press Enter to see the answer) ")
         if line is not None and line.strip().lower() != "undo":
@@ -93,6 +96,9 @@ class StudyTerminal(Learner):
         """The verdict, the interval of each rating, and the rating line (Enter: the suggestion)."""
         from quiz.model import Outcome
 
+        if question is self._rating:  # a rating line was refused: only the prompt again
+            return _read_line(text.rating_prompt(suggested))
+        self._rating = question
         if verdict is not None:
             self._verdict(Outcome(question, "", verdict, 0, ""))
         if preview is not None:
