@@ -57,6 +57,15 @@ class Tmux:
         """Type ``keys`` (tmux key names such as Enter or C-c)."""
         self.tmux("send-keys", *keys)
 
+    def interrupt_at(self, text: str) -> str:
+        """Wait for ``text``, press Ctrl-C while an answer is awaited; the whole screen (which must fit)."""
+        self.wait_for(text)
+        time.sleep(0.3)
+        self.keys("C-c")
+        screen = self.wait_for("EXIT=")
+        assert_fits(screen, self.width)
+        return screen
+
     def close(self) -> None:
         """Stop this test's tmux server."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
@@ -91,11 +100,7 @@ def test_a_quiz_fits_and_ctrl_c_says_the_score_so_far(term, width: int) -> None:
     t.keys("whatever", "Enter")
     t.wait_for("r: I was right)")
     t.keys("Enter")
-    t.wait_for("2/4")
-    time.sleep(0.3)
-    t.keys("C-c")
-    screen = t.wait_for("EXIT=")
-    assert_fits(screen, width)
+    screen = t.interrupt_at("2/4")
     flat = " ".join(screen.split())
     assert "Score so far: 0/1 (0%) · 1 of 4 questions answered." in flat
     assert "Interrupted — 1 answer saved (session #1)." in flat
@@ -108,11 +113,7 @@ def test_an_exam_fits_and_ctrl_c_does_not_mark_it(term, width: int) -> None:  # 
     t = term(width, "run", DECK, "--seed", "42", "--count", "4", "--exam")
     t.wait_for("> ")
     t.keys("whatever", "Enter")
-    t.wait_for("2/4")
-    time.sleep(0.3)
-    t.keys("C-c")
-    screen = t.wait_for("EXIT=")
-    assert_fits(screen, width)
+    screen = t.interrupt_at("2/4")
     flat = " ".join(screen.split())
     assert "I was right" not in flat and "Wrong" not in flat
     assert "1 of 4 questions answered; an exam that was not finished is not marked." in flat
@@ -150,11 +151,7 @@ def test_a_study_session_fits(term, width: int) -> None:  # type: ignore[no-unty
     t.keys("Enter")
     t.wait_for("3/6")
     t.keys("maybe", "Enter")
-    t.wait_for("Try again.")
-    time.sleep(0.3)
-    t.keys("C-c")
-    screen = t.wait_for("EXIT=")
-    assert_fits(screen, width)
+    screen = t.interrupt_at("Try again.")
     flat = " ".join(screen.split())
     assert "Again in this session: in 1 minute, or after the other cards." in flat
     assert "So far: 2 answered, 1 right." in flat

@@ -55,6 +55,17 @@ class Step(Enum):
 
 
 @dataclass(frozen=True)
+class Answered:
+    """What the learner gave for a question, before it is settled: the text, its verdict, when."""
+
+    question: Question
+    typed: str
+    verdict: Verdict | None  # None: a flashcard whose rating is its answer (study)
+    elapsed_ms: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Settled:
     """An answer ready to be stored: its verdict, rating and the card's new schedule."""
 
@@ -146,18 +157,10 @@ class Plan:
     def put_back(self, question: Question) -> None:
         """``question`` was not answered (end of input, an undo): it is the next one again."""
 
-    def settle(
-        self,
-        question: Question,
-        typed: str,
-        verdict: Verdict | None,
-        elapsed_ms: int,
-        at: datetime,
-        learner: Learner,
-    ) -> Settled | Step:
+    def settle(self, answered: Answered, learner: Learner) -> Settled | Step:
         """The answer as stored (study: rated and scheduled), or a :class:`Step` the learner asked for."""
-        assert verdict is not None
-        return Settled(typed, verdict)
+        assert answered.verdict is not None
+        return Settled(answered.typed, answered.verdict)
 
     def recorded(self, outcome: Outcome, state: CardState | None, attempt_id: int) -> bool:
         """Note an answer that was stored; True when it made its card a leech."""
@@ -302,7 +305,7 @@ class Engine:
         typed, verdict = answer
         answered = self._now()
         time_ms = max(0, int((answered - asked_at).total_seconds() * 1000))
-        settled = self.plan.settle(question, typed, verdict, time_ms, answered, self.learner)
+        settled = self.plan.settle(Answered(question, typed, verdict, time_ms, answered), self.learner)
         if isinstance(settled, Step):
             return settled
         verdict = as_right(settled.verdict) if settled.overridden else settled.verdict

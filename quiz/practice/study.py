@@ -25,7 +25,7 @@ from quiz.model import (
 )
 
 from . import schedule
-from .engine import UNDO, Learner, Plan, Recorder, Settled, Step
+from .engine import UNDO, Answered, Learner, Plan, Recorder, Settled, Step
 from .select import as_any, shown_order
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -178,22 +178,15 @@ class StudyPlan(Plan):
             self.todo.insert(0, self._current)
             self._current = None
 
-    def settle(
-        self,
-        question: Question,
-        typed: str,
-        verdict: Verdict | None,
-        elapsed_ms: int,
-        at: datetime,
-        learner: Learner,
-    ) -> Settled | Step:
+    def settle(self, answered: Answered, learner: Learner) -> Settled | Step:
         """Read the rating (Enter: the one the verdict suggests) and compute the card's new schedule."""
+        question, typed, verdict, at = answered.question, answered.typed, answered.verdict, answered.at
         card = question.card
         if self.cram and verdict is not None:
             return Settled(typed, verdict)
         suggested = schedule.GOOD
         if verdict is not None:
-            suggested = schedule.rating_for(verdict, elapsed_ms, self.typical_ms)
+            suggested = schedule.rating_for(verdict, answered.elapsed_ms, self.typical_ms)
         preview = None
         if not self.cram:
             intervals = schedule.preview(

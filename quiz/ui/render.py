@@ -141,7 +141,7 @@ def pack(parts: list[str], width: int | None, indent: str = "", sep: str = " · 
 
 
 def progress(q: Question) -> str:
-    """``7/45`` (first tries, and every study card: its kind line says why) or ``again 2/3`` (retry rounds)."""
+    """``7/45`` (first tries; every study card, whose kind line says why) or ``again 2/3`` (retry rounds)."""
     return f"{q.n}/{q.total}" if q.first or q.kind else f"again {q.n}/{q.total}"
 
 
