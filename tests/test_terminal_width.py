@@ -156,3 +156,18 @@ def test_a_study_session_fits(term, width: int) -> None:  # type: ignore[no-unty
     assert "Again in this session: in 1 minute, or after the other cards." in flat
     assert "So far: 2 answered, 1 right." in flat
     assert "Interrupted — 2 answers saved (session #1)." in flat
+
+
+def test_an_override_with_json_at_a_terminal_sends_an_event(term) -> None:  # type: ignore[no-untyped-def]
+    """--json with a person at the terminal: the prompt goes to stderr, an 'override' event to stdout."""
+    t = term(80, "run", DECK, "--card", "meeting-city", "--json")
+    t.wait_for('"event": "question"')
+    t.keys("Geneva", "Enter")
+    t.wait_for("r: I was right)")
+    t.keys("r", "Enter")
+    screen = t.wait_for("EXIT=")
+    assert '{"event": "override", "n": 1, "retry": false, "card": "meeting-city", "typed": "Geneva"' in screen
+    assert '"correct": 1, "asked": 1' in screen
+    with Store.open(db_path(t.home)) as store:
+        [attempt] = store.attempts()
+    assert attempt.overridden and attempt.correct

@@ -294,6 +294,8 @@ class Engine:
             again = self.learner.ask(question)
             if again is None:
                 return Step.END_OF_INPUT
+            if self._wants_undo(again):
+                return self._undo_step()
             typed, verdict = again, self.grade(question, again)
         return typed, verdict
 

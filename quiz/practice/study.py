@@ -116,11 +116,12 @@ class StudyPlan(Plan):
         misses: dict[str, int] | None = None,
         typical_ms: int | None = None,
         settings: schedule.Settings = schedule.DEFAULT,
+        rng: random.Random | None = None,
     ) -> None:
         self.deck = deck
         self.todo = list(items)
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = rng or random.Random(seed)  # shuffles choices; the seed also seeds interval fuzz
         self._now = now
         self.cram = cram
         self.mode = Mode.CRAM if cram else Mode.STUDY
