@@ -573,3 +573,35 @@ def test_an_exam_never_offers_an_override() -> None:
                 learner=learner.make())  # type: ignore[arg-type]  # fmt: skip
     summary = s.run()
     assert learner.offered == [] and summary.correct == 0
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.integers(1, 5))
+def test_a_study_session_ends_only_when_every_missed_card_was_recalled(
+    answers: list[bool], cards: int
+) -> None:
+    """Whatever is missed, a study session goes on until each card's last answer is right (or input ends)."""
+    from quiz.practice import Engine, Learner
+    from quiz.practice.study import Item, StudyPlan
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    given_answers = iter(answers)
+    d = deck(cards)
+
+    class Learnerish(Learner):
+        def ask(self, question: Question) -> str | None:
+            right_ = next(given_answers, None)
+            if right_ is None:
+                return None
+            return question.card.answer_text() if right_ else "nope"
+
+    plan = StudyPlan(d, [Item(c.id, "new") for c in d.cards], seed=1, now=lambda: t0)
+    engine = Engine(d, plan, learner=Learnerish(), now=lambda: t0, grade=fake_grade)
+    summary = engine.run()
+    last: dict[str, bool] = {}
+    for o in summary.outcomes:
+        last[o.question.card.id] = o.verdict.correct
+    if summary.ended == "finished":
+        assert set(last) == {c.id for c in d.cards} and all(last.values())
+    else:  # input ran out first: what is left is exactly the cards not yet recalled or not yet asked
+        assert plan.left == sum(1 for c in d.cards if not last.get(c.id, False))
+    assert [o.rating for o in summary.outcomes] == [3 if o.verdict.correct else 1 for o in summary.outcomes]

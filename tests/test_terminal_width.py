@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO
+from hypothesis import given
+from hypothesis import strategies as st
 
+from quiz.model import ChoiceCard, Deck, Outcome, Question, Summary, Verdict
 from quiz.store import Store, db_path
+from quiz.ui.render import question_lines, session_header, summary_lines, verdict_lines
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (a real terminal)")
 
@@ -171,3 +175,37 @@ def test_an_override_with_json_at_a_terminal_sends_an_event(term) -> None:  # ty
     with Store.open(db_path(t.home)) as store:
         [attempt] = store.attempts()
     assert attempt.overridden and attempt.correct
+
+
+# -- the rule behind the tmux checks, for any text -------------------------------------------------
+
+WORDS = st.text("abcdefghij klmnop,.-", min_size=1, max_size=12).map(str.strip).filter(bool)
+TEXT = st.lists(WORDS, min_size=1, max_size=30).map(" ".join)
+
+
+@given(
+    prompt=TEXT,
+    choices=st.lists(TEXT, min_size=2, max_size=5, unique=True),
+    note=TEXT,
+    explain=TEXT,
+    width=st.integers(min_value=30, max_value=130),
+)
+def test_every_line_of_a_question_its_verdict_and_the_summary_fits(
+    prompt: str, choices: list[str], note: str, explain: str, width: int
+) -> None:
+    """Whatever the text (words shorter than the screen), no line is wider than the width given."""
+    card = ChoiceCard(id="c", prompt=prompt, choices=tuple(choices), answer=choices[0], explain=explain)
+    q = Question(1, 1, card, tuple(choices))
+    wrong = Outcome(q, "zzz", Verdict(correct=False, rule="wrong", note=note, expected=choices[0]), 10, "")
+    summary = Summary(
+        total=1, asked=1, correct=0, score=0.0, percent=0.0, duration_s=1.0,
+        outcomes=(wrong,), missed=(wrong,), exam=True, passed=False,
+    )  # fmt: skip
+    deck = Deck(id="d", title=prompt, cards=(card,))
+    lines = [
+        *session_header(deck, 1, True, 60, False, width).splitlines(),
+        *question_lines(q, False, width),
+        *verdict_lines(wrong, False, True, width=width),
+        *summary_lines(summary, False, True, width),
+    ]
+    assert all(len(line) <= width for line in lines), [line for line in lines if len(line) > width]
