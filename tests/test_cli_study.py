@@ -516,3 +516,13 @@ def test_an_unreadable_answer_is_asked_again_not_stored(quiz_home: Path) -> None
     assert asked(result) == ["capital-ch", "largest-planet", "water-boils"]
     with store(quiz_home) as s:
         assert [a.typed for a in s.attempts(deck_id=DECK_ID)] == ["Bern", "b", "true"]
+
+
+def test_a_deck_with_bad_steps_is_reported_at_the_key(tmp_path: Path) -> None:
+    """'steps: soon' in a deck is an error at its file:line:col with an example, from quiz check."""
+    text = Path(DECK).read_text(encoding="utf-8").replace("deck:\n", "deck:\n  steps: soon\n", 1)
+    deck = tmp_path / "bad-steps.yaml"
+    deck.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(deck)])
+    assert result.exit_code == 1
+    assert f"{deck}:2:10: error: deck: steps 'soon' are not steps (e.g. '1m 10m')" in result.output
