@@ -352,14 +352,15 @@ def _print_session(rec: SessionRecord, attempts: list[Attempt], as_json: bool) -
     if not attempts:
         click.echo("No answers.")
         return
+    from quiz.ui.render import verdict_label
+
     width = max(len(a.card_id) for a in attempts)
     for n, a in enumerate(attempts, start=1):
-        verdict = "right" if a.correct else "wrong"
-        how = f"overridden; graded {a.rule}" if a.overridden else a.rule
+        verdict = verdict_label(a.correct, a.rule, a.overridden)
         extra = "" if a.first else "  (retry)"
         extra += "  (cram)" if a.cram else ""
         click.echo(
-            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict} ({how})"
+            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict}"
             f"  {a.time_ms / 1000:.1f}s{extra}"
         )
 
