@@ -233,12 +233,13 @@ def test_history_filters_and_limits(quiz_home: Path, deck_file: Path) -> None:
 
 
 def test_history_session_lists_every_answer(quiz_home: Path) -> None:
-    """--session ID shows each answer with card, typed text, verdict, rule and time."""
+    """--session ID shows each answer with card, typed text, verdict (and rule when it says more) and time."""
     ids = fill(quiz_home)
     out = run("history", "--session", str(ids["first"])).output.splitlines()
     assert out[0].startswith(f"Session {ids['first']}: capitals, quiz")
-    assert out[1].split() == ["1.", "swiss", '"Bern"', "right", "(exact)", "1.5s"]
-    assert out[2].split() == ["2.", "austria", '"Salzburg"', "wrong", "(wrong)", "1.5s"]
+    # Issue 18: the rule is named only when it adds to the word (no "right (exact)", no "wrong (wrong)").
+    assert out[1].split() == ["1.", "swiss", '"Bern"', "right", "1.5s"]
+    assert out[2].split() == ["2.", "austria", '"Salzburg"', "wrong", "1.5s"]
     got = json.loads(run("history", "--session", str(ids["first"]), "--json").output)
     assert [a["typed"] for a in got["attempts"]] == ["Bern", "Salzburg", "Oslo"]
     assert got["session"]["correct"] == 1 and got["session"]["asked"] == 3

@@ -51,11 +51,14 @@ def quiz_limited(
 
 
 def make_results(folder: Path, name: str, learner: str) -> Path:
-    """A real results file written by `quiz run --results`."""
+    """A real results file written by `quiz run --results` (three answers, each graded as typed)."""
     path = folder / name
     got = CliRunner().invoke(
         cli,
-        ["run", DECK, "--count", "3", "--seed", "1", "--no-save", "--name", learner, "--results", str(path)],
+        [
+            *("run", DECK, "--count", "3", "--seed", "1", "--no-save", "--reask", "0"),
+            *("--name", learner, "--results", str(path)),
+        ],
         input="x\ny\nz\n",
     )
     assert got.exit_code == 0, got.output
@@ -101,7 +104,7 @@ def test_a_full_disk_leaves_the_old_file_intact(tmp_path: Path, writer: str) -> 
     )
     target.write_text(OLD, encoding="utf-8")
     stdin = "".join(f"A{n}\n" for n in range(40))
-    got = quiz_limited(tmp_path, tmp_path / "home", 200, *args, stdin=stdin)
+    got = quiz_limited(tmp_path, tmp_path / "home", 100, *args, stdin=stdin)
     assert got.returncode == 1, got.stderr
     assert target.read_text(encoding="utf-8") == OLD
     assert "size limit" in got.stderr and "Traceback" not in got.stderr

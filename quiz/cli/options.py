@@ -78,6 +78,31 @@ def data_dir_option(f: F) -> F:
     )(f)
 
 
+def reask_option(f: F) -> F:
+    """``--reask N``: how many times an answer that cannot be read is asked again (run, study)."""
+    return click.option(
+        "--reask",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        metavar="N",
+        help="Ask again, up to N times, an answer that cannot be read (a bool answered 'maybe').",
+    )(f)
+
+
+def parse_steps_option(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: ``--steps`` must read as learning steps (bad usage otherwise)."""
+    if value is None:
+        return None
+    from quiz.practice.schedule import parse_steps
+
+    try:
+        parse_steps(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
 def use_color(plain: bool = False) -> bool:
     """Colour only on a terminal, never with ``--plain`` or ``NO_COLOR``."""
     return not plain and "NO_COLOR" not in os.environ and sys.stdout.isatty()

@@ -13,7 +13,7 @@ import click
 
 from quiz import clock
 from quiz.cli.completion import complete_card, complete_deck, complete_tag
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ EXIT_FAILED_EXAM = 1
     help="Write the result as a JSON file (needs --name).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --results file.")
+@reask_option
 @data_dir_option
 def run(
     deck: str,
@@ -82,6 +83,7 @@ def run(
     name: str | None,
     results: str | None,
     force: bool,
+    reask: int,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
 
@@ -102,6 +104,7 @@ def run(
     from quiz.insight.results import check_writable, from_summary, write_result
     from quiz.model import Mode, Options
     from quiz.practice import SelectionError, Session
+    from quiz.ui.render import so_far_line
 
     ctx = click.get_current_context()
     if results and not name:
@@ -121,7 +124,7 @@ def run(
         exam=exam,
         retry_wrong=retry_wrong,
         pass_mark=pass_mark,
-        reask_unreadable=0,
+        reask_unreadable=reask,
     )
     reconfigure_stdin()
     interactive = sys.stdin.isatty() and not as_json
@@ -175,7 +178,7 @@ def run(
         saver=saver,
         signals=signals,
         interactive=interactive,
-        so_far=lambda _summary: None,
+        so_far=so_far_line,
     )
     try:
         summary = driver.run(session, start, finish)

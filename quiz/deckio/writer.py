@@ -103,6 +103,8 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
     policy = deck.grading.diff(Policy())
     if policy:
         meta["grading"] = policy
+    if deck.steps:
+        meta["steps"] = deck.steps
     return {"deck": meta, "cards": [card_to_dict(c, deck.grading) for c in deck.cards]}
 
 
