@@ -171,7 +171,8 @@ def test_typed_answer_suggests_a_rating_and_the_learner_may_override(quiz_home: 
     """A wrong answer suggests again; a right one good; 'easy' or a number overrides it."""
     result = study("--limit", "2", lines=["Berlin", "", "b", "easy"])
     assert result.exit_code == 0, result.output
-    assert "  Wrong\n  Answer: Bern\n" in result.output
+    wrong = "  Wrong — not accepted: 'berlin' is another word than 'bern', not a typo (Bern)\n"
+    assert wrong + "  Answer: Bern\n" in result.output
     assert "Rating [again]: " in result.output
     with store(quiz_home) as s:
         ratings = {a.card_id: a.rating for a in s.attempts(deck_id=DECK_ID)}

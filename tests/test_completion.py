@@ -50,3 +50,40 @@ def test_nearest_names_start_with_what_was_typed() -> None:
     assert set(nearest("us-rusia", ids)) == set(ids)
     assert nearest("geography", ids) == []
     assert nearest("rnu", ["run", "list", "report"]) == ["run"]
+
+
+def test_deck_ids_complete_beside_file_paths() -> None:
+    """A deck argument completes to the bundled deck ids that start with what is typed, and to files."""
+    got = _complete("quiz show us-russia-i", 2)
+    assert "plain,us-russia-incidents-2019" in got
+    assert "plain,us-russia-military-talks-2019" not in got
+    assert "file,us-russia-i" in got
+
+
+def test_card_ids_of_the_named_deck_complete() -> None:
+    """`--card` completes to the card ids of the deck already on the line, for preview and reset."""
+    got = _complete("quiz preview us-russia-incidents-2019 --card syria-", 4)
+    assert got == ["plain,syria-battlespace", "plain,syria-risk"]
+    assert "plain,syria-risk" in _complete("quiz reset us-russia-incidents-2019 --card syria-r", 4)
+
+
+def test_format_values_complete() -> None:
+    """`quiz export DECK --format` completes to the formats it writes."""
+    got = _complete("quiz export us-russia-incidents-2019 --format ", 4)
+    assert {"plain,anki", "plain,csv", "plain,json", "plain,gift"} <= set(got)
+
+
+def test_a_mistyped_command_names_the_nearest() -> None:
+    """An unknown command is bad usage that names the nearest command."""
+    out = subprocess.run([sys.executable, "-m", "quiz", "rnu"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "No such command 'rnu' (did you mean 'run'?)" in out.stderr
+
+
+def test_a_mistyped_deck_id_names_the_nearest() -> None:
+    """A deck id typed with a slip names the deck ids it is close to."""
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "show", "us-rusia"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 1
+    assert "did you mean 'us-russia-incidents-2019', 'us-russia-military-talks-2019'?" in out.stderr

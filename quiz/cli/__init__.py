@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("scores", "Show scores and progress: of DECK in detail, or one line per deck."),
     "history": ("scores", "List past sessions (newest first), of DECK or of every deck."),
     "reset": ("scores", "Forget the scores of DECK: every session, answer and schedule, or only some cards."),
+    "suggest": (
+        "suggest",
+        "Propose answers learners were refused as accept: entries for DECK, as YAML to paste.",
+    ),
     "export": ("transfer", "Write DECK in another program's format (Anki by default)."),
     "import": (
         "transfer",
@@ -56,6 +60,19 @@ class QuizGroup(click.Group):
         module = importlib.import_module(f"{__name__}.{entry[0]}")
         command: click.Command = module.COMMANDS[cmd_name]
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """Click's lookup, with the nearest command names when the one typed does not exist."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from quiz.model.names import did_you_mean  # only on this error path: start-up stays light
+
+            hint = did_you_mean(name, COMMANDS)
+            if hint:
+                raise click.UsageError(f"No such command '{name}' ({hint})", ctx)
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``quiz --help``, from ``COMMANDS`` (no command module imported)."""

@@ -32,14 +32,15 @@ def deck_ids() -> list[str]:
     return ids
 
 
-def complete_deck(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+def complete_deck(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Deck ids that start with what is typed, and file paths (the shell completes those)."""
     items = [CompletionItem(i, help="deck") for i in deck_ids() if i.startswith(incomplete)]
     return [*items, CompletionItem(incomplete, type="file")]
 
 
 def _named_deck(ctx: click.Context) -> Deck | None:
-    ref = ctx.params.get("deck")
+    # While an option still waits for its value, Click leaves the arguments unparsed in ctx.args.
+    ref = ctx.params.get("deck") or next((a for a in ctx.args if not a.startswith("-")), None)
     if not isinstance(ref, str):
         return None
     try:
@@ -48,7 +49,7 @@ def _named_deck(ctx: click.Context) -> Deck | None:
         return None
 
 
-def complete_card(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+def complete_card(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The card ids of the deck named earlier on the line."""
     deck = _named_deck(ctx)
     if deck is None:
@@ -56,7 +57,7 @@ def complete_card(ctx: click.Context, param: click.Parameter, incomplete: str) -
     return [CompletionItem(c) for c in deck.card_ids() if c.startswith(incomplete)]
 
 
-def complete_tag(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+def complete_tag(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The tags used by the cards of the deck named earlier on the line."""
     deck = _named_deck(ctx)
     if deck is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
 
 
 @click.command("show")
-@click.argument("deck")
+@click.argument("deck", shell_complete=complete_deck)
 @click.option("--json", "as_json", is_flag=True, help="The whole deck as JSON (the format's own keys).")
 @data_dir_option
 def show(deck: str, as_json: bool) -> None:

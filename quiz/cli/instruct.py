@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from quiz.cli.completion import complete_card, complete_deck
 from quiz.cli.options import data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
@@ -187,8 +188,15 @@ def example_lines(session: Session, q: Question) -> list[str]:
 
 
 @click.command("preview")
-@click.argument("deck")
-@click.option("--card", "card_ids", multiple=True, metavar="ID", help="Only this card (repeatable).")
+@click.argument("deck", shell_complete=complete_deck)
+@click.option(
+    "--card",
+    "card_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this card (repeatable).",
+    shell_complete=complete_card,
+)
 @click.option(
     "--seed",
     type=click.IntRange(min=0, max=2**63 - 1),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option
 
 #: Default file name for each format, after the deck id.
@@ -25,7 +26,7 @@ def _write(text: str, target: str) -> None:
 
 
 @click.command("export")
-@click.argument("deck")
+@click.argument("deck", shell_complete=complete_deck)
 @click.option(
     "--format",
     "fmt",

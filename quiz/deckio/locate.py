@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 from quiz.errors import DeckNotFound
+from quiz.model.names import did_you_mean
 
 DECK_SUFFIXES = (".yaml", ".yml")
 _CHECKOUT = Path(__file__).resolve().parents[2]  # the project folder, when running from a checkout
@@ -102,6 +102,5 @@ def resolve(ref: str, cwd: Path | None = None) -> Path:
             known.append(deck_id)
             if deck_id == ref or f.stem == ref:
                 return f
-    close = difflib.get_close_matches(ref, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "run 'quiz list' to see the decks"
+    hint = did_you_mean(ref, known) or "run 'quiz list' to see the decks"
     raise DeckNotFound(f"no deck with id '{ref}' ({hint})")
