@@ -94,6 +94,7 @@ class _Study:
     misses: dict[str, int]
     typical_ms: int | None
     todo: list[_Item]
+    params: tuple[float, ...] | None = None  # fitted by 'quiz optimize'; None: the FSRS defaults
     signals: Signals = field(default_factory=Signals)
     done: list[_Done] = field(default_factory=list)
     kind: str = ""  # of the card being asked
@@ -188,9 +189,8 @@ class _Study:
             rating: int | None = None
         else:
             if not self.cram:
-                shown = schedule.preview(
-                    self.states.get(card.id), self.deck.id, card.id, answered, seed=self.seed
-                )
+                old, deck_id = self.states.get(card.id), self.deck.id
+                shown = schedule.preview(old, deck_id, card.id, answered, seed=self.seed, params=self.params)
                 intervals = " · ".join(f"{name[r]} {schedule.format_interval(shown[r])}" for r in name)
                 self.say(f"  {intervals}", "hint")
             while True:
@@ -242,9 +242,8 @@ class _Study:
         state = None
         if not self.cram:
             assert rating is not None
-            state = schedule.review(
-                self.states.get(card.id), self.deck.id, card.id, rating, answered, seed=self.seed
-            )
+            old, deck_id, seed = self.states.get(card.id), self.deck.id, self.seed
+            state = schedule.review(old, deck_id, card.id, rating, answered, seed=seed, params=self.params)
         with self.signals.saving():
             attempt_id = self.store.record(attempt, state=state)
         self.done.append(_Done(card.id, self.kind, attempt_id, correct))
@@ -268,7 +267,7 @@ class _Study:
         if not last.correct and not self.cram and self.misses.get(card_id):
             self.misses[card_id] -= 1
         if not self.cram:
-            restored = restore_state(self.store, self.deck.id, card_id)
+            restored = restore_state(self.store, self.deck.id, card_id, self.params)
             self.store.set_card_state(self.deck.id, card_id, restored)
             if restored is None:
                 self.states.pop(card_id, None)
@@ -290,11 +289,13 @@ def review_log(store: Store, deck_id: str, card_id: str) -> list[tuple[int, date
     ]
 
 
-def restore_state(store: Store, deck_id: str, card_id: str) -> CardState | None:
+def restore_state(
+    store: Store, deck_id: str, card_id: str, params: tuple[float, ...] | None = None
+) -> CardState | None:
     """The card's state rebuilt from its remaining review log (None: it is new again)."""
     from quiz.practice import schedule
 
-    return schedule.rebuild(deck_id, card_id, review_log(store, deck_id, card_id), seed=0)
+    return schedule.rebuild(deck_id, card_id, review_log(store, deck_id, card_id), seed=0, params=params)
 
 
 def _history(store: Store, deck_id: str, now: datetime) -> tuple[int, int | None]:
@@ -426,7 +427,9 @@ def study(
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
         what = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         mode = "Cram (the schedule is not changed)" if cram else "Study"
-        click.echo(f"{mode}: {loaded.title} · {what} · seed {seed}")
+        fitted = None if cram else store.fsrs_params(loaded.id)
+        tuned = f" · FSRS fitted to your {fitted.reviews:,} reviews" if fitted is not None else ""
+        click.echo(f"{mode}: {loaded.title} · {what} · seed {seed}{tuned}")
         click.echo("Type 'undo' to take back your last answer.")
         session_id = store.start_session(
             loaded.id, "cram" if cram else "study", seed, now, deck_hash=loaded.content_hash
@@ -446,6 +449,7 @@ def study(
             misses=misses,
             typical_ms=typical,
             todo=todo,
+            params=fitted.params if fitted is not None else None,
         )
         run.signals.install()
         try:

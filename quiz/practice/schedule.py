@@ -36,10 +36,12 @@ _PHASES = {
 _FUZZ_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _scheduler() -> fsrs.Scheduler:
-    """FSRS with its default parameters: 90 % retention, steps 1m/10m, relearning 10m, fuzz on."""
-    return fsrs.Scheduler(enable_fuzzing=True)
+@lru_cache(maxsize=8)
+def _scheduler(params: tuple[float, ...] | None = None) -> fsrs.Scheduler:
+    """FSRS with ``params`` or its defaults: 90 % retention, steps 1m/10m, relearning 10m, fuzz on."""
+    if params is None:
+        return fsrs.Scheduler(enable_fuzzing=True)
+    return fsrs.Scheduler(parameters=params, enable_fuzzing=True)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -82,8 +84,12 @@ def _fsrs_card(state: CardState | None, deck_id: str, card_id: str, now: datetim
     return fsrs.Card.from_dict(json.loads(state.data))
 
 
+#: FSRS parameters fitted to a learner (``quiz optimize``); None everywhere means the fsrs defaults.
+Params = tuple[float, ...] | None
+
+
 def _review(
-    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, seed: int
+    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, seed: int, params: Params
 ) -> CardState:
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, not {rating!r}")
@@ -91,7 +97,7 @@ def _review(
     reps = state.reps if state is not None else 0
     card = _fsrs_card(state, deck_id, card_id, now)
     with _seeded_fuzz(_digest(seed, deck_id, card_id, reps)):
-        card, _log = _scheduler().review_card(card, fsrs.Rating(rating), review_datetime=now)
+        card, _log = _scheduler(params).review_card(card, fsrs.Rating(rating), review_datetime=now)
     lapsed = state is not None and state.phase == Phase.REVIEW and rating == AGAIN
     return CardState(
         deck_id=deck_id,
@@ -105,10 +111,10 @@ def _review(
 
 
 def review(
-    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, *, seed: int
+    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, *, seed: int, params: Params = None  # noqa: E501
 ) -> CardState:
-    """The card's state after answering it at ``now`` with ``rating`` (1 again … 4 easy)."""
-    return _review(state, deck_id, card_id, rating, now, seed)
+    """The card's state after answering it at ``now`` with ``rating`` (1 again … 4 easy), under ``params``."""
+    return _review(state, deck_id, card_id, rating, now, seed, params)
 
 
 def due_at(state: CardState) -> datetime:
@@ -117,11 +123,11 @@ def due_at(state: CardState) -> datetime:
 
 
 def preview(
-    state: CardState | None, deck_id: str, card_id: str, now: datetime, *, seed: int
+    state: CardState | None, deck_id: str, card_id: str, now: datetime, *, seed: int, params: Params = None
 ) -> dict[int, timedelta]:
     """The interval each rating 1..4 would give, exactly as :func:`review` would schedule it."""
     now = _utc(now)
-    return {r: due_at(_review(state, deck_id, card_id, r, now, seed)) - now for r in RATINGS}
+    return {r: due_at(_review(state, deck_id, card_id, r, now, seed, params)) - now for r in RATINGS}
 
 
 def _trim(value: float) -> str:
@@ -178,6 +184,7 @@ def rebuild(
     reviews: Sequence[tuple[int, datetime] | tuple[int, datetime, int]],
     *,
     seed: int,
+    params: Params = None,
 ) -> CardState | None:
     """Replay a card's review log (rating, time[, seed]) into its state; ``None`` with no reviews.
 
@@ -187,7 +194,7 @@ def rebuild(
     state: CardState | None = None
     for entry in sorted(reviews, key=lambda r: _utc(r[1])):
         review_seed = entry[2] if len(entry) == 3 else seed
-        state = _review(state, deck_id, card_id, entry[0], entry[1], review_seed)
+        state = _review(state, deck_id, card_id, entry[0], entry[1], review_seed, params)
     return state
 
 
