@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import DECKS, FIXTURES
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_export_anki import html
+from test_export_anki import DATA_RE, html
 
 from quiz.cli import cli
 from quiz.deckio import load
@@ -59,7 +59,8 @@ def notes(col: Collection) -> dict[str, dict[str, Any]]:
     return {
         n.guid: {
             "notetype": n.note_type()["name"],
-            "fields": dict(n.items()),
+            "fields": {name: DATA_RE.sub("", text) for name, text in n.items()},  # as Anki shows them
+            "hidden": [name for name, text in n.items() if DATA_RE.search(text)],
             "tags": list(n.tags),
             "decks": {col.decks.name(card.did) for card in n.cards()},
             "cards": n.cards(),
@@ -109,6 +110,7 @@ def test_a_typed_card_asks_anki_to_type_the_answer_and_shows_alternates_after(
     import_package(col, tmp_path / "deck.apkg")
     note = notes(col)["quiz:every-type:capital"]
     assert note["fields"]["Back"] == "Bern"
+    assert note["hidden"] == ["Extra"]  # the quiz card rides in the last field, not in the typed one
     (card,) = note["cards"]
     assert "[[type:Back]]" in card.question()
     answer = card.answer()

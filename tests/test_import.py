@@ -16,7 +16,7 @@ from quiz.cli import cli
 from quiz.deckio import load
 from quiz.errors import ImportFileError
 from quiz.formats.anki import export_anki
-from quiz.formats.anki_import import html_to_text, read_anki, read_anki_file
+from quiz.formats.anki_import import DATA_RE, html_to_text, read_anki, read_anki_file
 from quiz.model import ClozeCard, Deck, FlashCard, ShortCard
 
 ONE_OF_EACH = FIXTURES / "decks" / "valid" / "one-of-each-type.yaml"
@@ -35,6 +35,11 @@ def anki_export(col: Collection, path: Path, *, with_html: bool = True, full: bo
         with_guid=full,
     )
     return path.read_text(encoding="utf-8")
+
+
+def without_data(text: str) -> str:
+    """An Anki file without the hidden quiz data comments (what Anki shows and matches notes by)."""
+    return DATA_RE.sub("", text)
 
 
 def add(col: Collection, notetype: str, deck: str, tags: list[str], **fields: str) -> Any:
@@ -249,4 +254,92 @@ def test_deck_id_option_is_checked_and_keeps_anki_guids() -> None:
         read_anki(text, deck_id="bad id")
     renamed = read_anki(text, deck_id="new")
     assert renamed.cards[0].id == "anki:quiz:old:a"
-    assert export_anki(renamed) == text
+    # The same note for Anki (guid, fields, tags); only the hidden quiz data names the new deck.
+    assert without_data(export_anki(renamed)) == without_data(text)
+    assert renamed.cards[0] == FlashCard("anki:quiz:old:a", "q", back="a")
+
+
+# -- quiz's own exports come back as the cards they were -------------------------------------------
+EVERY_TYPE_FROM_ANKI = FIXTURES / "anki" / "every-type-from-anki.txt"
+
+
+def test_an_anki_export_of_every_card_type_reimports_as_the_same_deck() -> None:
+    """The file real Anki exported (every card type, policies, alternates) imports as the deck it was."""
+    from quiz.deckio import deck_to_dict
+
+    warnings: list[str] = []
+    deck = read_anki_file(EVERY_TYPE_FROM_ANKI, warnings=warnings)
+    assert deck_to_dict(deck) == deck_to_dict(load(ONE_OF_EACH))
+    assert warnings == []
+    kinds = {c.kind.value for c in deck.cards}
+    assert kinds == {"short", "choice", "multi", "bool", "number", "date", "cloze", "order", "card"}
+
+
+@pytest.mark.parametrize("deck_file", DECK_FILES, ids=[p.name for p in DECK_FILES])
+def test_export_anki_export_import_gives_the_same_cards(
+    deck_file: Path, tmp_path: Path, col: Collection
+) -> None:
+    """quiz export → Anki's import → Anki's plain-text export → quiz import: the same deck, every key."""
+    from quiz.deckio import deck_to_dict
+
+    deck = load(deck_file)
+    first = tmp_path / "first.anki.txt"
+    first.write_text(export_anki(deck, typed=True), encoding="utf-8")
+    meta = col.get_csv_metadata(str(first), None)
+    col.import_csv(ImportCsvRequest(path=str(first), metadata=meta))
+    anki_export(col, tmp_path / "from-anki.txt")
+    out = tmp_path / "again.yaml"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "from-anki.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert deck_to_dict(load(out)) == deck_to_dict(deck)
+
+
+def test_notes_edited_in_anki_or_stripped_of_html_are_reported(tmp_path: Path, col: Collection) -> None:
+    """An edited quiz note keeps quiz's card with a warning; an export without HTML says the data is lost."""
+    deck = load(ONE_OF_EACH)
+    first = tmp_path / "first.anki.txt"
+    first.write_text(export_anki(deck), encoding="utf-8")
+    col.import_csv(ImportCsvRequest(path=str(first), metadata=col.get_csv_metadata(str(first), None)))
+    note = next(n for n in map(col.get_note, col.find_notes("")) if n.guid == "quiz:every-type:capital")
+    note["Front"] = "Capital city of Switzerland?"
+    col.update_note(note)
+    anki_export(col, tmp_path / "edited.txt")
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "edited.txt"), "-o", str(tmp_path / "e.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "card 'capital' was edited in Anki since the export (front)" in result.stderr
+    assert load(tmp_path / "e.yaml").card("capital") == deck.card("capital")
+
+    anki_export(col, tmp_path / "plain.txt", with_html=False)
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "plain.txt"), "-o", str(tmp_path / "p.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "this note was a quiz 'choice' card but carries no quiz data" in result.stderr
+
+
+def test_json_export_imports_as_the_same_deck(tmp_path: Path) -> None:
+    """quiz import reads what quiz export --format json writes: the same deck."""
+    from quiz.deckio import deck_to_dict
+
+    runner = CliRunner()
+    out = tmp_path / "deck.json"
+    assert runner.invoke(cli, ["export", str(ONE_OF_EACH), "--format", "json", "-o", str(out)]).exit_code == 0
+    result = runner.invoke(cli, ["import", str(out), "-o", str(tmp_path / "back.yaml")])
+    assert result.exit_code == 0, result.output
+    assert deck_to_dict(load(tmp_path / "back.yaml")) == deck_to_dict(load(ONE_OF_EACH))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"deck": {"id": "x"', "bad.json:1:20: not valid JSON"),
+        ('{"format": "quiz-result", "version": 1}', "this is a learner's result file, not a deck"),
+        ("[1, 2]", "not a quiz deck in JSON: it needs 'deck' and 'cards'"),
+        ('{"deck": {"id": "x", "title": "T"},\n "cards": [{"id": "a", "type": "short"}]}', "bad.json:2:"),
+    ],
+)
+def test_bad_json_imports_say_what_is_wrong(tmp_path: Path, content: str, message: str) -> None:
+    """A JSON file that is not a deck gets one line saying what it is instead, with line and column."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(bad), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.stderr

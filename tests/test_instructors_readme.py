@@ -9,6 +9,7 @@ import json
 import random
 import re
 import shlex
+import statistics
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -147,8 +148,16 @@ def test_for_instructors_section_end_to_end(tmp_path: Path, monkeypatch: pytest.
         "photosynthesis": (1, 3),
     }
     assert questions["moon-landing"]["share"] == pytest.approx(1 / 3)
-    # Top third: Ada (all right); bottom third: the learner with nothing right.
-    assert questions["moon-landing"]["discrimination"] == 1.0
+    # Moodle's discrimination index: the correlation of the question's marks with the rest of the test.
+    # The rest of the test: every other marked question (a flashcard is self-rated, not marked).
+    answers = [json.loads(Path(f).read_text("utf-8"))["answers"] for f in files]
+    moon = [next(a["score"] for a in ans if a["card"] == "moon-landing") for ans in answers]
+    assert moon == [1.0, 0.0, 0.0]  # only Ada had it right
+    rest = [sum(a["score"] for a in ans if a["type"] != "card" and a["card"] != "moon-landing")
+            for ans in answers]  # fmt: skip
+    expected = 100 * statistics.correlation(moon, rest)
+    assert questions["moon-landing"]["discrimination_index"] == pytest.approx(expected)
+    assert expected > 50
     assert questions["moon-landing"]["wrong"][0] == {"answer": "1950", "count": 2}
     ocean = questions["largest-ocean"]
     assert ocean["options"] == [
@@ -167,8 +176,11 @@ def test_for_instructors_section_end_to_end(tmp_path: Path, monkeypatch: pytest.
     assert re.fullmatch(r"[a-d]", cy_ocean["typed"])
 
     page = Path("report.html").read_text("utf-8")
-    assert page.count('class="bar"') == 9
-    assert 'style="width:67%"' in page and 'style="width:33%"' in page
-    assert 'class="hist"' in page
+    marked = [q for q in questions.values() if not q["self_rated"]]
+    assert page.count('class="fac"') == len(marked) == 8  # a facility bar per marked question
+    for q in marked:
+        assert f'data-q="{q["card"]}"' in page
+        assert f'class="fac" style="width:{q["facility"]:.1f}%"' in page
+    assert page.count('class="bar" data-bin=') == 10 and 'class="hist"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page and "http" not in page

@@ -1,4 +1,4 @@
-"""quiz report's computations: discrimination, option mapping, accept candidates, skipped files."""
+"""quiz report's computations: option mapping, accept candidates, edge cases, skipped files."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.insight.report import build_report, discrimination, ordered_items, picked_options, to_csv, to_html
+from quiz.insight.report import build_report
+from quiz.insight.report_answers import ordered_items, picked_options
+from quiz.insight.report_figures import item_figures
+from quiz.insight.report_html import to_html
+from quiz.insight.report_text import to_csv
 from quiz.insight.results import Result, from_summary, load_result, write_result
 from quiz.model import ChoiceCard, Deck, Options, OrderCard, Question, ShortCard
 from quiz.practice import Session
@@ -53,21 +57,22 @@ def make_result(learner: str, typed: dict[str, str], deck: Deck = DECK) -> Resul
     return from_summary(summary, learner=learner, deck=deck, seed=1, started_at=T0, finished_at=T0)
 
 
-def test_discrimination_on_a_known_table() -> None:
-    """Top third's share right minus the bottom third's, by total score."""
-    rows = [(10.0, True), (9.0, False), (8.0, True), (7.0, False), (6.0, True), (5.0, False)]
-    assert discrimination(rows) == 0.0  # top: 1 of 2, bottom: 1 of 2
-    rows = [(1.0, False), (5.0, True), (3.0, True), (2.0, False), (4.0, True), (0.0, False)]
-    assert discrimination(rows) == 1.0  # top 5, 4 right; bottom 1, 0 wrong
-    assert discrimination([(3.0, False), (2.0, True), (1.0, True)]) == -1.0
-    assert discrimination([(1.0, True), (0.0, False)]) is None
-
-
-@given(st.lists(st.tuples(st.floats(0, 100), st.booleans()), min_size=3, max_size=40))
-def test_discrimination_is_between_minus_one_and_one(rows: list[tuple[float, bool]]) -> None:
-    """Discrimination is a difference of two shares, so it stays within -1..1."""
-    value = discrimination(rows)
-    assert value is not None and -1.0 <= value <= 1.0
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.25, 0.5, 1.0]), st.sampled_from([0.0, 0.5, 1.0]), st.booleans()),
+        min_size=2,
+        max_size=40,
+    )
+)
+def test_discrimination_index_and_efficiency_stay_in_range(rows: list[tuple[float, float, bool]]) -> None:
+    """A correlation stays within ±100 %; no covariance beats the sorted pairing (efficiency <= 100 %)."""
+    attempts = [{"q": a, "r": b, **({"s": 1.0} if c else {})} for a, b, c in rows]
+    figures, _ = item_figures(attempts, "q", None)
+    if figures.discrimination_index is not None:
+        assert -100.0 - 1e-9 <= figures.discrimination_index <= 100.0 + 1e-9
+    if figures.discriminative_efficiency is not None:
+        assert figures.discriminative_efficiency <= 100.0 + 1e-9
+    assert figures.facility is not None and 0.0 <= figures.facility <= 100.0
 
 
 def test_picked_options_by_letter_number_text_and_typo() -> None:
@@ -113,7 +118,7 @@ def test_report_numbers_and_candidates() -> None:
     ]
     assert pick.options == (("Switzerland", 1), ("Austria", 2), ("Finland", 1))
     assert pick.wrong == (("Austria", 2), ("Finland", 1))
-    assert who.discrimination == 1.0  # top: Ada (right); bottom: Di (wrong)
+    assert who.discrimination == pytest.approx(100.0)  # right only for Ada, the only one right elsewhere
     assert who.avg_time_s == 2.0
     assert report.warnings == ()
 
@@ -164,7 +169,7 @@ def test_csv_and_html_escape_text() -> None:
     report = build_report(results, DECK)
     lines = to_csv(report).splitlines()
     assert lines[0].startswith("learner,file,card,type,typed,picked,correct")
-    assert lines[2] == "<b>Ada</b>,a.json,pick,choice,a,Switzerland,1,1,2.000,2,2,100"
+    assert lines[2] == "<b>Ada</b>,a.json,pick,choice,a,Switzerland,1,1,2.000,2,2,100,2,1"
     page = to_html(report)
     assert "&lt;b&gt;Ada&lt;/b&gt;" in page and "<b>Ada" not in page
     assert "<script" not in page

@@ -283,7 +283,9 @@ def report(
     import json
 
     from quiz.deckio import load_ref
-    from quiz.insight.report import build_report, text_lines, to_csv, to_html
+    from quiz.insight.report import ReportError, build_report
+    from quiz.insight.report_html import to_html
+    from quiz.insight.report_text import text_lines, to_csv
     from quiz.insight.results import ResultFileError, load_result
 
     loaded = []
@@ -295,28 +297,29 @@ def report(
     deck_obj = load_ref(deck) if deck else None
     if not loaded:
         raise click.ClickException("no result file could be read (see the messages above)")
-    built = build_report(loaded, deck_obj)
+    try:
+        built = build_report(loaded, deck_obj)
+    except ReportError as err:
+        raise click.ClickException(str(err)) from None
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
+    from quiz.files import FileRefused, write_atomic
+
+    # The files first: a closed pipe on stdout (quiz report ... | head) must not lose them.
+    for target, render in ((csv_file, to_csv), (html_file, to_html)):
+        if target:
+            try:
+                write_atomic(target, render(built), inputs=results)
+            except FileRefused as err:
+                raise click.ClickException(str(err)) from None
+            click.echo(f"Wrote {target}", err=True)
     if as_json:
         click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
     else:
         color = use_color()
         for line in text_lines(built):
-            heading = line == "Learners" or line.startswith("Questions (")
+            heading = line == "Learners" or line.startswith(("Questions (", "Exam ("))
             click.echo(click.style(line, bold=True) if color and heading else line)
-    for target, text in (
-        (csv_file, to_csv(built) if csv_file else ""),
-        (html_file, to_html(built) if html_file else ""),
-    ):
-        if not target:
-            continue
-        try:
-            with open(target, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        except OSError as err:
-            raise click.ClickException(f"{target}: cannot write the file ({err.strerror or err})") from None
-        click.echo(f"Wrote {target}", err=True)
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (new, preview, report) if c.name}

@@ -89,7 +89,10 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
         text = export_gift(loaded)
         left = list(skipped(loaded))
         if left:
-            note = f" ({len(left)} order/flashcard cards left out: GIFT has no such question)"
+            note = (
+                f" ({len(left)} order/flashcard cards left out of Moodle's questions: GIFT has no such"
+                " question; 'quiz import' restores them from the file's comments)"
+            )
     target = output or loaded.id + SUFFIXES[fmt]
     _write(text, target)
     if target != "-":
@@ -116,18 +119,54 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
 def import_(
     file: str, output: str | None, as_type: str, deck_id: str | None, title: str | None, force: bool
 ) -> None:
-    """Turn an Anki notes file (File → Export → Notes in Plain Text) or a question,answer CSV into a deck.
+    """Turn an Anki notes file, a GIFT question bank or a JSON deck into a YAML deck.
 
-    Basic notes become flashcards (or short cards with --as short), Cloze notes
-    become cloze cards, and each note's guid becomes its card id, so exporting
-    the deck back to Anki updates the same notes.
+    \b
+    FILE.gift (or .gift.txt): a Moodle GIFT question bank. Each question becomes a
+      card; what quiz cannot ask or carry is listed on stderr with its line.
+    FILE.json: a deck as 'quiz export --format json' writes it.
+    Anything else: an Anki notes file (File → Export → Notes in Plain Text) or a
+      question,answer CSV. Notes exported by quiz come back as the cards they were
+      (type, answers, alternates, grading policy); other Basic notes become
+      flashcards (or short cards with --as short), Cloze notes cloze cards, and
+      each note's guid becomes its card id, so exporting again updates the same
+      notes.
     """
     from quiz.deckio.writer import to_yaml
-    from quiz.formats.anki_import import read_anki_file
 
-    deck = read_anki_file(
-        file, as_type="short" if as_type == "short" else "card", deck_id=deck_id, title=title
-    )
+    notes: list[str] = []
+    lower = file.lower()
+    if lower.endswith((".gift", ".gift.txt")):
+        from quiz.formats.gift_import import read_gift_file
+
+        imported = read_gift_file(file, deck_id=deck_id, title=title)
+        deck = imported.deck
+        notes = [f"{file}: {n}" for n in imported.notes]
+        n = imported.skipped
+        summary = f" ({n} question{'s' if n != 1 else ''} left out)" if n else ""
+    elif lower.endswith(".json"):
+        from quiz.formats.anki_import import decode
+        from quiz.formats.plain import read_json_deck
+
+        try:
+            raw = Path(file).read_bytes()
+        except OSError as err:
+            from quiz.errors import ImportFileError
+
+            raise ImportFileError(f"{file}: cannot be read ({err.strerror or err}); check the path") from None
+        deck = read_json_deck(decode(raw, file), file)
+        summary = ""
+    else:
+        from quiz.formats.anki_import import read_anki_file
+
+        deck = read_anki_file(
+            file,
+            as_type="short" if as_type == "short" else "card",
+            deck_id=deck_id,
+            title=title,
+            warnings=notes,
+        )
+        summary = ""
     text = to_yaml(deck)
     target = output or deck.id + ".yaml"
     if target != "-" and Path(target).exists() and not force:
@@ -135,8 +174,10 @@ def import_(
 
         raise ImportFileError(f"'{target}' already exists; pass --force to overwrite it, or -o another file")
     _write(text, target)
+    for note in notes:
+        click.echo(note, err=True)
     if target != "-":
-        click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}')", err=True)
+        click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}'){summary}", err=True)
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (export, import_) if c.name}

@@ -7,12 +7,15 @@ text escaped by us, and a stable guid per card so a re-export updates notes.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import json
 import random
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from quiz.errors import ExportError
@@ -52,6 +55,10 @@ HEADER = (
     "#columns:" + "\t".join(COLUMNS) + "\n"
 )
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: The quiz card itself rides in the note's last field as an HTML comment, which Anki stores, exports
+#: and never shows (its renderer and its typed-answer comparison strip comments): docs/anki.md.
+DATA_OPEN = "<!--quiz:1:"
+DATA_CLOSE = "-->"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SPACES = re.compile(r"\s+")
 
@@ -265,9 +272,33 @@ def deck_name(deck: Deck, override: str | None = None) -> str:
     return name
 
 
+def deck_data(deck: Deck) -> dict[str, Any]:
+    """What every note carries about its deck: id, title, description, source, tags, grading policy."""
+    from quiz.deckio.writer import deck_to_dict
+
+    meta: dict[str, Any] = deck_to_dict(replace(deck, cards=()))["deck"]
+    return meta
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def card_data(deck_meta: dict[str, Any] | str, deck: Deck, card: Card) -> str:
+    """The hidden comment that carries ``card`` (type, answers, alternates, policy, examples) in a field.
+
+    ``deck_meta`` is :func:`deck_data` or its JSON text (encoded once per export, not per card).
+    """
+    from quiz.deckio.writer import card_to_dict
+
+    meta = deck_meta if isinstance(deck_meta, str) else _JSON.encode(deck_meta)
+    raw = f'{{"deck":{meta},"card":{_JSON.encode(card_to_dict(card, deck.grading))}}}'.encode()
+    return DATA_OPEN + base64.b64encode(raw).decode("ascii") + DATA_CLOSE
+
+
 def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tuple[str, ...]]:
     """The data rows of the export (no header), one per card, in deck order."""
     target = deck_name(deck, name)
+    meta = _JSON.encode(deck_data(deck))
     prefix = f"{GUID_PREFIX}{deck.id}:"
     guids: list[str] = []
     for card in deck.cards:
@@ -294,7 +325,7 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tu
         cell = tag_cells.get(key)
         if cell is None:
             cell = tag_cells[key] = " ".join(note_tags(deck, card))
-        append((guid, known[1], target, to_html(front), to_html(back), cell))
+        append((guid, known[1], target, to_html(front), to_html(back) + card_data(meta, deck, card), cell))
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from quiz.deckio import DECK_ID_RE, content_id
 from quiz.errors import DeckError, ImportFileError
-from quiz.formats.anki import GUID_PREFIX, card_id_for_guid
+from quiz.formats.anki import GUID_PREFIX, card_id_for_guid, note_guid
 from quiz.model import CardType, Deck
 
 SEPARATORS = {
@@ -33,6 +33,7 @@ BASIC_LIKE = ("basic", "basic (and reversed card)", "basic (optional reversed ca
 TYPED = "basic (type in the answer)"
 CLOZE = "cloze"
 KNOWN = "Basic, Basic (and reversed card), Basic (optional reversed card), Basic (type in the answer), Cloze"
+DATA_RE = re.compile(r"<!--quiz:1:([A-Za-z0-9+/=\s]*)-->")
 BLOCK_OPEN = re.compile(r"<(?:div|p|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 BLOCK_CLOSE = re.compile(r"</(?:div|p|li|tr|h[1-6])\s*>", re.IGNORECASE)
 
@@ -48,6 +49,31 @@ def html_to_text(field: str) -> str:
     # Anki's editor writes &nbsp; for runs of spaces; a space is what the author typed.
     text = re.sub(r"&nbsp;", " ", text, flags=re.IGNORECASE)
     return html.unescape(text)
+
+
+def card_data(fields: list[str]) -> dict[str, Any] | None:
+    """The quiz card a note carries (written by ``quiz export``); None when it has none or it is damaged."""
+    import base64
+    import binascii
+    import json
+
+    for field in reversed(fields):
+        found = DATA_RE.search(field)
+        if found is None:
+            continue
+        try:
+            data = json.loads(
+                base64.b64decode("".join(found.group(1).split()), validate=True).decode("utf-8")
+            )
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        ok = (
+            isinstance(data, dict)
+            and isinstance(data.get("card"), dict)
+            and isinstance(data.get("deck"), dict)
+        )
+        return data if ok and isinstance(data["card"].get("id"), str) else None
+    return None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -148,8 +174,14 @@ def read_anki(
     as_type: Literal["card", "short"] = "card",
     deck_id: str | None = None,
     title: str | None = None,
+    warnings: list[str] | None = None,
 ) -> Deck:
-    """A deck from the text of an Anki notes file or a two-column CSV; errors name the line."""
+    """A deck from the text of an Anki notes file or a two-column CSV; errors name the line.
+
+    Notes that carry quiz's hidden card data (``quiz export``) come back as the cards they
+    were; ``warnings`` (if given) collects notes edited in Anki since, and quiz notes whose
+    data was lost (exported from Anki without HTML).
+    """
     lines = text.splitlines(keepends=True)
     headers, skip = _headers(lines)
     body = lines[skip:]
@@ -213,6 +245,7 @@ def read_anki(
             raise ImportFileError(
                 f"{name}:{line}: a {kind} note needs 2 columns (Front, Back), this row has 1"
             )
+        data = card_data(fields) if html_on else None
         values = [html_to_text(f) if html_on else re.sub(r"\r\n?", "\n", f) for f in fields] + [""]
         notes.append(
             {
@@ -223,9 +256,49 @@ def read_anki(
                 "guid": cells[guid_col] if guid_col is not None else "",
                 "deck": cells[deck_col].strip() if deck_col is not None else default_deck,
                 "tags": tag_cell.split(),
+                "data": data,
             }
         )
-    return _deck(notes, name, as_type=as_type, deck_id=deck_id, title=title, deck_tags=deck_tags)
+    deck = _deck(notes, name, as_type=as_type, deck_id=deck_id, title=title, deck_tags=deck_tags)
+    if warnings is not None:
+        warnings.extend(_notes_about(notes, deck, name))
+    return deck
+
+
+def _notes_about(notes: list[dict[str, Any]], deck: Deck, name: str) -> list[str]:
+    """Quiz notes edited in Anki since the export, and quiz notes that lost their data."""
+    import unicodedata
+
+    from quiz.formats.anki import TYPE_TAG_PREFIX, sides
+
+    def same(a: str, b: str) -> bool:
+        return " ".join(unicodedata.normalize("NFC", a).split()) == " ".join(
+            unicodedata.normalize("NFC", b).split()
+        )
+
+    out = []
+    for note, card in zip(notes, deck.cards, strict=True):
+        if note["data"] is not None:
+            front, back = sides(card)
+            edited = [
+                f
+                for f, a, b in (("front", note["front"], front), ("back", note["back"], back))
+                if not same(a, b)
+            ]
+            if edited:
+                out.append(
+                    f"{name}:{note['line']}: card '{card.id}' was edited in Anki since the export "
+                    f"({' and '.join(edited)}); the card as quiz exported it was kept "
+                    "(edit the deck file instead)"
+                )
+            continue
+        kinds = [t[len(TYPE_TAG_PREFIX) :] for t in note["tags"] if t.startswith(TYPE_TAG_PREFIX)]
+        if kinds and kinds[0] not in ("card", "cloze"):
+            out.append(
+                f"{name}:{note['line']}: this note was a quiz '{kinds[0]}' card but carries no quiz data "
+                f"(export from Anki with HTML included to keep it); imported as a {card.kind.value} card"
+            )
+    return out
 
 
 def _deck(
@@ -237,6 +310,11 @@ def _deck(
     title: str | None,
     deck_tags: list[str],
 ) -> Deck:
+    carried = [n["data"]["deck"] for n in notes if n["data"] is not None]
+    if deck_id is None and carried and all(d.get("id") == carried[0].get("id") for d in carried):
+        deck_id = str(carried[0].get("id"))
+    if title is None and carried and isinstance(carried[0].get("title"), str):
+        title = carried[0]["title"]
     if deck_id is None:
         owners = {n["guid"].split(":")[1] for n in notes if n["guid"].startswith(GUID_PREFIX)}
         owners = {o for o in owners if DECK_ID_RE.match(o)}
@@ -252,6 +330,17 @@ def _deck(
     for note in notes:
         line = note["line"]
         card: dict[str, Any]
+        if note["data"] is not None:
+            card = dict(note["data"]["card"])
+            if note["guid"] not in ("", note_guid(deck_id, card["id"])):
+                card["id"] = card_id_for_guid(deck_id, note["guid"])  # another deck id: keep the note's guid
+            if card["id"] in seen:
+                raise ImportFileError(
+                    f"{name}:{line}: the card '{card['id']}' is also on line {seen[card['id']]}"
+                )
+            seen[card["id"]] = line
+            cards.append(card)
+            continue
         if not note["front"].strip():
             raise ImportFileError(
                 f"{name}:{line}: the first field is empty once HTML is removed "
@@ -291,6 +380,10 @@ def _deck(
     data: dict[str, Any] = {"deck": {"id": deck_id, "title": deck_title}, "cards": cards}
     if deck_tags:
         data["deck"]["tags"] = deck_tags
+    if carried:
+        for key in ("description", "source", "tags", "grading"):
+            if key in carried[0] and key not in data["deck"]:
+                data["deck"][key] = carried[0][key]
     from quiz.deckio.writer import deck_from_dict
 
     try:
@@ -306,11 +399,13 @@ def read_anki_file(
     as_type: Literal["card", "short"] = "card",
     deck_id: str | None = None,
     title: str | None = None,
+    warnings: list[str] | None = None,
 ) -> Deck:
-    """A deck from an Anki notes file or a two-column CSV on disk."""
+    """A deck from an Anki notes file or a two-column CSV on disk (``warnings``: see :func:`read_anki`)."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as err:
         raise ImportFileError(f"{path}: cannot be read ({err.strerror or err}); check the path") from None
-    return read_anki(decode(data, str(path)), str(path), as_type=as_type, deck_id=deck_id, title=title)
+    text = decode(data, str(path))
+    return read_anki(text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings)

@@ -34,7 +34,7 @@ from quiz.errors import ExportError
 from quiz.files import FileRefused, read_input, write_atomic
 from quiz.model import Card, ChoiceCard, Deck, NumberCard, ShortCard
 
-from .anki import BASIC, CLOZE, TYPED, deck_name, rows, sides, tag_text, to_html
+from .anki import BASIC, CLOZE, DATA_OPEN, TYPED, deck_name, rows, sides, tag_text, to_html
 
 INSTALL_HINT = "the .apkg export needs genanki: pip install 'quiz[apkg]'"
 #: A card tag that names the sub-deck (under the deck's Anki deck) its note goes into.
@@ -134,11 +134,18 @@ def notes(deck: Deck, *, name: str | None = None) -> list[Note]:
     for (guid, notetype, _, front, back, tag_cell), card in zip(
         rows(deck, typed=True, name=parent), deck.cards, strict=True
     ):
+        # The hidden quiz card (docs/anki.md) stays in the note's last field.
+        back, _, data = back.partition(DATA_OPEN)
+        hidden = DATA_OPEN + data if data else ""
         if isinstance(card, ChoiceCard):
             # Anki compares typed text exactly, so a letter typed as quiz allows would be marked
             # wrong: a choice card shows its choices and the right one with its letter instead.
             notetype, back = BASIC, to_html(sides(card)[1])
-        fields = (front, back, to_html(typed_extra(card))) if notetype == TYPED else (front, back)
+        fields: tuple[str, ...]
+        if notetype == TYPED:
+            fields = (front, back, to_html(typed_extra(card)) + hidden)
+        else:
+            fields = (front, back + hidden)
         tags = tuple(t for t in tag_cell.split(" ") if t and not t.casefold().startswith(SUBDECK_PREFIX))
         part = subdeck(card)
         out.append(Note(guid, notetype, f"{parent}::{part}" if part else parent, fields, tags))

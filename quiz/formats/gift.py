@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from quiz.formats.anki import nfc
+from quiz.formats.anki import card_data, deck_data, nfc
 from quiz.model import BoolCard, Card, ChoiceCard, ClozeCard, DateCard, Deck, MultiCard, NumberCard, ShortCard
 from quiz.model.cloze import CLOZE_RE, gaps
 
@@ -30,7 +31,7 @@ def _feedback(card: Card) -> str:
     return f"####{escape(card.explain)}" if card.explain else ""
 
 
-def _question(card: Card) -> list[str]:
+def questions_of(card: Card) -> list[str]:
     """The GIFT questions for one card (none for types GIFT cannot ask)."""
     title = f"::{escape(card.id)}::"
     fb = _feedback(card)
@@ -87,14 +88,21 @@ def _cloze(card: ClozeCard) -> list[str]:
     return out
 
 
+def card_comment(meta: dict[str, Any], deck: Deck, card: Card) -> str:
+    """The ``// quiz:1:...`` comment that carries the card: Moodle ignores it, ``quiz import`` reads it."""
+    return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
+
+
 def export_gift(deck: Deck) -> str:
     """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines."""
+    meta = deck_data(deck)
     blocks = [
         f"// {' '.join(nfc(deck.title).split())} ({deck.id}), exported by quiz",
         f"$CATEGORY: {escape(deck.title)}",
     ]
     for card in deck.cards:
-        questions = _question(card)
+        questions = questions_of(card)
+        blocks.append(card_comment(meta, deck, card))
         if not questions:
             what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
             blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")

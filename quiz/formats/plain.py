@@ -29,3 +29,26 @@ def export_csv(deck: Deck) -> str:
 def export_json(deck: Deck) -> str:
     """The whole deck as JSON in the YAML format's own shape (``deck_from_dict`` reads it back equal)."""
     return json.dumps(deck_to_dict(deck), ensure_ascii=False, indent=2) + "\n"
+
+
+def read_json_deck(text: str, name: str) -> Deck:
+    """A deck from the JSON ``quiz export --format json`` writes; problems at ``file:line:col``."""
+    import json
+
+    from quiz.deckio import parse
+    from quiz.errors import ImportFileError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ImportFileError(f"{name}:{err.lineno}:{err.colno}: not valid JSON ({err.msg})") from None
+    if isinstance(data, dict) and data.get("format") == "quiz-result":
+        raise ImportFileError(
+            f"{name}: this is a learner's result file, not a deck (read it with 'quiz report {name}')"
+        )
+    if not isinstance(data, dict) or not isinstance(data.get("deck"), dict) or "cards" not in data:
+        raise ImportFileError(
+            f"{name}: not a quiz deck in JSON: it needs 'deck' and 'cards' "
+            "(the shape 'quiz export --format json' writes)"
+        )
+    return parse(text, name)  # JSON is YAML: the deck loader checks it and names line and column

@@ -1,0 +1,536 @@
+"""Moodle GIFT question banks → a quiz deck, with a list of what could not be mapped and why.
+
+Follows Moodle's GIFT format (docs.moodle.org, "GIFT format"): ``//`` comments, ``$CATEGORY:``,
+``::title::``, ``[html]``/``[markdown]``/``[plain]``/``[moodle]`` text formats, backslash
+escapes, and the answer block ``{...}``: true/false, multiple choice (one right answer, or
+weighted ``~%50%`` answers: several right), short answer (``=`` answers, Moodle's ``*``
+wildcard), numerical (``#value:tolerance``, ``#low..high``, several ``=`` answers), matching
+(``a -> b``), missing word (text after the block), essay and description. Each question becomes
+one card, except matching (one choice card per pair). What quiz has no way to say is listed as
+a :class:`Note` with its line: a question left out, or a part of one dropped.
+
+A file written by ``quiz export --format gift`` carries each card in a ``// quiz:1:`` comment
+(Moodle ignores comments); a question still as exported comes back as exactly that card.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from quiz.errors import DeckError, ImportFileError
+from quiz.model import Deck
+
+#: The comment in front of each exported question that carries the quiz card.
+DATA_RE = re.compile(r"^\s*//\s*quiz:1:([A-Za-z0-9+/=]+)\s*$")
+_ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\"}
+_FORMAT_RE = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
+_WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_BLANK = "_____"
+_TRUE = ("T", "TRUE")
+_FALSE = ("F", "FALSE")
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something in the GIFT file quiz could not carry over: ``skipped`` questions are left out."""
+
+    line: int
+    message: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {'left out' if self.skipped else 'changed'}: {self.message}"
+
+
+@dataclass
+class GiftImport:
+    """The deck made from a GIFT file and the notes about what did not map."""
+
+    deck: Deck
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """How many questions were left out."""
+        return sum(n.skipped for n in self.notes)
+
+
+@dataclass
+class _Block:
+    line: int
+    text: str
+    category: str
+    data: dict[str, Any] | None = None
+
+
+# -- text ---------------------------------------------------------------------------------------
+def _find(text: str, chars: str, start: int = 0) -> int:
+    """The index of the first unescaped character of ``chars`` at or after ``start``; -1 if none."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] in chars:
+            return i
+        i += 1
+    return -1
+
+
+def _split(text: str, chars: str) -> list[tuple[str, str]]:
+    """``text`` cut before each unescaped character of ``chars``: (marker, rest) pairs."""
+    out: list[tuple[str, str]] = []
+    marker, start = "", 0
+    i = _find(text, chars)
+    while i != -1:
+        if i > start or marker:
+            out.append((marker, text[start:i]))
+        marker, start = text[i], i + 1
+        i = _find(text, chars, start)
+    if text[start:].strip() or marker:
+        out.append((marker, text[start:]))
+    return out
+
+
+def unescape(text: str, fmt: str = "moodle") -> str:
+    """GIFT text as plain text: escapes read, HTML turned to text for ``[html]``, spaces tidied."""
+    out = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
+    if fmt == "html":
+        from quiz.formats.anki_import import html_to_text
+
+        out = html_to_text(out)
+    lines = [" ".join(part.split()) for part in out.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _feedback(text: str) -> tuple[str, str]:
+    """An answer and its ``#feedback``."""
+    i = _find(text, "#")
+    return (text, "") if i == -1 else (text[:i], text[i + 1 :])
+
+
+# -- blocks -------------------------------------------------------------------------------------
+def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], str]:
+    """The question blocks with their first line and category, loose quiz data, and the first category."""
+    from quiz.formats.anki_import import card_data
+
+    blocks: list[_Block] = []
+    loose: list[tuple[int, dict[str, Any]]] = []
+    current: list[str] = []
+    start, category, first_category = 0, "", ""
+    pending: tuple[int, dict[str, Any]] | None = None
+
+    def flush() -> None:
+        nonlocal current, pending
+        if current:
+            data = pending[1] if pending else None
+            blocks.append(_Block(start, "\n".join(current), category, data))
+            pending = None
+        current = []
+
+    for n, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        data_match = DATA_RE.match(raw)
+        if data_match:
+            flush()
+            if pending:
+                loose.append(pending)
+            found = card_data([f"<!--quiz:1:{data_match.group(1)}-->"])
+            pending = (n, found) if found else None
+            continue
+        if stripped.startswith("//"):
+            continue
+        if not stripped:
+            flush()
+            continue
+        if stripped.startswith("$CATEGORY:") and not current:
+            category = stripped[len("$CATEGORY:") :].strip()
+            first_category = first_category or category
+            continue
+        if not current:
+            start = n
+        current.append(raw)
+    flush()
+    if pending:
+        loose.append(pending)
+    return blocks, loose, first_category
+
+
+# -- questions ----------------------------------------------------------------------------------
+class _Skip(Exception):
+    """A question quiz cannot ask; the message says why."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")[:60]
+
+
+def _answers(body: str) -> list[tuple[str, float | None, str, str]]:
+    """The ``=`` / ``~`` answers of a block: (marker, weight or None, text, feedback)."""
+    out = []
+    for marker, rest in _split(body, "=~"):
+        if not marker:
+            if rest.strip():
+                raise _Skip(f"text '{unescape(rest)[:40]}' before the first '=' or '~' in the answers")
+            continue
+        answer, fb = _feedback(rest)
+        weight = None
+        found = _WEIGHT_RE.match(answer.strip())
+        if found:
+            weight = float(found.group(1))
+            answer = answer.strip()[found.end() :]
+        out.append((marker, weight, answer, fb))
+    return out
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise _Skip(f"'{text.strip()}' is not a number") from None
+
+
+def _numeric(body: str, notes: list[str]) -> dict[str, Any]:
+    """``#value``, ``#value:tolerance``, ``#low..high`` or several ``=`` answers → a number card."""
+    body = body.strip()[1:].strip()
+    parts = _split(body, "=")
+    if parts and parts[0][0] == "=":
+        answers = []
+        for _, rest in parts:
+            answer, _fb = _feedback(rest)
+            found = _WEIGHT_RE.match(answer.strip())
+            weight = float(found.group(1)) if found else 100.0
+            answers.append((weight, answer.strip()[found.end() :] if found else answer))
+        full = [a for w, a in answers if w >= 100]
+        if not full:
+            raise _Skip("no numerical answer has full credit")
+        for weight, answer in answers:
+            if answer is not full[0]:
+                why = "quiz keeps one value and its tolerance, with no partial credit"
+                notes.append(f"the answer '{unescape(answer)}' ({weight:g}%) was dropped: {why}")
+        body = full[0]
+    else:
+        body, _fb = _feedback(body)
+    text = unescape(body)
+    if ".." in text:
+        low, high = (_number(x) for x in text.split("..", 1))
+        if high < low:
+            raise _Skip(f"the range {text} ends below its start")
+        middle, tol = (low + high) / 2, (high - low) / 2
+        return {"type": "number", "answer": _tidy(middle), **({"tolerance": _tidy(tol)} if tol else {})}
+    if ":" in text:
+        value, tol_text = text.split(":", 1)
+        tol = abs(_number(tol_text))
+        return {
+            "type": "number",
+            "answer": _tidy(_number(value)),
+            **({"tolerance": _tidy(tol)} if tol else {}),
+        }
+    return {"type": "number", "answer": _tidy(_number(text))}
+
+
+def _tidy(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else round(value, 10)
+
+
+def _choice(answers: list[tuple[str, float | None, str, str]], fmt: str, notes: list[str]) -> dict[str, Any]:
+    """Multiple choice: one ``=`` (choice card) or weighted ``~%n%`` answers (multi card)."""
+    choices = [unescape(a, fmt) for _, _, a, _ in answers]
+    if len(set(choices)) != len(choices):
+        raise _Skip("two answers have the same text")
+    if any(not c for c in choices):
+        raise _Skip("an answer is empty")
+    equals = [c for (m, _, _, _), c in zip(answers, choices, strict=True) if m == "="]
+    if len(equals) > 1:
+        raise _Skip("several answers are marked '=' (Moodle allows one; use ~%n% weights for several)")
+    if equals:
+        for (m, w, _, _), c in zip(answers, choices, strict=True):
+            if w is not None and m == "~" and w > 0:
+                notes.append(
+                    f"partial credit for '{c}' ({w:g}%) was dropped: quiz marks a choice right or wrong"
+                )
+        return {"type": "choice", "choices": choices, "answer": equals[0]}
+    right = [c for (_, w, _, _), c in zip(answers, choices, strict=True) if w is not None and w > 0]
+    if not right:
+        raise _Skip("no answer is right (no '=' and no positive weight)")
+    weights = sorted({w for _, w, _, _ in answers if w is not None and w > 0})
+    if len(weights) > 1 or abs(weights[0] * len(right) - 100) > 0.5:
+        notes.append(
+            "the weights " + ", ".join(f"{w:g}%" for w in weights) + " became equal shares: quiz gives "
+            "each right choice the same credit"
+        )
+    wrong = sorted({w for _, w, _, _ in answers if w is not None and w < 0})
+    if wrong and wrong != [-100.0]:
+        notes.append(
+            "the penalties " + ", ".join(f"{w:g}%" for w in wrong) + " became quiz's rule: each wrong "
+            "choice cancels one right one"
+        )
+    return {"type": "multi", "choices": choices, "answer": right}
+
+
+def _short(answers: list[tuple[str, float | None, str, str]], fmt: str, notes: list[str]) -> dict[str, Any]:
+    """Short answer: full-credit ``=`` answers; ``*`` wildcards become the text around them."""
+    accepted: list[str] = []
+    dropped = len(notes)
+    for _, weight, answer, _ in answers:
+        text = unescape(answer, fmt)
+        if weight is not None and weight < 100:
+            notes.append(f"the answer '{text}' ({weight:g}%) was dropped: quiz has no partial credit for"
+                         " short "
+                         "answers")  # fmt: skip
+            continue
+        if "*" in text:
+            fixed = " ".join(text.replace("*", " ").split())
+            if not fixed:
+                notes.append(f"the wildcard answer '{text}' (any answer) was dropped: quiz accepts only "
+                             "the answers listed")  # fmt: skip
+                continue
+            notes.append(f"the wildcard answer '{text}' became '{fixed}': quiz matches whole answers "
+                         "(with typo tolerance), not '*' patterns")  # fmt: skip
+            text = fixed
+        if text and text not in accepted:
+            accepted.append(text)
+    if not accepted:
+        why = [n.split(":", 1)[0] for n in notes[dropped:]]
+        del notes[dropped:]
+        raise _Skip(
+            "no answer quiz can accept (" + "; ".join(why) + ")" if why else "no answer has full credit"
+        )
+    card: dict[str, Any] = {"type": "short", "answer": accepted[0]}
+    if accepted[1:]:
+        card["accept"] = accepted[1:]
+    return card
+
+
+def _matching(body: str, fmt: str, title: str) -> list[dict[str, Any]]:
+    """Matching → one choice card per pair, the right-hand sides as the choices."""
+    pairs = []
+    for marker, rest in _split(body, "="):
+        if marker != "=":
+            raise _Skip("a matching pair does not start with '='")
+        left, arrow, right = rest.partition("->")
+        if not arrow:
+            raise _Skip("a matching answer has no '->'")
+        pairs.append((unescape(left, fmt), unescape(right, fmt)))
+    rights = [r for _, r in pairs]
+    if len(set(rights)) != len(rights):
+        raise _Skip("two pairs share a right-hand side, so a choice card could not tell them apart")
+    real = [(lf, r) for lf, r in pairs if lf]
+    if len(real) < 2:
+        raise _Skip("fewer than 2 pairs")
+    return [
+        {"type": "choice", "prompt": f"{title}\n\n{lf}", "choices": rights, "answer": r, "part": n}
+        for n, (lf, r) in enumerate(real, start=1)
+    ]
+
+
+def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
+    """The cards (without ids) one GIFT question becomes; raises _Skip with the reason."""
+    text = block.text
+    title = ""
+    if text.lstrip().startswith("::"):
+        body = text.lstrip()[2:]
+        end = _find(body, ":")
+        while end != -1 and not body[end:].startswith("::"):
+            end = _find(body, ":", end + 1)
+        if end == -1:
+            raise _Skip("the title '::' is not closed")
+        title, text = unescape(body[:end]), body[end + 2 :]
+    fmt = "moodle"
+    found = _FORMAT_RE.match(text)
+    if found:
+        fmt, text = found.group(1).lower(), text[found.end() :]
+    open_at = _find(text, "{")
+    if open_at == -1:
+        raise _Skip("a description (no answer block): not a question")
+    close_at = _find(text, "}", open_at + 1)
+    if close_at == -1:
+        raise _Skip("the answer block '{' is not closed")
+    before, body, after = text[:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
+    if _find(after, "{") != -1:
+        raise _Skip("more than one answer block (quiz asks one question per card)")
+    general = ""
+    i = body.find("####")
+    while i > 0 and body[i - 1] == "\\":
+        i = body.find("####", i + 1)
+    if i != -1:
+        body, general = body[:i], unescape(body[i + 4 :], fmt)
+    prompt = unescape(before, fmt)
+    tail = unescape(after, fmt)
+    missing_word = bool(tail)
+    stripped = body.strip()
+    base: dict[str, Any] = {"explain": general} if general else {}
+    if not stripped:
+        raise _Skip("an essay (graded by a person): quiz has no such card")
+    if stripped.startswith("#"):
+        card = _numeric(stripped, notes)
+    elif _feedback(stripped)[0].strip().upper() in (*_TRUE, *_FALSE):
+        value = _feedback(stripped)[0].strip().upper() in _TRUE
+        card = {"type": "bool", "answer": value}
+    elif _find(stripped, "~") == -1 and "->" in stripped:
+        cards = _matching(stripped, fmt, prompt or title)
+        return [{**base, **c} for c in cards]
+    else:
+        answers = _answers(stripped)
+        if not answers:
+            raise _Skip("the answer block holds no answer")
+        if any(m == "~" for m, _, _, _ in answers):
+            card = _choice(answers, fmt, notes)
+        else:
+            card = _short(answers, fmt, notes)
+            if missing_word:
+                alts = card.get("accept", [])
+                gap = "{{c1::" + _cloze_escape(card["answer"]) + "}}"
+                text_out = f"{_cloze_escape(prompt)} {gap} {_cloze_escape(tail)}"
+                cloze: dict[str, Any] = {"type": "cloze", "text": " ".join(text_out.split())}
+                if alts:
+                    cloze["accept"] = {"c1": alts}
+                return [{**cloze, **base}]
+    if missing_word:
+        prompt = f"{prompt} {_BLANK} {tail}".strip()
+    if _has_answer_feedback(stripped):
+        notes.append("feedback on each answer was dropped: quiz shows one explanation (the general feedback)")
+    return [{**card, "prompt": prompt or title, **base}]
+
+
+def _cloze_escape(text: str) -> str:
+    return text.replace("{{", "{ {").replace("}}", "} }")
+
+
+def _has_answer_feedback(body: str) -> bool:
+    """True when an answer of the block has its own ``#feedback``."""
+    if body.startswith("#"):  # numerical: '#' opens the block; feedback follows a later '#'
+        return any(_feedback(rest)[1].strip() for _, rest in _split(body[1:], "="))
+    if _find(body, "=~") == -1:  # true/false: {T#wrong#right}
+        return bool(_feedback(body)[1].strip())
+    return any(fb.strip() for _, _, _, fb in _answers(body))
+
+
+# -- the deck -----------------------------------------------------------------------------------
+def read_gift(
+    text: str, name: str = "<gift>", *, deck_id: str | None = None, title: str | None = None
+) -> GiftImport:
+    """A deck from the text of a GIFT file, and a note for each thing that did not map."""
+    from quiz.deckio import DECK_ID_RE, content_id, parse
+    from quiz.model import CardType
+
+    blocks, loose, first_category = _blocks(text)
+    notes: list[Note] = []
+    cards: list[tuple[int, dict[str, Any]]] = []
+    deck_meta: dict[str, Any] = {}
+    consumed: set[str] = set()
+    for line, data in loose:
+        deck_meta = deck_meta or data["deck"]
+        cards.append((line, dict(data["card"])))
+    for block in blocks:
+        if block.data is not None and _as_exported(block):
+            deck_meta = deck_meta or block.data["deck"]
+            card = dict(block.data["card"])
+            cards.append((block.line, card))
+            if card.get("type") == "cloze":
+                consumed.add(card["id"])
+            continue
+        if block.data is None and _title(block.text) and _title(block.text).rsplit(" c", 1)[0] in consumed:
+            continue  # another gap of a cloze card already restored
+        if block.data is not None:
+            notes.append(
+                Note(block.line, "edited since 'quiz export': read as GIFT, not as the exported card")
+            )
+        messages: list[str] = []
+        try:
+            made = _question(block, messages)
+        except _Skip as why:
+            notes.append(Note(block.line, str(why), skipped=True))
+            continue
+        notes.extend(Note(block.line, m) for m in messages)
+        question_title = _title(block.text)
+        for card in made:
+            part = card.pop("part", None)
+            slug = _slug(question_title) if question_title else ""
+            if slug and part:
+                slug = f"{slug}-{part}"
+            kind = CardType(card["type"])
+            card_id = slug or content_id(kind, card.get("prompt") or card.get("text", ""))
+            tags = [_slug(block.category.split("/")[-1]).lower()] if block.category else []
+            cards.append(
+                (block.line, {"id": card_id, **card, **({"tags": tags} if tags and tags[0] else {})})
+            )
+    if not cards:
+        raise ImportFileError(
+            f"{name}: no question could be imported"
+            + (f" ({len(notes)} left out, see below)" if notes else "")
+        )
+    cards.sort(key=lambda lc: lc[0])  # file order: cards carried in comments alone sit among the others
+    seen: dict[str, int] = {}
+    for line, card in cards:
+        base = card["id"]
+        n = 1
+        while card["id"] in seen:
+            n += 1
+            card["id"] = f"{base}-{n}"
+        seen[card["id"]] = line
+    stem = re.sub(r"(\.gift)?(\.txt)?$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+    meta = dict(deck_meta) or {"id": _slug(stem).lower() or "imported", "title": ""}
+    if deck_id is not None:
+        if not DECK_ID_RE.match(deck_id):
+            raise ImportFileError(f"--deck-id '{deck_id}' may only hold letters, digits, '.', '_' and '-'")
+        meta["id"] = deck_id
+    elif not DECK_ID_RE.match(str(meta.get("id", ""))):
+        meta["id"] = "imported"
+    category_title = first_category.split("/")[-1].strip() if first_category else ""
+    meta["title"] = title or meta.get("title") or category_title or stem or meta["id"]
+    import json
+
+    def check(batch: list[dict[str, Any]]) -> Deck:
+        return parse(json.dumps({"deck": meta, "cards": batch}, ensure_ascii=False), name)
+
+    try:
+        deck = check([c for _, c in cards])
+    except DeckError:
+        kept = []
+        for line, card in cards:
+            try:
+                check([card])
+                kept.append((line, card))
+            except DeckError as err:
+                notes.append(Note(line, f"not a valid quiz card: {err.problems[0].message}", skipped=True))
+        if not kept:
+            raise ImportFileError(f"{name}: no question could be imported (see below)") from None
+        deck = check([c for _, c in kept])
+    notes.sort(key=lambda n: n.line)
+    return GiftImport(deck, notes)
+
+
+def _title(text: str) -> str:
+    stripped = text.lstrip()
+    if not stripped.startswith("::"):
+        return ""
+    end = stripped.find("::", 2)
+    return unescape(stripped[2:end]) if end != -1 else ""
+
+
+def _as_exported(block: _Block) -> bool:
+    """True when the block is still the question 'quiz export' wrote for the card it carries."""
+    from quiz.deckio import deck_from_dict
+    from quiz.formats.gift import questions_of
+
+    assert block.data is not None
+    try:
+        deck = deck_from_dict({"deck": block.data["deck"], "cards": [block.data["card"]]})
+    except DeckError:
+        return False
+    return block.text.strip() in questions_of(deck.cards[0])
+
+
+def read_gift_file(path: str, *, deck_id: str | None = None, title: str | None = None) -> GiftImport:
+    """A deck from a GIFT file on disk (UTF-8)."""
+    from quiz.formats.anki_import import decode
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as err:
+        raise ImportFileError(f"{path}: cannot be read ({err.strerror or err}); check the path") from None
+    return read_gift(decode(data, path), path, deck_id=deck_id, title=title)
