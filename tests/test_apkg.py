@@ -15,10 +15,11 @@ from click.testing import CliRunner
 from conftest import DECKS, FIXTURES
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_export_anki import DATA_RE, html
+from test_export_anki import html
 
 from quiz.cli import cli
 from quiz.deckio import load
+from quiz.formats.anki_import import DATA_RE, card_data
 from quiz.formats.apkg import write_apkg
 from quiz.model import ClozeCard, Deck, FlashCard, ShortCard
 
@@ -59,8 +60,9 @@ def notes(col: Collection) -> dict[str, dict[str, Any]]:
     return {
         n.guid: {
             "notetype": n.note_type()["name"],
-            "fields": {name: DATA_RE.sub("", text) for name, text in n.items()},  # as Anki shows them
-            "hidden": [name for name, text in n.items() if DATA_RE.search(text)],
+            # The fields as Anki shows them; the hidden quiz card data is checked on its own.
+            "fields": {k: DATA_RE.sub("", v) for k, v in n.items()},
+            "data": [card_data([v]) for _, v in n.items()],
             "tags": list(n.tags),
             "decks": {col.decks.name(card.did) for card in n.cards()},
             "cards": n.cards(),
@@ -110,7 +112,6 @@ def test_a_typed_card_asks_anki_to_type_the_answer_and_shows_alternates_after(
     import_package(col, tmp_path / "deck.apkg")
     note = notes(col)["quiz:every-type:capital"]
     assert note["fields"]["Back"] == "Bern"
-    assert note["hidden"] == ["Extra"]  # the quiz card rides in the last field, not in the typed one
     (card,) = note["cards"]
     assert "[[type:Back]]" in card.question()
     answer = card.answer()
@@ -237,3 +238,16 @@ def test_arbitrary_text_arrives_in_anki_intact(front: str, back: str, answer: st
     assert found["quiz:prop:flash"]["fields"] == {"Front": html(front), "Back": html(back)}
     assert found["quiz:prop:short"]["fields"]["Front"] == html(front)
     assert found["quiz:prop:short"]["fields"]["Back"] == html(answer)
+
+
+def test_the_package_carries_each_card_for_quiz_import(tmp_path: Path, col: Collection) -> None:
+    """Every note of the package holds its quiz card in a hidden comment, outside a type-in note's Back."""
+    deck = load(ONE_OF_EACH)
+    path = tmp_path / "d.apkg"
+    write_apkg(deck, path, now=datetime.now(timezone.utc), memory_dir=tmp_path / "mem")
+    import_package(col, path)
+    found = notes(col)
+    assert len(found) == len(deck.cards)
+    for note in found.values():
+        carried = [d for d in note["data"] if d is not None]
+        assert len(carried) == 1, note["fields"]

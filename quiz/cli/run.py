@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
+from quiz.cli.completion import complete_card, complete_deck, complete_tag
 from quiz.cli.options import data_dir, data_dir_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
@@ -23,12 +24,24 @@ EXIT_FAILED_EXAM = 1
 
 
 @click.command("run")
-@click.argument("deck")
+@click.argument("deck", shell_complete=complete_deck)
 @click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
 @click.option(
-    "--tag", "tags", multiple=True, metavar="TAG", help="Only cards tagged TAG (repeatable: any of)."
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Only cards tagged TAG (repeatable: any of).",
+    shell_complete=complete_tag,
 )
-@click.option("--card", "card_ids", multiple=True, metavar="ID", help="Only this card (repeatable).")
+@click.option(
+    "--card",
+    "card_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this card (repeatable).",
+    shell_complete=complete_card,
+)
 @click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Repeat an earlier order.")
 @click.option("--no-shuffle", is_flag=True, help="Ask in file order and show choices as written.")
 @click.option("--exam", is_flag=True, help="No feedback until the end; pass or fail against --pass-mark.")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
+from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @click.command("study")
-@click.argument("deck")
+@click.argument("deck", shell_complete=complete_deck)
 @click.option(
     "--new",
     "new_per_day",

@@ -134,18 +134,18 @@ def notes(deck: Deck, *, name: str | None = None) -> list[Note]:
     for (guid, notetype, _, front, back, tag_cell), card in zip(
         rows(deck, typed=True, name=parent), deck.cards, strict=True
     ):
-        # The hidden quiz card (docs/anki.md) stays in the note's last field.
-        back, _, data = back.partition(DATA_OPEN)
-        hidden = DATA_OPEN + data if data else ""
+        # The hidden card data (for `quiz import`) goes in the last field: a type-in note's Back
+        # must be the answer alone, as Anki compares what the learner types with it.
+        back, mark, data = back.partition(DATA_OPEN)
+        data = mark + data
         if isinstance(card, ChoiceCard):
             # Anki compares typed text exactly, so a letter typed as quiz allows would be marked
             # wrong: a choice card shows its choices and the right one with its letter instead.
             notetype, back = BASIC, to_html(sides(card)[1])
-        fields: tuple[str, ...]
         if notetype == TYPED:
-            fields = (front, back, to_html(typed_extra(card)) + hidden)
+            fields: tuple[str, ...] = (front, back, to_html(typed_extra(card)) + data)
         else:
-            fields = (front, back + hidden)
+            fields = (front, back + data)
         tags = tuple(t for t in tag_cell.split(" ") if t and not t.casefold().startswith(SUBDECK_PREFIX))
         part = subdeck(card)
         out.append(Note(guid, notetype, f"{parent}::{part}" if part else parent, fields, tags))
