@@ -48,6 +48,8 @@ def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any
         out["answer"] = card.answer
         if card.accept:
             out["accept"] = list(card.accept)
+        if card.person:
+            out["person"] = True
     elif isinstance(card, ChoiceCard):
         out["choices"] = list(card.choices)
         out["answer"] = card.answer
