@@ -38,11 +38,9 @@ def _change(before: Forecast, after: Forecast) -> str:
     if before.reviews_per_day <= 0:
         return ""
     change = (after.reviews_per_day / before.reviews_per_day - 1) * 100
-    work = (
-        f"{abs(change):.0f} % {'fewer' if change < 0 else 'more'} reviews"
-        if round(change)
-        else "as many reviews"
-    )
+    work = f"{abs(change):.0f} % {'fewer' if change < 0 else 'more'} reviews a day"
+    if not round(change):
+        work = "about as many reviews a day"
     return f"  → {work}; recalled at review {before.retention * 100:.1f} % → {after.retention * 100:.1f} %."
 
 
