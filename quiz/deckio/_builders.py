@@ -25,9 +25,13 @@ def _short(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
     answer = r.text(fields["answer"], what)
     accept = r.text_list(fields["accept"], what) if "accept" in fields else []
     person = r.boolean(fields["person"], what) if "person" in fields else False
-    if prompt is None or answer is None or accept is None or person is None:
+    reverse = r.boolean(fields["reverse"], what) if "reverse" in fields else False
+    if prompt is None or answer is None or accept is None or person is None or reverse is None:
         return None
-    return {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept), "person": person}
+    out = {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept), "person": person}
+    if reverse:
+        out["reverse"] = True
+    return out
 
 
 def _choices(r: Reader, fields: dict[str, Field], what: str) -> tuple[str, ...] | None:
@@ -218,9 +222,10 @@ def _order(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
 def _flash(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
     front = _prompt(r, fields, what, "front")
     back = r.text(fields["back"], what)
-    if front is None or back is None:
+    reverse = r.boolean(fields["reverse"], what) if "reverse" in fields else False
+    if front is None or back is None or reverse is None:
         return None
-    return {"prompt": front, "back": back}
+    return {"prompt": front, "back": back, "reverse": True} if reverse else {"prompt": front, "back": back}
 
 
 def _builder(kind: CardType) -> Builder:

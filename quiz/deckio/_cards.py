@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from quiz.model import CARD_CLASSES, Card, CardType, Example, Policy
+from quiz.model.variants import shown_side, variants
 
 from ._builders import BUILDERS
 from ._fields import Reader, did_you_mean, misspelt, read_policy, read_tags
@@ -17,7 +18,7 @@ from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
 
 COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
 TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
-    CardType.SHORT: ("prompt", "answer", "accept", "person"),
+    CardType.SHORT: ("prompt", "answer", "accept", "person", "reverse"),
     CardType.CHOICE: ("prompt", "choices", "answer", "shuffle"),
     CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
     CardType.BOOL: ("prompt", "answer"),
@@ -25,7 +26,7 @@ TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
     CardType.DATE: ("prompt", "answer"),
     CardType.CLOZE: ("text", "accept"),
     CardType.ORDER: ("prompt", "items"),
-    CardType.CARD: ("front", "back"),
+    CardType.CARD: ("front", "back", "reverse"),
 }
 REQUIRED: dict[CardType, tuple[str, ...]] = {
     CardType.SHORT: ("prompt", "answer"),
@@ -84,7 +85,7 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
         card = _card(r, node, index, policy, peeked)
         if card is None or peeked is not None:
             if card is not None:
-                cards.append(card)
+                _add(r, cards, card)
             continue
         if card.id in seen:
             r.error(
@@ -94,8 +95,41 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
             )
             continue
         seen[card.id] = card.line
-        cards.append(card)
+        _add(r, cards, card)
     return cards
+
+
+def _add(r: Reader, cards: list[Card], card: Card) -> None:
+    """Append ``card`` and the variants it asks for (``reverse: true``), checking that a reversed
+    card's answer is the only one of its text, so that its reverse question has one answer."""
+    cards.append(card)
+    shown = shown_side(card)
+    if not shown:
+        return
+    reversed_ = bool(getattr(card, "reverse", False))
+    key = " ".join(shown.casefold().split())
+    other = r.shown.get(key)
+    if other is None:
+        r.shown[key] = (card.id, card.line, reversed_)
+    elif reversed_ or other[2]:
+        flipped = card.id if reversed_ else other[0]
+        r.error(
+            (card.line, card.col),
+            f"card '{clip(card.id)}': card '{clip(other[0])}' (line {other[1]}) has the same answer"
+            f" '{clip(shown)}', so the reverse question of card '{clip(flipped)}' would have two answers",
+            "a reversed card's answer must be the only one of its text: reword one, or drop 'reverse'",
+        )
+    for variant in variants(card):
+        if variant.id in r.seen_ids:
+            r.error(
+                (card.line, card.col),
+                f"card '{clip(card.id)}': its reverse card's id '{clip(variant.id)}' is used by the card at"
+                f" line {r.seen_ids[variant.id]}",
+                "rename that card: ids ending in '~reverse' name reversed cards",
+            )
+            continue
+        r.seen_ids[variant.id] = card.line
+        cards.append(variant)
 
 
 def _peek_card_id(node: Any) -> tuple[str, Any] | None:

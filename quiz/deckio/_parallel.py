@@ -188,6 +188,8 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     deck = read_deck(reader, root)
     if reader.problems or deck is None:
         raise Fallback
+    if any(c.variant_of for c in deck.cards):
+        raise Fallback  # a reversed card's answer is compared with every card's, not one chunk's
     return deck
 
 
