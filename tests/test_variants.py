@@ -109,3 +109,68 @@ def test_the_anki_export_has_a_note_per_variant_and_imports_back_to_the_same_dec
     result = CliRunner().invoke(cli, ["import", str(out), "-o", str(back)])
     assert result.exit_code == 0, result.output
     assert load(back).cards == load(path).cards
+
+
+CAPITALS = "deck:\n  id: capitals\n  title: Capitals\ncards:\n" + "".join(
+    f"  - id: {country.lower()}\n    type: choice\n    prompt: What is the capital of {country}?\n"
+    f"    answer: {city}\n    distractors: from-deck\n"
+    for country, city in [
+        ("France", "Paris"),
+        ("Spain", "Madrid"),
+        ("Italy", "Rome"),
+        ("Germany", "Berlin"),
+        ("Austria", "Vienna"),
+    ]
+)
+
+
+def test_distractors_from_the_deck_are_the_other_cards_answers_and_the_same_every_time(
+    tmp_path: Path,
+) -> None:
+    """Each card offers its answer and three other capitals, the same on every load and for every learner."""
+    path = deck_file(tmp_path, CAPITALS)
+    cards = load(path).cards
+    capitals = {"Paris", "Madrid", "Rome", "Berlin", "Vienna"}
+    for card in cards:
+        assert len(card.choices) == 4 and card.answer in card.choices
+        assert set(card.choices) <= capitals
+    assert [c.choices for c in load(path).cards] == [c.choices for c in cards]
+    moved = tmp_path / "elsewhere.yaml"
+    moved.write_text(CAPITALS.replace("title: Capitals", "title: Capitals of Europe"), encoding="utf-8")
+    assert [c.choices for c in load(moved).cards] == [c.choices for c in cards]
+    shown = CliRunner().invoke(cli, ["show", str(path)]).output
+    assert shown == CliRunner().invoke(cli, ["show", str(path)]).output
+    assert "distractors: from-deck" in to_yaml(load(path)) and "choices" not in to_yaml(load(path))
+
+
+def test_a_drawn_choice_is_answered_by_letter_like_a_written_one(tmp_path: Path) -> None:
+    """The drawn options are lettered and graded as any choice card's."""
+    path = deck_file(tmp_path, CAPITALS)
+    card = load(path).cards[0]
+    letter = "abcd"[card.choices.index("Paris")]
+    result = CliRunner().invoke(
+        cli, ["run", str(path), "--card", "france", "--no-shuffle"], input=f"{letter}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Score: 1/1" in result.output
+
+
+def test_check_refuses_distractors_with_nothing_to_draw_or_beside_choices(tmp_path: Path) -> None:
+    """A lone from-deck card, choices beside it, or another value: one error each at its place."""
+    text = (
+        "deck:\n  id: bad\n  title: Bad\ncards:\n"
+        "  - id: a\n    type: choice\n    prompt: A?\n    answer: Paris\n    distractors: from-deck\n"
+        "  - id: b\n    type: choice\n    prompt: B?\n    answer: X\n    choices: [X, Y]\n"
+        "    distractors: from-deck\n"
+        "  - id: c\n    type: choice\n    prompt: C?\n    answer: X\n    distractors: from-elsewhere\n"
+    )
+    result = CliRunner().invoke(cli, ["check", str(deck_file(tmp_path, text))])
+    assert result.exit_code == 1
+    lines = [ln.split("spanish.yaml:")[1] for ln in result.output.splitlines() if "error:" in ln]
+    assert lines == [
+        "5:5: error: card 'a': 'distractors: from-deck' has no other answer to draw choices from"
+        " (give more choice cards 'distractors: from-deck' with other answers, or list 'choices')",
+        "14:14: error: card 'b': 'choices' and 'distractors: from-deck' do not go together"
+        " (list the choices, or let them be drawn from the other cards' answers)",
+        "20:18: error: card 'c': 'distractors' can only be 'from-deck' (or list the choices under 'choices')",
+    ]

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from quiz.model import CardType
 from quiz.model.cloze import gaps
+from quiz.model.variants import FROM_DECK
 
 from ._fields import ISO_DATE_RE, Reader, parse_key_date, parse_key_number
 from ._yaml import Field, clip
@@ -60,7 +61,32 @@ def _find_choice(choices: tuple[str, ...], text: str) -> str | None:
     return None
 
 
+def _drawn(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
+    """A choice card whose wrong choices are drawn from its siblings (the deck fills them in)."""
+    prompt = _prompt(r, fields, what)
+    how = r.text(fields["distractors"], what)
+    answer = r.text(fields["answer"], what)
+    shuffle = r.boolean(fields["shuffle"], what) if "shuffle" in fields else True
+    if how is not None and how.strip() != FROM_DECK:
+        hint = "or list the choices under 'choices'"
+        r.error(fields["distractors"].node, f"{what}: 'distractors' can only be '{FROM_DECK}'", hint)
+        return None
+    if "choices" in fields:
+        r.error(
+            fields["choices"].node,
+            f"{what}: 'choices' and 'distractors: {FROM_DECK}' do not go together",
+            "list the choices, or let them be drawn from the other cards' answers",
+        )
+        return None
+    if prompt is None or answer is None or shuffle is None or how is None:
+        return None
+    drawn = {"choices": (answer,), "distractors": FROM_DECK}  # the deck draws the other choices
+    return {"prompt": prompt, "answer": answer, "shuffle": shuffle, **drawn}
+
+
 def _choice(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
+    if "distractors" in fields:
+        return _drawn(r, fields, what)
     prompt = _prompt(r, fields, what)
     choices = _choices(r, fields, what)
     answer = r.text(fields["answer"], what)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from dataclasses import replace
 from typing import Any
 
-from quiz.model import CARD_CLASSES, Card, CardType, Example, Policy
-from quiz.model.variants import shown_side, variants
+from quiz.model import CARD_CLASSES, Card, CardType, ChoiceCard, Example, Policy
+from quiz.model.variants import draw_choices, shown_side, variants
 
 from ._builders import BUILDERS
 from ._fields import Reader, did_you_mean, misspelt, read_policy, read_tags
@@ -19,7 +20,7 @@ from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
 COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
 TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
     CardType.SHORT: ("prompt", "answer", "accept", "person", "reverse"),
-    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle"),
+    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle", "distractors"),
     CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
     CardType.BOOL: ("prompt", "answer"),
     CardType.NUMBER: ("prompt", "answer", "tolerance", "unit"),
@@ -45,6 +46,8 @@ CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
 TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
 REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED.items()}
 TYPES_BY_NAME = {kind.value: kind for kind in CardType}
+#: A choice card with ``distractors: from-deck`` has its choices drawn, not written.
+_DRAWN_REQUIRED = frozenset(("prompt", "answer"))
 _CONTROL = re.compile("[\x00-\x1f]")
 
 
@@ -179,8 +182,9 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
             ),
         )
         return None
-    if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= REQUIRED_SETS[kind]):
-        _wrong_keys(r, node, fields, kind, what)
+    required = REQUIRED_SETS[kind] if "distractors" not in fields else _DRAWN_REQUIRED
+    if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= required):
+        _wrong_keys(r, node, fields, kind, what, required)
         return None
     builder = BUILDERS[kind]
     before = len(r.problems)
@@ -195,14 +199,16 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
     return CARD_CLASSES[kind].from_fields(values)
 
 
-def _wrong_keys(r: Reader, node: Any, fields: dict[str, Field], kind: CardType, what: str) -> None:
+def _wrong_keys(
+    r: Reader, node: Any, fields: dict[str, Field], kind: CardType, what: str, required: frozenset[str]
+) -> None:
     """Report the keys a card of ``kind`` cannot have and the ones it lacks."""
     allowed = TYPE_KEY_SETS[kind]
     for key, field in fields.items():
         if key not in allowed:
             r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
     for key in REQUIRED[kind]:
-        if key not in fields and not misspelt(key, node):
+        if key in required and key not in fields and not misspelt(key, node):
             r.error(
                 node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
             )
@@ -240,4 +246,26 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
                 if key in ex:
                     items = r.text_list(ex[key], f"{what}: examples") or []
                     out[target] = tuple(Example(t, *pos(n)) for t, n in items)
+    return out
+
+
+def draw_distractors(r: Reader, deck_id: str, cards: list[Card]) -> list[Card]:
+    """``cards`` with the choices of each ``distractors: from-deck`` card drawn from its siblings'
+    answers (:func:`quiz.model.variants.draw_choices`); a card with nothing to draw is reported."""
+    drawn = draw_choices(deck_id, cards)
+    if not drawn:
+        return cards
+    out: list[Card] = []
+    for card in cards:
+        choices = drawn.get(card.id) if isinstance(card, ChoiceCard) else None
+        if choices is None or not isinstance(card, ChoiceCard):
+            out.append(card)
+            continue
+        if len(choices) < 2:
+            r.error(
+                (card.line, card.col),
+                f"card '{clip(card.id)}': 'distractors: from-deck' has no other answer to draw choices from",
+                "give more choice cards 'distractors: from-deck' with other answers, or list 'choices'",
+            )
+        out.append(replace(card, choices=choices))
     return out

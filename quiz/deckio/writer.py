@@ -55,7 +55,10 @@ def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any
         if card.reverse:
             out["reverse"] = True
     elif isinstance(card, ChoiceCard):
-        out["choices"] = list(card.choices)
+        if card.distractors:
+            out["distractors"] = card.distractors  # the choices are drawn again when it is read
+        else:
+            out["choices"] = list(card.choices)
         out["answer"] = card.answer
         if not card.shuffle:
             out["shuffle"] = False

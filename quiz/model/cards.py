@@ -127,6 +127,7 @@ class ChoiceCard(Card):
     choices: tuple[str, ...] = ()
     answer: str = ""
     shuffle: bool = True
+    distractors: str = ""  # "from-deck": the wrong choices are drawn from sibling cards' answers
 
     def answer_text(self) -> str:
         return self.answer
