@@ -50,6 +50,32 @@ def last_answer(conn: sqlite3.Connection, session_id: int) -> Attempt | None:
     return None if row is None else attempt_record(row)
 
 
+def override(
+    conn: sqlite3.Connection, answer: Attempt, rating: int | None, state: CardState | None
+) -> Attempt:
+    """Make a refused answer right and overridden, and recount what depends on it."""
+    mode = conn.execute("SELECT mode FROM sessions WHERE id = ?", (answer.session_id,)).fetchone()
+    if mode is not None and mode_of[mode[0]] == Mode.EXAM:
+        raise ValueError("answers of an exam cannot be overridden (the instructor decides)")
+    if state is not None and (state.deck_id, state.card_id) != (answer.deck_id, answer.card_id):
+        raise ValueError(
+            f"state is for {state.deck_id}/{state.card_id}, not {answer.deck_id}/{answer.card_id}"
+        )
+    if answer.correct:
+        raise ValueError(f"answer {answer.id} of session {answer.session_id} is already right")
+    conn.execute(
+        "UPDATE attempts SET correct = 1, score = 1.0, overridden = 1, rating = coalesce(?, rating)"
+        " WHERE id = ?",
+        (rating, answer.id),
+    )
+    recompute_cards(conn, answer.deck_id, [answer.card_id])
+    recount(conn, [answer.session_id])
+    if state is not None:
+        upsert_state(conn, state)
+    new_rating = answer.rating if rating is None else rating
+    return replace(answer, correct=True, score=1.0, overridden=True, rating=new_rating)
+
+
 class Attempts(Database):
     """Recording answers (with the card's state and the summaries, in one transaction) and undoing them."""
 
@@ -153,36 +179,29 @@ class Attempts(Database):
         if state is not None:
             check_state(state)
         with self._write() as conn:
-            session = conn.execute("SELECT mode FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if session is None:
-                raise StoreError(f"{self.path}: {GONE.format(session_id)}")
-            if mode_of[session[0]] == Mode.EXAM:
-                raise ValueError("answers of an exam cannot be overridden (the instructor decides)")
             last = last_answer(conn, session_id)
             if last is None:
+                if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                    raise StoreError(f"{self.path}: {GONE.format(session_id)}")
                 return None
-            if state is not None and (state.deck_id, state.card_id) != (last.deck_id, last.card_id):
-                raise ValueError(
-                    f"state is for {state.deck_id}/{state.card_id}, not {last.deck_id}/{last.card_id}"
+            return override(conn, last, rating, state)
+
+    def mark_overridden(self, attempt_id: int) -> Attempt:
+        """:meth:`override_last` for the answer with this id (the session engine records the refused
+        answer, with the study rating and state it settled on, then marks it by its id).
+
+        :class:`StoreError` when the answer is gone (undone, or removed by ``quiz reset``).
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(
+                    f"{self.path}: answer {attempt_id} is not in the database (was it removed by "
+                    "'quiz reset' while running?); start a new one"
                 )
-            if last.correct:
-                raise ValueError(f"the last answer of session {session_id} is already right")
-            conn.execute(
-                "UPDATE attempts SET correct = 1, score = 1.0, overridden = 1,"
-                " rating = coalesce(?, rating) WHERE id = ?",
-                (rating, last.id),
-            )
-            recompute_cards(conn, last.deck_id, [last.card_id])
-            recount(conn, [session_id])
-            if state is not None:
-                upsert_state(conn, state)
-        return replace(
-            last,
-            correct=True,
-            score=1.0,
-            overridden=True,
-            rating=last.rating if rating is None else rating,
-        )
+            return override(conn, attempt_record(row), None, None)
 
     # -- forgetting -----------------------------------------------------------------
     def reset(self, deck_id: str, card_id: str | None = None) -> int:
