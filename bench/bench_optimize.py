@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz.practice.optimize import DEFAULT_PARAMETERS, fit, long_term_reviews, simulate
+from quiz.practice.optimize import fit, long_term_reviews, simulate
+from quiz.practice.schedule import DEFAULT_PARAMETERS
 
 #: The learner's true memory: the defaults with other initial stabilities and a faster growth.
 TRUE = (0.6, 1.8, 4.5, 15.0, *DEFAULT_PARAMETERS[4:8], 2.1, *DEFAULT_PARAMETERS[9:])

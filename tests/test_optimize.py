@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from quiz.cli import cli
-from quiz.practice.optimize import DEFAULT_PARAMETERS, Review, simulate
+from quiz.practice.optimize import Review, simulate
+from quiz.practice.schedule import DEFAULT_PARAMETERS
 from quiz.store import Store, db_path
 
 #: A learner who forgets faster than the FSRS defaults assume: lower first-day stabilities

@@ -46,13 +46,13 @@ def _change(before: Forecast, after: Forecast) -> str:
 
 def _one(store: Store, deck_id: str, cards: int | None, *, dry_run: bool) -> None:
     from quiz.practice.optimize import (
-        DEFAULT_PARAMETERS,
         MIN_REVIEWS,
         fit,
         forecast,
         long_term_reviews,
         reviews,
     )
+    from quiz.practice.schedule import DEFAULT_PARAMETERS
 
     found = reviews(store.attempts(deck_id=deck_id))
     usable = long_term_reviews(found)

@@ -5,7 +5,7 @@ The fit runs in ``fsrs-rs-python`` (the Rust FSRS, the one Anki uses), an option
 saying how to install it. bench/README.md has the figures that chose it over the fsrs
 package's own optimizer (which needs torch).
 
-The rest is pure and uses the ``fsrs`` package (as :mod:`quiz.practice.schedule` does):
+The rest is pure and uses FSRS through :class:`quiz.practice.schedule.Memory`:
 :func:`simulate` plays a learner whose memory follows given parameters through a schedule
 (tests recover known parameters from it; :func:`forecast` weighs old against new parameters).
 """
@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import fsrs
-
 from quiz.clock import parse_time
 from quiz.errors import QuizError
 from quiz.model import Attempt
 
+from .schedule import DEFAULT_PARAMETERS, Memory, clamp_parameters
+
 INSTALL_HINT = "quiz optimize needs fsrs-rs-python: pip install 'quiz[optimize]'"
 #: Fewer reviews than this (after a first sight, on another day) cannot support a fit.
 MIN_REVIEWS = 400
-DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
 RETENTION = 0.9
 _DAY = timedelta(days=1)
 
@@ -115,12 +114,7 @@ def fit(reviews: Sequence[Review]) -> tuple[float, ...]:
     rs = require_optimizer()
     fitted = rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(_items(reviews, rs))
     # Within the bounds the fsrs scheduler accepts (the two implementations share them).
-    low, high = fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS
-    return tuple(round(min(max(float(w), lo), hi), 4) for w, lo, hi in zip(fitted, low, high, strict=True))
-
-
-def _scheduler(parameters: Sequence[float]) -> fsrs.Scheduler:
-    return fsrs.Scheduler(parameters=tuple(parameters), desired_retention=RETENTION, enable_fuzzing=False)
+    return clamp_parameters(fitted)
 
 
 def simulate(
@@ -141,7 +135,7 @@ def simulate(
     Reviews happen when the ``schedule`` parameters make the card due, a few hours either way.
     """
     rng = random.Random(seed)
-    truth, plan = _scheduler(memory), _scheduler(schedule)
+    truth, plan = Memory(memory, RETENTION), Memory(schedule, RETENTION)
     end = start + days * _DAY
     out: list[Review] = []
     for n in range(cards):
@@ -149,14 +143,14 @@ def simulate(
         if at >= end:
             break
         key = f"c{n}"
-        known, planned = fsrs.Card(card_id=n + 1, due=at), fsrs.Card(card_id=n + 1, due=at)
+        known, planned = truth.new(n + 1, at), plan.new(n + 1, at)
         rating = rng.choices((1, 2, 3, 4), (20, 10, 60, 10))[0]
         while at < end:
             out.append(Review(key, rating, at))
-            known, _ = truth.review_card(known, fsrs.Rating(rating), review_datetime=at)
-            planned, _ = plan.review_card(planned, fsrs.Rating(rating), review_datetime=at)
-            at = max(planned.due, at + timedelta(minutes=1)) + timedelta(minutes=rng.randrange(0, 240))
-            recall = truth.get_card_retrievability(known, at)
+            known = truth.review(known, rating, at)
+            planned = plan.review(planned, rating, at)
+            at = max(plan.due(planned), at + timedelta(minutes=1)) + timedelta(minutes=rng.randrange(0, 240))
+            recall = truth.recall(known, at)
             rating = rng.choices((2, 3, 4), (15, 75, 10))[0] if rng.random() < recall else 1
     return out
 
@@ -169,7 +163,7 @@ def forecast(memory: Sequence[float], schedule: Sequence[float], *, cards: int, 
     simulated and the workload scaled up; the same seed for both schedules, so a difference
     between two forecasts is the parameters' alone.
     """
-    truth = _scheduler(memory)
+    truth = Memory(memory, RETENTION)
     sample = max(1, min(cards, 300))
     simulated = simulate(memory, schedule, cards=sample, days=days, seed=7, new_per_day=20)
     by_card: dict[str, list[Review]] = defaultdict(list)
@@ -177,11 +171,11 @@ def forecast(memory: Sequence[float], schedule: Sequence[float], *, cards: int, 
         by_card[r.card].append(r)
     recalled, counted = 0.0, 0
     for history in by_card.values():
-        card = fsrs.Card(card_id=1, due=history[0].at)
+        card = truth.new(1, history[0].at)
         for i, r in enumerate(history):
             if i and _day(r.at) > _day(history[i - 1].at):
-                recalled += truth.get_card_retrievability(card, r.at)
+                recalled += truth.recall(card, r.at)
                 counted += 1
-            card, _ = truth.review_card(card, fsrs.Rating(r.rating), review_datetime=r.at)
+            card = truth.review(card, r.rating, r.at)
     per_day = len(simulated) * (cards / sample) / days
     return Forecast(days, per_day, recalled / counted if counted else math.nan)
