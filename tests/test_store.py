@@ -1348,22 +1348,3 @@ def test_another_programs_application_id_is_refused(db: Path) -> None:
     with pytest.raises(StoreError, match="not a quiz database"):
         Store.open(db)
     assert db.read_bytes() == before
-
-
-def test_mark_overridden_by_id_is_the_same_override(opened: Store) -> None:
-    """The session engine's way (record the refused answer with its settled rating and state, then mark
-    it by id) leaves the same rows as override_last; a gone answer or an exam's is refused."""
-    sid = opened.start_session("deck-a", "study", 1, T0)
-    answer_id = opened.record(attempt(sid, "c1", correct=False, typed="Berne", rating=3), state=state("c1"))
-    marked = opened.mark_overridden(answer_id)
-    assert (marked.id, marked.correct, marked.overridden, marked.rating) == (answer_id, True, True, 3)
-    session = opened.session(sid)
-    assert session is not None and (session.correct, session.asked) == (1, 1)
-    assert opened.overridden("deck-a") == [("c1", "Berne", 1)]
-    assert opened.deck_rows("deck-a").cards["c1"] == (1, 1, 0)
-    with pytest.raises(StoreError, match="answer 999 is not in the database"):
-        opened.mark_overridden(999)
-    exam = opened.start_session("deck-a", "exam", 1, T0)
-    refused = opened.record(attempt(exam, "c2", correct=False))
-    with pytest.raises(ValueError, match="exam"):
-        opened.mark_overridden(refused)

@@ -186,23 +186,6 @@ class Attempts(Database):
                 return None
             return override(conn, last, rating, state)
 
-    def mark_overridden(self, attempt_id: int) -> Attempt:
-        """:meth:`override_last` for the answer with this id (the session engine records the refused
-        answer, with the study rating and state it settled on, then marks it by its id).
-
-        :class:`StoreError` when the answer is gone (undone, or removed by ``quiz reset``).
-        """
-        with self._write() as conn:
-            row = conn.execute(
-                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                raise StoreError(
-                    f"{self.path}: answer {attempt_id} is not in the database (was it removed by "
-                    "'quiz reset' while running?); start a new one"
-                )
-            return override(conn, attempt_record(row), None, None)
-
     # -- forgetting -----------------------------------------------------------------
     def reset(self, deck_id: str, card_id: str | None = None) -> int:
         """Forget a deck's history (or one card's); return the number of rows deleted."""
