@@ -176,7 +176,7 @@ def _saved_message(saved: int, session_id: int | None) -> str:
 
 
 @click.command("run")
-@click.argument("deck")
+@click.argument("deck", required=False)
 @click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
 @click.option(
     "--tag", "tags", multiple=True, metavar="TAG", help="Only cards tagged TAG (repeatable: any of)."
@@ -202,7 +202,13 @@ def _saved_message(saved: int, session_id: int | None) -> str:
     "--results",
     type=click.Path(dir_okay=False, writable=False),
     metavar="FILE",
-    help="Write the result as a JSON file (needs --name).",
+    help="Write the result as a JSON file as you go (needs --name).",
+)
+@click.option(
+    "--resume",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Continue the unfinished exam in results FILE: same questions, same order.",
 )
 @data_dir_option
 def run(
@@ -220,6 +226,7 @@ def run(
     plain: bool,
     name: str | None,
     results: str | None,
+    resume: str | None,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
 
@@ -231,16 +238,24 @@ def run(
     import secrets
 
     from quiz.deckio import load_ref
-    from quiz.errors import StoreError
+    from quiz.errors import QuizError, StoreError
 
     # Imported now, not at the first answer: an interrupt that lands inside a compiled
     # extension's module initialisation makes Python exit by SIGINT instead of with 130.
     from quiz.grading import grade
-    from quiz.insight.results import check_writable, from_summary, write_result
-    from quiz.model import Options
+    from quiz.insight import results_log as rlog
+    from quiz.insight.results import check_writable
+    from quiz.model import Ended, Options
     from quiz.practice import SelectionError, Session
 
     ctx = click.get_current_context()
+    prior = rlog.resume_from(resume) if resume else None
+    if prior is not None:  # everything that chose the questions comes from the file
+        deck = deck or prior.deck_path or prior.deck_id
+        name, seed, results = prior.learner, prior.seed, resume
+        exam, retry_wrong = prior.mode == "exam", False
+    if deck is None:
+        raise click.UsageError("Missing argument 'DECK' (or give --resume FILE).")
     if results and not name:
         raise click.UsageError("--results needs --name NAME (the learner's name, written in the file)")
     if exam and retry_wrong:
@@ -250,7 +265,7 @@ def run(
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     if seed is None:
         seed = secrets.randbelow(900_000) + 100_000
-    options = Options(
+    options = rlog.options_from(prior) if prior is not None else Options(
         count=count,
         tags=tags,
         card_ids=card_ids,
@@ -267,13 +282,16 @@ def run(
     store: Any = None
 
     saved = 0
+    log: Any = None
 
     def record(attempt: Attempt) -> None:
         nonlocal saved
-        if store is not None:
-            with signals.saving():
+        with signals.saving():
+            if store is not None:
                 store.record(attempt)
                 saved += 1
+            if log is not None:  # the results file, valid after every answer
+                log.record(attempt, clock.now())
 
     try:
         session = Session(
@@ -291,6 +309,12 @@ def run(
         raise click.UsageError(str(err)) from None
     if results:
         check_writable(results)
+        if prior is not None:
+            rlog.check_same_deck(prior, loaded, results)
+        log = rlog.ResultsLog(results, learner=name or "", deck=loaded, seed=seed, options=options,
+                              questions=session.questions, started_at=clock.now(), prior=prior)  # fmt: skip
+        if prior is not None:
+            session.questions = rlog.still_to_ask(session.questions, prior, results)
 
     session_id: int | None = None
     if not no_save:
@@ -318,19 +342,11 @@ def run(
             finished = clock.now()
             if store is not None and session_id is not None:
                 store.finish_session(session_id, finished, interrupted=not summary.complete)
+            if log is not None:
+                log.finish(summary.ended, finished)
+                summary = log.summary(summary)
             io.finish(summary, session_id)
-            if results:
-                write_result(
-                    results,
-                    from_summary(
-                        summary,
-                        learner=name or "",
-                        deck=loaded,
-                        seed=seed,
-                        started_at=started,
-                        finished_at=finished,
-                    ),
-                )
+            if log is not None:
                 io.note(f"Result written to {results}")
         except (KeyboardInterrupt, BrokenPipeError) as err:
             signals.ignore()
@@ -341,6 +357,9 @@ def run(
                     store.finish_session(session_id, clock.now(), interrupted=True)
                 except StoreError as store_err:
                     click.echo(f"Error: {store_err}", err=True)
+            if log is not None:
+                with suppress(QuizError):
+                    log.finish(Ended.INTERRUPTED, clock.now())
             if interactive:
                 click.echo(err=True)  # the learner's half-typed line has no newline yet
             click.echo(f"Interrupted — {_saved_message(saved, session_id)}.", err=True)

@@ -12,7 +12,7 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -86,9 +86,26 @@ class Result:
     passed: bool | None = None
     quiz_version: str = __version__
     version: int = VERSION
+    #: "in progress" (written after each answer), "finished", "interrupted" or "ended" (input ran
+    #: out); "" in files written before results were kept as the exam goes.
+    state: str = ""
+    #: Every question of the exam in the order asked: (card id, choices or items as shown).
+    plan: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+    #: How the session picked its cards (``quiz run`` options), so ``--resume`` rebuilds it.
+    options: dict[str, Any] = field(default_factory=dict)
+    deck_path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as the JSON object written to the file."""
+        extra: dict[str, Any] = {}
+        if self.state:
+            extra["state"] = self.state
+        if self.plan:
+            extra["plan"] = [{"card": c, "shown": list(s) if s is not None else None} for c, s in self.plan]
+        if self.options:
+            extra["options"] = self.options
+        if self.deck_path:
+            extra["deck_file"] = self.deck_path
         return {
             "format": FORMAT,
             "version": self.version,
@@ -111,10 +128,11 @@ class Result:
                 "score": self.score,
                 "percent": self.percent,
             },
+            **extra,
         }
 
 
-def _utc(when: datetime) -> str:
+def utc_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -156,8 +174,8 @@ def from_summary(
         deck_hash=deck.content_hash,
         seed=seed,
         mode="exam" if summary.exam else "quiz",
-        started_at=_utc(started_at),
-        finished_at=_utc(finished_at),
+        started_at=utc_text(started_at),
+        finished_at=utc_text(finished_at),
         duration_s=summary.duration_s,
         answers=tuple(answers),
         correct=summary.correct,
@@ -323,6 +341,21 @@ def load_result(path: str | Path) -> Result:
         raise fail("totals say fewer questions than were answered")
     pass_mark = data.get("pass_mark")
     passed = data.get("passed")
+    state = data.get("state", "")
+    if not isinstance(state, str):
+        raise fail("'state' has the wrong type")
+    plan = []
+    for i, step in enumerate(data.get("plan") or [], start=1):
+        shown_ok = isinstance(step, dict) and (
+            step.get("shown") is None
+            or (isinstance(step["shown"], list) and all(isinstance(s, str) for s in step["shown"]))
+        )
+        if not shown_ok or not isinstance(step.get("card"), str):
+            raise fail(f"plan step {i} is not a card id with its choices")
+        plan.append((step["card"], tuple(step["shown"]) if step.get("shown") is not None else None))
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise fail("'options' is not an object")
     return Result(
         learner=data["learner"],
         deck_id=deck["id"],
@@ -344,4 +377,8 @@ def load_result(path: str | Path) -> Result:
         passed=passed if isinstance(passed, bool) else None,
         quiz_version=str(data.get("quiz_version", "")),
         version=version,
+        state=state,
+        plan=tuple(plan),
+        options=options,
+        deck_path=str(data.get("deck_file", "")),
     )
