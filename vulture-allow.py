@@ -45,3 +45,4 @@ exc_type  # unused variable (quiz/store/connection.py)
 tb  # unused variable (quiz/store/connection.py)
 _.connection  # unused property (quiz/store/connection.py)
 _.rebuild_summaries  # unused method (quiz/store/summaries.py)
+from_summary  # unused function (quiz/insight/results.py): a Result from a session's Summary, for tests and tools

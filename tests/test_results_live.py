@@ -8,47 +8,24 @@ holds every answer so far; Ctrl-C, SIGTERM, a closed stdin, SIGHUP and kill -9 l
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
-from typing import IO, Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from test_interrupt import DECK, next_event
+from test_interrupt import start as run_quiz
 
 from quiz.cli import cli
 from quiz.insight.results import load_result
 
-DECK = "us-russia-military-talks-2019"
 COUNT = 6
 
 
 def start(home: Path, results: Path, *args: str) -> subprocess.Popen[str]:
-    """``python -m quiz run DECK --exam --json --results FILE`` with pipes on every stream."""
-    env = {**os.environ, "QUIZ_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "quiz", "run", *args, "--exam", "--json", "--results", str(results)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env=env,
-    )
-
-
-def next_event(stream: IO[str], kind: str) -> dict[str, Any]:
-    """Read JSON lines until an event of ``kind``."""
-    while True:
-        line = stream.readline()
-        assert line, f"output ended before a {kind!r} event"
-        event: dict[str, Any] = json.loads(line)
-        if event["event"] == kind:
-            return event
+    """``python -m quiz run DECK --json --exam --results FILE ARGS`` (test_interrupt's runner)."""
+    return run_quiz(home, "--exam", "--results", str(results), *args)
 
 
 def answer(proc: subprocess.Popen[str], k: int, results: Path) -> list[str]:
@@ -69,7 +46,7 @@ def answer(proc: subprocess.Popen[str], k: int, results: Path) -> list[str]:
 
 def new_exam(home: Path, results: Path) -> subprocess.Popen[str]:
     """A fresh exam of COUNT questions for Ada."""
-    return start(home, results, DECK, "--count", str(COUNT), "--seed", "11", "--name", "Ada")
+    return start(home, results, "--count", str(COUNT), "--seed", "11", "--name", "Ada")
 
 
 @pytest.mark.parametrize(

@@ -137,15 +137,12 @@ def import_(
         n = imported.skipped
         summary = f" ({n} question{'s' if n != 1 else ''} left out)" if n else ""
     elif lower.endswith(".json"):
+        from quiz.deckio import MAX_BYTES
+        from quiz.files import read_input
         from quiz.formats.anki_import import decode
         from quiz.formats.plain import read_json_deck
 
-        try:
-            raw = Path(file).read_bytes()
-        except OSError as err:
-            from quiz.errors import ImportFileError
-
-            raise ImportFileError(f"{file}: cannot be read ({err.strerror or err}); check the path") from None
+        raw = read_input(file, limit=MAX_BYTES, what="deck")
         deck = read_json_deck(decode(raw, file), file)
         summary = ""
     else:

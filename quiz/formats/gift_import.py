@@ -22,6 +22,8 @@ from typing import Any
 from quiz.errors import DeckError, ImportFileError
 from quiz.model import Deck
 
+#: The largest GIFT file read (a question bank of some 50,000 questions).
+MAX_BYTES = 64 * 1024 * 1024
 #: The comment in front of each exported question that carries the quiz card.
 DATA_RE = re.compile(r"^\s*//\s*quiz:1:([A-Za-z0-9+/=]+)\s*$")
 _ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\"}
@@ -526,11 +528,8 @@ def _as_exported(block: _Block) -> bool:
 
 def read_gift_file(path: str, *, deck_id: str | None = None, title: str | None = None) -> GiftImport:
     """A deck from a GIFT file on disk (UTF-8)."""
+    from quiz.files import read_input
     from quiz.formats.anki_import import decode
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as err:
-        raise ImportFileError(f"{path}: cannot be read ({err.strerror or err}); check the path") from None
+    data = read_input(path, limit=MAX_BYTES, what="GIFT file")
     return read_gift(decode(data, path), path, deck_id=deck_id, title=title)

@@ -7,11 +7,9 @@ Standard library only; see ``docs/quiz-sessions.md`` for the format.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -203,24 +201,19 @@ def check_writable(path: str | Path) -> None:
         raise ResultFileError(f"{path}: the directory {parent} is not writable (choose another place)")
 
 
-def write_result(path: str | Path, result: Result) -> None:
-    """Write ``result`` to ``path`` atomically: a reader sees the old file or the whole new one."""
-    p = Path(path)
+def write_result(path: str | Path, result: Result, *, protect: str = "") -> None:
+    """Write ``result`` to ``path`` atomically and durably (:func:`quiz.files.write_atomic`).
+
+    A reader sees the old file or the whole new one; ``protect`` refuses to replace an
+    existing file (see :func:`quiz.files.check_output`).
+    """
+    from quiz.files import FileRefused, write_atomic
+
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    parent = p.parent if str(p.parent) else Path(".")
-    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as err:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise ResultFileError(f"{path}: cannot write the result file ({err.strerror or err})") from None
+        write_atomic(path, text, protect=protect)
+    except FileRefused as err:
+        raise ResultFileError(str(err)) from None
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quiz.insight.results import Result, ResultAnswer, ResultFileError, load_result, utc_text
+from quiz.insight.results import Result, ResultAnswer, ResultFileError, load_result, utc_text, write_result
 from quiz.model import Attempt, ClozeCard, Deck, Ended, Options, Outcome, Question, Summary, Verdict
 
 IN_PROGRESS = "in progress"
@@ -130,17 +130,8 @@ class ResultsLog:
         )
 
     def _write(self, now: datetime, protect: bool = False) -> None:
-        import json
-
-        from quiz.files import FileRefused, write_atomic
-
-        text = json.dumps(self.result(now).to_dict(), ensure_ascii=False, indent=2) + "\n"
-        try:
-            write_atomic(
-                self.path, text, protect="a results file (add --resume to continue it)" if protect else ""
-            )
-        except FileRefused as err:
-            raise ResultFileError(str(err)) from None
+        guard = "a results file (add --resume to continue it)" if protect else ""
+        write_result(self.path, self.result(now), protect=guard)
 
     def record(self, attempt: Attempt, now: datetime) -> None:
         """Add one answer (from the session's record callback) and rewrite the file."""
