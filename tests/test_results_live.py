@@ -125,7 +125,7 @@ def test_resume_refuses_what_cannot_be_continued(tmp_path: Path) -> None:
     assert runner.invoke(cli, args, input="x\ny\n").exit_code in (0, 1)
     again = runner.invoke(cli, args, input="x\ny\n")
     assert again.exit_code == 1
-    assert "already exists and is a results file (add --resume to continue it)" in again.stderr
+    assert "already exists and holds Bo's finished exam (" in again.stderr
     finished = runner.invoke(cli, ["run", "--resume", str(done)])
     assert (
         finished.exit_code == 1

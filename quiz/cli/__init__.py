@@ -32,10 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("scores", "List past sessions (newest first), of DECK or of every deck."),
     "reset": ("scores", "Forget the scores of DECK: every session, answer and schedule, or only some cards."),
     "export": ("transfer", "Write DECK in another program's format (Anki by default)."),
-    "import": (
-        "transfer",
-        "Turn an Anki notes file (File → Export → Notes in Plain Text) or a question,answer CSV into a deck.",
-    ),
+    "import": ("transfer", "Turn an Anki notes file, a GIFT question bank or a JSON deck into a YAML deck."),
     "new": ("instruct", "Write a new deck to PATH from a commented template."),
     "preview": ("instruct", "Show the cards of DECK exactly as a learner sees them, with what each accepts."),
     "report": ("instruct", "Report on a class's exam result files (written by 'quiz run --results')."),

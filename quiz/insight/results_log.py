@@ -94,6 +94,8 @@ class ResultsLog:
         self.base_duration = prior.duration_s if prior else 0.0
         self.session_start = started_at
         self.state = IN_PROGRESS
+        if prior is None and not force and self.path.exists():
+            raise ResultFileError(_taken(self.path))
         self._write(started_at, protect=prior is None and not force)
 
     # -- writing --------------------------------------------------------------------------------
@@ -195,6 +197,22 @@ class ResultsLog:
             pass_mark=part.pass_mark,
             passed=(total > 0 and 100.0 * correct / total >= part.pass_mark) if part.exam else None,
         )
+
+
+def _taken(path: Path) -> str:
+    """Why an existing results file is not written over, and what to do instead."""
+    try:
+        old = load_result(path)
+    except ResultFileError:
+        return f"{path}: already exists (name another file for the results)"
+    if old.complete:
+        held = f"{old.learner}'s finished exam ({old.correct}/{old.total})"
+        return f"{path}: already exists and holds {held} (name another file for the results)"
+    return (
+        f"{path}: already exists and holds {old.learner}'s unfinished exam "
+        f"({old.asked}/{old.total} answered): continue it with 'quiz run --resume {path}', "
+        "or name another file"
+    )
 
 
 # -- resuming ------------------------------------------------------------------------------------
