@@ -311,10 +311,6 @@ def run(
         check_writable(results)
         if prior is not None:
             rlog.check_same_deck(prior, loaded, results)
-        log = rlog.ResultsLog(results, learner=name or "", deck=loaded, seed=seed, options=options,
-                              questions=session.questions, started_at=clock.now(), prior=prior)  # fmt: skip
-        if prior is not None:
-            session.questions = rlog.still_to_ask(session.questions, prior, results)
 
     session_id: int | None = None
     if not no_save:
@@ -324,6 +320,11 @@ def run(
     signals.install()
     try:
         try:
+            if results:  # opened once the database is: no file is left for an exam that cannot start
+                log = rlog.ResultsLog(results, learner=name or "", deck=loaded, seed=seed, options=options,
+                                      questions=session.questions, started_at=clock.now(), prior=prior)
+                if prior is not None:
+                    session.questions = rlog.still_to_ask(session.questions, prior, results)
             started = clock.now()
             if store is not None:
                 with signals.saving():
