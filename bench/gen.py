@@ -324,6 +324,12 @@ def _text(rng: random.Random, chars: int, end: str, unique: str = "") -> str:
     return " ".join(words) + end
 
 
+def _spread(i: int) -> str:
+    """A made-up word of five syllables for ``i``, far in edits from the words of ``i + 1``
+    (so that no wrong choice is a typo away from the right one)."""
+    return _name_word(i * 2_654_435_761 % len(SYLLABLES) ** 5, 5)
+
+
 def _person(i: int) -> tuple[str, str]:
     """A made-up person's first name and surname, unique to ``i``."""
     return _name_word(i * 7 + 3, 2), _name_word(i, 4)
@@ -366,7 +372,7 @@ def _realistic_card(rng: random.Random, i: int) -> str:
         reject = wrong
     elif kind == "choice":
         lines += _block("prompt", _text(rng, 58, "?", uniq))
-        choices = [_text(rng, 18, "", _name_word(i * 4 + k + 900_000, 2)) for k in range(4)]
+        choices = [_text(rng, 18, "", _spread(i * 4 + k + 900_000)) for k in range(4)]
         answer = choices[rng.randrange(4)]
         lines.append("    choices: " + _flow(choices))
         lines.append(f"    answer: {_s(answer)}")
@@ -380,7 +386,7 @@ def _realistic_card(rng: random.Random, i: int) -> str:
         accept, reject = (yes, no) if value else (no, yes)
     elif kind == "multi":
         lines += _block("prompt", _text(rng, 76, "? Pick all that apply.", uniq))
-        choices = [_text(rng, 24, "", _name_word(i * 5 + k + 1_400_000, 2)) for k in range(5)]
+        choices = [_text(rng, 24, "", _spread(i * 5 + k + 1_400_000)) for k in range(5)]
         right = sorted(rng.sample(range(5), rng.choice((2, 3))))
         wrong_one = next(k for k in range(5) if k not in right)
         lines.append("    choices:")
@@ -430,7 +436,7 @@ def _realistic_card(rng: random.Random, i: int) -> str:
         accept, reject = [full, last.lower(), f"{first} {_typo(last)}"], wrong[:3]
     elif kind == "order":
         lines += _block("prompt", _text(rng, 58, ", earliest first.", uniq))
-        items = [_text(rng, 24, "", _name_word(i * 5 + k + 2_000_000, 2)) for k in range(5)]
+        items = [_text(rng, 24, "", _spread(i * 5 + k + 2_000_000)) for k in range(5)]
         lines.append("    items:")
         lines += [f"      - {_s(t)}" for t in items]
         swapped = [items[1], items[0], *items[2:]]

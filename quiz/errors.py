@@ -22,7 +22,7 @@ class Problem(NamedTuple):
     col: int
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" | "warning"
+    severity: str = "error"  # "error" | "warning" (a likely mistake) | "advice" (style)
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""

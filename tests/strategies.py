@@ -82,6 +82,9 @@ policies = st.builds(
     articles=st.sampled_from(["ignore", "keep"]),
     typos=st.sampled_from(["auto", "off", 0, 1, 2]),
     date_order=st.sampled_from(["mdy", "dmy"]),
+    numerals=st.sampled_from(["any", "exact"]),
+    abbreviations=st.sampled_from(["expand", "keep"]),
+    initials=st.sampled_from(["accept", "refuse"]),
 )
 
 card_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)

@@ -163,7 +163,7 @@ def test_help_lists_every_command() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     names = cli.list_commands(click.Context(cli))
-    assert {"list", "run", "study", "check", "export", "report", "completion"} <= set(names)
+    assert {"list", "run", "study", "check", "export", "report", "completion", "suggest"} <= set(names)
     for name in names:
         command = cli.get_command(click.Context(cli), name)
         assert command is not None and command.name == name

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -248,6 +249,93 @@ def test_history_unknown_session(quiz_home: Path) -> None:
     fill(quiz_home)
     result = run("history", "--session", "999")
     assert result.exit_code == 1 and "no session 999" in result.output
+
+
+def overridden_session(home: Path, deck: str = "capitals") -> int:
+    """A quiz session whose one answer, 'Berne' to swiss, was refused and then overridden."""
+    with Store.open(db_path(home)) as s:
+        sid = s.start_session(deck, "quiz", 21, T0)
+        answer(s, sid, "swiss", False, deck=deck, typed="Berne")
+        s.override_last(sid)
+        s.finish_session(sid, T0 + timedelta(minutes=1))
+    return sid
+
+
+def test_history_shows_an_overridden_answer_as_such(quiz_home: Path) -> None:
+    """An overridden answer reads 'right (overridden; graded wrong)'; --json marks it "overridden": true."""
+    sid = overridden_session(quiz_home)
+    out = run("history", "--session", str(sid)).output.splitlines()
+    assert out[0].endswith("score 1/1, 1m00s")
+    assert out[1].split() == ["1.", "swiss", '"Berne"', "right", "(overridden;", "graded", "wrong)", "1.5s"]
+    got = json.loads(run("history", "--session", str(sid), "--json").output)
+    assert [(a["correct"], a["overridden"], a["rule"]) for a in got["attempts"]] == [(True, True, "wrong")]
+    ids = fill(quiz_home)
+    plain = json.loads(run("history", "--session", str(ids["first"]), "--json").output)
+    assert [a["overridden"] for a in plain["attempts"]] == [False, False, False]
+
+
+def test_stats_lists_overridden_answers_per_card(quiz_home: Path, deck_file: Path) -> None:
+    """stats DECK lists each card's overridden answers (text and --json); they are not wrong answers."""
+    overridden_session(quiz_home)
+    overridden_session(quiz_home)
+    out = run("stats", str(deck_file)).output
+    assert "Overridden answers" in out
+    assert '  swiss  "Berne"  ×2' in out.splitlines()
+    assert "Most common wrong answers" not in out
+    got = json.loads(run("stats", str(deck_file), "--json").output)
+    assert got["overridden"] == [{"card_id": "swiss", "typed": "Berne", "times": 2}]
+    assert got["wrong"] == []
+    assert (got["attempts"], got["correct"]) == (2, 2)
+    brief = run("stats", "capitals").output  # the deck file is not found: history only
+    assert '  swiss  "Berne"  ×2' in brief.splitlines()
+
+
+def test_suggest_prints_yaml_an_author_can_paste(quiz_home: Path, deck_file: Path) -> None:
+    """Overridden answers and answers refused for several learners become a card's accept: entries, as
+    YAML that loads back to exactly those answers; an answer the deck accepts now is left out."""
+    overridden_session(quiz_home)
+    with Store.open(db_path(quiz_home)) as s:
+        for learner in ("ana", "ben", "cy"):
+            sid = s.start_session("capitals", "quiz", 1, T0, learner=learner)
+            answer(s, sid, "austria", False, typed="Wien")
+            answer(s, sid, "peru", False, typed="Lima ")  # the deck accepts it now (spaces)
+        lone = s.start_session("capitals", "quiz", 1, T0, learner="dee")
+        answer(s, lone, "peru", False, typed="Cusco")  # one learner only
+    result = run("suggest", str(deck_file))
+    assert result.exit_code == 0, result.output
+    snippets = yaml.safe_load(result.output)
+    assert snippets == [{"id": "swiss", "accept": ["Berne"]}, {"id": "austria", "accept": ["Wien"]}]
+    assert "# overridden 1 time" in result.output and "# refused for 3 learners" in result.output
+    got = json.loads(run("suggest", str(deck_file), "--json").output)
+    assert [(e["card_id"], e["answer"], e["overridden"], e["learners"]) for e in got["suggestions"]] == [
+        ("swiss", "Berne", 1, 0),
+        ("austria", "Wien", 0, 3),
+    ]
+    assert got["deck_id"] == "capitals" and got["deck_file"] == str(deck_file)
+    fewer = yaml.safe_load(run("suggest", str(deck_file), "--min-learners", "4").output)
+    assert fewer == [{"id": "swiss", "accept": ["Berne"]}]
+
+
+def test_suggest_escapes_what_a_learner_typed(quiz_home: Path, deck_file: Path) -> None:
+    """A typed answer with terminal escapes, a newline or YAML syntax is printed escaped and quoted:
+    no control character reaches the terminal, and the snippet loads back to the exact text."""
+    typed = "\x1b]52;c;SGVsbG8=\x07Bern\n- id: evil #"
+    with Store.open(db_path(quiz_home)) as s:
+        sid = s.start_session("capitals", "quiz", 1, T0)
+        answer(s, sid, "swiss", False, typed=typed)
+        s.override_last(sid)
+    out = run("suggest", str(deck_file)).output
+    assert not any(ch in out for ch in "\x1b\x07\r")
+    assert yaml.safe_load(out) == [{"id": "swiss", "accept": [typed]}]
+
+
+def test_suggest_with_nothing_to_propose(quiz_home: Path, deck_file: Path) -> None:
+    """Without a database, or with nothing refused, suggest says so and exits 0, creating nothing."""
+    result = run("suggest", str(deck_file))
+    assert result.exit_code == 0 and "No answers to suggest for 'capitals'" in result.output
+    assert not quiz_home.exists()
+    fill(quiz_home)
+    assert "No answers to suggest" in run("suggest", str(deck_file)).output
 
 
 # -- reset ---------------------------------------------------------------------------------------------

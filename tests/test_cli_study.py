@@ -13,7 +13,6 @@ from conftest import FIXTURES
 
 from quiz import clock
 from quiz.cli import cli
-from quiz.cli import study as study_module
 from quiz.model import Attempt
 from quiz.practice import schedule
 from quiz.store import Store, db_path
@@ -45,6 +44,17 @@ def study(*args: str, lines: Sequence[str] = (), at: datetime = T0, seed: int = 
 def store(home: Path) -> Store:
     """The learner's score database."""
     return Store.open(db_path(home))
+
+
+def restore_state(s: Store, card_id: str) -> object:
+    """The card's state replayed from its log of study answers (ratings, times, session seeds)."""
+    seeds = {r.id: r.seed for r in s.sessions(DECK_ID)}
+    log = [
+        (a.rating, clock.parse_time(a.answered_at), seeds[a.session_id])
+        for a in s.attempts(deck_id=DECK_ID, card_id=card_id)
+        if a.rating is not None and not a.cram
+    ]
+    return schedule.rebuild(DECK_ID, card_id, log, seed=0)
 
 
 def asked(result: Result) -> list[str]:
@@ -145,7 +155,8 @@ def test_state_rebuilt_from_the_log_equals_the_stored_state_after_several_days(q
     for day in range(30):
         with store(quiz_home) as s:
             states = s.card_states(DECK_ID)
-        order = schedule.queue([*RIGHT, "hello-de"], states, now)  # every card has a state: only due ones
+        due = {cid: state.due_at for cid, state in states.items()}
+        order = schedule.queue_due([*RIGHT, "hello-de"], due, now)  # every card has a state: only due ones
         if order:
             # forget water-boils and hello-de once each, the first time they are asked in review
             lapse = {
@@ -160,7 +171,7 @@ def test_state_rebuilt_from_the_log_equals_the_stored_state_after_several_days(q
         now += DAY
     with store(quiz_home) as s:
         states = s.card_states(DECK_ID)
-        rebuilt = {cid: study_module.restore_state(s, DECK_ID, cid) for cid in states}
+        rebuilt = {cid: restore_state(s, cid) for cid in states}
         assert len(s.sessions(DECK_ID)) == sessions >= 5
     assert rebuilt == states
     assert states["water-boils"].lapses == 1
@@ -171,7 +182,8 @@ def test_typed_answer_suggests_a_rating_and_the_learner_may_override(quiz_home: 
     """A wrong answer suggests again; a right one good; 'easy' or a number overrides it."""
     result = study("--limit", "2", lines=["Berlin", "", "b", "easy"])
     assert result.exit_code == 0, result.output
-    assert "  Wrong\n  Answer: Bern\n" in result.output
+    wrong = "  Wrong — not accepted: 'berlin' is another word than 'bern', not a typo (Bern)\n"
+    assert wrong + "  Answer: Bern\n" in result.output
     assert "Rating [again]: " in result.output
     with store(quiz_home) as s:
         ratings = {a.card_id: a.rating for a in s.attempts(deck_id=DECK_ID)}
@@ -215,7 +227,7 @@ def test_undo_at_the_next_answer_takes_back_the_last_grade(quiz_home: Path) -> N
     with store(quiz_home) as s:
         attempts = s.attempts(deck_id=DECK_ID)
         states = s.card_states(DECK_ID)
-        assert study_module.restore_state(s, DECK_ID, "capital-ch") == states["capital-ch"]
+        assert restore_state(s, "capital-ch") == states["capital-ch"]
     assert [(a.card_id, a.correct, a.rating) for a in attempts] == [
         ("capital-ch", False, 1),
         ("largest-planet", True, 3),
@@ -366,7 +378,7 @@ def test_ctrl_c_saves_answers_and_exits_130(quiz_home: Path, monkeypatch: pytest
         except StopIteration:
             raise KeyboardInterrupt from None
 
-    monkeypatch.setattr(study_module, "_read_line", read)
+    monkeypatch.setattr("quiz.cli.study_io._read_line", read)
     result = study()
     assert result.exit_code == 130
     assert "Interrupted — 1 answer saved (session #1)." in result.output

@@ -87,3 +87,13 @@ def test_a_mistyped_deck_id_names_the_nearest() -> None:
     )
     assert out.returncode == 1
     assert "did you mean 'us-russia-incidents-2019', 'us-russia-military-talks-2019'?" in out.stderr
+
+
+def test_tags_of_the_named_deck_complete_for_run() -> None:
+    """`quiz run DECK --tag` completes to the tags the deck's cards use."""
+    assert _complete("quiz run us-russia-military-talks-2019 --tag w", 4) == [
+        "plain,when",
+        "plain,where",
+        "plain,who",
+    ]
+    assert "plain,us-russia-incidents-2019" in _complete("quiz study us-", 2)

@@ -247,7 +247,10 @@ def test_a_typo_never_accepts_a_reject_example(
         id=card.id, prompt=card.prompt, answer=card.answer, accept=card.accept,
         reject_examples=tuple(Example(r) for r in rejects),
     )  # fmt: skip
-    accepted = {normalize(t, policy) for t in (card.answer, *card.accept)}
+    # An alternate with an unescaped '*' is a pattern (a reject example it matches stays refused);
+    # '\*' is a literal star.
+    texts = (card.answer, *(t.replace("\\*", "*") for t in card.accept if not re.search(r"(?<!\\)\*", t)))
+    accepted = {normalize(t, policy) for t in texts}
     for r in rejects:
         verdict = grade(card, r, policy)
         assert verdict.correct == (normalize(r, policy) in accepted)

@@ -243,3 +243,104 @@ def test_no_color_at_a_real_terminal(tmp_path: Path) -> None:
     out, code = _terminal_session(tmp_path / "home", {"NO_COLOR": "1"})
     assert code == 130
     assert b"\x1b[" not in out.replace(b"\x1b[?1034h", b"")
+
+
+# -- the same ending in every kind of session ------------------------------------------------------
+MODES = {
+    "run": (["run", "--no-shuffle"], "A{n}\n"),
+    "exam": (["run", "--no-shuffle", "--exam"], "A{n}\n"),
+    "study": (["study", "--seed", "1"], "A{n}\n\n"),  # the answer, then Enter for the rating
+}
+
+
+def short_deck(path: Path, cards: int = 3) -> Path:
+    """A deck of short cards q0.. answered A0.., written to ``path``."""
+    lines = ["deck:", "  id: three", "  title: Three", "cards:"]
+    for n in range(cards):
+        lines += [f"  - id: q{n}", "    type: short", f"    prompt: Question {n}?", f"    answer: A{n}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def command(mode: str, deck: Path) -> list[str]:
+    """The command line of ``mode`` on ``deck`` (the deck path after the command name)."""
+    args, _ = MODES[mode]
+    return [args[0], str(deck), *args[1:]]
+
+
+def stored_session(home: Path) -> tuple[bool, list[str]]:
+    """(interrupted, the typed answers) of the one session in the database."""
+    with Store.open(db_path(home)) as store:
+        (session,) = store.sessions()
+        assert session.finished_at is not None
+        return session.interrupted, [a.typed for a in store.attempts()]
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_ends_run_exam_and_study_the_same_way(tmp_path: Path, mode: str, sig: int) -> None:
+    """After one answer, a signal stops a quiz, an exam and a study session alike: exit 130, the same line."""
+    home, deck = tmp_path / "home", short_deck(tmp_path / "three.yaml")
+    env = {**os.environ, "QUIZ_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quiz", *command(mode, deck)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    out = bytearray()
+    proc.stdin.write(MODES[mode][1].format(n=0).encode())
+    proc.stdin.flush()
+    _read_until(proc.stdout.fileno(), out, b"2/3", 0)  # the first answer is saved before the next question
+    time.sleep(0.3)  # now waiting for the second answer
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert err.decode().splitlines()[-1] == "Interrupted — 1 answer saved (session #1)."
+    assert stored_session(home) == (True, ["A0"])
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_a_closed_stdin_ends_run_exam_and_study_the_same_way(tmp_path: Path, mode: str) -> None:
+    """Started with stdin closed: the session ends at once as at end of input, recorded unfinished."""
+    home, deck = tmp_path / "home", short_deck(tmp_path / "three.yaml")
+    proc = subprocess.run(
+        ["bash", "-c", 'exec "$0" -m quiz "$@" 0<&-', sys.executable, *command(mode, deck)],
+        capture_output=True, text=True, env={**os.environ, "QUIZ_HOME": str(home)}, timeout=60,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == (1 if mode == "exam" else 0), proc.stderr  # an unanswered exam is failed
+    ending = {"study": "stopped at end of input with 3 left"}.get(mode, "Input ended after 0 of 3 questions.")
+    assert ending in proc.stdout
+    assert stored_session(home) == (True, [])
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_a_store_error_ends_run_exam_and_study_the_same_way(
+    tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database failing at the second answer stops every kind of session alike: exit 1, what was kept."""
+    from click.testing import CliRunner
+
+    from quiz.cli import cli
+    from quiz.errors import StoreError
+
+    home, deck = tmp_path / "home", short_deck(tmp_path / "three.yaml")
+    real = Store.record
+
+    def failing(self: Store, attempt: object, **kw: object) -> int:
+        if attempt.card_id == "q1":  # type: ignore[attr-defined]
+            raise StoreError(f"{self.path}: database or disk is full (free some space)")
+        return real(self, attempt, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "record", failing)
+    answers = "".join(MODES[mode][1].format(n=n) for n in range(3))
+    result = CliRunner().invoke(cli, [*command(mode, deck), "--data-dir", str(home)], input=answers)
+    monkeypatch.setattr(Store, "record", real)
+    assert result.exit_code == 1, result.output
+    what = {"run": "quiz", "exam": "exam", "study": "study session"}[mode]
+    assert result.stderr.splitlines()[-2:] == [
+        f"Error: {db_path(home)}: database or disk is full (free some space)",
+        f"The {what} stopped; 1 answer saved (session #1) before the error.",
+    ]
+    assert stored_session(home) == (True, ["A0"])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import DECKS
+from hypothesis import given
+from hypothesis import strategies as st
 
-from quiz import forked as forked_module
 from quiz.cli import cli
 from quiz.cli.decks import github_annotation
 from quiz.deckio import parse
@@ -44,13 +46,13 @@ def test_well_written_card_has_no_warning() -> None:
     assert lint(d) == []
 
 
-def test_missing_explain_is_warned_at_the_card() -> None:
-    """A card without 'explain' gets a warning at its line and column."""
+def test_missing_explain_is_advice_at_the_card() -> None:
+    """A card without 'explain' gets advice (style, not a likely mistake) at its line and column."""
     text = deck("  - id: a\n    type: bool\n    prompt: Sky is blue.\n    answer: true\n"
                 "    tags: [t]\n    examples: {accept: [yes]}\n")  # fmt: skip
     problems = lint(parse(text, "d.yaml"))
     assert messages(problems) == ["card 'a': has no 'explain'"]
-    assert (problems[0].line, problems[0].col, problems[0].severity) == (5, 5, "warning")
+    assert (problems[0].line, problems[0].col, problems[0].severity) == (5, 5, "advice")
 
 
 def test_missing_examples_is_warned_but_not_for_flashcards() -> None:
@@ -77,6 +79,7 @@ def test_generated_id_is_still_warned() -> None:
                 "    tags: [t]\n    examples: {accept: [yes]}\n")  # fmt: skip
     (problem,) = lint(parse(text))
     assert "editing the prompt resets its history" in problem.message
+    assert problem.severity == "warning"
 
 
 def test_choice_that_is_the_answer_in_other_words() -> None:
@@ -153,15 +156,15 @@ def test_bundled_decks_have_no_warnings() -> None:
 
 
 def test_github_format_annotations(tmp_path: Path) -> None:
-    """`--format github` prints ::warning lines with file, line and col; summary stays on stderr."""
+    """`--format github` prints advice as ::notice lines with file, line and col; summary stays on stderr."""
     a = tmp_path / "a.yaml"
     a.write_text(deck("  - id: a\n    type: bool\n    prompt: Sky, blue.\n    answer: true\n"), "utf-8")
     result = CliRunner().invoke(cli, ["check", "--format", "github", str(a)])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert f"::warning file={a},line=5,col=5,title=quiz check::card 'a': has no 'explain' " \
+    assert f"::notice file={a},line=5,col=5,title=quiz check::card 'a': has no 'explain' " \
            "(add 'explain:' to say why the answer is right)" in lines  # fmt: skip
-    assert all(line.startswith("::warning ") for line in lines)
+    assert all(line.startswith("::notice ") for line in lines)
     assert "1 deck checked" in result.stderr
 
 
@@ -191,7 +194,7 @@ def test_json_flag_is_format_json(tmp_path: Path) -> None:
     one = CliRunner().invoke(cli, ["check", "--json", str(a)])
     two = CliRunner().invoke(cli, ["check", "--format", "json", str(a)])
     assert one.stdout == two.stdout
-    assert [json.loads(line)["severity"] for line in one.stdout.splitlines()] == ["warning"] * 3
+    assert [json.loads(line)["severity"] for line in one.stdout.splitlines()] == ["advice"] * 3
     bad = CliRunner().invoke(cli, ["check", "--json", "--format", "github", str(a)])
     assert bad.exit_code == 2
 
@@ -202,78 +205,26 @@ DUPLICATES = "".join(
 )
 
 
-def test_near_duplicates_in_a_forked_child_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large set of decks (forced here) is searched in a second process with the same findings."""
-    import os
-
-    import quiz.insight.lint as lint_module
-
-    parsed = parse(deck(DUPLICATES), "d.yaml")
-    here = lint_many([parsed])
-    forks: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
-    monkeypatch.setattr(forked_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(forked_module.os, "fork", fork)
-    forked = lint_many([parsed])
-    assert len(forks) == 1
-    assert forked == here and sum("nearly repeats" in p.message for p in here) >= 20
-
-
-def test_terms_made_part_by_part_while_loading_find_the_same(
+def test_checks_made_part_by_part_while_loading_find_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Near-duplicate terms made on each part of a deck as two processes load it give exactly
-    the findings of the search that reads the whole loaded deck itself."""
+    """Examples, warnings, advice and near-duplicate terms made on each part of a deck as two
+    processes load it give exactly the findings of a check that reads the whole loaded deck."""
     import quiz.insight.lint as lint_module
     from quiz.deckio import _chunks, _parallel
 
     monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
     monkeypatch.setattr(_chunks, "CHUNK_BYTES", 400)  # a few cards per part
-    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
     path = tmp_path / "d.yaml"
     path.write_text(deck(DUPLICATES), encoding="utf-8")
-    loaded, terms = _parallel.load_parts(path, lint_module.index_terms())
-    assert len(terms) > 5
-    with_terms = lint_module.check_many_rendered([loaded], str, [terms])
-    assert with_terms == lint_module.check_many_rendered([loaded], str)
-    assert sum("nearly repeats" in p.message for p, _ in with_terms) >= 20
-
-
-def test_an_interrupt_during_check_stops_the_near_duplicate_search(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Ctrl-C while the per-card warnings are made kills the forked near-duplicate search at
-    once, instead of waiting for it (or running it again here) before exiting."""
-    import time
-
-    import quiz.insight.lint as lint_module
-
-    finished = tmp_path / "finished"
-
-    def slow_search(*args: object) -> list[Problem]:
-        time.sleep(2)
-        finished.write_text("the search ran to its end", encoding="utf-8")
-        return []
-
-    def interrupted(*args: object) -> list[Problem]:
-        raise KeyboardInterrupt
-
-    parsed = parse(deck(DUPLICATES), "d.yaml")
-    monkeypatch.setattr(lint_module, "FORK_CARDS", 0)
-    monkeypatch.setattr(forked_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(lint_module, "_near_duplicates", slow_search)
-    monkeypatch.setattr(lint_module, "_card_warnings", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        lint_module.check_many_rendered([parsed], str)
-    assert not finished.exists()  # killed and reaped: it can no longer finish
+    loaded, parts = _parallel.load_parts(path, lint_module.check_part())
+    assert len(parts) > 5
+    with_parts = lint_module.findings([loaded], [parts])
+    assert with_parts == lint_module.findings([loaded])
+    assert sum("nearly repeats" in p.message for p in with_parts) == 20
+    dropped, lean_parts = _parallel.load_parts(path, lint_module.check_part(), keep_cards=False)
+    assert dropped.cards == ()  # quiz check keeps only what the parts found
+    assert lint_module.findings([dropped], [lean_parts]) == with_parts
 
 
 def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
@@ -281,7 +232,7 @@ def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
     first = GOOD_CARD.format(id="a", prompt="Où est la capitale de l'Éthiopie?", answer="X")
     cards = first + GOOD_CARD.format(id="b", prompt="OU EST LA CAPITALE DE L ETHIOPIE", answer="X")
     assert messages(lint(parse(deck(cards), "d.yaml"))) == [
-        "card 'b': the prompt nearly repeats card 'a' at d.yaml:5 (100% alike)"
+        "card 'b': the prompt nearly repeats card 'a' at d.yaml:5 (100% alike) with the same answer"
     ]
 
 
@@ -298,3 +249,154 @@ def test_examples_graded_the_other_way_are_errors_at_the_example() -> None:
     assert "'Geneva' should be accepted but is rejected (wrong)" in found[0].message
     assert "'BERN' should be rejected but is accepted" in found[1].message
     assert found[1].hint.startswith("it is an accepted answer once normalised")
+
+
+def _times_table() -> str:
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from gen import times_table_text
+
+    return times_table_text(45)
+
+
+def test_times_table_has_no_near_duplicate() -> None:
+    """The 2,025 cards 'What is a x b?' are different questions, even where answers agree (7 x 8, 8 x 7)."""
+    parsed = parse(_times_table(), "tt.yaml")
+    assert len(parsed.cards) == 2025
+    assert [p for p in lint(parsed) if p.severity == "warning"] == []
+
+
+def test_same_prompt_and_answer_is_exactly_one_warning() -> None:
+    """Two cards with the same prompt and answer give one near-duplicate, on the second, naming the first."""
+    cards = GOOD_CARD.format(id="a", prompt="Capital of Peru?", answer="Lima") + GOOD_CARD.format(
+        id="b", prompt="Capital of Peru?", answer="Lima"
+    )
+    (problem,) = lint(parse(deck(cards), "d.yaml"))
+    assert (problem.line, problem.severity) == (12, "warning")
+    assert "card 'b': the prompt nearly repeats card 'a' at d.yaml:5 (100% alike)" in problem.message
+
+
+def test_same_prompt_with_another_answer_is_not_a_duplicate() -> None:
+    """Cards with alike prompts but answers neither accepts ask different things: no warning."""
+    cards = GOOD_CARD.format(id="a", prompt="Capital of Peru?", answer="Lima") + GOOD_CARD.format(
+        id="b", prompt="Capital of Peru?", answer="Cusco"
+    )
+    assert lint(parse(deck(cards))) == []
+
+
+def test_answers_accepted_by_each_other_count_as_the_same() -> None:
+    """'Bern' accepting 'Berne' and 'Berne' accepting 'Bern' are one answer; one way only is not."""
+    card = (
+        "  - id: {id}\n    type: short\n    prompt: Where did they meet?\n    answer: {answer}\n"
+        "    accept: [{alt}]\n    explain: x\n    tags: [t]\n    examples: {{accept: [{answer}]}}\n"
+    )
+    both = card.format(id="a", answer="Bern", alt="Berne") + card.format(id="b", answer="Berne", alt="Bern")
+    assert len(lint(parse(deck(both)))) == 1
+    one_way = card.format(id="a", answer="Bern", alt="Bern") + card.format(
+        id="b", answer="Geneva", alt="Bern"
+    )
+    assert lint(parse(deck(one_way))) == []
+
+
+def test_a_group_is_reported_once_naming_its_first_card() -> None:
+    """Five cards asking one question: one warning, on the second card, naming the first and the rest."""
+    cards = "".join(GOOD_CARD.format(id=f"c{i}", prompt=p, answer="Lima") for i, p in enumerate(
+        ["Capital of Peru?", "capital of peru", "Capital of Peru!", "The capital of Peru?", "CAPITAL OF PERU"]
+    ))  # fmt: skip
+    (problem,) = lint(parse(deck(cards), "d.yaml"))
+    assert problem.message.startswith("card 'c1': the prompt nearly repeats card 'c0' at d.yaml:5")
+    assert problem.message.endswith("so do 'c2', 'c3', 'c4'")
+
+
+def test_a_typo_in_a_repeated_prompt_is_still_a_duplicate() -> None:
+    """A prompt copied with a typo in one word, and the same answer, is still found."""
+    first = GOOD_CARD.format(id="a", prompt="Which river flows through the old capital?", answer="Tiber")
+    cards = first + GOOD_CARD.format(
+        id="b", prompt="Which river flows through the old capitol?", answer="Tiber"
+    )
+    assert messages(lint(parse(deck(cards)))) == [
+        "card 'b': the prompt nearly repeats card 'a' at <deck>:5 (97% alike) with the same answer"
+    ]
+
+
+def test_near_duplicate_search_is_linear_on_alike_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 prompts from one pattern with one answer are compared a bounded number of times per card
+    (no pair comparison), and the identical ones among them form one group."""
+    import quiz.insight.duplicates as duplicates
+
+    calls = [0]
+    real = duplicates.alike
+
+    def counted(a: str, b: str) -> float:
+        calls[0] += 1
+        return real(a, b)
+
+    monkeypatch.setattr(duplicates, "alike", counted)
+    n = 4000
+    cards = "".join(
+        f"  - id: c{i}\n    type: bool\n    prompt: Is the number {i if i % 2 else 1} on the list?\n"
+        "    answer: true\n"
+        for i in range(n)
+    )
+    found = [p for p in lint(parse(deck(cards, deck_tags="t"), "d.yaml")) if p.severity == "warning"]
+    assert calls[0] <= n * duplicates.COMPARED * duplicates.SKETCH
+    (group,) = found
+    assert "nearly repeats card 'c0'" in group.message and f"and {n // 2 - 4} more" in group.message
+
+
+@given(st.lists(st.sampled_from(["Peru", "Chile", "Bolivia", "Ecuador"]), min_size=1, max_size=12))
+def test_each_card_is_reported_at_most_once(countries: list[str]) -> None:
+    """However often prompts repeat, each repeated question is one warning and no card is in two."""
+    cards = "".join(GOOD_CARD.format(id=f"c{i}", prompt=f"Capital of {c}?", answer=c[::-1])
+                    for i, c in enumerate(countries))  # fmt: skip
+    found = lint(parse(deck(cards)))
+    repeated = {c for c in countries if countries.count(c) > 1}
+    assert len(found) == len(repeated)
+    named = [m for p in found for m in re.findall(r"'(c\d+)'", p.message)]
+    more = sum(int(m) for p in found for m in re.findall(r"and (\d+) more", p.message))
+    assert len(named) == len(set(named))
+    assert len(named) + more == sum(countries.count(c) for c in repeated)
+
+
+PLAIN_SIX = "".join(
+    f"  - id: q{i}\n    type: short\n    prompt: What is the capital of country {i}?\n    answer: City{i}\n"
+    for i in range(6)
+)
+
+
+def test_a_plain_valid_deck_gets_advice_not_warnings(tmp_path: Path) -> None:
+    """A valid 6-card deck without explain, examples or tags: no warnings, one advice line per kind
+    with the count and the option that lists them; --advice lists all 18."""
+    a = tmp_path / "a.yaml"
+    a.write_text(deck(PLAIN_SIX), "utf-8")
+    result = CliRunner().invoke(cli, ["check", str(a)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and all(": advice: card 'q0' and 5 more have no" in line for line in lines)
+    assert all("quiz check --advice lists each" in line for line in lines)
+    assert "0 errors, 0 warnings, 3 advice" in result.stderr
+    every = CliRunner().invoke(cli, ["check", "--advice", str(a)])
+    assert len(every.stdout.splitlines()) == 18
+    assert CliRunner().invoke(cli, ["check", "--strict", str(a)]).exit_code == 0
+
+
+def test_warnings_are_shown_beside_errors(tmp_path: Path) -> None:
+    """A deck with an example error still shows its warnings, in every format."""
+    second = GOOD_CARD.format(id="b", prompt="Capital of Peru?", answer="Lima")
+    cards = GOOD_CARD.format(id="a", prompt="Capital of Peru?", answer="Lima") + second.replace(
+        "reject: [Nope]", "reject: [lima]"
+    )
+    a = tmp_path / "a.yaml"
+    a.write_text(deck(cards), "utf-8")
+    text = CliRunner().invoke(cli, ["check", str(a)])
+    assert text.exit_code == 1
+    assert [line.split(": ")[1] for line in text.stdout.splitlines()] == ["warning", "error"]
+    rows = [
+        json.loads(line) for line in CliRunner().invoke(cli, ["check", "--json", str(a)]).stdout.splitlines()
+    ]
+    assert [r["severity"] for r in rows] == ["warning", "error"]
+    github = CliRunner().invoke(cli, ["check", "--format", "github", str(a)]).stdout.splitlines()
+    assert [line.split(" ")[0] for line in github] == ["::warning", "::error"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,16 @@ COUNT = 6
 
 
 def start(home: Path, results: Path, *args: str) -> subprocess.Popen[str]:
-    """``python -m quiz run DECK --json --exam --results FILE ARGS`` (test_interrupt's runner)."""
-    return run_quiz(home, "--exam", "--results", str(results), *args)
+    """``python -m quiz run DECK --json --exam --results FILE ARGS`` (test_interrupt's runner).
+
+    A watchdog kills the process after 60 s, so a question that never comes fails the test
+    instead of hanging it.
+    """
+    proc = run_quiz(home, "--exam", "--results", str(results), *args)
+    watchdog = threading.Timer(60, proc.kill)
+    watchdog.daemon = True
+    watchdog.start()
+    return proc
 
 
 def answer(proc: subprocess.Popen[str], k: int, results: Path) -> list[str]:

@@ -22,15 +22,14 @@ from quiz.practice.schedule import (
     HARD,
     due_at,
     format_interval,
-    is_leech,
-    next_due,
     parse_rating,
     preview,
-    queue,
+    queue_due,
     rating_for,
     rebuild,
     review,
 )
+from quiz.practice.study import Item, StudyPlan, next_due
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
 MIN = timedelta(minutes=1)
@@ -259,6 +258,16 @@ def _state(card_id: str, due: datetime) -> CardState:
     return CardState("d", card_id, "review", due.isoformat(), "{}", reps=1)
 
 
+def due_texts(states: dict[str, CardState]) -> dict[str, str]:
+    """Each state's due time as the store keeps it (fixed-width UTC text)."""
+    return {cid: due_at(s).isoformat(timespec="microseconds") for cid, s in states.items()}
+
+
+def queue(ids: list[str], states: dict[str, CardState], now: datetime, **kw: object) -> list[str]:
+    """The study queue (``queue_due``) of cards with these states."""
+    return queue_due(ids, due_texts(states), now, **kw)  # type: ignore[arg-type]
+
+
 IDS = ["a", "b", "c", "d", "e", "f"]
 STATES = {
     "a": _state("a", T0 + DAY),  # not due
@@ -329,14 +338,18 @@ def test_queue_properties(offsets: list[int], new: int, limit: int | None) -> No
 
 def test_next_due_is_the_earliest() -> None:
     """The next due time is the soonest of all states; none without states."""
-    assert next_due(STATES) == T0 - 3 * DAY
-    assert next_due({}) is None
+    assert next_due(due_texts(STATES), IDS) == T0 - 3 * DAY
+    assert next_due({}, IDS) is None
 
 
 def test_leech_after_eight_misses() -> None:
     """Eight misses make a leech; seven do not."""
-    assert not is_leech(7)
-    assert is_leech(8)
+    from quiz.model import Deck, Outcome, Question, ShortCard
+
+    card = ShortCard(id="c", prompt="Capital of Switzerland?", answer="Bern")
+    plan = StudyPlan(Deck(id="d", title="D", cards=(card,)), [Item("c", "due")], seed=1, now=lambda: T0)
+    wrong = Outcome(Question(1, 1, card), "Paris", Verdict(correct=False, rule="wrong"), 900, T0.isoformat())
+    assert [plan.recorded(wrong, None, 0) for _ in range(8)] == [False] * 7 + [True]
     assert schedule.LEECH_MISSES == 8
 
 

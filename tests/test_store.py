@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -121,6 +122,7 @@ def test_open_creates_directory_schema_and_wal(db: Path) -> None:
         "rating",
         "cram",
         "first",
+        "overridden",
     ]
     conn.close()
 
@@ -675,7 +677,12 @@ def test_a_schema_2_database_keeps_every_session_id_and_never_reuses_one(db: Pat
         assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert c.execute("SELECT * FROM sessions ORDER BY id").fetchall() == sessions_before
-        assert c.execute("SELECT * FROM attempts ORDER BY id").fetchall() == attempts_before
+        # Every column the rows had, unchanged; the column added by migration 4 is 0 everywhere.
+        columns = ", ".join(
+            f'"{r[1]}"' for r in c.execute("PRAGMA table_info(attempts)") if r[1] != "overridden"
+        )
+        assert c.execute(f"SELECT {columns} FROM attempts ORDER BY id").fetchall() == attempts_before
+        assert c.execute("SELECT count(*) FROM attempts WHERE overridden != 0").fetchone()[0] == 0
         assert summary_tables(c) == totals_before
         sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'sessions'").fetchone()[0]
         assert "AUTOINCREMENT" in sql
@@ -1026,3 +1033,149 @@ def test_the_common_wrong_answers_are_read_in_order_from_an_index(opened: Store)
         )
     )
     assert "wrong_totals_deck_times" in plan and "TEMP B-TREE" not in plan
+
+
+# -- overrides ("I was right") ---------------------------------------------------------------
+def test_an_override_counts_the_last_answer_as_right_everywhere(opened: Store) -> None:
+    """Overriding the last answer makes it right in the log, the session's score, the card's totals and
+    the wrong answers, exactly as if it had been graded right; it is listed as overridden."""
+    sid = opened.start_session("deck-a", "quiz", 1, T0)
+    opened.record(attempt(sid, "c1", correct=True))
+    opened.record(attempt(sid, "c2", correct=False, typed="Berne "))
+    last = opened.override_last(sid)
+    assert last is not None and (last.card_id, last.correct, last.overridden, last.score) == (
+        "c2",
+        True,
+        True,
+        1.0,
+    )
+    assert last.rule == "wrong"  # what the grader said is kept
+    stored = opened.attempts(session_id=sid)[-1]
+    assert (stored.correct, stored.overridden, stored.rule) == (True, True, "wrong")
+    session = opened.session(sid)
+    assert session is not None and (session.correct, session.asked) == (2, 2)
+    rows = opened.deck_rows("deck-a")
+    assert rows.cards["c2"] == (1, 1, 0)
+    assert rows.wrong == []
+    assert rows.overridden == [("c2", "Berne ", 1)]
+    assert opened.overridden("deck-a") == [("c2", "Berne ", 1)]
+    before = summary_tables(opened.connection)
+    opened.rebuild_summaries()
+    assert summary_tables(opened.connection) == before  # the summaries equal what the log gives
+
+
+def test_overridden_answers_are_grouped_per_card_and_spelling(opened: Store) -> None:
+    """Overridden answers differing only in case or surrounding spaces count together, per card."""
+    for typed in ("Berne", " berne", "Bern city"):
+        sid = opened.start_session("deck-a", "quiz", 1, T0)
+        opened.record(attempt(sid, "c2", correct=False, typed=typed))
+        opened.override_last(sid)
+    assert [(r.card_id, r.typed.strip().lower(), r.times) for r in opened.overridden("deck-a")] == [
+        ("c2", "berne", 2),
+        ("c2", "bern city", 1),
+    ]
+    assert opened.overridden("deck-b") == []
+
+
+def test_an_override_in_study_replaces_rating_and_state(opened: Store) -> None:
+    """In a study session the override also stores the new rating and the card's new state."""
+    sid = opened.start_session("deck-a", "study", 1, T0)
+    opened.record(attempt(sid, "c1", correct=False, rating=1), state=state("c1", phase="relearning"))
+    opened.override_last(sid, rating=3, state=state("c1", phase="review"))
+    assert opened.attempts(session_id=sid)[0].rating == 3
+    assert opened.card_states("deck-a")["c1"].phase == "review"
+    assert opened.deck_rows("deck-a").reviews == (0, 0)  # the card's first study answer, now right
+    assert opened.connection.execute("SELECT first_study_correct FROM card_totals").fetchone()[0] == 1
+
+
+def test_an_override_is_refused_in_an_exam_and_for_a_right_answer(opened: Store) -> None:
+    """An exam's answer (the instructor decides) and an answer already right cannot be overridden; a
+    session without answers has nothing to override."""
+    exam = opened.start_session("deck-a", "exam", 1, T0)
+    opened.record(attempt(exam, "c1", correct=False))
+    with pytest.raises(ValueError, match="exam"):
+        opened.override_last(exam)
+    quiz = opened.start_session("deck-a", "quiz", 1, T0)
+    assert opened.override_last(quiz) is None
+    opened.record(attempt(quiz, "c1", correct=True))
+    with pytest.raises(ValueError, match="already right"):
+        opened.override_last(quiz)
+    with pytest.raises(StoreError, match="not in the database"):
+        opened.override_last(9999)
+    assert not any(a.overridden for a in opened.attempts())
+
+
+def test_an_answer_recorded_as_overridden_must_be_right(opened: Store) -> None:
+    """Recording an overridden answer that is not right is refused; a right one is stored as overridden."""
+    sid = opened.start_session("deck-a", "quiz", 1, T0)
+    with pytest.raises(ValueError, match="overridden"):
+        opened.record(replace(attempt(sid, correct=False), overridden=True))
+    opened.record(replace(attempt(sid, correct=True, typed="Berne"), overridden=True))
+    assert [a.overridden for a in opened.attempts()] == [True]
+    assert opened.overridden("deck-a") == [("c1", "Berne", 1)]
+
+
+def test_overridden_answers_are_read_through_their_partial_index(opened: Store) -> None:
+    """Listing a deck's overridden answers reads the partial index, not the deck's whole attempt log."""
+    seen: list[str] = []
+    opened.connection.set_trace_callback(seen.append)
+    opened.overridden("deck-a")
+    opened.connection.set_trace_callback(None)
+    query = next(q for q in seen if "overridden = 1" in q)
+    plan = " ".join(str(r[3]) for r in opened.connection.execute(f"EXPLAIN QUERY PLAN {query}"))
+    assert "USING INDEX attempts_overridden" in plan, plan
+
+
+# -- FSRS parameters per deck ---------------------------------------------------------------
+def test_fsrs_params_are_kept_per_deck_and_survive_reopening(db: Path) -> None:
+    """Parameters set for one deck are read back exactly after reopening, replace the old ones, and
+    leave other decks on the defaults (None)."""
+    fitted = [
+        0.4,
+        1.2,
+        3.1,
+        15.7,
+        7.2,
+        0.5,
+        1.5,
+        0.005,
+        1.5,
+        0.1,
+        1.0,
+        1.9,
+        0.1,
+        0.3,
+        2.3,
+        0.2,
+        3.0,
+        0.5,
+        0.6,
+    ]
+    with Store.open(db) as s:
+        assert s.fsrs_params("deck-a") is None
+        s.set_fsrs_params("deck-a", [1.0] * 19, T0, 10)
+        s.set_fsrs_params("deck-a", fitted, T0 + timedelta(days=1), 1234)
+    with Store.open(db) as s:
+        got = s.fsrs_params("deck-a")
+        assert got is not None
+        assert got.params == tuple(fitted)
+        assert (got.deck_id, got.reviews) == ("deck-a", 1234)
+        assert got.fitted_at == (T0 + timedelta(days=1)).isoformat(timespec="microseconds")
+        assert s.fsrs_params("deck-b") is None
+        assert s.clear_fsrs_params("deck-a") is True
+        assert s.clear_fsrs_params("deck-a") is False
+        assert s.fsrs_params("deck-a") is None
+
+
+def test_bad_fsrs_params_are_refused_and_a_damaged_row_is_a_clear_error(opened: Store) -> None:
+    """Empty, non-finite or non-numeric parameters and a negative count are refused before writing; a
+    row that is not a JSON list of numbers is reported as damage in one line."""
+    for params in ([], [1.0, float("nan")], [1.0, float("inf")], [True, 1.0]):
+        with pytest.raises(ValueError):
+            opened.set_fsrs_params("deck-a", params, T0, 5)
+    with pytest.raises(ValueError, match="negative"):
+        opened.set_fsrs_params("deck-a", [1.0], T0, -1)
+    assert opened.connection.execute("SELECT count(*) FROM fsrs_params").fetchone()[0] == 0
+    opened.connection.execute("INSERT INTO fsrs_params VALUES ('deck-a', '{\"w\": 1}', '', 3)")
+    with pytest.raises(StoreError, match=r"damaged.*FSRS parameters of deck 'deck-a'"):
+        opened.fsrs_params("deck-a")

@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("scores", "Show scores and progress: of DECK in detail, or one line per deck."),
     "history": ("scores", "List past sessions (newest first), of DECK or of every deck."),
     "reset": ("scores", "Forget the scores of DECK: every session, answer and schedule, or only some cards."),
+    "suggest": (
+        "suggest",
+        "Propose answers learners were refused as accept: entries for DECK, as YAML to paste.",
+    ),
     "export": ("transfer", "Write DECK in another program's format (Anki by default)."),
     "import": ("transfer", "Turn an Anki notes file, a GIFT question bank or a JSON deck into a YAML deck."),
     "new": ("instruct", "Write a new deck to PATH from a commented template."),

@@ -101,17 +101,27 @@ def show(deck: str, as_json: bool) -> None:
     help="text: file:line:col lines (default); github: GitHub Actions annotations; json: JSON lines.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too (never on advice).")
+@click.option(
+    "--advice",
+    "every_advice",
+    is_flag=True,
+    help="List every piece of advice card by card (by default advice on many cards of a deck is one line).",
+)
+def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, every_advice: bool) -> None:
     """Validate deck files (or every deck in directories) and run their examples.
 
-    Prints 'file:line:col: error|warning: message (hint)' for each finding and
-    exits 1 if any deck has an error (or a warning, with --strict). Warnings
-    include near-duplicate prompts across all the decks checked together.
+    Prints 'file:line:col: error|warning|advice: message (hint)' for each finding
+    and exits 1 if any deck has an error (or a warning, with --strict). Errors: a
+    deck that does not load, an example graded the other way. Warnings (likely
+    mistakes): a card without an id, a wrong choice that says the answer, cards
+    that ask the same question (within and across the decks checked together).
+    Advice (style): a card without explain, examples or tags; on more than three
+    cards of a deck it is one line with the count, and --advice lists each.
     """
     from quiz.deckio import expand_paths, load_parts
     from quiz.errors import DeckError
-    from quiz.insight.lint import Terms, check_many_rendered, index_terms
+    from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings
     from quiz.model import Deck
 
     if as_json:
@@ -126,16 +136,16 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
         raise click.UsageError("no deck files (.yaml, .yml) found in " + ", ".join(paths))
     load_errors: dict[str, list[Problem]] = {}
     decks: list[Deck] = []
-    terms: list[list[Terms]] = []
-    each_part = index_terms()  # the near-duplicate search's per-card half, done as each part loads
+    parts: list[list[Part]] = []
+    each_part = check_part()  # examples, warnings, advice: run on each part where it was parsed
     for f in files:
         try:
-            deck, deck_terms = load_parts(f, each_part)
+            deck, deck_parts = load_parts(f, each_part, keep_cards=False)  # the parts' findings suffice
         except DeckError as err:
             load_errors[str(f)] = err.problems
             continue
         decks.append(deck)
-        terms.append(deck_terms)
+        parts.append(deck_parts)
     render: Callable[[Problem], str]
     if fmt == "json":
         render = _json_line
@@ -143,25 +153,26 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool) 
         render = github_annotation
     else:
         render = str
-    found = check_many_rendered(decks, render, terms)
-    by_file: dict[str, list[tuple[Problem, str]]] = {}
-    for pt in found:
-        by_file.setdefault(pt[0].path, []).append(pt)
-    findings: list[tuple[Problem, str]] = []
+    by_file: dict[str, list[Problem]] = {}
+    for p in findings(decks, parts, every_advice=every_advice):
+        by_file.setdefault(p.path, []).append(p)
+    found: list[Problem] = []
     for f in files:
-        findings.extend((p, render(p)) for p in load_errors.get(str(f), []))
-        findings.extend(by_file.pop(str(f), []))
+        found.extend(load_errors.get(str(f), []))
+        found.extend(by_file.pop(str(f), []))
     for rest in by_file.values():
-        findings.extend(rest)
-    errors = sum(p.severity == "error" for p, _ in findings)
-    warnings = len(findings) - errors
-    lines = [text for _, text in findings]
-    # Written in large batches: one echo per line costs seconds on a deck with 100,000 warnings.
+        found.extend(rest)
+    errors = sum(p.severity == ERROR for p in found)
+    advice = sum(p.severity == ADVICE for p in found)
+    warnings = len(found) - errors - advice
+    lines = list(map(render, found))
+    # Written in large batches: one echo per line costs seconds on a deck with 100,000 findings.
     for at in range(0, len(lines), 20_000):
         click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
-            f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, {_count(warnings, 'warning')}",
+            f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, "
+            f"{_count(warnings, 'warning')}, {advice} advice",
             err=True,
         )
     if errors or (strict and warnings):
@@ -181,8 +192,9 @@ def _escape_property(text: str) -> str:
 
 
 def github_annotation(p: Problem) -> str:
-    """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``."""
-    kind = "error" if p.severity == "error" else "warning"
+    """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``
+    (advice is a ``::notice``)."""
+    kind = {"error": "error", "advice": "notice"}.get(p.severity, "warning")
     props = ",".join(
         f"{k}={_escape_property(v)}"
         for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", "quiz check"))

@@ -9,9 +9,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from quiz.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,3 +53,13 @@ def data_dir_option(f: F) -> F:
 def use_color(plain: bool = False) -> bool:
     """Colour only on a terminal, never with ``--plain`` or ``NO_COLOR``."""
     return not plain and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def existing_store() -> Store | None:
+    """The open database, or None when it was never created (read-only commands create nothing)."""
+    from quiz.store import Store, db_path
+
+    path = db_path(data_dir())
+    if not path.exists():
+        return None
+    return Store.open(path)

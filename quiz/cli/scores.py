@@ -11,7 +11,7 @@ import click
 
 from quiz import clock
 from quiz.cli.completion import complete_card, complete_deck
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, existing_store, use_color
 
 if TYPE_CHECKING:
     from quiz.insight.stats import DeckStats
@@ -27,16 +27,6 @@ def _pct(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
-
-
-def _existing_store() -> Store | None:
-    """The open database, or None when it was never created (read-only commands create nothing)."""
-    from quiz.store import Store, db_path
-
-    path = db_path(data_dir())
-    if not path.exists():
-        return None
-    return Store.open(path)
 
 
 def _resolve(ref: str, store: Store | None, *, cached: bool = False) -> tuple[str, Deck | None]:
@@ -98,13 +88,13 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
 
     Sessions, best / last / average score, the trend of the last 10 sessions,
     cards new / learning / review / due, retention, the streak of days, accuracy
-    per card and per tag, the hardest cards, common wrong answers, leeches and
-    orphans (cards with history that are no longer in the deck).
+    per card and per tag, the hardest cards, common wrong answers, overridden
+    answers, leeches and orphans (cards with history that are no longer in the deck).
     """
     from quiz.insight.stats import CARD_ROWS, HARDEST, compute, due_bounds
 
     now = clock.now()
-    store = _existing_store()
+    store = existing_store()
     try:
         if deck is None:
             summaries = store.summaries() if store else []
@@ -201,6 +191,13 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = F
         click.echo(_heading("Most common wrong answers", color))
         for w in st.wrong:
             click.echo(f"  {w.card_id}  {json.dumps(w.typed, ensure_ascii=False)}  ×{w.times}")
+    if st.overridden:
+        click.echo("")
+        click.echo(
+            _heading("Overridden answers (refused, then marked right; 'quiz suggest' proposes them)", color)
+        )
+        for o in st.overridden:
+            click.echo(f"  {o.card_id}  {json.dumps(o.typed, ensure_ascii=False)}  ×{o.times}")
     if st.leeches:
         click.echo("")
         click.echo(_heading(f"Leeches (missed {LEECH_MISSES}+ times)", color))
@@ -295,6 +292,7 @@ def _attempt_dict(a: Attempt) -> dict[str, object]:
         "rating": a.rating,
         "cram": a.cram,
         "first": a.first,
+        "overridden": a.overridden,
     }
 
 
@@ -312,7 +310,7 @@ def history(deck: str | None, limit: int, session_id: int | None, as_json: bool)
     Each line: session id, start (UTC), deck, mode, score, duration, and whether
     the session was interrupted. With --session ID, every answer of that session.
     """
-    store = _existing_store()
+    store = existing_store()
     try:
         if session_id is not None:
             rec = store.session(session_id) if store else None
@@ -369,10 +367,11 @@ def _print_session(rec: SessionRecord, attempts: list[Attempt], as_json: bool) -
     width = max(len(a.card_id) for a in attempts)
     for n, a in enumerate(attempts, start=1):
         verdict = "right" if a.correct else "wrong"
+        how = f"overridden; graded {a.rule}" if a.overridden else a.rule
         extra = "" if a.first else "  (retry)"
         extra += "  (cram)" if a.cram else ""
         click.echo(
-            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict} ({a.rule})"
+            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict} ({how})"
             f"  {a.time_ms / 1000:.1f}s{extra}"
         )
 
@@ -404,7 +403,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
     """
     if card_ids and orphans:
         raise click.UsageError("use --card or --orphans, not both")
-    store = _existing_store()
+    store = existing_store()
     if store is None:
         click.echo("Nothing to remove: no scores have been saved yet.")
         return

@@ -10,7 +10,7 @@ from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option
 
 #: Default file name for each format, after the deck id.
-SUFFIXES = {"anki": ".anki.txt", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
+SUFFIXES = {"anki": ".anki.txt", "apkg": ".apkg", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
 
 
 def _write(text: str, target: str) -> None:
@@ -33,7 +33,7 @@ def _write(text: str, target: str) -> None:
     type=click.Choice(sorted(SUFFIXES)),
     default="anki",
     show_default=True,
-    help="anki: Anki notes file; csv: question,answer; json: the whole deck; gift: Moodle.",
+    help="anki: Anki notes file; apkg: Anki package; csv: question,answer; json: whole deck; gift: Moodle.",
 )
 @click.option(
     "-o",
@@ -45,9 +45,7 @@ def _write(text: str, target: str) -> None:
     is_flag=True,
     help="Anki: short, number, date, bool and choice cards as 'Basic (type in the answer)'.",
 )
-@click.option(
-    "--deck-name", help="Anki: the deck to import into (default: the deck title; '::' makes subdecks)."
-)
+@click.option("--deck-name", help="Anki, apkg: the Anki deck (default: the deck title; '::' makes subdecks).")
 @data_dir_option
 def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None) -> None:
     """Write DECK in another program's format (Anki by default).
@@ -59,10 +57,20 @@ def export(deck: str, fmt: str, output: str | None, typed: bool, deck_name: str 
     from quiz.deckio import load_ref
 
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
-    if (typed or deck_name is not None) and fmt != "anki":
-        raise click.UsageError("--typed and --deck-name only apply to --format anki")
+    if (typed and fmt != "anki") or (deck_name is not None and fmt not in ("anki", "apkg")):
+        raise click.UsageError("--typed and --deck-name only apply to --format anki (--deck-name: apkg too)")
     note = ""
     left: list[object] = []
+    if fmt == "apkg":
+        from quiz.clock import now
+        from quiz.formats.apkg import write_apkg
+
+        if output == "-":
+            raise click.UsageError("--format apkg writes a file: name it with -o FILE.apkg")
+        target = output or loaded.id + SUFFIXES[fmt]
+        count = write_apkg(loaded, Path(target), now=now(), memory_dir=data_dir() / "anki", name=deck_name)
+        click.echo(f"Wrote {count} cards of '{loaded.id}' to {target} (open it with Anki)", err=True)
+        return
     if fmt == "anki":
         from quiz.formats.anki import export_anki
 

@@ -65,14 +65,18 @@ def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
     return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
 
 
-def load_parts(path: str | Path, work: Callable[[Deck], T]) -> tuple[Deck, list[T]]:
+def load_parts(
+    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`load` does, and run ``work`` on each part of it, in file order.
 
     A part is a deck with the file's metadata and a run of its cards; together the parts hold every
     card once. ``work`` runs in whichever process parsed the part (both cores work on a large deck);
-    what it returns must pickle.
+    what it returns must pickle. With ``keep_cards`` False the cards of a large deck may be
+    dropped once ``work`` has seen them (the deck returned then has none): for a caller that
+    needs only what ``work`` found, in less memory and time.
     """
-    return _parallel.load_parts(path, work)
+    return _parallel.load_parts(path, work, keep_cards=keep_cards)
 
 
 def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:

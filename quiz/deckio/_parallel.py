@@ -61,16 +61,20 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_parts(path: str | Path, work: Callable[[Deck], T]) -> tuple[Deck, list[T]]:
+def load_parts(
+    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`quiz.deckio.load` does, and run ``work`` on each part of it.
 
     A part is a deck with the file's metadata and a run of its cards; the parts hold every
     card once, in file order (a small file is one part). ``work`` runs in whichever process
     parsed the part, on cards fresh in its memory, so what a command does per card is shared
     between the cores too; what it returns is sent back pickled. The results are in file order.
+    With ``keep_cards`` False a part's cards are dropped once ``work`` has run (they are not
+    sent between the processes): the deck from a chunked parse then has no cards.
     """
     data = read_bytes(path)
-    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work)
+    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards)
 
 
 def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
@@ -79,7 +83,13 @@ def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> De
 
 
 def parse_parts(
-    data: bytes, shown: str, digest: str, work: Callable[[Deck], T], *, workers: int = 2
+    data: bytes,
+    shown: str,
+    digest: str,
+    work: Callable[[Deck], T],
+    *,
+    workers: int = 2,
+    keep_cards: bool = True,
 ) -> tuple[Deck, list[T]]:
     """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
     text = decode(data, shown)
@@ -88,7 +98,7 @@ def parse_parts(
         return deck, [work(deck)]
     with no_gc():
         try:
-            return _parse_chunked(text, shown, digest, workers, work)
+            return _parse_chunked(text, shown, digest, workers, work, keep_cards)
         except Fallback:
             pass
         deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
@@ -182,14 +192,18 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
 
 
 def _parse_chunked(
-    text: str, shown: str, digest: str, workers: int, work: Callable[[Deck], T]
+    text: str, shown: str, digest: str, workers: int, work: Callable[[Deck], T], keep_cards: bool = True
 ) -> tuple[Deck, list[T]]:
     head, chunks, no_strays = split(text)
 
-    def part(i: int) -> tuple[Deck, T]:
+    def part(i: int) -> tuple[Deck, tuple[str, ...], T]:
         start, end, pad = chunks[i]
         deck = replace(_parse_chunk(head, text[start:end], pad, shown), path=shown, content_hash=digest)
-        return deck, work(deck)
+        done = work(deck)
+        ids = tuple(c.id for c in deck.cards)
+        if not keep_cards:  # only the ids travel on, for the check of ids repeated across parts
+            deck = replace(deck, cards=())
+        return deck, ids, done
 
     if workers < 2 or len(chunks) < 2 or not forked.can_fork():
         no_strays()
@@ -198,13 +212,13 @@ def _parse_chunked(
         parsed = _parse_shared(len(chunks), part, no_strays)
     seen: set[str] = set()
     cards: list[Card] = []
-    for deck, _ in parsed:
-        for card in deck.cards:
-            if card.id in seen:
+    for deck, ids, _ in parsed:
+        for card_id in ids:
+            if card_id in seen:
                 raise Fallback  # the loader words duplicate ids itself
-            seen.add(card.id)
+            seen.add(card_id)
         cards.extend(deck.cards)
-    return replace(parsed[0][0], cards=tuple(cards)), [done for _, done in parsed]
+    return replace(parsed[0][0], cards=tuple(cards)), [done for _, _, done in parsed]
 
 
 def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None]) -> list[P]:

@@ -105,7 +105,8 @@ def _grade(
     wrong = (*reject, *(e.text for e in card.reject_examples))
     match card:
         case ShortCard():
-            return grade_short(typed, prepare_text((card.answer, *card.accept), wrong, policy, expected))
+            prep = prepare_text((card.answer, *card.accept), wrong, policy, expected, card.person)
+            return grade_short(typed, prep)
         case FlashCard():
             return grade_short(typed, prepare_text((card.back,), wrong, policy, expected))
         case ChoiceCard():

@@ -6,6 +6,8 @@ from rapidfuzz.distance import OSA
 
 from quiz.model import BoolCard, Rule, Verdict
 
+from .notes import unsure
+
 _TRUE = frozenset({"t", "true", "yes", "y", "1", "correct", "right", "yep", "yeah", "yup"})
 _FALSE = frozenset({"f", "false", "no", "n", "0", "incorrect", "wrong", "nope", "nah", "not true", "untrue"})
 
@@ -24,14 +26,19 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
+#: The forms a true/false answer is read in, told to a learner whose answer could not be read.
+FORMS = "answer true or false"
+
+
 def grade_bool(card: BoolCard, typed: str, expected: str) -> Verdict:
+    """A typed true/false word against the statement's truth."""
+    asked = unsure(typed, f"{FORMS} (or t/f, yes/no, y/n)", expected)
+    if asked is not None:
+        return asked
     value = parse_bool(typed)
     if value is None:
         return Verdict(
-            correct=False,
-            rule=Rule.UNREADABLE,
-            note="not understood: answer true or false",
-            expected=expected,
+            correct=False, rule=Rule.UNREADABLE, note=f"not understood: {FORMS}", expected=expected
         )
     if value != card.answer:
         return Verdict(

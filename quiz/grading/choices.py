@@ -55,9 +55,12 @@ def grade_choice(
     if hit is None:
         if n in prep.wrong_norm:
             return known_wrong(typed, expected)
-        part = _choice_by_words(n, prep)
-        if part is None:
-            return Verdict(correct=False, rule=Rule.WRONG, expected=expected)
+        named = _choices_by_words(n, prep)
+        if len(named) != 1:
+            which = "does not name one of the choices" if not named else "names more than one choice"
+            note = f"not accepted: '{typed.strip()[:40]}' {which}; the answer is {expected}"
+            return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
+        part = named.pop()
         if part != right:
             note = f"not accepted: '{shown[part]}' is not the answer"
             return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
@@ -94,11 +97,11 @@ def _has_word(words: set[str], word: str, policy: Policy) -> bool:
     return word in words or any(word_edits(word, w, policy) is not None for w in words)
 
 
-def _choice_by_words(typed_norm: str, prep: Prepared) -> int | None:
-    """The one choice the typed words name (part of its words, all of them, or its alias); None if not one."""
+def _choices_by_words(typed_norm: str, prep: Prepared) -> set[int]:
+    """The choices the typed words name (part of their words, all of them, or an alias)."""
     typed = set(typed_norm.split())
     if not typed or typed & _NEGATING or not any(len(w) >= 3 and w not in SMALL_WORDS for w in typed):
-        return None
+        return set()
     policy = prep.policy
     found = set()
     for i, text in enumerate(prep.matcher.texts):
@@ -121,14 +124,31 @@ def _choice_by_words(typed_norm: str, prep: Prepared) -> int | None:
                 found.add(prep.matcher.groups[i])
         elif main and all(_has_word(typed, w, policy) for w in main) and not (typed - words) & _OTHER_POST:
             found.add(prep.matcher.groups[i])
-    return found.pop() if len(found) == 1 else None
+    return found
+
+
+def _run_together(s: str, prep: Prepared, count: int) -> list[int] | None:
+    """Choice letters typed without separators (``acd``): each a different letter among the shown
+    choices, and the whole no choice's text (nor one misspelt); None when ``s`` is not that."""
+    if not (1 < len(s) <= count and s.isascii() and s.isalpha() and len(set(s.casefold())) == len(s)):
+        return None
+    picks = [ord(c) - ord("a") for c in s.casefold()]
+    if any(p >= count for p in picks) or prep.matcher.find(normalize(s, prep.policy)) is not None:
+        return None
+    return picks
 
 
 def grade_multi(
     card: MultiCard, typed: str, policy: Policy, shown: tuple[str, ...], wrong: tuple[str, ...], expected: str
 ) -> Verdict:
     prep = prepare_choices(shown, (), policy, expected)
-    picks, unknown, typo_hits, _ = split_picks(typed, MULTI_SEP, prep, len(shown))
+    letters = _run_together(typed.strip(), prep, len(shown))
+    unknown: list[str] = []
+    typo_hits: list[Hit] = []
+    if letters is not None:
+        picks = letters
+    else:
+        picks, unknown, typo_hits, _ = split_picks(typed, MULTI_SEP, prep, len(shown))
     typos = sum(h.distance for h in typo_hits)
     picked = set(picks)
     right = {i for i, c in enumerate(shown) if c in card.answers}

@@ -13,6 +13,10 @@ from .text import grade_short, listed, partly, prepare_text
 _CLOZE_SEPS = tuple(re.compile(p, re.IGNORECASE) for p in (",", r"\s*\n\s*", r"\s+/\s+", r"\s+and\s+"))
 
 
+# Gap verdicts whose note the cloze verdict repeats (the first of them present names the whole).
+_TOLD = (Rule.TYPO, Rule.NAME, Rule.EQUIVALENT, Rule.PATTERN, Rule.ALTERNATE)
+
+
 def _cloze_parts(typed: str, count: int) -> list[str]:
     if count == 1:
         return [typed]
@@ -41,24 +45,30 @@ def grade_cloze(
     rules: set[str] = set()
     notes: list[str] = []
     bad: list[str] = []
+    gap_note = ""
     for i, gap in enumerate(found):
         answers = (gap.answer, *extra.get(gap.number, ()))
         known = tuple(w[i] for w in wrong_parts if len(w) == len(found))
         prep = prepare_text(answers, known, policy, gap.answer)
         part = parts[i] if i < len(parts) else ""
-        v = grade_short(part.strip(), prep) if part.strip() else Verdict(correct=False, rule=Rule.EMPTY)
+        v = (
+            grade_short(part.strip(), prep)
+            if part.strip()
+            else Verdict(correct=False, rule=Rule.EMPTY, note="no answer given")
+        )
         label = f"gap {i + 1}" if len(found) > 1 else ""
         if v.correct:
             right += 1
             typos += v.typos
             rules.add(v.rule)
-            if v.rule in (Rule.TYPO, Rule.ALTERNATE) or (len(found) == 1 and v.rule != Rule.EXACT):
+            if v.rule in _TOLD or (len(found) == 1 and v.rule != Rule.EXACT):
                 why = v.note.removeprefix("accepted: ")
                 notes.append(f"{label}: {why}" if label else why)
         else:
             bad.append(label or "the gap")
+            gap_note = v.note or "no answer given"
     if right == len(found) and len(parts) <= len(found):
-        rule = next((r for r in (Rule.TYPO, Rule.ALTERNATE, Rule.NORMALIZED) if r in rules), Rule.EXACT)
+        rule = next((r for r in (*_TOLD, Rule.NORMALIZED) if r in rules), Rule.EXACT)
         note = "accepted" + (": " + "; ".join(notes) if notes else "")
         return Verdict(correct=True, rule=rule, note=note, score=1.0, typos=typos, expected=expected)
     score = right / len(found)
@@ -72,5 +82,5 @@ def grade_cloze(
         if len(parts) < len(found):
             note += f"; {plural(len(parts), 'answer')} for {len(found)} gaps: separate the gaps with ';'"
         if len(found) == 1:
-            note = ""
+            note = gap_note
     return listed(partly(score, note, expected), typed, wrong, policy)

@@ -11,6 +11,7 @@ from rapidfuzz.distance import OSA
 from quiz.model import DateCard, PartialDate, Policy, Rule, Verdict
 
 from .normalize import unhedged
+from .notes import unsure
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -177,6 +178,9 @@ _DATE_FORMS = {
 
 def grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Verdict:
     key = card.answer
+    asked = unsure(typed, _DATE_FORMS[key.precision], expected)
+    if asked is not None:
+        return asked
     got = parse_date(typed, policy.date_order, key.year, key.precision)
     bare = typed.strip()
     if got is not None and re.fullmatch(r"\d{1,2}", bare) and key.year >= 100 and got.year != key.year:

@@ -6,10 +6,12 @@ import functools
 from collections.abc import Sequence
 from dataclasses import replace
 
-from quiz.model import Policy
+from rapidfuzz.distance import OSA
+
+from quiz.model import Policy, Rule, Verdict
 
 from .normalize import PREPOSITIONS, normalize
-from .typos import Hit
+from .typos import Hit, fixed_word
 
 
 def plural(n: int, word: str) -> str:
@@ -21,6 +23,15 @@ def join_names(texts: Sequence[str]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def unsure(typed: str, forms: str, expected: str) -> Verdict | None:
+    """An answer that ends in '?' asks rather than answers: unreadable, with the forms that are read."""
+    text = typed.strip()
+    if not text.endswith("?"):
+        return None
+    note = f"not read as an answer: '{text[:40]}' asks a question; {forms}"
+    return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
 
 
 def typo_note(hit: Hit, text: str) -> str:
@@ -73,3 +84,42 @@ def typo_list(hits: Sequence[Hit], texts: Sequence[str]) -> str:
     if letters > 0 or not parts:
         parts.append(plural(max(letters, 1), "typo"))
     return f"{', '.join(parts)} ({', '.join(texts[h.index] for h in hits)})"
+
+
+# The policy keys that make a card stricter than the default, and how a refusal names them.
+_MATTERS = (
+    ("accents", "insensitive", "accents matter on this card"),
+    ("case", "insensitive", "capitals matter on this card"),
+    ("punctuation", "ignore", "punctuation matters on this card"),
+    ("articles", "ignore", "the leading article matters on this card"),
+    ("whitespace", "collapse", "spacing matters on this card"),
+    ("unicode", "nfkc", "character forms matter on this card"),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def why_wrong(typed: str, keys: tuple[str, ...], policy: Policy, expected: str) -> str:
+    """Why a typed text matches none of ``keys``: the stricter policy key it breaks, the distinguishing
+    word it changes or leaves out, or how far it is from the answer."""
+    for name, loose, reason in _MATTERS:
+        if getattr(policy, name) != loose:
+            lenient = replace(policy, **{name: loose})  # type: ignore[arg-type]
+            if any(normalize(typed, lenient) == normalize(k, lenient) for k in keys):
+                return f"not accepted: {reason}"
+    typed_words = normalize(typed, policy).split()
+    for key in keys:
+        key_words = normalize(key, policy).split()
+        missing = [w for w in key_words if fixed_word(w) and w not in typed_words]
+        other = [w for w in typed_words if fixed_word(w) and w not in key_words]
+        rest_t = [w for w in typed_words if w not in other]
+        rest_k = [w for w in key_words if w not in missing]
+        if missing and rest_t == rest_k:
+            if other:
+                return f"not accepted: '{' '.join(other)}' is not '{' '.join(missing)}' ({expected})"
+            return f"not accepted: '{' '.join(missing)}' is left out ({expected})"
+        if len(key_words) == len(typed_words):
+            pairs = [(t, k) for t, k in zip(typed_words, key_words, strict=True) if t != k]
+            if len(pairs) == 1 and OSA.distance(*pairs[0]) <= max(2, len(pairs[0][1]) // 3):
+                t, k = pairs[0]
+                return f"not accepted: '{t}' is another word than '{k}', not a typo ({expected})"
+    return "not accepted: not the answer, and too far from it to be a typo"

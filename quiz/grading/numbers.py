@@ -5,38 +5,14 @@ from __future__ import annotations
 import math
 import re
 
+from text_to_num import alpha2digit
+
 from quiz.model import NumberCard, Rule, Verdict
 
 from .normalize import unhedged
+from .notes import unsure
+from .units import convert, kind_of
 
-_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
 _SCALES = {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
 _SPACES = "\u00a0\u202f\u2009\u2007 "
 _NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
@@ -67,14 +43,15 @@ def parse_number(text: str, unit: str = "") -> float | None:
         s = _PERCENT_RE.sub("%", s)
     if u:
         for form in (u, _singular(u)):
-            if form and s.endswith(form):
+            # The unit as a word of its own: 'm' does not end '3 km' (that is another unit).
+            if form and s.endswith(form) and not s[: -len(form)][-1:].isalpha():
                 s = s[: -len(form)].strip()
                 break
-            if form and s.startswith(form):
+            if form and s.startswith(form) and not s[len(form) : len(form) + 1].isalpha():
                 s = s[len(form) :].strip()
                 break
-    if s in _WORDS:
-        return float(_WORDS[s])
+    if not any(c.isdigit() for c in s):
+        s = _from_words(s)
     scale = 1.0
     for word, factor in _SCALES.items():
         if s.endswith(word) and s[: -len(word)].strip()[-1:].isdigit():
@@ -95,6 +72,13 @@ def parse_number(text: str, unit: str = "") -> float | None:
     except (ValueError, OverflowError):
         return None
     return value if math.isfinite(value) else None
+
+
+def _from_words(s: str) -> str:
+    """Number words as digits (``twenty-one``: 21, ``a hundred``: 100, ``three point five``: 3.5)."""
+    words = re.sub(r"^an?\s+(?=[a-z])", "one ", s.replace("-", " "))
+    out = alpha2digit(words, "en", threshold=0)
+    return out if out != words else s
 
 
 def _decimal_marks(s: str) -> str | None:
@@ -128,17 +112,39 @@ def _fmt_number(x: float) -> str:
 _OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+)\.?")
 
 
+#: The forms a number is read in, told to a learner whose answer could not be read.
+FORMS = "write it in digits (1200, 1,200, 1.5 or 1.2e3) or in words (twenty-one)"
+
+
 def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
+    """A typed number (in the card's unit, or in another unit of the same kind) against the key."""
+    text = typed.strip()
+    in_unit = f", in {card.unit}" if card.unit else ""
+    asked = unsure(typed, FORMS + in_unit, expected)
+    if asked is not None:
+        return asked
     value = parse_number(typed, card.unit)
-    if value is None and _BOUND_RE.match(typed.strip().casefold()):
-        note = f"not accepted: '{typed.strip()[:40]}' is not a value"
+    converted = ""
+    if value is None and _BOUND_RE.match(text.casefold()):
+        note = f"not accepted: '{text[:40]}' is not a value"
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
     if value is None:
-        note = f"not a number I can read: '{typed.strip()[:40]}'"
-        other = _OTHER_UNIT_RE.fullmatch(typed.strip().casefold()) if card.unit else None
-        if other and parse_number(other[1]) is not None:
+        note = f"not a number I can read: '{text[:40]}'; {FORMS}{in_unit}"
+        other = _OTHER_UNIT_RE.fullmatch(text.casefold()) if card.unit else None
+        number = parse_number(other[1]) if other else None
+        if other is None or number is None:
+            return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
+        got = convert(number, other[2], card.unit)
+        if got.value is None and got.known:
+            kind = kind_of(card.unit)
+            want = f"a {kind} in {card.unit}" if kind else f"a number of {card.unit}"
+            note = f"not accepted: '{text[:40]}' is a {got.kind}; the answer is {want}"
+            return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
+        if got.value is None:
             note = f"not accepted: give the number in {card.unit}, not in '{other[2][:20]}'"
-        return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
+            return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
+        value = got.value
+        converted = f"{text} is {_fmt_number(value)} {card.unit}"
     key = float(card.answer)
     tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
     diff = abs(value - key)
@@ -149,8 +155,8 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
             return Verdict(correct=True, rule=Rule.EXACT, note="accepted", score=1.0, expected=expected)
         return Verdict(
             correct=True,
-            rule=Rule.NUMBER,
-            note=f"accepted: {typed.strip()} is {expected}",
+            rule=Rule.UNIT if converted else Rule.NUMBER,
+            note=f"accepted: {converted or f'{text} is {expected}'}",
             score=1.0,
             expected=expected,
         )
@@ -161,17 +167,14 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
         return Verdict(
             correct=True,
             rule=Rule.TOLERANCE,
-            note=f"accepted: {within} of {shown_key}",
+            note=f"accepted: {within} of {shown_key}" + (f" ({converted})" if converted else ""),
             score=1.0,
             expected=expected,
         )
     side = "too high" if value > key else "too low"
     if tol > 0:
         note = f"{side}: {_fmt_number(value)} is not {within} of {shown_key}"
-        return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
-    return Verdict(
-        correct=False,
-        rule=Rule.WRONG,
-        note=f"{side}: {_fmt_number(value)} ≠ {shown_key}",
-        expected=expected,
-    )
+    else:
+        note = f"{side}: {_fmt_number(value)} ≠ {shown_key}"
+    note += f" ({converted})" if converted else ""
+    return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)

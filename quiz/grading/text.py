@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from quiz.model import Policy, Rule, Verdict
 
+from .forms import canonical, initials_of
+from .names import as_written_forward, surnames
 from .normalize import normalize
-from .notes import typo_note, why_normalized
+from .notes import plural, typo_note, why_normalized, why_wrong
 from .typos import Matcher, distinct_policy
 
 # ---------------------------------------------------------------------------------------------
@@ -23,13 +26,35 @@ class Prepared:
     texts: tuple[str, ...]  # raw candidate texts, same order as matcher.texts
     expected: str
     wrong_norm: frozenset[str]
+    wrong: tuple[str, ...] = ()  # the known wrong answers as written
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()  # accept patterns with '*', and as written
+    person: bool = False
 
 
 @functools.lru_cache(maxsize=4096)
-def prepare_text(answers: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str) -> Prepared:
-    policy = _nonempty_policy(answers, policy)
-    matcher = Matcher.build(answers, [0] * len(answers), wrong, policy)
-    return Prepared(policy, matcher, answers, expected, matcher.wrong_set)
+def prepare_text(
+    answers: tuple[str, ...], wrong: tuple[str, ...], policy: Policy, expected: str, person: bool = False
+) -> Prepared:
+    """What grading a short answer needs, computed once per card and policy: ``answers`` is the key
+    and its alternates (an alternate with ``*`` is a pattern), ``wrong`` the known wrong answers."""
+    texts = (answers[0], *(a.replace("\\*", "*") for a in answers[1:] if not _is_pattern(a)))
+    policy = _nonempty_policy(texts, policy)
+    matcher = Matcher.build(texts, [0] * len(texts), wrong, policy)
+    patterns = tuple((_pattern(a, policy), a) for a in answers[1:] if _is_pattern(a))
+    return Prepared(policy, matcher, texts, expected, matcher.wrong_set, wrong, patterns, person)
+
+
+_STAR = re.compile(r"(?<!\\)\*")
+
+
+def _is_pattern(text: str) -> bool:
+    return _STAR.search(text) is not None
+
+
+def _pattern(text: str, policy: Policy) -> re.Pattern[str]:
+    """A Moodle-style pattern: ``*`` any text (none too), ``\\*`` a star; each piece normalised."""
+    pieces = [normalize(p.replace("\\*", "*"), policy) for p in _STAR.split(text)]
+    return re.compile(".*".join(re.escape(p) for p in pieces), re.DOTALL)
 
 
 def _nonempty_policy(texts: Sequence[str], policy: Policy) -> Policy:
@@ -52,7 +77,7 @@ def known_wrong(typed: str, expected: str) -> Verdict:
     return Verdict(
         correct=False,
         rule=Rule.LISTED_WRONG,
-        note=f"not accepted: '{typed.strip()}' is a known wrong answer",
+        note=f"not accepted: a different answer, not a way of writing {expected}",
         expected=expected,
     )
 
@@ -81,11 +106,15 @@ def listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verd
         return v  # partial credit and its note say more than "a known wrong answer"
     n = normalize(typed, policy)
     if n and any(normalize(w, policy) == n for w in wrong):
+        if not v.correct and v.note:  # its own reason ('too high: ...') says more
+            return replace(v, rule=Rule.LISTED_WRONG)
         return known_wrong(typed, v.expected)
     return v
 
 
 def grade_short(typed: str, prep: Prepared) -> Verdict:
+    """A typed text against the key and alternates: as written, normalised, with typos, in other forms
+    (numbers, numerals, abbreviations, initials), by an accept pattern, or as a person's name."""
     answers = prep.texts
     if typed == answers[0]:
         return Verdict(correct=True, rule=Rule.EXACT, note="accepted", score=1.0, expected=prep.expected)
@@ -94,29 +123,69 @@ def grade_short(typed: str, prep: Prepared) -> Verdict:
     if hit is None:
         if n in prep.wrong_norm:
             return known_wrong(typed, prep.expected)
-        return Verdict(correct=False, rule=Rule.WRONG, expected=prep.expected)
+        return _other_forms(typed, n, prep)
     text = answers[hit.index]
     if hit.distance:
-        return Verdict(
-            correct=True,
-            rule=Rule.TYPO,
-            note=typo_note(hit, text),
-            score=1.0,
-            typos=hit.distance,
-            expected=prep.expected,
-        )
+        return _right(Rule.TYPO, typo_note(hit, text), prep, hit.distance)
     if hit.index == 0 or prep.matcher.texts[hit.index] == prep.matcher.texts[0]:
-        return Verdict(
-            correct=True,
-            rule=Rule.NORMALIZED,
-            note=why_normalized(typed, text, prep.policy),
-            score=1.0,
-            expected=prep.expected,
-        )
-    return Verdict(
-        correct=True,
-        rule=Rule.ALTERNATE,
-        note=f"accepted: '{text}' is an alternate answer",
-        score=1.0,
-        expected=prep.expected,
-    )
+        return _right(Rule.NORMALIZED, why_normalized(typed, text, prep.policy), prep)
+    return _right(Rule.ALTERNATE, f"accepted: '{text}' is an alternate answer", prep)
+
+
+def _right(rule: Rule, note: str, prep: Prepared, typos: int = 0) -> Verdict:
+    return Verdict(correct=True, rule=rule, note=note, score=1.0, typos=typos, expected=prep.expected)
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms(texts: tuple[str, ...], wrong: tuple[str, ...], policy: Policy) -> Matcher:
+    """The matcher for the candidate texts and wrong answers in canonical form (forms.canonical)."""
+    canon = [canonical(t, policy) for t in texts]
+    return Matcher.build(canon, [0] * len(texts), [canonical(w, policy) for w in wrong], policy)
+
+
+def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
+    policy = prep.policy
+    if policy.numerals == "any" or policy.abbreviations == "expand":
+        forms = _forms(prep.texts, prep.wrong, policy)
+        c = canonical(typed, policy)
+        hit = forms.find(c) if c != n or forms.texts != prep.matcher.texts else None
+        if hit is not None:
+            read = f"accepted: '{typed.strip()}' is another way of writing {prep.texts[hit.index]}"
+            if hit.distance:
+                why = typo_note(hit, prep.texts[hit.index]).removeprefix("accepted: ")
+                return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
+            return _right(Rule.EQUIVALENT, read, prep)
+    if policy.initials == "accept" and n.isalnum() and len(n) >= 3:
+        for i, key in enumerate(prep.matcher.texts):
+            if n in initials_of(key):
+                note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
+                return _right(Rule.EQUIVALENT, note, prep)
+    for pattern, written in prep.patterns:
+        if n and pattern.fullmatch(n) and n not in prep.wrong_norm:
+            return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
+    if prep.person:
+        verdict = _as_name(typed, prep)
+        if verdict is not None:
+            return verdict
+    note = why_wrong(typed, prep.texts, policy, prep.expected)
+    return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
+
+
+def _as_name(typed: str, prep: Prepared) -> Verdict | None:
+    """A person's name typed as the surname alone, "Surname, Given", or with a title in front."""
+    forward, changes = as_written_forward(typed, prep.policy)
+    if not forward or forward in prep.wrong_norm:
+        return None
+    hit = prep.matcher.find(forward) if changes else None
+    key = prep.matcher.texts[0]
+    if hit is None:
+        names = surnames(key)
+        m = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy).find(forward)
+        if m is None:
+            return None
+        why = "the surname is enough" + (f", {changes}" if changes else "")
+        if m.distance:
+            why += f", {plural(m.distance, 'typo')}"
+        return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
+    why = changes + (f", {plural(hit.distance, 'typo')}" if hit.distance else "")
+    return _right(Rule.NAME, f"accepted: {why} ({prep.texts[hit.index]})", prep, hit.distance)

@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA
 
 from quiz.model import Policy
 
+from .forms import is_number_word
 from .normalize import normalize
 
 
@@ -44,9 +45,13 @@ _MEANINGFUL_SMALL = frozenset(["no", "not", "non", "un", "ex"])
 _NAME_SUFFIXES = frozenset(["jr", "sr"])
 
 
-def _fixed_word(w: str) -> bool:
-    """A word no edit may touch: it holds a digit or is a Roman numeral."""
-    return any(c.isdigit() for c in w) or ROMAN.fullmatch(w) is not None
+def fixed_word(w: str) -> bool:
+    """A word that tells answers apart, so no edit may touch it, drop it or swap it: a lone letter
+    (Plan B), a word with a digit (Type 2, 3rd), a Roman numeral (VIII) or a number word, cardinal
+    or ordinal (seven, second)."""
+    if not w.isalpha():
+        return any(c.isdigit() for c in w)
+    return len(w) == 1 or ROMAN.fullmatch(w) is not None or is_number_word(w)
 
 
 def _heads(a: str, b: str) -> tuple[str, str]:
@@ -76,7 +81,7 @@ def word_edits(typed: str, key: str, policy: Policy) -> int | None:
     if typed == key:
         return 0
     a, b = typed.casefold(), key.casefold()
-    if _fixed_word(a) or _fixed_word(b) or _opposites(a, b):
+    if fixed_word(a) or fixed_word(b) or _opposites(a, b):
         return None
     budget = typo_budget(key, policy)
     d = OSA.distance(typed, key, score_cutoff=budget)
@@ -85,9 +90,18 @@ def word_edits(typed: str, key: str, policy: Policy) -> int | None:
 
 def droppable(word: str) -> bool:
     w = word.casefold()
-    if w in _MEANINGFUL_SMALL or _fixed_word(w):
+    if w in _MEANINGFUL_SMALL or fixed_word(w):
         return False
     return len(w) <= 2 or w in SMALL_WORDS
+
+
+_NUMERAL_LETTERS = frozenset("ivxlcdm")
+
+
+def _initials(words: list[str], start: int, end: int) -> bool:
+    """``words[start:end]`` are single letters between two other words: middle initials (Valery V.
+    Gerasimov), which may be left out or added; at either end a letter distinguishes (Plan B)."""
+    return start > 0 and end < len(words) and all(len(w) == 1 and w.isalpha() for w in words[start:end])
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,7 @@ def typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | Non
         return None
     if " " not in typed and " " not in key and typed.isalpha() and key.isalpha():
         a, b = typed.casefold(), key.casefold()  # one word each: the whole-text budget is the word's
-        return None if ROMAN.fullmatch(a) or ROMAN.fullmatch(b) or _opposites(a, b) else _Typo(d)
+        return None if fixed_word(a) or fixed_word(b) or _opposites(a, b) else _Typo(d)
     tw, kw = typed.split(), key.split()
     if len(tw) == len(kw):
         total = 0
@@ -122,14 +136,22 @@ def typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | Non
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, kw, tw, autojunk=False).get_opcodes():
         if op == "delete" or op == "insert":
             words = kw[i1:i2] if op == "delete" else tw[j1:j2]
-            # An added single letter is an initial (Valery V. Gerasimov); a left-out numeral never is.
-            if not all(droppable(w) or (op == "insert" and len(w) == 1 and w.isalpha()) for w in words):
+            # A left-out letter that can be a Roman numeral (World War I Memorial) is never an initial.
+            inside = (
+                _initials(tw, j1, j2)
+                if op == "insert"
+                else _initials(kw, i1, i2) and not set("".join(kw[i1:i2])) & _NUMERAL_LETTERS
+            )
+            if not (all(droppable(w) for w in words) or inside):
                 return None
             (dropped if op == "delete" else added).extend(words)
         elif op == "replace":
             if i2 - i1 == j2 - j1:
                 if any(word_edits(t, k, policy) is None for t, k in zip(tw[j1:j2], kw[i1:i2], strict=True)):
                     return None
+            elif any(fixed_word(w.casefold()) for w in kw[i1:i2]):
+                if "".join(tw[j1:j2]) != "".join(kw[i1:i2]):
+                    return None  # run together (PlanB), a distinguishing word must stay as it is
             elif word_edits("".join(tw[j1:j2]), "".join(kw[i1:i2]), policy) is None:
                 return None  # words run together or split apart, with at most the joined word's typos
     if d - sum(len(w) + 1 for w in (*dropped, *(w for w in added if w in _NAME_SUFFIXES))) > budget:

@@ -1,7 +1,7 @@
 """A results file kept as the exam goes: valid after every answer, marked incomplete until the end.
 
 ``quiz run --exam --results FILE`` opens a :class:`ResultsLog` before the first question and
-calls :meth:`ResultsLog.record` from the session's per-answer record callback: each answer
+calls :meth:`ResultsLog.record` from the engine's per-answer ``after_record`` hook: each answer
 rewrites the whole file through :func:`quiz.files.write_atomic` (a temporary file in the same
 folder, synced, renamed, the folder synced), so Ctrl-C, a closed terminal, SIGTERM or kill -9
 leave the file as it was after the last answer the learner saw acknowledged. The file says
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.insight.results import Result, ResultAnswer, ResultFileError, load_result, utc_text, write_result
-from quiz.model import Attempt, ClozeCard, Deck, Ended, Options, Outcome, Question, Summary, Verdict
+from quiz.model import ClozeCard, Deck, Ended, Options, Outcome, Question, Summary, Verdict
 
 IN_PROGRESS = "in progress"
 FINISHED = "finished"
@@ -40,11 +40,14 @@ def options_dict(options: Options) -> dict[str, Any]:
     }
 
 
-def options_from(result: Result) -> Options:
-    """The session options stored in a results file (see :func:`options_dict`)."""
+def options_from(result: Result, base: Options) -> Options:
+    """``base`` with the options stored in a results file (see :func:`options_dict`)."""
+    from dataclasses import replace
+
     o = result.options
     try:
-        return Options(
+        return replace(
+            base,
             count=o.get("count"),
             tags=tuple(o.get("tags", ())),
             card_ids=tuple(o.get("card_ids", ())),
@@ -135,25 +138,23 @@ class ResultsLog:
         guard = "a results file (add --resume to continue it)" if protect else ""
         write_result(self.path, self.result(now), protect=guard)
 
-    def record(self, attempt: Attempt, now: datetime) -> None:
-        """Add one answer (from the session's record callback) and rewrite the file."""
-        question = self.by_id.get(attempt.card_id)
-        if question is None:  # not a planned card: the session and the file disagree
-            raise ResultFileError(f"{self.path}: card '{attempt.card_id}' is not in this exam's plan")
+    def record(self, outcome: Outcome, now: datetime) -> None:
+        """Add one answer (from the engine's per-answer ``after_record`` hook) and rewrite the file."""
+        question, verdict = outcome.question, outcome.verdict
         card = question.card
         self.answers.append(
             ResultAnswer(
                 card=card.id,
                 type=card.kind.value,
                 prompt=_prompt(card),
-                shown=question.shown if attempt.first else None,
-                typed=attempt.typed,
-                correct=attempt.correct,
-                rule=attempt.rule,
-                score=attempt.score,
-                time_ms=attempt.time_ms,
-                expected=card.answer_text(),
-                first=attempt.first,
+                shown=question.shown,
+                typed=outcome.typed,
+                correct=verdict.correct,
+                rule=verdict.rule,
+                score=verdict.score,
+                time_ms=outcome.time_ms,
+                expected=verdict.expected or card.answer_text(),
+                first=question.first,
             )
         )
         self._write(now)
@@ -243,13 +244,18 @@ def check_same_deck(result: Result, deck: Deck, path: str | Path) -> None:
         )
 
 
-def still_to_ask(questions: Sequence[Question], result: Result, path: str | Path) -> list[Question]:
-    """The planned questions not yet answered, after checking the session rebuilt the same plan."""
+def answered_already(questions: Sequence[Question], result: Result, path: str | Path) -> int:
+    """How many of the planned questions were answered before, after checking the rebuilt plan is the same.
+
+    The questions are asked in order, so the answered ones are the first of the plan.
+    """
     plan = [(q.card.id, q.shown) for q in questions]
     if plan != list(result.plan):
         raise ResultFileError(
             f"{path}: the deck no longer gives the same questions in the same order (was it edited?); "
             "start a new exam"
         )
-    done = {a.card for a in result.answers if a.first}
-    return [q for q in questions if q.card.id not in done]
+    done = [a.card for a in result.answers if a.first]
+    if done != [card for card, _ in result.plan[: len(done)]]:
+        raise ResultFileError(f"{path}: the answers are not the first questions of the exam's plan")
+    return len(done)

@@ -52,8 +52,8 @@ class TagStat:
 
 
 @dataclass(frozen=True)
-class WrongAnswer:
-    """A wrong answer typed for a card, and how many times."""
+class TypedAnswer:
+    """An answer typed for a card (a wrong one, or one the learner overrode), and how many times."""
 
     card_id: str
     typed: str
@@ -85,7 +85,9 @@ class DeckStats:
     cards: list[CardStat] = field(default_factory=list)
     tags: list[TagStat] = field(default_factory=list)
     hardest: list[CardStat] = field(default_factory=list)
-    wrong: list[WrongAnswer] = field(default_factory=list)
+    wrong: list[TypedAnswer] = field(default_factory=list)
+    #: Answers the grader refused and the learner overrode ("I was right"), by card, most frequent first.
+    overridden: list[TypedAnswer] = field(default_factory=list)
     leeches: list[CardStat] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     #: Cards with at least one answer (``cards`` may list only some of them after a brief read).
@@ -102,6 +104,7 @@ class DeckStats:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "answered"}
         out["trend"] = list(self.trend)
         out["wrong"] = [asdict(w) for w in self.wrong]
+        out["overridden"] = [asdict(w) for w in self.overridden]
         out["orphans"] = list(self.orphans)
         out["accuracy"] = self.accuracy
         out["cards"] = [{**c._asdict(), "accuracy": c.accuracy} for c in self.cards]
@@ -217,7 +220,8 @@ def compute(
         cards=card_list,
         tags=[TagStat(t, n, a, c) for t, (n, a, c) in sorted(tags.items())],
         hardest=hardest,
-        wrong=[WrongAnswer(w.card_id, w.typed, w.times) for w in rows.wrong],
+        wrong=[TypedAnswer(w.card_id, w.typed, w.times) for w in rows.wrong],
+        overridden=[TypedAnswer(o.card_id, o.typed, o.times) for o in rows.overridden],
         leeches=sorted(
             (s for s in per_card.values() if s.misses >= LEECH_MISSES), key=lambda s: (-s.misses, s.card_id)
         ),

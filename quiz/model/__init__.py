@@ -23,7 +23,7 @@ from .deck import CardBlockError, Deck, LazyCards
 from .enums import StrEnum
 from .policy import POLICY_CHOICES, Policy, Typos
 from .records import LEECH_MISSES, Attempt, CardState, Mode, Phase, SessionRecord
-from .session import Ended, Options, Outcome, Question, Summary
+from .session import Ended, Options, Outcome, Question, Summary, assert_never
 from .verdict import Rule, Verdict
 
 __all__ = [
@@ -62,4 +62,5 @@ __all__ = [
     "Summary",
     "Typos",
     "Verdict",
+    "assert_never",
 ]

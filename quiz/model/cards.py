@@ -111,6 +111,7 @@ class ShortCard(Card):
     kind: ClassVar[CardType] = CardType.SHORT
     answer: str = ""
     accept: tuple[str, ...] = ()
+    person: bool = False  # the answer is a person's name: surname alone, "Surname, Given", titles
 
     def answer_text(self) -> str:
         return self.answer

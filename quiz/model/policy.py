@@ -20,6 +20,9 @@ class Policy:
     articles: Literal["ignore", "keep"] = "ignore"
     typos: Typos = "auto"
     date_order: Literal["mdy", "dmy"] = "mdy"
+    numerals: Literal["any", "exact"] = "any"
+    abbreviations: Literal["expand", "keep"] = "expand"
+    initials: Literal["accept", "refuse"] = "accept"
 
     def to_dict(self) -> dict[str, object]:
         """Every key and value, as written in YAML."""
@@ -43,4 +46,7 @@ POLICY_CHOICES: dict[str, tuple[str, ...]] = {
     "articles": ("ignore", "keep"),
     "typos": ("auto", "off"),  # or a whole number of edits
     "date_order": ("mdy", "dmy"),
+    "numerals": ("any", "exact"),  # number words and Roman numerals read as numbers
+    "abbreviations": ("expand", "keep"),  # Mt. = Mount, St. = Saint, U.S. = United States ...
+    "initials": ("accept", "refuse"),  # NATO for a name of three words or more
 }

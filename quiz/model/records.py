@@ -43,6 +43,7 @@ class Attempt:
     cram: bool = False
     first: bool = True  # False for a --retry-wrong repeat: only first tries count in the score
     id: int | None = None  # the row id once stored
+    overridden: bool = False  # refused by the grader, then marked right by the learner ("I was right")
 
 
 @dataclass(frozen=True)

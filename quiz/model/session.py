@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from typing import NoReturn
 
-from .cards import Card
+from .cards import AnyCard
 from .enums import StrEnum
 from .verdict import Verdict
 
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - Python 3.10
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        """Unreachable: mypy reports a ``match`` that misses a member of the union."""
+        raise AssertionError(f"unhandled value: {value!r}")
+
 
 class Ended(StrEnum):
-    """How a session ended: every question asked, input ran out, or it was interrupted."""
+    """How a session ended: every question asked, input ran out, or it was interrupted.
+
+    A signal, a closed output and a database error all end a session as ``INTERRUPTED``.
+    """
 
     FINISHED = "finished"
     END_OF_INPUT = "end-of-input"
@@ -28,6 +41,7 @@ class Options:
     exam: bool = False
     retry_wrong: bool = False
     pass_mark: float = 60.0
+    reask_unreadable: int = 1  # times an answer that cannot be read is asked again before it counts
 
 
 @dataclass(frozen=True)
@@ -35,14 +49,16 @@ class Question:
     """One card as asked: its position, and choices or items in the order shown.
 
     ``round`` is 0 for first tries and 1, 2, … for ``--retry-wrong`` rounds; ``n`` and
-    ``total`` count within the round.
+    ``total`` count within the round. ``kind`` says why a study session asks it (``due``,
+    ``new``, ``ahead``, ``cram``, or ``learn`` for a missed card asked again); empty in a quiz.
     """
 
     n: int
     total: int
-    card: Card
+    card: AnyCard
     shown: tuple[str, ...] | None = None
     round: int = 0
+    kind: str = ""
 
     @property
     def first(self) -> bool:
@@ -59,6 +75,8 @@ class Outcome:
     verdict: Verdict
     time_ms: int
     answered_at: str  # UTC ISO-8601
+    overridden: bool = False  # the learner said "I was right" after a refusal: counted right
+    rating: int | None = None  # the study rating given (1 again … 4 easy), None outside study
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ class Rule(StrEnum):
     UNKNOWN = "unknown"
     UNCLEAR = "unclear"
     SELF = "self"
+    EQUIVALENT = "equivalent"
+    NAME = "name"
+    PATTERN = "pattern"
+    UNIT = "unit"
 
 @dataclass(frozen=True)
 class Verdict:

@@ -1,181 +1,224 @@
-"""The quiz loop: choose and order cards, ask, grade, record, give feedback.
+"""The one session engine: ask, grade, record, give feedback; for quizzes, exams and study.
 
-Pure: the caller injects the random generator (seeded from ``--seed``), the clock,
-the way questions are asked and answers recorded. Nothing here reads the terminal,
-opens a database or imports click.
+What differs between a quiz and a study session (which card comes next, whether an answer is
+rated and scheduled, what happens to a missed card) is a :class:`Plan`; everything else is
+here, once. Pure: the caller injects how a question is asked and feedback shown (a
+:class:`Learner`), how an answer is stored (a :class:`Recorder`), the clock and the grader.
+Nothing here reads the terminal, opens a database or imports click.
+
+Exceptions raised by the injected parts (an interrupt, a closed output, a store error)
+propagate out of :meth:`Engine.run`; :meth:`Engine.summary` still describes every answer that
+was recorded, and nothing is recorded after its feedback was shown, so the caller can close
+the session in one place (``quiz.cli.sessions``).
 """
 
 from __future__ import annotations
 
-import difflib
-import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING
 
-from quiz.errors import QuizError
 from quiz.model import (
     Attempt,
-    Card,
-    ChoiceCard,
+    CardState,
     Deck,
     Ended,
     FlashCard,
-    MultiCard,
-    Options,
-    OrderCard,
+    Mode,
     Outcome,
-    Policy,
     Question,
+    Rule,
     Summary,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from quiz.model import Card, Policy
 
 GradeFn = Callable[..., Verdict]
 """``grade(card, typed, policy, *, shown=..., reject=...) -> Verdict`` (quiz.grading.grade)."""
 
 KNEW = ("y", "yes", "1")
 DID_NOT_KNOW = ("n", "no", "0")
+UNDO = "undo"
 
 
-class SelectionError(QuizError):
-    """The options choose no card, or name a card the deck does not have."""
+class Step(Enum):
+    """What became of one question: answered, input ended, to be asked again, or an undo."""
+
+    DONE = "done"
+    END_OF_INPUT = "end-of-input"
+    AGAIN = "again"  # ask the same card again (an answer discarded, nothing to undo)
+    UNDO = "undo"  # take back the session's last answer, then ask that card again
 
 
+@dataclass(frozen=True)
+class Settled:
+    """An answer ready to be stored: its verdict, rating and the card's new schedule."""
 
-def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[Card]:
-    """The cards to ask, in the order to ask them.
+    typed: str
+    verdict: Verdict
+    rating: int | None = None
+    state: CardState | None = None
+    overridden: bool = False
 
-    ``--card`` ids and ``--tag`` tags add up (a card is chosen if it has any of the
-    tags or is named); neither means every card. With ``options.count``, that many are drawn
-    at random by ``rng`` (the first ones in file order when ``options.shuffle`` is False);
-    without it, all of them, shuffled by ``rng`` unless ``options.shuffle`` is False.
+
+class Learner:
+    """How the engine talks to the learner. The defaults do nothing; the terminal overrides them.
+
+    ``ask`` and ``reveal`` return None at end of input.
     """
-    ids = deck.card_ids()
-    known = set(ids) if options.card_ids else set()
-    for card_id in options.card_ids:
-        if card_id not in known:
-            close = difflib.get_close_matches(card_id, ids, n=3, cutoff=0.5)
-            hint = (
-                ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?")
-                if close
-                else ("run 'quiz show " + deck.id + "' to see the card ids")
-            )
-            raise SelectionError(f"deck '{deck.id}' has no card '{card_id}' ({hint})")
-    # Work on positions, and build only the cards chosen: a cached deck builds its cards on first use.
-    # The draw depends only on how many cards there are, so a seed picks what it picked as cards.
-    chosen: Sequence[int]
-    if options.card_ids or options.tags:
-        wanted_ids = set(options.card_ids)
-        wanted_tags = set(options.tags)
-        chosen = [
-            i
-            for i, (cid, tags) in enumerate(zip(ids, deck.card_tags(), strict=True))
-            if cid in wanted_ids or wanted_tags & set(tags)
-        ]
-    else:
-        chosen = range(len(ids))
-    if not chosen:
-        deck_tags = sorted({t for tags in deck.card_tags() for t in tags})
-        hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
-        tags = ", ".join(f"'{t}'" for t in options.tags)
-        raise SelectionError(f"no card in deck '{deck.id}' is tagged {tags} ({hint})")
-    if options.count is not None and options.count < len(chosen):
-        # Draw only the cards asked for: shuffling 100,000 cards to ask 10 costs a tenth of a second.
-        chosen = rng.sample(chosen, options.count) if options.shuffle else chosen[: options.count]
-    elif options.shuffle:
-        chosen = list(chosen)
-        rng.shuffle(chosen)
-    cards = deck.cards
-    return [cards[i] for i in chosen]
+
+    def ask(self, question: Question) -> str | None:
+        """Show ``question`` and read the answer."""
+        return None
+
+    def reveal(self, question: Question) -> str | None:
+        """Show a flashcard's front, then (after whatever line is read) its back."""
+        return ""
+
+    def unreadable(self, question: Question, typed: str, verdict: Verdict) -> None:
+        """Say that ``typed`` could not be read and which forms are (``verdict.note``); it is asked again."""
+
+    def rate(
+        self, question: Question, verdict: Verdict | None, suggested: int, preview: dict[int, str] | None
+    ) -> str | None:
+        """Study: show the verdict (typed cards) and the interval of each rating; read the rating line."""
+        return ""
+
+    def say(self, message: str, *args: object) -> None:
+        """A short message of the study session (``message`` names it; see ``quiz.ui.study``)."""
+
+    def feedback(self, outcome: Outcome) -> None:
+        """The verdict, after the answer was recorded (never in an exam)."""
+
+    def offer_override(self, outcome: Outcome) -> bool:
+        """After a refusal: True when the learner says "I was right"."""
+        return False
+
+    def overridden(self, outcome: Outcome) -> None:
+        """The refusal was overridden: the answer now counts as right."""
+
+    def recorded(self, outcome: Outcome, state: CardState | None, leech: bool) -> None:
+        """Study: the card's next review, and whether it just became a leech."""
 
 
-def shown_order(card: Card, rng: random.Random, shuffle: bool = True) -> tuple[str, ...] | None:
-    """The choices (choice, multi) or items (order) in the order they are shown; else None.
+class Recorder:
+    """Where answers go (the score database, through the CLI). The defaults keep nothing."""
 
-    Choices keep the file order when ``shuffle`` is False or the card says
-    ``shuffle: false``. Order items are always shuffled, and never shown already in
-    the right order when that can be avoided.
-    """
-    if isinstance(card, (ChoiceCard, MultiCard)):
-        choices = list(card.choices)
-        if shuffle and card.shuffle:
-            rng.shuffle(choices)
-        return tuple(choices)
-    if isinstance(card, OrderCard):
-        items = list(card.items)
-        right = list(card.items)
-        if len(set(items)) > 1:
-            rng.shuffle(items)
-            if items == right:
-                # A rotation by one is never the identity when two items differ.
-                items = items[1:] + items[:1]
-        return tuple(items)
-    return None
+    def record(self, attempt: Attempt, state: CardState | None = None) -> int:
+        """Store one answer (and the card's new state) at once; the answer's id."""
+        return 0
+
+    def mark_overridden(self, attempt_id: int) -> None:
+        """Mark a stored answer as right because the learner overrode its refusal."""
+
+    def undo_last(self, session_id: int) -> Attempt | None:
+        """Delete the session's last answer; it, or None when the session has none."""
+        return None
+
+    def set_card_state(self, deck_id: str, card_id: str, state: CardState | None) -> None:
+        """Put back a card's schedule (None: the card is new again)."""
+
+
+class Plan:
+    """What a kind of session decides: the next card, how an answer is settled, what follows it."""
+
+    mode: Mode = Mode.QUIZ
+    exam: bool = False
+    pass_mark: float = 60.0
+    overrides: bool = False  # whether "I was right" is offered after a refusal
+    undo: bool = False  # whether 'undo' typed at a prompt takes back the last answer
+    rates_flashcards: bool = False  # study: a flashcard's rating is its answer (no y/n)
+    feedback_after_record: bool = True  # quiz: the verdict is shown once the answer is stored
+
+    @property
+    def total(self) -> int:
+        """How many questions were planned at the start."""
+        raise NotImplementedError
+
+    def next(self) -> Question | None:
+        """The next question, or None when the session is over."""
+        raise NotImplementedError
+
+    def put_back(self, question: Question) -> None:
+        """``question`` was not answered (end of input, an undo): it is the next one again."""
+
+    def settle(
+        self,
+        question: Question,
+        typed: str,
+        verdict: Verdict | None,
+        elapsed_ms: int,
+        at: datetime,
+        learner: Learner,
+    ) -> Settled | Step:
+        """The answer as stored (study: rated and scheduled), or a :class:`Step` the learner asked for."""
+        assert verdict is not None
+        return Settled(typed, verdict)
+
+    def recorded(self, outcome: Outcome, state: CardState | None, attempt_id: int) -> bool:
+        """Note an answer that was stored; True when it made its card a leech."""
+        return False
+
+    def take_back(self, recorder: Recorder, session_id: int) -> str | None:
+        """Undo the last answer (study); the card id asked again, or None when there is none."""
+        return None
 
 
 def self_verdict(card: FlashCard, typed: str) -> Verdict:
     """A flashcard's verdict from the learner's own y/n: known counts as right."""
     said = typed.strip().lower()
     if said in KNEW:
-        return Verdict(True, "known", "", 1.0, 0, card.back)
+        return Verdict(correct=True, rule=Rule.KNOWN, score=1.0, expected=card.back)
     if said in DID_NOT_KNOW:
-        return Verdict(False, "unknown", "", 0.0, 0, card.back)
-    return Verdict(False, "unclear", "not y or n: counted as not known", 0.0, 0, card.back)
+        return Verdict(correct=False, rule=Rule.UNKNOWN, expected=card.back)
+    return Verdict(
+        correct=False, rule=Rule.UNCLEAR, note="not y or n: counted as not known", expected=card.back
+    )
 
 
-def _iso(t: datetime) -> str:
-    return t.isoformat()
+def as_right(verdict: Verdict) -> Verdict:
+    """``verdict`` turned right by the learner's override (full credit, the reason kept)."""
+    return replace(verdict, correct=True, score=1.0)
 
 
-class Session:
-    """One run through a deck: ``run()`` asks every planned question and returns the summary.
+class Engine:
+    """One session: :meth:`run` asks until the plan has no question left or input ends.
 
-    ``ask(question)`` returns the typed answer, or None at end of input. ``record``
-    is called with each :class:`Attempt` before ``feedback`` shows the verdict, so
-    an interruption never loses an answer the learner has seen judged. ``reveal``
-    shows a flashcard's back (False: end of input). ``feedback`` is not called in
-    exam mode. Exceptions from the callables (an interrupt, a store error) propagate;
-    :meth:`summary` still describes what was answered.
+    ``after_record`` (optional) is called with each outcome once its answer is stored and
+    its feedback given: the hook for anything that must follow every answer (an exam's
+    result file written as it goes, for example).
     """
 
     def __init__(
         self,
         deck: Deck,
-        options: Options,
-        rng: random.Random,
+        plan: Plan,
         *,
-        ask: Callable[[Question], str | None],
+        learner: Learner,
         now: Callable[[], datetime],
-        record: Callable[[Attempt], object] | None = None,
-        feedback: Callable[[Outcome], object] | None = None,
-        reveal: Callable[[Question], bool] | None = None,
+        recorder: Recorder | None = None,
         grade: GradeFn | None = None,
         session_id: int = 0,
+        reask_unreadable: int = 0,
+        after_record: Callable[[Outcome], object] | None = None,
     ) -> None:
         self.deck = deck
-        self.options = options
-        self.rng = rng
-        self.cards = select_cards(deck, options, rng)
-        total = len(self.cards)
-        self.questions = [
-            Question(i, total, card, shown_order(card, rng, options.shuffle))
-            for i, card in enumerate(self.cards, start=1)
-        ]
-        self._ask = ask
+        self.plan = plan
+        self.learner = learner
         self._now = now
-        self._record = record
-        self._feedback = feedback
-        self._reveal = reveal
+        self.recorder = recorder or Recorder()
         self._grade = grade
         self.session_id = session_id
+        self.reask_unreadable = reask_unreadable
+        self.after_record = after_record
         self.outcomes: list[Outcome] = []
+        self.saved = 0
         self.started: datetime | None = None
         self.finished: datetime | None = None
-
-    @property
-    def saved(self) -> int:
-        """How many answers have been recorded."""
-        return len(self.outcomes)
 
     def policy(self, card: Card) -> Policy:
         """The grading policy of ``card``."""
@@ -193,73 +236,140 @@ class Session:
         reject = tuple(e.text for e in card.reject_examples)
         return self._grade(card, typed, self.policy(card), shown=question.shown, reject=reject)
 
-    def _one(self, question: Question) -> Outcome | None:
-        asked_at = self._now()
-        if isinstance(question.card, FlashCard) and self._reveal is not None and not self._reveal(question):
-            return None
-        typed = self._ask(question)
-        if typed is None:
-            return None
-        verdict = self.grade(question, typed)
-        answered = self._now()
-        time_ms = max(0, int((answered - asked_at).total_seconds() * 1000))
-        outcome = Outcome(question, typed, verdict, time_ms, _iso(answered))
-        if self._record is not None:
-            self._record(
-                Attempt(
-                    session_id=self.session_id,
-                    deck_id=self.deck.id,
-                    card_id=question.card.id,
-                    typed=typed,
-                    correct=verdict.correct,
-                    rule=verdict.rule,
-                    score=verdict.score,
-                    time_ms=time_ms,
-                    answered_at=outcome.answered_at,
-                    first=question.first,
-                )
-            )
-        self.outcomes.append(outcome)
-        if self._feedback is not None and not self.options.exam:
-            self._feedback(outcome)
-        return outcome
-
     def run(self) -> Summary:
-        """Ask every question (then the missed ones again with ``retry_wrong``); the summary."""
+        """Ask every question the plan gives; the summary (``ended`` says why it stopped)."""
         self.started = self._now()
         ended = Ended.FINISHED
-        todo = self.questions
-        round_no = 0
-        while todo:
-            wrong: list[Card] = []
-            for question in todo:
-                outcome = self._one(question)
-                if outcome is None:
-                    ended = Ended.END_OF_INPUT
-                    break
-                if not outcome.verdict.correct:
-                    wrong.append(question.card)
-            if ended != Ended.FINISHED or not self.options.retry_wrong or self.options.exam:
+        while (question := self.plan.next()) is not None:
+            step = self._one(question)
+            if step is Step.END_OF_INPUT:
+                self.plan.put_back(question)
+                ended = Ended.END_OF_INPUT
                 break
-            round_no += 1
-            todo = [
-                Question(i, len(wrong), card, shown_order(card, self.rng, self.options.shuffle), round_no)
-                for i, card in enumerate(wrong, start=1)
-            ]
+            if step is Step.AGAIN:
+                self.plan.put_back(question)
+            elif step is Step.UNDO:
+                self.plan.put_back(question)
+                card_id = self.plan.take_back(self.recorder, self.session_id)
+                if card_id is not None:
+                    self.outcomes.pop()
+                    self.saved -= 1
+                    self.learner.say("undone", card_id)
         self.finished = self._now()
         return self.summary(ended)
 
+    def _wants_undo(self, typed: str) -> bool:
+        return self.plan.undo and typed.strip().lower() == UNDO
+
+    def _undo_step(self) -> Step:
+        if not self.outcomes:
+            self.learner.say("nothing-to-undo")
+            return Step.AGAIN
+        return Step.UNDO
+
+    def _answer(self, question: Question) -> tuple[str, Verdict | None] | Step:
+        """What the learner answered and its verdict (None: a flashcard the plan rates)."""
+        card = question.card
+        if isinstance(card, FlashCard):
+            line = self.learner.reveal(question)
+            if line is None:
+                return Step.END_OF_INPUT
+            if self._wants_undo(line):
+                return self._undo_step()
+            if self.plan.rates_flashcards:
+                return "", None
+        typed = self.learner.ask(question)
+        if typed is None:
+            return Step.END_OF_INPUT
+        if self._wants_undo(typed):
+            return self._undo_step()
+        verdict = self.grade(question, typed)
+        tries = 0
+        while verdict.rule == Rule.UNREADABLE and tries < self.reask_unreadable:
+            tries += 1
+            self.learner.unreadable(question, typed, verdict)
+            again = self.learner.ask(question)
+            if again is None:
+                return Step.END_OF_INPUT
+            typed, verdict = again, self.grade(question, again)
+        return typed, verdict
+
+    def _one(self, question: Question) -> Step:
+        asked_at = self._now()
+        answer = self._answer(question)
+        if isinstance(answer, Step):
+            return answer
+        typed, verdict = answer
+        answered = self._now()
+        time_ms = max(0, int((answered - asked_at).total_seconds() * 1000))
+        settled = self.plan.settle(question, typed, verdict, time_ms, answered, self.learner)
+        if isinstance(settled, Step):
+            return settled
+        outcome = Outcome(
+            question,
+            settled.typed,
+            settled.verdict,
+            time_ms,
+            answered.isoformat(),
+            rating=settled.rating,
+        )
+        attempt_id = self.recorder.record(self._attempt(outcome), settled.state)
+        self.saved += 1
+        if settled.overridden:
+            outcome = self._override(outcome, attempt_id)
+        self.outcomes.append(outcome)
+        if self.plan.feedback_after_record and not self.plan.exam:
+            self.learner.feedback(outcome)
+            if self._may_override(outcome) and self.learner.offer_override(outcome):
+                outcome = self._override(outcome, attempt_id)
+                self.outcomes[-1] = outcome
+                self.learner.overridden(outcome)
+        leech = self.plan.recorded(outcome, settled.state, attempt_id)
+        self.learner.recorded(outcome, settled.state, leech)
+        if self.after_record is not None:
+            self.after_record(outcome)
+        return Step.DONE
+
+    def _may_override(self, outcome: Outcome) -> bool:
+        return (
+            self.plan.overrides
+            and not self.plan.exam
+            and not outcome.verdict.correct
+            and not isinstance(outcome.question.card, FlashCard)
+        )
+
+    def _override(self, outcome: Outcome, attempt_id: int) -> Outcome:
+        self.recorder.mark_overridden(attempt_id)
+        return replace(outcome, verdict=as_right(outcome.verdict), overridden=True)
+
+    def _attempt(self, outcome: Outcome) -> Attempt:
+        v = outcome.verdict
+        return Attempt(
+            session_id=self.session_id,
+            deck_id=self.deck.id,
+            card_id=outcome.question.card.id,
+            typed=outcome.typed,
+            correct=v.correct,
+            rule=v.rule,
+            score=v.score,
+            time_ms=outcome.time_ms,
+            answered_at=outcome.answered_at,
+            rating=outcome.rating,
+            cram=self.plan.mode == Mode.CRAM,
+            first=outcome.question.first,
+        )
+
     def summary(self, ended: Ended = Ended.INTERRUPTED) -> Summary:
-        """The summary of what has been answered so far."""
+        """The summary of what has been answered so far (only first tries count in the score)."""
         firsts = [o for o in self.outcomes if o.question.first]
         correct = sum(o.verdict.correct for o in firsts)
         asked = len(firsts)
-        total = len(self.questions)
+        total = self.plan.total
         start = self.started or self._now()
         end = self.finished or self._now()
         passed: bool | None = None
-        if self.options.exam:
-            passed = total > 0 and 100.0 * correct / total >= self.options.pass_mark
+        if self.plan.exam:
+            passed = total > 0 and 100.0 * correct / total >= self.plan.pass_mark
         return Summary(
             total=total,
             asked=asked,
@@ -270,7 +380,7 @@ class Session:
             outcomes=tuple(self.outcomes),
             missed=tuple(o for o in firsts if not o.verdict.correct),
             ended=ended,
-            exam=self.options.exam,
-            pass_mark=self.options.pass_mark,
+            exam=self.plan.exam,
+            pass_mark=self.plan.pass_mark,
             passed=passed,
         )

@@ -14,8 +14,10 @@ import random
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 import fsrs
 import fsrs.scheduler
@@ -36,10 +38,65 @@ _PHASES = {
 _FUZZ_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _scheduler() -> fsrs.Scheduler:
-    """FSRS with its default parameters: 90 % retention, steps 1m/10m, relearning 10m, fuzz on."""
-    return fsrs.Scheduler(enable_fuzzing=True)
+@dataclass(frozen=True)
+class Settings:
+    """What a scheduler is built from: learning and relearning steps, FSRS weights, retention.
+
+    The defaults are FSRS 6's: steps of 1 and 10 minutes, one relearning step of 10 minutes,
+    the published weights and 90 % desired retention. ``parameters`` empty means the defaults
+    (an optimiser may supply a learner's own weights).
+    """
+
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    parameters: tuple[float, ...] = ()
+    desired_retention: float = 0.9
+
+    def with_steps(self, steps: Sequence[timedelta]) -> Settings:
+        """These settings with ``steps`` as learning steps and the last of them as the relearning step."""
+        return replace(self, learning_steps=tuple(steps), relearning_steps=tuple(steps[-1:]))
+
+
+DEFAULT = Settings()
+
+
+@lru_cache(maxsize=8)
+def _scheduler(settings: Settings = DEFAULT) -> fsrs.Scheduler:
+    """An FSRS scheduler for ``settings``, fuzz on."""
+    extra: dict[str, Any] = {"parameters": settings.parameters} if settings.parameters else {}
+    return fsrs.Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=settings.learning_steps,
+        relearning_steps=settings.relearning_steps,
+        enable_fuzzing=True,
+        **extra,
+    )
+
+
+_STEP_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """``"1m 10m"`` or ``"30s,5m,1h"`` → the steps; ValueError with the reason otherwise.
+
+    Each step is a whole number followed by ``s``, ``m``, ``h`` or ``d``; steps are separated by
+    spaces or commas, at least one, each longer than the one before, none over a day.
+    """
+    words = text.replace(",", " ").split()
+    if not words:
+        raise ValueError("no steps given (write them like '1m 10m')")
+    steps: list[timedelta] = []
+    for word in words:
+        number, unit = word[:-1], word[-1:].lower()
+        if not number.isdigit() or unit not in _STEP_UNITS or int(number) == 0:
+            raise ValueError(f"'{word}' is not a step (write a whole number and s, m, h or d, e.g. 10m)")
+        step = timedelta(seconds=int(number) * _STEP_UNITS[unit])
+        if step > timedelta(days=1):
+            raise ValueError(f"'{word}' is over a day (steps are for the same day; FSRS plans the rest)")
+        if steps and step <= steps[-1]:
+            raise ValueError(f"'{word}' is not longer than the step before it (steps grow)")
+        steps.append(step)
+    return tuple(steps)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -83,7 +140,13 @@ def _fsrs_card(state: CardState | None, deck_id: str, card_id: str, now: datetim
 
 
 def _review(
-    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, seed: int
+    state: CardState | None,
+    deck_id: str,
+    card_id: str,
+    rating: int,
+    now: datetime,
+    seed: int,
+    settings: Settings = DEFAULT,
 ) -> CardState:
     if rating not in RATINGS:
         raise ValueError(f"rating must be 1-4, not {rating!r}")
@@ -91,7 +154,7 @@ def _review(
     reps = state.reps if state is not None else 0
     card = _fsrs_card(state, deck_id, card_id, now)
     with _seeded_fuzz(_digest(seed, deck_id, card_id, reps)):
-        card, _log = _scheduler().review_card(card, fsrs.Rating(rating), review_datetime=now)
+        card, _log = _scheduler(settings).review_card(card, fsrs.Rating(rating), review_datetime=now)
     lapsed = state is not None and state.phase == Phase.REVIEW and rating == AGAIN
     return CardState(
         deck_id=deck_id,
@@ -105,10 +168,17 @@ def _review(
 
 
 def review(
-    state: CardState | None, deck_id: str, card_id: str, rating: int, now: datetime, *, seed: int
+    state: CardState | None,
+    deck_id: str,
+    card_id: str,
+    rating: int,
+    now: datetime,
+    *,
+    seed: int,
+    settings: Settings = DEFAULT,
 ) -> CardState:
     """The card's state after answering it at ``now`` with ``rating`` (1 again … 4 easy)."""
-    return _review(state, deck_id, card_id, rating, now, seed)
+    return _review(state, deck_id, card_id, rating, now, seed, settings)
 
 
 def due_at(state: CardState) -> datetime:
@@ -117,11 +187,17 @@ def due_at(state: CardState) -> datetime:
 
 
 def preview(
-    state: CardState | None, deck_id: str, card_id: str, now: datetime, *, seed: int
+    state: CardState | None,
+    deck_id: str,
+    card_id: str,
+    now: datetime,
+    *,
+    seed: int,
+    settings: Settings = DEFAULT,
 ) -> dict[int, timedelta]:
     """The interval each rating 1..4 would give, exactly as :func:`review` would schedule it."""
     now = _utc(now)
-    return {r: due_at(_review(state, deck_id, card_id, r, now, seed)) - now for r in RATINGS}
+    return {r: due_at(_review(state, deck_id, card_id, r, now, seed, settings)) - now for r in RATINGS}
 
 
 def _trim(value: float) -> str:
@@ -161,6 +237,11 @@ def rating_for(verdict: Verdict, elapsed_ms: int, typical_ms: int | None) -> int
     return GOOD
 
 
+def allowed(rating: int, verdict: Verdict | None) -> bool:
+    """Whether the learner may give ``rating``: a typed answer graded wrong cannot be rated easy."""
+    return not (verdict is not None and not verdict.correct and rating == EASY)
+
+
 def parse_rating(text: str) -> int | None:
     """``1``-``4`` or ``again``/``hard``/``good``/``easy`` (any prefix of one letter up) → the rating."""
     word = text.strip().lower()
@@ -178,6 +259,7 @@ def rebuild(
     reviews: Sequence[tuple[int, datetime] | tuple[int, datetime, int]],
     *,
     seed: int,
+    settings: Settings = DEFAULT,
 ) -> CardState | None:
     """Replay a card's review log (rating, time[, seed]) into its state; ``None`` with no reviews.
 
@@ -187,38 +269,8 @@ def rebuild(
     state: CardState | None = None
     for entry in sorted(reviews, key=lambda r: _utc(r[1])):
         review_seed = entry[2] if len(entry) == 3 else seed
-        state = _review(state, deck_id, card_id, entry[0], entry[1], review_seed)
+        state = _review(state, deck_id, card_id, entry[0], entry[1], review_seed, settings)
     return state
-
-
-def queue(
-    card_ids_in_deck_order: Sequence[str],
-    states: dict[str, CardState],
-    now: datetime,
-    *,
-    new_per_day: int = DEFAULT_NEW_PER_DAY,
-    new_seen_today: int = 0,
-    limit: int | None = None,
-    ahead: bool = False,
-    skip: set[str] | frozenset[str] = frozenset(),
-) -> list[str]:
-    """The cards to study now: due (most overdue first), then new up to today's limit, then ahead.
-
-    A card is due once its due time has passed. New cards (no state) come in deck order, at most
-    ``new_per_day - new_seen_today`` of them. With ``ahead``, cards not yet due follow, soonest
-    first. ``skip`` removes cards (leeches); ``limit`` caps the whole list.
-    """
-    due = {cid: _utc_text(due_at(s)) for cid, s in states.items()}
-    return queue_due(
-        card_ids_in_deck_order,
-        due,
-        now,
-        new_per_day=new_per_day,
-        new_seen_today=new_seen_today,
-        limit=limit,
-        ahead=ahead,
-        skip=skip,
-    )
 
 
 def _utc_text(moment: datetime) -> str:
@@ -236,9 +288,13 @@ def queue_due(
     ahead: bool = False,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
-    """:func:`queue` from each scheduled card's due time as stored UTC text (``Store.due_times``).
+    """The cards to study now: due (most overdue first), then new up to today's limit, then ahead.
 
-    No state is built or parsed: fixed-width UTC text compares and sorts as the times do.
+    ``due_times`` maps each scheduled card to its due time as stored UTC text (``Store.due_times``);
+    a card without one is new. A card is due once its due time has passed. New cards come in deck
+    order, at most ``new_per_day - new_seen_today`` of them. With ``ahead``, cards not yet due
+    follow, soonest first. ``skip`` removes cards (leeches); ``limit`` caps the whole list. No
+    state is built or parsed: fixed-width UTC text compares and sorts as the times do.
     """
     now_text = _utc_text(now)
     ids = [cid for cid in card_ids_in_deck_order if cid not in skip] if skip else card_ids_in_deck_order
@@ -255,13 +311,3 @@ def queue_due(
         later = [ids[i] for _, i in sorted(later_at)]
     picked = due + new + later
     return picked if limit is None else picked[: max(0, limit)]
-
-
-def next_due(states: dict[str, CardState]) -> datetime | None:
-    """The earliest due time among ``states`` (``None`` when there are none)."""
-    return min((due_at(s) for s in states.values()), default=None)
-
-
-def is_leech(misses: int) -> bool:
-    """A card missed 8 times or more (wrong answers outside cram) is a leech."""
-    return misses >= LEECH_MISSES

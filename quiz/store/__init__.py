@@ -13,6 +13,7 @@ One module per concern; :class:`Store` is their sum:
 - :mod:`~quiz.store.migrations`: the schema as an ordered list of migrations
 - :mod:`~quiz.store.sessions`, :mod:`~quiz.store.attempts`, :mod:`~quiz.store.states`: one table each
 - :mod:`~quiz.store.summaries`: the summary tables and what ``quiz stats`` reads from them
+- :mod:`~quiz.store.params`: the FSRS parameters fitted per deck
 - :mod:`~quiz.store.rows`: the named shapes rows leave the store in
 """
 
@@ -22,7 +23,8 @@ from quiz.model import LEECH_MISSES
 from quiz.store.attempts import Attempts
 from quiz.store.connection import db_path
 from quiz.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SUMMARY_TABLES
-from quiz.store.rows import DeckRows, DeckSummary, Removed, StudyHistory
+from quiz.store.params import Params
+from quiz.store.rows import DeckRows, DeckSummary, FsrsParams, Removed, StudyHistory
 from quiz.store.sessions import Sessions
 from quiz.store.states import States
 from quiz.store.summaries import Summaries
@@ -35,6 +37,7 @@ __all__ = [
     "SUMMARY_TABLES",
     "DeckRows",
     "DeckSummary",
+    "FsrsParams",
     "Removed",
     "Store",
     "StudyHistory",
@@ -42,5 +45,5 @@ __all__ = [
 ]
 
 
-class Store(Sessions, Attempts, States, Summaries):
+class Store(Sessions, Attempts, States, Summaries, Params):
     """An open score database; use :meth:`open`, then :meth:`close` (or ``with``)."""

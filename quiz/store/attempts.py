@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 
 from quiz.clock import normalize_time
 from quiz.errors import StoreError
-from quiz.model import Attempt, CardState
+from quiz.model import Attempt, CardState, Mode
 from quiz.store.connection import GONE, Database
 from quiz.store.migrations import SUMMARY_TABLES
 from quiz.store.rows import Removed, mode_of
@@ -15,7 +17,8 @@ from quiz.store.states import check_state, upsert_state
 from quiz.store.summaries import count_attempt, recompute_cards, uncount_days
 
 ATTEMPT_COLUMNS = (
-    "id, session_id, deck_id, card_id, typed, correct, rule, score, time_ms, answered_at, rating, cram, first"
+    "id, session_id, deck_id, card_id, typed, correct, rule, score, time_ms, answered_at, rating, cram,"
+    " first, overridden"
 )
 
 
@@ -35,7 +38,16 @@ def attempt_record(r: tuple[object, ...]) -> Attempt:
         rating=None if r[10] is None else int(r[10]),  # type: ignore[call-overload]
         cram=bool(r[11]),
         first=bool(r[12]),
+        overridden=bool(r[13]),
     )
+
+
+def last_answer(conn: sqlite3.Connection, session_id: int) -> Attempt | None:
+    """The session's newest answer, if any."""
+    row = conn.execute(
+        f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE session_id = ? ORDER BY id DESC LIMIT 1", (session_id,)
+    ).fetchone()
+    return None if row is None else attempt_record(row)
 
 
 class Attempts(Database):
@@ -48,6 +60,8 @@ class Attempts(Database):
         (it was removed by ``quiz reset`` while the quiz ran): nothing is saved.
         """
         answered = normalize_time(attempt.answered_at)
+        if attempt.overridden and not attempt.correct:
+            raise ValueError("an overridden answer counts as right: correct must be True")
         if state is not None:
             check_state(state)
         with self._write() as conn:
@@ -63,8 +77,9 @@ class Attempts(Database):
                     "ran?); start a new one"
                 )
             cur = conn.execute(
-                "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score,"
-                " time_ms, answered_at, rating, cram, first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score, time_ms,"
+                " answered_at, rating, cram, first, overridden)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     attempt.session_id,
                     attempt.deck_id,
@@ -78,6 +93,7 @@ class Attempts(Database):
                     attempt.rating,
                     int(attempt.cram),
                     int(attempt.first),
+                    int(attempt.overridden),
                 ),
             )
             if attempt.first:
@@ -110,17 +126,63 @@ class Attempts(Database):
     def undo_last(self, session_id: int) -> Attempt | None:
         """Delete the session's last answer and return it (None when it has none)."""
         with self._write() as conn:
-            row = conn.execute(
-                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE session_id = ? ORDER BY id DESC LIMIT 1",
-                (session_id,),
-            ).fetchone()
-            if row is None:
+            last = last_answer(conn, session_id)
+            if last is None:
                 return None
-            conn.execute("DELETE FROM attempts WHERE id = ?", (row[0],))
-            uncount_days(conn, row[2], [(str(row[9])[:10], 1)])
-            recompute_cards(conn, row[2], [row[3]])
+            conn.execute("DELETE FROM attempts WHERE id = ?", (last.id,))
+            uncount_days(conn, last.deck_id, [(last.answered_at[:10], 1)])
+            recompute_cards(conn, last.deck_id, [last.card_id])
             recount(conn, [session_id])
-        return attempt_record(row)
+        return last
+
+    def override_last(
+        self, session_id: int, *, rating: int | None = None, state: CardState | None = None
+    ) -> Attempt | None:
+        """ "I was right": mark the session's last answer overridden and count it as right.
+
+        The answer was stored (and its verdict shown) as wrong; now it is right with full credit,
+        and the session's score, the card's totals and its wrong answers are recomputed in the
+        same transaction, as if it had been graded right. The grader's ``rule`` is kept, to show
+        what the grader said. In a study session, ``rating`` and ``state`` replace the answer's
+        rating and the card's state. Returns the updated answer; None when the session has none.
+        Refused (:class:`ValueError`) for an exam's answer (the instructor decides) and for an
+        answer that is already right; :class:`StoreError` when the session is gone.
+        """
+        if rating is not None and rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, not {rating!r}")
+        if state is not None:
+            check_state(state)
+        with self._write() as conn:
+            session = conn.execute("SELECT mode FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if session is None:
+                raise StoreError(f"{self.path}: {GONE.format(session_id)}")
+            if mode_of[session[0]] == Mode.EXAM:
+                raise ValueError("answers of an exam cannot be overridden (the instructor decides)")
+            last = last_answer(conn, session_id)
+            if last is None:
+                return None
+            if state is not None and (state.deck_id, state.card_id) != (last.deck_id, last.card_id):
+                raise ValueError(
+                    f"state is for {state.deck_id}/{state.card_id}, not {last.deck_id}/{last.card_id}"
+                )
+            if last.correct:
+                raise ValueError(f"the last answer of session {session_id} is already right")
+            conn.execute(
+                "UPDATE attempts SET correct = 1, score = 1.0, overridden = 1,"
+                " rating = coalesce(?, rating) WHERE id = ?",
+                (rating, last.id),
+            )
+            recompute_cards(conn, last.deck_id, [last.card_id])
+            recount(conn, [session_id])
+            if state is not None:
+                upsert_state(conn, state)
+        return replace(
+            last,
+            correct=True,
+            score=1.0,
+            overridden=True,
+            rating=last.rating if rating is None else rating,
+        )
 
     # -- forgetting -----------------------------------------------------------------
     def reset(self, deck_id: str, card_id: str | None = None) -> int:

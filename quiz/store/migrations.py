@@ -154,6 +154,22 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "INSERT INTO sqlite_sequence (name, seq) SELECT 'sessions', max("
         "coalesce((SELECT max(id) FROM sessions), 0), coalesce((SELECT max(session_id) FROM attempts), 0))",
     ),
+    (
+        # "I was right": an answer the grader refused and the learner overrode is stored as right
+        # and marked, so that authors can be shown them ('quiz suggest'). A partial index: the few
+        # overridden rows of a deck are found without reading its whole log.
+        "ALTER TABLE attempts ADD COLUMN overridden INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX attempts_overridden ON attempts (deck_id, card_id) WHERE overridden = 1",
+    ),
+    (
+        # The FSRS parameters fitted to the learner's own reviews of a deck ('quiz optimize').
+        """CREATE TABLE fsrs_params (
+            deck_id   TEXT    NOT NULL PRIMARY KEY,
+            params    TEXT    NOT NULL,
+            fitted_at TEXT    NOT NULL,
+            reviews   INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = ("attempts", "card_states", "sessions")
@@ -163,4 +179,8 @@ SUMMARY_TABLES = ("card_totals", "day_totals", "wrong_totals")
 
 def required_tables(version: int) -> set[str]:
     """The tables a file at schema ``version`` (1 or more) must have."""
-    return set(TABLES) | (set(SUMMARY_TABLES) if version >= 2 else set())
+    return (
+        set(TABLES)
+        | (set(SUMMARY_TABLES) if version >= 2 else set())
+        | ({"fsrs_params"} if version >= 5 else set())
+    )

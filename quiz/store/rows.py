@@ -8,7 +8,7 @@ are the frozen dataclasses of :mod:`quiz.model.records`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, NoReturn
 
 from quiz.model import Mode, Phase, StrEnum
@@ -54,8 +54,8 @@ class CardTotals(NamedTuple):
     misses: int  # wrong answers outside cram
 
 
-class WrongRow(NamedTuple):
-    """A wrong answer typed for a card, and how many times (``wrong_totals``)."""
+class AnswerCount(NamedTuple):
+    """An answer typed for a card (one spelling of it), and how many times."""
 
     card_id: str
     typed: str
@@ -100,6 +100,15 @@ class StudyHistory(NamedTuple):
     times: list[int]  # answer times in ms of the most recent answers, newest first
 
 
+class FsrsParams(NamedTuple):
+    """The FSRS parameters fitted to a learner's reviews of one deck (``fsrs_params``)."""
+
+    deck_id: str
+    params: tuple[float, ...]  # in the order the fsrs package takes them
+    fitted_at: str  # stored UTC text
+    reviews: int  # the reviews they were fitted on
+
+
 class DeckRows(NamedTuple):
     """Aggregates of one deck's history, computed by SQL, for :mod:`quiz.insight.stats`."""
 
@@ -108,8 +117,8 @@ class DeckRows(NamedTuple):
     sessions: list[SessionRow]
     #: card id → its answer counts.
     cards: dict[str, CardTotals]
-    #: The most common wrong answers, most frequent first.
-    wrong: list[WrongRow]
+    #: The most common wrong answers, most frequent first (``wrong_totals``).
+    wrong: list[AnswerCount]
     #: UTC days ("YYYY-MM-DD") with at least one answer, ascending.
     days: list[str]
     #: Study answers after a card's first, for retention.
@@ -120,6 +129,8 @@ class DeckRows(NamedTuple):
     #: cards that can be printed and ``states`` nothing; these are the deck-wide figures instead.
     totals: Totals | None = None
     state_counts: StateCounts | None = None
+    #: Answers refused by the grader and overridden by the learner, by card id, then most frequent first.
+    overridden: Sequence[AnswerCount] = ()
 
 
 class DeckSummary(NamedTuple):

@@ -16,6 +16,7 @@ from quiz.model import LEECH_MISSES, Attempt, Mode, Phase
 from quiz.store.connection import Database, rows_of_cards
 from quiz.store.migrations import SUMMARY_TABLES, fill_summaries
 from quiz.store.rows import (
+    AnswerCount,
     CardTotals,
     DeckRows,
     DeckSummary,
@@ -25,7 +26,6 @@ from quiz.store.rows import (
     StateCounts,
     StudyHistory,
     Totals,
-    WrongRow,
     mode_of,
     phase_of,
 )
@@ -91,6 +91,20 @@ def recompute_cards(conn: sqlite3.Connection, deck_id: str, card_ids: Iterable[s
         conn.execute(wrong_sql, (deck_id, card_id))
 
 
+def read_overridden(conn: sqlite3.Connection, deck_id: str) -> list[AnswerCount]:
+    """The overridden answers of a deck, one row per card and spelling (as ``wrong_totals`` groups
+    them), by card id, then most frequent first. Read through the partial index of overridden rows."""
+    return [
+        AnswerCount(r[0], r[1], int(r[2]))
+        for r in conn.execute(
+            "SELECT card_id, min(typed), count(*) FROM attempts INDEXED BY attempts_overridden"
+            " WHERE deck_id = ? AND overridden = 1 AND trim(typed) != ''"
+            " GROUP BY card_id, lower(trim(typed)) ORDER BY card_id, count(*) DESC, min(typed)",
+            (deck_id,),
+        )
+    ]
+
+
 class Summaries(Database):
     """The aggregates: per deck, per card, per day; rebuilt from the log on demand."""
 
@@ -119,6 +133,30 @@ class Summaries(Database):
                 (deck_id, deck_id),
             ).fetchall()
         return {r[0] for r in rows}
+
+    def overridden(self, deck_id: str) -> list[AnswerCount]:
+        """Answers the learner overrode ("I was right") in ``deck_id``: see :func:`read_overridden`."""
+        with self._read() as conn:
+            return read_overridden(conn, deck_id)
+
+    def refused_by_learners(self, deck_id: str, min_learners: int = 2) -> list[AnswerCount]:
+        """Wrong answers that at least ``min_learners`` named learners (``--name``) typed, per card.
+
+        One row per card and spelling (grouped as ``wrong_totals`` groups them); ``times`` is the
+        number of learners. Reads the deck's wrong answers from the log: for ``quiz suggest``, not stats.
+        """
+        with self._read() as conn:
+            return [
+                AnswerCount(r[0], r[1], int(r[2]))
+                for r in conn.execute(
+                    "SELECT a.card_id, min(a.typed), count(DISTINCT s.learner) FROM attempts a"
+                    " JOIN sessions s ON s.id = a.session_id"
+                    " WHERE a.deck_id = ? AND a.correct = 0 AND s.learner != '' AND trim(a.typed) != ''"
+                    " GROUP BY a.card_id, lower(trim(a.typed)) HAVING count(DISTINCT s.learner) >= ?"
+                    " ORDER BY a.card_id, 3 DESC, 2",
+                    (deck_id, max(1, min_learners)),
+                )
+            ]
 
     def study_history(self, deck_id: str, day_start: datetime, *, recent: int = 200) -> StudyHistory:
         """Cards first studied since ``day_start``, and the times in ms of the last ``recent`` answers.
@@ -182,7 +220,7 @@ class Summaries(Database):
                 (deck_id,),
             ).fetchone()
             wrong = [
-                WrongRow(r[0], r[1], int(r[2]))
+                AnswerCount(r[0], r[1], int(r[2]))
                 for r in conn.execute(
                     "SELECT card_id, typed, times FROM wrong_totals INDEXED BY wrong_totals_deck_times"
                     " WHERE deck_id = ? ORDER BY times DESC, card_id, typed LIMIT ?",
@@ -201,8 +239,16 @@ class Summaries(Database):
                         "SELECT card_id, phase, due_at FROM card_states WHERE deck_id = ?", (deck_id,)
                     )
                 }
+            overridden = read_overridden(conn, deck_id)
         return DeckRows(
-            deck_id, sessions, per_card, wrong, days, Reviews(int(reviews), int(right_reviews)), states
+            deck_id,
+            sessions,
+            per_card,
+            wrong,
+            days,
+            Reviews(int(reviews), int(right_reviews)),
+            states,
+            overridden=overridden,
         )
 
     def deck_brief(

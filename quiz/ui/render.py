@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import click
 
 from quiz.model import (
+    AnyCard,
     BoolCard,
     Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
     Deck,
+    Ended,
     FlashCard,
+    Mode,
     MultiCard,
     NumberCard,
     OrderCard,
     Outcome,
     Question,
+    Rule,
     ShortCard,
     Summary,
+    Verdict,
+    assert_never,
 )
 from quiz.model.cloze import blanked, gaps
 
@@ -30,27 +38,36 @@ def letter(index: int) -> str:
     return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
+def _card_details(card: AnyCard) -> list[str]:
+    """The lines of ``quiz show`` between the prompt and the explanation: choices, answer, alternates."""
+    answer = card.answer_text()
+    match card:
+        case ChoiceCard() | MultiCard():
+            choices = [f"     {letter(i)}) {choice}" for i, choice in enumerate(card.choices)]
+            return [*choices, f"   answer: {answer}"]
+        case OrderCard():
+            return ["     items: " + " | ".join(sorted(card.items)), f"   answer: {answer}"]
+        case FlashCard():
+            return [f"   back: {answer}"]
+        case ShortCard():
+            return [f"   answer: {answer}", *(["   also: " + ", ".join(card.accept)] if card.accept else [])]
+        case NumberCard():
+            unit = "%" if card.tolerance_percent else ""
+            within = [f"   within ±{card.tolerance:g}{unit}"] if card.tolerance else []
+            return [f"   answer: {answer}", *within]
+        case BoolCard() | DateCard() | ClozeCard():
+            return [f"   answer: {answer}"]
+        case _:
+            assert_never(card)
+
+
 def card_summary(card: Card, number: int, color: bool = False) -> str:
     """A card with its answer, for ``quiz show``."""
     head = f"{number}. [{card.kind.value}] {card.id}"
     lines = [click.style(head, bold=True) if color else head]
     prompt = blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
     lines.append(f"   {prompt}")
-    if isinstance(card, (ChoiceCard, MultiCard)):
-        for i, choice in enumerate(card.choices):
-            lines.append(f"     {letter(i)}) {choice}")
-    if isinstance(card, OrderCard):
-        lines.append("     items: " + " | ".join(sorted(card.items)))
-    answer = card.answer_text()
-    if isinstance(card, FlashCard):
-        lines.append(f"   back: {answer}")
-    else:
-        lines.append(f"   answer: {answer}")
-    if isinstance(card, ShortCard) and card.accept:
-        lines.append("   also: " + ", ".join(card.accept))
-    if isinstance(card, NumberCard) and card.tolerance:
-        unit = "%" if card.tolerance_percent else ""
-        lines.append(f"   within ±{card.tolerance:g}{unit}")
+    lines.extend(_card_details(cast(AnyCard, card)))
     if card.explain:
         lines.append(f"   why: {card.explain}")
     if card.tags:
@@ -108,31 +125,38 @@ def question_prompt(q: Question) -> str:
     return blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
 
 
+_DATE_HINTS = {
+    "year": "(a year)",
+    "month": "(a month and year, e.g. March 2017)",
+    "day": "(a full date, e.g. 18 December 2019)",
+}
+
+
 def answer_hint(q: Question) -> str:
     """The short line that says how to answer (empty when nothing needs saying)."""
     card = q.card
-    if isinstance(card, ClozeCard):
-        n = len(gaps(card.prompt))
-        if n == 1:
-            return "(fill the gap)"
-        return f"(fill the {n} gaps; separate the answers with ';', e.g. x; y)"
-    if isinstance(card, MultiCard):
-        return "(choose all that apply, e.g. a, c)"
-    if isinstance(card, ChoiceCard):
-        return "(a letter or the answer)"
-    if isinstance(card, OrderCard):
-        return "(give them in order, by letter or text, e.g. c, a, b)"
-    if isinstance(card, BoolCard):
-        return "(true/false)"
-    if isinstance(card, NumberCard):
-        return f"(a number, in {card.unit})" if card.unit else ""
-    if isinstance(card, DateCard):
-        return {
-            "year": "(a year)",
-            "month": "(a month and year, e.g. March 2017)",
-            "day": "(a full date, e.g. 18 December 2019)",
-        }[card.answer.precision]
-    return ""
+    match card:
+        case ClozeCard():
+            n = len(gaps(card.prompt))
+            if n == 1:
+                return "(fill the gap)"
+            return f"(fill the {n} gaps; separate the answers with ';', e.g. x; y)"
+        case MultiCard():
+            return "(choose all that apply, e.g. a, c)"
+        case ChoiceCard():
+            return "(a letter or the answer)"
+        case OrderCard():
+            return "(give them in order, by letter or text, e.g. c, a, b)"
+        case BoolCard():
+            return "(true/false)"
+        case NumberCard():
+            return f"(a number, in {card.unit})" if card.unit else ""
+        case DateCard():
+            return _DATE_HINTS[card.answer.precision]
+        case ShortCard() | FlashCard():
+            return ""
+        case _:
+            assert_never(card)
 
 
 def question_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
@@ -187,21 +211,24 @@ def keyed_answer(q: Question, expected: str) -> str:
     if q.shown is None:
         return expected
     try:
-        if isinstance(card, ChoiceCard):
-            return f"{letter(q.shown.index(card.answer))}) {card.answer}"
-        if isinstance(card, MultiCard):
-            keys = card.answers
-        elif isinstance(card, OrderCard):
-            keys = card.items
-        else:
-            return expected
+        match card:
+            case ChoiceCard():
+                return f"{letter(q.shown.index(card.answer))}) {card.answer}"
+            case MultiCard():
+                keys = card.answers
+            case OrderCard():
+                keys = card.items
+            case ShortCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | FlashCard():
+                return expected
+            case _:
+                assert_never(card)
         return ", ".join(letter(q.shown.index(k)) for k in keys) + f" ({expected})"
     except ValueError:
         return expected
 
 
 #: Rules by which a right answer was written differently from the key: the key is shown too.
-SHOW_KEY_RULES = ("alternate", "typo", "tolerance", "date-more-precise")
+SHOW_KEY_RULES = (Rule.ALTERNATE, Rule.TYPO, Rule.TOLERANCE, Rule.DATE_MORE_PRECISE)
 
 
 def verdict_lines(
@@ -236,7 +263,7 @@ def _duration(seconds: float) -> str:
 def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None = None) -> list[str]:
     """The end of a session: score, percentage, time, the questions missed, exam pass/fail."""
     lines: list[str] = []
-    if summary.ended == "end-of-input" and not summary.complete:
+    if summary.ended == Ended.END_OF_INPUT and not summary.complete:
         lines.append(f"Input ended after {summary.asked} of {summary.total} questions.")
     score = f"{summary.correct}/{summary.asked} ({summary.percent:g}%)"
     lines.append(f"{styled('Score', 'title', color)}: {score} · time {_duration(summary.duration_s)}")
@@ -287,7 +314,7 @@ def start_event(deck: Deck, seed: int, session_id: int | None, total: int, exam:
         "seed": seed,
         "session": session_id,
         "total": total,
-        "mode": "exam" if exam else "quiz",
+        "mode": Mode.EXAM if exam else Mode.QUIZ,
     }
 
 
@@ -352,3 +379,56 @@ def summary_event(summary: Summary, session_id: int | None) -> dict[str, object]
         "pass_mark": summary.pass_mark if summary.exam else None,
         "passed": summary.passed,
     }
+
+
+# -- answers asked again, overrides, interruptions ----------------------------------------------
+OVERRIDE_KEY = "r"
+OVERRIDE_PROMPT = "  (Enter: go on · r: I was right) "
+
+
+def is_override(line: str | None) -> bool:
+    """Whether the line read after a refusal says "I was right"."""
+    return line is not None and line.strip().lower() == OVERRIDE_KEY
+
+
+def override_line(color: bool) -> str:
+    """Said once the learner overrode a refusal."""
+    return "  " + styled("Counted as right (overridden by you).", "note", color)
+
+
+def override_event(outcome: Outcome) -> dict[str, object]:
+    """``--json``: the answer of question ``n`` was overridden and now counts as right."""
+    return {
+        "event": "override",
+        "n": outcome.question.n,
+        "retry": not outcome.question.first,
+        "card": outcome.question.card.id,
+        "typed": outcome.typed,
+        "correct": True,
+    }
+
+
+def unreadable_lines(verdict: Verdict, width: int | None) -> list[str]:
+    """An answer that could not be read: which forms are read (the verdict's note); it is asked again."""
+    note = verdict.note or "that answer could not be read"
+    return wrap(f"Not read: {note}. Try again.", width, "  ")
+
+
+def unreadable_event(q: Question, typed: str, verdict: Verdict) -> dict[str, object]:
+    """``--json``: the answer could not be read and is not graded; the same question is asked again."""
+    return {
+        "event": "unreadable",
+        "n": q.n,
+        "retry": not q.first,
+        "card": q.card.id,
+        "typed": typed,
+        "note": verdict.note,
+    }
+
+
+def so_far_line(summary: Summary) -> str:
+    """What an interrupted quiz had reached: the score so far (an exam: only how many were answered)."""
+    answered = f"{summary.asked} of {summary.total} question{'s' if summary.total != 1 else ''} answered"
+    if summary.exam:
+        return f"{answered}; an exam that was not finished is not marked."
+    return f"Score so far: {summary.correct}/{summary.asked} ({summary.percent:g}%) · {answered}."

@@ -81,6 +81,19 @@ def reconfigure_stdin() -> None:
             reconfigure(errors="replace")
 
 
+MAX_WIDTH = 100
+
+
+def terminal_width() -> int:
+    """The width to wrap text to: the terminal's real width less one column (at most 100, at least 20).
+
+    One column is left free so a line that fills the width never makes the terminal wrap it again.
+    """
+    import shutil
+
+    return max(20, min(MAX_WIDTH, shutil.get_terminal_size().columns - 1))
+
+
 def enable_line_editing() -> None:
     """Arrow keys and history for ``input()`` where the platform has readline."""
     with suppress(ImportError):

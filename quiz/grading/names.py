@@ -1,0 +1,63 @@
+"""People's names (a short card with ``person: true``): the surname alone, "Surname, Given", and a
+title or rank in front are the same person (docs/grading.md, People's names)."""
+
+from __future__ import annotations
+
+import re
+
+from quiz.model import Policy
+
+from .normalize import normalize
+
+#: Titles and ranks a learner may put before a name (normalised: full stops gone, lowercase).
+TITLES = frozenset(
+    [
+        "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "lord", "lady", "dr", "doctor", "prof", "professor",
+        "rev", "reverend", "father", "fr", "saint", "st", "president", "pres", "vice", "prime", "minister",
+        "chancellor", "premier", "governor", "gov", "senator", "sen", "congressman", "congresswoman",
+        "representative", "rep", "secretary", "ambassador", "mayor", "judge", "justice", "chief",
+        "chairman", "general", "gen", "lieutenant", "lt", "colonel", "col", "major", "maj", "captain",
+        "capt", "cpt", "sergeant", "sgt", "commander", "cmdr", "admiral", "adm", "marshal", "field",
+        "brigadier", "corporal", "cpl", "private", "pvt", "officer", "commodore", "king", "queen", "prince",
+        "princess", "emperor", "empress", "tsar", "czar", "pope", "sultan", "emir", "shah",
+    ]
+)  # fmt: skip
+#: Words that belong to the surname that follows them (van Gogh, de Gaulle, bin Salman).
+PARTICLES = frozenset(
+    ["van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le",
+        "bin", "ibn", "al", "el", "ter", "ten", "dos", "das", "st"]
+)  # fmt: skip
+_SUFFIXES = re.compile(r"\s+(?:jr|sr|junior|senior|[ivx]+|\d+(?:st|nd|rd|th)?)$")
+
+
+def surnames(key_norm: str) -> tuple[str, ...]:
+    """The surname of a normalised full name (its last word, with the particles before it, and without
+    them); nothing for a name of one word."""
+    core = _SUFFIXES.sub("", key_norm)
+    words = core.split()
+    if len(words) < 2:
+        return ()
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in PARTICLES:
+        start -= 1
+    with_particles = " ".join(words[start:])
+    return tuple(dict.fromkeys((with_particles, words[-1])))
+
+
+def as_written_forward(typed: str, policy: Policy) -> tuple[str, str]:
+    """The typed name as "Given Surname" with titles in front taken off, normalised; and what was
+    changed, as the learner reads it ('' when nothing)."""
+    changes = []
+    text = typed.strip()
+    if text.count(",") == 1:
+        surname, given = (p.strip() for p in text.split(","))
+        if surname and given:
+            text = f"{given} {surname}"
+            changes.append(f"'{typed.strip()}' read as '{text}'")
+    words = normalize(text, policy).split()
+    titles = []
+    while len(words) > 1 and words[0] in TITLES:
+        titles.append(words.pop(0))
+    if titles:
+        changes.append(f"without the title '{' '.join(titles)}'")
+    return " ".join(words), ", ".join(changes)

@@ -1,0 +1,71 @@
+"""Units on number cards: a typed quantity in another unit of the same kind, converted with pint
+(3 km for 3,000 m; 70 years for 7 decades); a unit of another kind is refused with a reason."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# pint's "decade" is the logarithmic ratio of 10 (frequency decades); in an answer it is ten years.
+_CALENDAR = re.compile(r"\bdecades?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A typed quantity in the card's unit, or the reason it cannot be."""
+
+    value: float | None  # in the card's unit; None when refused
+    kind: str = ""  # the typed unit's kind (length, time, ...), when refused for it
+    known: bool = True  # False: the typed or the card's unit is not a unit pint knows
+
+
+@functools.cache
+def _registry() -> Any:
+    # Deferred: pint takes ~0.25 s to import and ~0.3 s to build its registry, needed only when a
+    # number is typed in another unit than the card's, so most sessions never pay for it.
+    import pint
+
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+def _unit(text: str) -> Any:
+    import pint
+
+    ureg = _registry()
+    spelled = _CALENDAR.sub("(10 * year)", text.strip())
+    try:
+        return ureg.parse_units(spelled) if "*" not in spelled else ureg.parse_expression(spelled)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, KeyError):
+        return None
+
+
+def _kind(dimensionality: Any) -> str:
+    """``length`` for ``[length]``; the whole formula for a compound kind."""
+    return str(dimensionality).replace("[", "").replace("]", "") or "plain number"
+
+
+@functools.lru_cache(maxsize=1024)
+def convert(number: float, typed_unit: str, card_unit: str) -> Converted:
+    """``number`` ``typed_unit`` expressed in ``card_unit``."""
+    typed, target = _unit(typed_unit), _unit(card_unit)
+    if typed is None:
+        return Converted(None, known=False)
+    if target is None:  # a unit of measure for a count of things (countries, meetings)
+        return Converted(None, kind=_kind(typed.dimensionality))
+    ureg = _registry()
+    quantity = ureg.Quantity(number, typed) if not hasattr(typed, "magnitude") else number * typed
+    goal = target if not hasattr(target, "magnitude") else target.units
+    scale = 1.0 if not hasattr(target, "magnitude") else float(target.magnitude)
+    if quantity.dimensionality != goal.dimensionality:
+        return Converted(None, kind=_kind(quantity.dimensionality))
+    return Converted(float(quantity.to(goal).magnitude) / scale)
+
+
+def kind_of(card_unit: str) -> str:
+    """What kind of quantity ``card_unit`` measures (length, time, ...); '' when pint does not know it."""
+    unit = _unit(card_unit)
+    if unit is None:
+        return ""
+    return _kind(unit.dimensionality)
