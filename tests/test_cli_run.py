@@ -119,7 +119,7 @@ def test_json_mode_prints_only_json_events(quiz_home: Path) -> None:
     """--json writes one JSON object per line: start, question/verdict pairs, summary."""
     questions = plan(3, count=5)
     answers = [right_answer(q) if i % 2 == 0 else "nonsense" for i, q in enumerate(questions)]
-    result = run([DECK, "--seed", "3", "--count", "5", "--json"], answers)
+    result = run([DECK, "--seed", "3", "--count", "5", "--json", "--reask", "0"], answers)
     assert result.exit_code == 0
     evs = events(result)
     assert evs[0]["event"] == "start"
@@ -189,7 +189,7 @@ def test_closed_stdin_at_the_first_question(quiz_home: Path) -> None:
 
 def test_exam_hides_verdicts_until_the_end_and_fails_with_exit_1(quiz_home: Path) -> None:
     """--exam shows no verdict until the end, then reviews every answer; exit 1 below the pass mark."""
-    result = run([DECK, "--exam", "--count", "4", "--seed", "1"], ["x"] * 4)
+    result = run([DECK, "--exam", "--count", "4", "--seed", "1", "--reask", "0"], ["x"] * 4)
     assert result.exit_code == 1
     out = result.stdout
     assert out.index("Your answers:") > out.index("4/4")
@@ -211,7 +211,7 @@ def test_exam_passed_exits_0(quiz_home: Path) -> None:
 
 def test_json_exam_sends_verdicts_after_the_last_question(quiz_home: Path) -> None:
     """In --json --exam the verdict events all follow the last question event."""
-    result = run([DECK, "--exam", "--json", "--count", "3", "--seed", "5"], ["x"] * 3)
+    result = run([DECK, "--exam", "--json", "--count", "3", "--seed", "5", "--reask", "0"], ["x"] * 3)
     kinds = [e["event"] for e in events(result) if e["event"] != "reveal"]
     assert kinds == ["start", "question", "question", "question", "verdict", "verdict", "verdict", "summary"]
     assert result.exit_code == 1
@@ -222,7 +222,8 @@ def test_retry_wrong_repeats_missed_and_scores_first_tries(quiz_home: Path) -> N
     questions = plan(8, count=3, retry_wrong=True)
     first = [right_answer(questions[0]), "x", right_answer(questions[2])]
     result = run(
-        [DECK, "--count", "3", "--seed", "8", "--retry-wrong", "--json"], [*first, "still wrong", "?"]
+        [DECK, "--count", "3", "--seed", "8", "--retry-wrong", "--json", "--reask", "0"],
+        [*first, "still wrong", "?"],
     )
     evs = events(result)
     asked = [(e["card"], e["retry"]) for e in evs if e["event"] == "question"]
@@ -238,7 +239,7 @@ def test_retry_wrong_with_right_repeat_finishes(quiz_home: Path) -> None:
     """Once every missed question is answered right, the session ends with the first-try score."""
     questions = plan(8, count=2, retry_wrong=True)
     answers = ["x", right_answer(questions[1]), right_answer(questions[0])]
-    result = run([DECK, "--count", "2", "--seed", "8", "--retry-wrong"], answers)
+    result = run([DECK, "--count", "2", "--seed", "8", "--retry-wrong", "--reask", "0"], answers)
     assert result.exit_code == 0
     assert "Again, the 1 question you missed:" in result.stdout
     assert "again 1/1" in result.stdout
@@ -306,7 +307,7 @@ def test_bad_usage_exits_2(quiz_home: Path, args: list[str], message: str) -> No
 def test_hostile_input_is_graded_not_crashed(quiz_home: Path) -> None:
     """Invalid UTF-8, control characters and a very long line are graded like any answer."""
     data = b"\xff\xfe bad \xc3\x28\n" + b"\x00\x07\x1b[2J\ttab\n" + b"x" * 200_000 + b"\n"
-    result = run([DECK, "--count", "3", "--json"], data)
+    result = run([DECK, "--count", "3", "--json", "--reask", "0"], data)
     assert result.exit_code == 0
     verdicts = [e for e in events(result) if e["event"] == "verdict"]
     assert len(verdicts) == 3
@@ -357,7 +358,7 @@ def test_store_error_mid_session_stops_cleanly(quiz_home: Path, monkeypatch: pyt
         return real(self, attempt, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "record", failing)
-    result = run([DECK, "--count", "5"], ["x"] * 5)
+    result = run([DECK, "--count", "5", "--reask", "0"], ["x"] * 5)
     assert result.exit_code == 1
     assert "disk is full" in result.stderr
     assert "2 answers saved" in result.stderr
@@ -372,3 +373,36 @@ def test_help_lists_the_options() -> None:
     options = "--count --tag --card --seed --no-shuffle --exam --pass-mark --retry-wrong --no-save"
     for option in (options + " --json --plain --name --results --data-dir").split():
         assert option in result.output
+
+
+def test_an_unreadable_answer_is_asked_again_and_not_stored(quiz_home: Path) -> None:
+    """A bool answered 'maybe': an 'unreadable' event saying what is read, asked again, one answer stored."""
+    result = run([DECK, "--card", "first-in-switzerland", "--json"], ["maybe", "false"])
+    assert result.exit_code == 0, result.output
+    evs = events(result)
+    assert [e["event"] for e in evs] == ["start", "question", "unreadable", "verdict", "summary"]
+    unread = evs[2]
+    assert (unread["card"], unread["typed"], unread["n"]) == ("first-in-switzerland", "maybe", 1)
+    assert "true or false" in str(unread["note"])
+    assert evs[3]["typed"] == "false" and evs[3]["correct"] is True
+    _, attempts = stored(quiz_home)
+    assert [(a.typed, a.correct) for a in attempts] == [("false", True)]
+
+
+def test_reask_sets_how_often_an_unreadable_answer_is_asked_again(quiz_home: Path) -> None:
+    """--reask 2 asks twice more; after that the answer is graded as it is (wrong, rule unreadable)."""
+    result = run([DECK, "--card", "first-in-switzerland", "--reask", "2"], ["maybe", "perhaps", "dunno"])
+    out = result.stdout
+    assert out.count("Not read: ") == 2 and out.count("1/1  True or false: earlier") == 1  # shown once
+    assert "Score: 0/1 (0%)" in out
+    _, attempts = stored(quiz_home)
+    assert [(a.typed, a.rule) for a in attempts] == [("dunno", "unreadable")]
+
+
+def test_no_override_is_offered_through_a_pipe(quiz_home: Path) -> None:
+    """Through a pipe one line stays one answer: a refusal is not followed by the override prompt."""
+    cards = ["--card", "meeting-city", "--card", "first-in-switzerland"]
+    result = run([DECK, *cards, "--no-shuffle"], ["Geneva", "false"])
+    assert "I was right" not in result.output
+    _, attempts = stored(quiz_home)
+    assert [a.typed for a in attempts] == ["Geneva", "false"]

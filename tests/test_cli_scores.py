@@ -233,12 +233,13 @@ def test_history_filters_and_limits(quiz_home: Path, deck_file: Path) -> None:
 
 
 def test_history_session_lists_every_answer(quiz_home: Path) -> None:
-    """--session ID shows each answer with card, typed text, verdict, rule and time."""
+    """--session ID shows each answer with card, typed text, verdict (and rule when it says more) and time."""
     ids = fill(quiz_home)
     out = run("history", "--session", str(ids["first"])).output.splitlines()
     assert out[0].startswith(f"Session {ids['first']}: capitals, quiz")
-    assert out[1].split() == ["1.", "swiss", '"Bern"', "right", "(exact)", "1.5s"]
-    assert out[2].split() == ["2.", "austria", '"Salzburg"', "wrong", "(wrong)", "1.5s"]
+    # Issue 18: the rule is named only when it adds to the word (no "right (exact)", no "wrong (wrong)").
+    assert out[1].split() == ["1.", "swiss", '"Bern"', "right", "1.5s"]
+    assert out[2].split() == ["2.", "austria", '"Salzburg"', "wrong", "1.5s"]
     got = json.loads(run("history", "--session", str(ids["first"]), "--json").output)
     assert [a["typed"] for a in got["attempts"]] == ["Bern", "Salzburg", "Oslo"]
     assert got["session"]["correct"] == 1 and got["session"]["asked"] == 3
@@ -272,6 +273,28 @@ def test_history_shows_an_overridden_answer_as_such(quiz_home: Path) -> None:
     ids = fill(quiz_home)
     plain = json.loads(run("history", "--session", str(ids["first"]), "--json").output)
     assert [a["overridden"] for a in plain["attempts"]] == [False, False, False]
+
+
+def test_an_override_in_quiz_study_is_stored_and_shown(
+    quiz_home: Path, deck_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'r' (I was right) at study's rating prompt after a refusal is stored: history shows the answer as
+    overridden and right, stats lists it, and suggest proposes it."""
+    monkeypatch.setenv("QUIZ_NOW", T0.isoformat())
+    result = run("study", str(deck_file), "--new", "1", input="Berne town\nr\n")
+    assert result.exit_code == 0, result.output
+    assert "Counted as right" in result.output
+    with Store.open(db_path(quiz_home)) as s:
+        (stored,) = s.attempts()
+    assert (stored.typed, stored.correct, stored.overridden) == ("Berne town", True, True)
+    lines = run("history", "--session", str(stored.session_id)).output.splitlines()
+    assert "right (overridden; graded wrong)" in lines[1]
+    assert json.loads(run("stats", str(deck_file), "--json").output)["overridden"] == [
+        {"card_id": stored.card_id, "typed": "Berne town", "times": 1}
+    ]
+    assert yaml.safe_load(run("suggest", str(deck_file)).output) == [
+        {"id": stored.card_id, "accept": ["Berne town"]}
+    ]
 
 
 def test_stats_lists_overridden_answers_per_card(quiz_home: Path, deck_file: Path) -> None:
@@ -327,6 +350,36 @@ def test_suggest_escapes_what_a_learner_typed(quiz_home: Path, deck_file: Path) 
     out = run("suggest", str(deck_file)).output
     assert not any(ch in out for ch in "\x1b\x07\r")
     assert yaml.safe_load(out) == [{"id": "swiss", "accept": [typed]}]
+
+
+def test_suggest_lists_other_card_types_as_comments(quiz_home: Path, tmp_path: Path) -> None:
+    """A number or cloze card has no accept: list to paste into: its refused answers are comments that
+    say what to do, and the YAML holds only the short cards' entries."""
+    deck = tmp_path / "mixed.yaml"
+    deck.write_text(
+        "deck:\n  id: mixed\n  title: Mixed\ncards:\n"
+        "  - {id: pi, type: number, prompt: Pi?, answer: 3.14}\n"
+        "  - {id: gap, type: cloze, text: 'The capital is {{c1::Bern}}.'}\n"
+        "  - {id: swiss, type: short, prompt: Capital?, answer: Bern}\n",
+        encoding="utf-8",
+    )
+    with Store.open(db_path(quiz_home)) as s:
+        for card, typed in (("pi", "22/7"), ("gap", "Berne"), ("swiss", "Berne")):
+            sid = s.start_session("mixed", "quiz", 1, T0)
+            answer(s, sid, card, False, deck="mixed", typed=typed)
+            s.override_last(sid)
+    out = run("suggest", str(deck)).output
+    assert yaml.safe_load(out) == [{"id": "swiss", "accept": ["Berne"]}]
+    comments = [line for line in out.splitlines() if line.startswith("# card")]
+    assert "is a number card, which has no accept: list" in comments[0]
+    assert "is a cloze card" in comments[1] and "accept: entry" in comments[1]
+    assert "#   22/7  (overridden 1 time)" in out.splitlines()
+    got = json.loads(run("suggest", str(deck), "--json").output)
+    assert [(e["card_id"], e["type"], e["accept"]) for e in got["suggestions"]] == [
+        ("pi", "number", False),
+        ("gap", "cloze", False),
+        ("swiss", "short", True),
+    ]
 
 
 def test_suggest_with_nothing_to_propose(quiz_home: Path, deck_file: Path) -> None:
@@ -494,3 +547,102 @@ def test_stats_text_of_a_history_reads_few_rows_and_prints_the_same(
         printed.append(out.getvalue())
     assert printed[0] == printed[1]
     assert brief.answered == full.answered == len({a[0] for a in answers})
+
+
+# -- a data directory or database that is not usable (issue 19 part 5) ---------------------------------
+def unusable(kind: str, tmp_path: Path) -> Path:
+    """A QUIZ_HOME that cannot be a directory: a file, a symlink loop, a path through a file, a dead link."""
+    if kind == "file":
+        path = tmp_path / "home-file"
+        path.write_text("not a directory\n", encoding="utf-8")
+    elif kind == "loop":
+        path = tmp_path / "loop-a"
+        path.symlink_to(tmp_path / "loop-b")
+        (tmp_path / "loop-b").symlink_to(path)
+    elif kind == "through-file":
+        (tmp_path / "plain").write_text("x", encoding="utf-8")
+        path = tmp_path / "plain" / "home"
+    else:
+        path = tmp_path / "dangling"
+        path.symlink_to(tmp_path / "nowhere")
+    return path
+
+
+COMMANDS_WITH_DATA = [
+    ["where"],
+    ["where", "--json"],
+    ["stats"],
+    ["stats", "capitals"],
+    ["history"],
+    ["reset", "capitals", "--yes"],
+    ["suggest", "DECK"],
+    ["run", "DECK"],
+    ["study", "DECK"],
+    ["show", "DECK"],
+    ["export", "DECK", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("kind", ["file", "loop", "through-file", "dangling"])
+@pytest.mark.parametrize("args", COMMANDS_WITH_DATA, ids=" ".join)
+def test_a_quiz_home_that_is_not_a_directory_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, args: list[str]
+) -> None:
+    """QUIZ_HOME naming a file, a symlink loop, a path through a file or a dangling link is one
+    'Error:' line naming QUIZ_HOME and the fix (exit 1) for every command that uses it, and nothing
+    is created."""
+    home = unusable(kind, tmp_path)
+    monkeypatch.setenv("QUIZ_HOME", str(home))
+    deck = tmp_path / "capitals.yaml"
+    deck.write_text(DECK_YAML, encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(cli, [str(deck) if a == "DECK" else a for a in args], input="Bern\n")
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: QUIZ_HOME={home} ")
+    assert "set QUIZ_HOME to a directory" in result.output and len(result.output.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_data_dir_option_that_is_a_loop_is_a_clear_error(tmp_path: Path, quiz_home: Path) -> None:
+    """--data-dir naming a symlink loop is one 'Error:' line, before or after the command name."""
+    loop = unusable("loop", tmp_path)
+    for args in (["--data-dir", str(loop), "stats"], ["history", "--data-dir", str(loop)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1
+        assert (
+            result.output
+            == f"Error: --data-dir {loop} is a symbolic link loop; give --data-dir a directory\n"
+        )
+
+
+def test_a_zero_byte_database_is_no_database_for_read_only_commands(quiz_home: Path, deck_file: Path) -> None:
+    """An empty quiz.db reads as 'nothing saved yet' in stats, history, where and reset, and stays empty:
+    no schema is written into it and no -wal or -shm file appears."""
+    quiz_home.mkdir()
+    db = db_path(quiz_home)
+    db.touch()
+    assert run("stats").output.startswith("No scores yet.")
+    assert json.loads(run("stats", "--json").output) == {"decks": []}
+    assert json.loads(run("stats", str(deck_file), "--json").output)["attempts"] == 0
+    assert run("history").output == "No sessions yet.\n"
+    assert run("where").output.splitlines()[1] == f"Database:       {db}  (empty: no scores saved yet)"
+    assert (
+        run("reset", str(deck_file), "--yes").output == "Nothing to remove: no scores have been saved yet.\n"
+    )
+    assert db.stat().st_size == 0
+    assert sorted(p.name for p in quiz_home.iterdir()) == ["quiz.db"]
+
+
+@pytest.mark.parametrize("version", [-1, -5])
+def test_a_negative_user_version_through_the_cli(quiz_home: Path, version: int) -> None:
+    """A database whose user_version is negative gives one 'Error:' line and no traceback (exit 1)."""
+    import sqlite3
+
+    quiz_home.mkdir()
+    conn = sqlite3.connect(db_path(quiz_home))
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "not a quiz database" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -27,7 +27,7 @@ MIN = timedelta(minutes=1)
 RIGHT = {"capital-ch": "Bern", "largest-planet": "b", "water-boils": "true", "moon-distance": "384"}
 
 
-KIND_ID = re.compile(r"^(due|new|ahead|cram) · (\S+)$", flags=re.M)
+KIND_ID = re.compile(r"^(due|new|ahead|cram|learn) · (\S+)$", flags=re.M)
 
 
 def study(*args: str, lines: Sequence[str] = (), at: datetime = T0, seed: int = 7) -> Result:
@@ -164,9 +164,10 @@ def test_state_rebuilt_from_the_log_equals_the_stored_state_after_several_days(q
             } - lapsed
             lapsed |= lapse
             lines = answers(order, wrong=lapse, ratings={"hello-de": "again"} if "hello-de" in lapse else {})
-            result = study(lines=lines, at=now, seed=100 + day)
+            again = [c for c in order if c in lapse]  # a card rated again comes back in the session
+            result = study(lines=lines + answers(again), at=now, seed=100 + day)
             assert result.exit_code == 0, result.output
-            assert asked(result) == order
+            assert asked(result) == order + again
             sessions += 1
         now += DAY
     with store(quiz_home) as s:
@@ -223,7 +224,8 @@ def test_undo_at_the_next_answer_takes_back_the_last_grade(quiz_home: Path) -> N
     result = study("--limit", "2", lines=["Bern", "", "undo", "Berlin", "", "b", ""])
     assert result.exit_code == 0, result.output
     assert "Undid your last answer (capital-ch); asking it again." in result.output
-    assert asked(result) == ["capital-ch", "largest-planet", "capital-ch", "largest-planet"]
+    # capital-ch, now answered wrong (again), comes back after the other card; input ends there.
+    assert asked(result) == ["capital-ch", "largest-planet", "capital-ch", "largest-planet", "capital-ch"]
     with store(quiz_home) as s:
         attempts = s.attempts(deck_id=DECK_ID)
         states = s.card_states(DECK_ID)
@@ -443,3 +445,84 @@ def test_closed_stdin_ends_cleanly(quiz_home: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "stopped at end of input" in proc.stdout
+
+
+# -- study that teaches (issue 18, part 1) -------------------------------------------------------
+def test_a_missed_card_comes_back_in_the_session_until_recalled(quiz_home: Path) -> None:
+    """A card answered wrong is asked again after the other cards, and again, until it is right."""
+    lines = ["Berlin", "", "b", "", "Paris", "", "Bern", ""]
+    result = study("--limit", "2", lines=lines)
+    assert result.exit_code == 0, result.output
+    assert asked(result) == ["capital-ch", "largest-planet", "capital-ch", "capital-ch"]
+    assert kinds(result) == ["new", "new", "learn", "learn"]
+    assert "Again in this session: in 1 minute, or after the other cards." in result.output
+    assert "Done: 4 answered, 2 right." in result.output
+    with store(quiz_home) as s:
+        attempts = s.attempts(deck_id=DECK_ID)
+        state = s.card_states(DECK_ID)["capital-ch"]
+        [session] = s.sessions(DECK_ID)
+    assert [(a.card_id, a.rating, a.first) for a in attempts] == [
+        ("capital-ch", 1, True),
+        ("largest-planet", 3, True),
+        ("capital-ch", 1, False),
+        ("capital-ch", 3, False),
+    ]
+    assert state.phase == "learning" and schedule.due_at(state) == T0 + 10 * MIN  # recalled: next step
+    assert (session.asked, session.correct, session.interrupted) == (2, 1, False)
+
+
+def test_steps_option_and_deck_steps_set_the_learning_steps(quiz_home: Path, tmp_path: Path) -> None:
+    """--steps replaces FSRS's 1m/10m learning steps; a deck's steps: key does the same; --steps wins."""
+    result = study("--limit", "1", "--steps", "2m 30m", lines=["Bern", ""])
+    assert "again 2m · hard" in result.output and "good 30m" in result.output
+    text = Path(DECK).read_text(encoding="utf-8").replace("deck:\n", "deck:\n  steps: 5m 1h\n", 1)
+    text = text.replace(f"id: {DECK_ID}", "id: stepped", 1)
+    deck = tmp_path / "stepped.yaml"
+    deck.write_text(text, encoding="utf-8")
+    own = CliRunner().invoke(
+        cli, ["study", str(deck), "--limit", "1", "--plain", "--seed", "1"], input="Bern\n\n",
+        env={"QUIZ_NOW": (T0 + DAY).isoformat()},
+    )  # fmt: skip
+    assert "again 5m · hard" in own.output and "good 1h" in own.output, own.output
+    bad = study("--steps", "10m 5m")
+    assert bad.exit_code == 2 and "not longer than the step before it" in bad.output
+
+
+def test_a_wrong_typed_answer_cannot_be_rated_easy(quiz_home: Path) -> None:
+    """After a wrong answer 'easy' is refused with a hint and asked again; no easy in the preview."""
+    result = study("--limit", "1", lines=["Berlin", "easy", "hard"])
+    assert "A wrong answer cannot be rated easy" in result.output
+    assert "again 1m · hard" in result.output and "easy" not in result.output.split("Rating [again]")[0][-80:]
+    with store(quiz_home) as s:
+        assert [(a.correct, a.rating) for a in s.attempts(deck_id=DECK_ID)] == [(False, 2)]
+
+
+def test_override_at_the_rating_prompt_counts_the_answer_right(quiz_home: Path) -> None:
+    """'r' after a refusal says "I was right": stored right with rating good, and the card is not re-asked."""
+    result = study("--limit", "1", lines=["Bern, Switzerland?", "r"])
+    assert "r: I was right" in result.output
+    assert "Counted as right (overridden by you)." in result.output
+    assert "Done: 1 answered, 1 right." in result.output
+    with store(quiz_home) as s:
+        [attempt] = s.attempts(deck_id=DECK_ID)
+    assert (attempt.typed, attempt.correct, attempt.rating) == ("Bern, Switzerland?", True, 3)
+
+
+def test_an_unreadable_answer_is_asked_again_not_stored(quiz_home: Path) -> None:
+    """A bool answered 'maybe' says which forms are read and asks again; only the readable answer is kept."""
+    lines = ["Bern", "", "b", "", "maybe", "true", ""]
+    result = study("--limit", "3", lines=lines)
+    assert "Not read: not understood: answer true or false. Try again." in result.output
+    assert asked(result) == ["capital-ch", "largest-planet", "water-boils"]
+    with store(quiz_home) as s:
+        assert [a.typed for a in s.attempts(deck_id=DECK_ID)] == ["Bern", "b", "true"]
+
+
+def test_a_deck_with_bad_steps_is_reported_at_the_key(tmp_path: Path) -> None:
+    """'steps: soon' in a deck is an error at its file:line:col with an example, from quiz check."""
+    text = Path(DECK).read_text(encoding="utf-8").replace("deck:\n", "deck:\n  steps: soon\n", 1)
+    deck = tmp_path / "bad-steps.yaml"
+    deck.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(deck)])
+    assert result.exit_code == 1
+    assert f"{deck}:2:10: error: deck: steps 'soon' are not steps (e.g. '1m 10m')" in result.output

@@ -8,6 +8,7 @@ import strategies as S
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from quiz.deckio import parse, to_yaml
 from quiz.grading import grade, normalize, parse_number
 from quiz.grading.forms import canonical
 from quiz.model import (
@@ -321,3 +322,95 @@ def test_a_known_wrong_answer_does_not_reveal_the_reject_list() -> None:
 def test_a_stricter_policy_names_itself_in_the_refusal(policy: Policy, typed: str, reason: str) -> None:
     """A refusal caused by a card's stricter policy says which difference matters."""
     assert grade(short("Zürich"), typed, policy).note == f"not accepted: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("policy", "key", "typed", "reason"),
+    [
+        (Policy(numerals="exact"), "Henry VIII", "Henry 8",
+         "numbers are written as in the answer on this card"),
+        (Policy(abbreviations="keep"), "Mount Everest", "Mt. Everest",
+         "abbreviations are written out as in the answer on this card"),
+    ],
+)  # fmt: skip
+def test_a_form_switched_off_names_itself_in_the_refusal(
+    policy: Policy, key: str, typed: str, reason: str
+) -> None:
+    """A refusal because the card switched a form off says so."""
+    assert grade(short(key), typed, policy).note == f"not accepted: {reason}"
+
+
+def test_a_deck_marks_a_person_card_and_keeps_the_mark() -> None:
+    """'person: true' in YAML makes the surname enough, and writing the deck back keeps it."""
+    text = (
+        "deck: {id: d, title: D}\n"
+        "cards:\n"
+        "  - {id: chief, type: short, prompt: Who?, answer: Valery Gerasimov, person: true}\n"
+    )
+    deck = parse(text, "d.yaml")
+    card = deck.cards[0]
+    assert isinstance(card, ShortCard) and card.person
+    assert grade(card, "Gerasimov", deck.policy(card)).correct
+    again = parse(to_yaml(deck), "d.yaml").cards[0]
+    assert isinstance(again, ShortCard) and again.person
+
+
+@pytest.mark.parametrize(
+    ("card", "typed"),
+    [(short("United States"), "USA"), (short("United States"), "United States of America"),
+     (DECADES, "seventy years"), (METRES, "three kilometres")],
+)  # fmt: skip
+def test_more_forms_found_by_hand(card: Card, typed: str) -> None:
+    """Forms a learner typed by hand that were refused at first: the USA, number words before a unit."""
+    assert grade(card, typed, P).correct
+
+
+_given_names = st.sampled_from(["Valery", "Joseph", "Mark", "Anna", "Li", "Sergei", "Angela"])
+_surnames = st.sampled_from(["Gerasimov", "Dunford", "Milley", "Merkel", "Shoigu", "Kowalski", "Okafor"])
+
+
+@given(_given_names, _surnames, _surnames, st.sampled_from(["", "Gen. ", "President ", "Dr "]))
+def test_a_person_is_named_by_the_surname_and_never_by_another(
+    given_name: str, surname: str, other: str, title: str
+) -> None:
+    """On a person card the surname alone, 'Surname, Given' and a title in front are the person;
+    another surname, however written, is not."""
+    card = short(f"{given_name} {surname}", person=True)
+    for typed in (surname, f"{surname}, {given_name}", f"{title}{surname}", f"{title}{given_name} {surname}"):
+        assert grade(card, typed, P).correct, typed
+    assume(other != surname)
+    for typed in (other, f"{other}, {given_name}", f"{title}{other}", f"{title}{given_name} {other}"):
+        assert not grade(card, typed, P).correct, typed
+
+
+@given(st.lists(S.words, min_size=3, max_size=6))
+@example(["aa", "aa", "b"])
+def test_the_initials_of_a_long_answer_are_accepted(words: list[str]) -> None:
+    """Any answer of three words or more (none a link word) is accepted as its initials."""
+    key = " ".join(w.capitalize() for w in words)
+    initials = "".join(normalize(w, P)[0] for w in words)
+    assume(len(normalize(key, P).split()) == len(words) and initials.isalpha())
+    link = {"of", "and", "the", "for", "in", "on", "at", "to", "a", "an", "de", "du"}
+    assume(not link & set(normalize(key, P).split()))
+    assert grade(short(key), initials.upper(), P).correct
+
+
+@given(st.permutations(range(5)), st.integers(1, 5))
+def test_multi_letters_run_together_in_any_order(order: list[int], count: int) -> None:
+    """Any order of exactly the right letters, typed run together, is right; a subset is not."""
+    right = sorted(order[:count])
+    card = MultiCard(id="m", prompt="?", choices=("Oslo", "Rome", "Bern", "Riga", "Baku"),
+                     answers=tuple(("Oslo", "Rome", "Bern", "Riga", "Baku")[i] for i in right))  # fmt: skip
+    letters = "".join("abcde"[i] for i in order[:count])
+    assume(len(letters) > 1)
+    assert grade(card, letters, P).correct
+    assert not grade(card, letters[:-1], P).correct
+
+
+@given(S.words, S.words, S.words)
+@example("a", "a", "a")  # a piece that is an article: found by Hypothesis
+def test_a_star_in_accept_matches_any_text(head: str, middle: str, tail: str) -> None:
+    """'head*tail' in accept matches head, any text, then tail."""
+    card = short("zzzz qqqq", f"{head}*{tail}")
+    assume(normalize(head, P) and normalize(tail, P))
+    assert grade(card, f"{head} {middle} {tail}", P).correct

@@ -79,7 +79,9 @@ def test_a_megabyte_line_is_graded_and_stored(tmp_path: Path) -> None:
     home = tmp_path / "home"
     line = "ab" * 500_000
     proc = quiz_process(
-        home, ["run", DECK, "--seed", "1", "--json", "--count", "2"], (line + "\nBern\n").encode()
+        home,
+        ["run", DECK, "--seed", "1", "--json", "--count", "2", "--reask", "0"],
+        (line + "\nBern\n").encode(),
     )
     no_traceback(proc)
     assert proc.returncode == 0
@@ -107,7 +109,8 @@ ODD_LINES = {
 def test_odd_bytes_on_stdin_are_graded_and_stored(tmp_path: Path, raw: bytes) -> None:
     """Control characters, NUL, escapes, invalid UTF-8 on real stdin: exit 0, one verdict, stored as read."""
     home = tmp_path / "home"
-    proc = quiz_process(home, ["run", DECK, "--seed", "1", "--json", "--count", "1"], raw + b"\n")
+    args = ["run", DECK, "--seed", "1", "--json", "--count", "1", "--reask", "0"]
+    proc = quiz_process(home, args, raw + b"\n")
     no_traceback(proc)
     assert proc.returncode == 0
     expected = raw.decode("utf-8", "replace")
@@ -341,7 +344,9 @@ def sha256(path: Path) -> str:
 
 def make_db(home: Path, answers: int = 40) -> Path:
     """A real quiz database under ``home`` with ``answers`` answers to the shipped deck."""
-    result = run_cli("--data-dir", str(home), "run", DECK, "--json", "--seed", "2", input="x\n" * answers)
+    result = run_cli(
+        "--data-dir", str(home), "run", DECK, "--json", "--seed", "2", "--reask", "0", input="x\n" * answers
+    )
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db_path(home))
     conn.close()  # the last connection to close folds the WAL into the file and removes it
@@ -454,7 +459,8 @@ def test_disk_full_through_quiz_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     open_with(monkeypatch, cap)
     result = run_cli(
-        "--data-dir", str(home), "run", DECK, "--json", "--seed", "3", input=("y" * 3000 + "\n") * 40
+        "--data-dir", str(home), "run", DECK, "--json", "--seed", "3", "--reask", "0",
+        input=("y" * 3000 + "\n") * 40,
     )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output

@@ -26,7 +26,7 @@ def start(home: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "QUIZ_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     env.pop("NO_COLOR", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "quiz", "run", DECK, "--json", *args],
+        [sys.executable, "-m", "quiz", "run", DECK, "--json", "--reask", "0", *args],  # nonsense is graded
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -83,12 +83,17 @@ def check_database(home: Path, answers: int) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("k", [0, 1, 4])
 def test_signal_mid_quiz_keeps_every_answer(tmp_path: Path, sig: int, k: int) -> None:
-    """After k answers a signal ends the quiz: exit 130, a short message, k attempts stored."""
+    """After k answers a signal ends the quiz: exit 130, the score so far, one message, k attempts stored."""
     home = tmp_path / "home"
     code, err = answer_k_then(home, k, sig)
     assert code == 130, err
     plural = "answer" if k == 1 else "answers"
-    assert err.strip() == f"Interrupted — {k} {plural} saved (session #1)."
+    lines = err.strip().splitlines()
+    assert lines[-1] == f"Interrupted — {k} {plural} saved (session #1)."
+    if k:  # every answer typed was wrong
+        assert len(lines) == 2 and lines[0].startswith(f"Score so far: 0/{k} (0%) · {k} of ")
+    else:
+        assert len(lines) == 1
     check_database(home, k)
 
 
@@ -205,6 +210,8 @@ def _terminal_session(home: Path, env_extra: dict[str, str]) -> tuple[bytes, int
     try:
         at = _read_until(fd, out, b"> ", 0)
         os.write(fd, b"whatever\r")
+        at = _read_until(fd, out, b"I was right) ", at)  # a refusal may be overridden; Enter goes on
+        os.write(fd, b"\r")
         at = _read_until(fd, out, b"2/4", at)
         at = _read_until(fd, out, b"> ", at)
         # Ctrl-C, turned into SIGINT by the terminal. A ^C that lands while readline is still
@@ -312,7 +319,8 @@ def test_a_closed_stdin_ends_run_exam_and_study_the_same_way(tmp_path: Path, mod
     assert proc.returncode == (1 if mode == "exam" else 0), proc.stderr  # an unanswered exam is failed
     ending = {"study": "stopped at end of input with 3 left"}.get(mode, "Input ended after 0 of 3 questions.")
     assert ending in proc.stdout
-    assert stored_session(home) == (True, [])
+    # A quiz or study session left with questions is unfinished; an exam ends there and is marked.
+    assert stored_session(home) == (mode != "exam", [])
 
 
 @pytest.mark.parametrize("mode", list(MODES))

@@ -30,7 +30,8 @@ def start(home: Path, results: Path, *args: str) -> subprocess.Popen[str]:
     A watchdog kills the process after 60 s, so a question that never comes fails the test
     instead of hanging it.
     """
-    proc = run_quiz(home, "--exam", "--results", str(results), *args)
+    # --reask 0: the typed 'answer 3' to a true/false question is taken as it is, not asked again.
+    proc = run_quiz(home, "--exam", "--reask", "0", "--results", str(results), *args)
     watchdog = threading.Timer(60, proc.kill)
     watchdog.daemon = True
     watchdog.start()

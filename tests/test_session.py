@@ -494,3 +494,114 @@ def test_unknown_card_and_tag_errors_are_the_same_on_a_lazy_deck() -> None:
     with pytest.raises(SelectionError, match=r"tagged 'nope'.*even, odd"):
         select_cards(d, Options(tags=("nope",)), random.Random(1))
     assert isinstance(d.cards, LazyCards) and d.cards.blocks_built() == 0
+
+
+def test_a_missed_study_card_comes_back_once_its_step_has_passed() -> None:
+    """Study: a card rated again is asked before the rest of the queue once its step is over, not before."""
+    from quiz.practice import Engine, Learner
+    from quiz.practice.study import Item, StudyPlan
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = {"t": t0}
+    d = deck(4)
+
+    class Typist(Learner):
+        """Answers q1 wrong once, everything else right; each answer takes 40 seconds."""
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def ask(self, question: Question) -> str | None:
+            self.asked.append(question.card.id)
+            now["t"] += timedelta(seconds=40)
+            wrong = question.card.id == "q1" and self.asked.count("q1") == 1
+            return "nope" if wrong else question.card.answer_text()
+
+    typist = Typist()
+    plan = StudyPlan(d, [Item(f"q{i}", "new") for i in range(1, 5)], seed=1, now=lambda: now["t"])
+    Engine(d, plan, learner=typist, now=lambda: now["t"], grade=fake_grade).run()
+    # q1's one-minute step is over after two more answers (80 s): it comes back before q4.
+    assert typist.asked == ["q1", "q2", "q3", "q1", "q4"]
+
+
+class _Overrider:
+    """A learner who answers wrong and then says "I was right" (recording what was offered)."""
+
+    def __init__(self) -> None:
+        self.offered: list[str] = []
+
+    def make(self) -> object:
+        from quiz.practice import Learner
+
+        outer = self
+
+        class L(Learner):
+            def ask(self, question: Question) -> str | None:
+                return "nope"
+
+            def offer_override(self, outcome: Outcome) -> bool:
+                outer.offered.append(outcome.question.card.id)
+                return True
+
+        return L()
+
+
+def test_an_override_counts_right_is_stored_and_is_not_retried() -> None:
+    """'I was right' after a refusal: the store is told, the score counts it, no retry round asks it."""
+    from quiz.practice import Recorder
+
+    class Store(Recorder):
+        def __init__(self) -> None:
+            self.overridden: list[int] = []
+
+        def override_last(self, session_id: int) -> None:
+            self.overridden.append(session_id)
+
+    learner, store = _Overrider(), Store()
+    s = Session(deck(3), Options(retry_wrong=True), random.Random(1), now=Clock(), grade=fake_grade,
+                learner=learner.make(), recorder=store, session_id=9)  # type: ignore[arg-type]  # fmt: skip
+    summary = s.run()
+    assert len(learner.offered) == 3 and store.overridden == [9, 9, 9]
+    assert (summary.correct, summary.asked) == (3, 3)
+    assert all(o.overridden and o.verdict.correct for o in summary.outcomes)
+
+
+def test_an_exam_never_offers_an_override() -> None:
+    """In an exam the instructor decides: no "I was right", however wrong the answers."""
+    learner = _Overrider()
+    s = Session(deck(3), Options(exam=True), random.Random(1), now=Clock(), grade=fake_grade,
+                learner=learner.make())  # type: ignore[arg-type]  # fmt: skip
+    summary = s.run()
+    assert learner.offered == [] and summary.correct == 0
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.integers(1, 5))
+def test_a_study_session_ends_only_when_every_missed_card_was_recalled(
+    answers: list[bool], cards: int
+) -> None:
+    """Whatever is missed, a study session goes on until each card's last answer is right (or input ends)."""
+    from quiz.practice import Engine, Learner
+    from quiz.practice.study import Item, StudyPlan
+
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    given_answers = iter(answers)
+    d = deck(cards)
+
+    class Learnerish(Learner):
+        def ask(self, question: Question) -> str | None:
+            right_ = next(given_answers, None)
+            if right_ is None:
+                return None
+            return question.card.answer_text() if right_ else "nope"
+
+    plan = StudyPlan(d, [Item(c.id, "new") for c in d.cards], seed=1, now=lambda: t0)
+    engine = Engine(d, plan, learner=Learnerish(), now=lambda: t0, grade=fake_grade)
+    summary = engine.run()
+    last: dict[str, bool] = {}
+    for o in summary.outcomes:
+        last[o.question.card.id] = o.verdict.correct
+    if summary.ended == "finished":
+        assert set(last) == {c.id for c in d.cards} and all(last.values())
+    else:  # input ran out first: what is left is exactly the cards not yet recalled or not yet asked
+        assert plan.left == sum(1 for c in d.cards if not last.get(c.id, False))
+    assert [o.rating for o in summary.outcomes] == [3 if o.verdict.correct else 1 for o in summary.outcomes]

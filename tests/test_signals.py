@@ -162,7 +162,10 @@ def test_a_second_signal_while_closing_changes_nothing(tmp_path: Path) -> None:
             proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
-    assert err.strip() == "Interrupted — 3 answers saved (session #1)."
+    assert err.strip().splitlines() == [
+        f"Score so far: 3/3 (100%) · 3 of {CARDS} questions answered.",
+        "Interrupted — 3 answers saved (session #1).",
+    ]
     typed, interrupted, finished, asked = check_database(home)
     assert typed == ["A0", "A1", "A2"] and interrupted and finished and asked == 3
 

@@ -1,10 +1,11 @@
 """A stateful test of sessions and the score database: answer, interrupt, reopen, continue.
 
 Hypothesis drives a real SQLite file through the session and store API in any order:
-start a session, answer (right or wrong, graded by the real grader), retry a missed
-card, run a whole session through the real quiz loop, interrupt, close without
-finishing, reopen the file. After every step the stored scores, the attempts and
-what ``quiz stats`` reports must agree with the answers given.
+start a session, answer (right or wrong, graded by the real grader), override a
+refusal ("I was right"), retry a missed card, run a whole session through the real
+quiz loop, interrupt, close without finishing, reopen the file. After every step the
+stored scores, the attempts, the summary tables and what ``quiz stats`` reports must
+agree with the answers given.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from quiz.model import (
     Question,
 )
 from quiz.practice import Session
-from quiz.store import Store, db_path
+from quiz.store import SUMMARY_TABLES, Store, db_path
 from quiz.ui.render import letter
 
 DECK = load_ref("us-russia-military-talks-2019")
@@ -91,6 +92,7 @@ class SessionsAndStore(RuleBasedStateMachine):
         self.session: Session | None = None
         self.todo: list[Question] = []
         self.missed: list[Question] = []
+        self.overridden = 0
 
     def now(self) -> datetime:
         """A clock that moves on a second at every look."""
@@ -157,6 +159,27 @@ class SessionsAndStore(RuleBasedStateMachine):
         first = self.missed.pop(0)
         q = Question(1, 1, first.card, first.shown, round=first.round + 1)
         self._answer(q, right_answer(q) if right else "certainly not this")
+
+    @precondition(
+        lambda self: (
+            self.current is not None
+            and bool(self.given[self.current].verdicts)
+            and not self.given[self.current].verdicts[-1][2]
+        )
+    )
+    @rule()
+    def override(self) -> None:
+        """ "I was right" after a refusal: the last answer becomes right everywhere, marked overridden."""
+        assert self.current is not None
+        given = self.given[self.current]
+        last = self.store.override_last(self.current)
+        assert last is not None and last.correct and last.overridden
+        typed, first, _ = given.verdicts[-1]
+        assert last.typed == typed
+        given.verdicts[-1] = (typed, first, True)
+        self.overridden += 1
+        if self.missed and self.missed[-1].card.id == last.card_id:
+            self.missed.pop()  # right now: nothing to retry
 
     @precondition(lambda self: self.current is not None)
     @rule()
@@ -261,6 +284,21 @@ class SessionsAndStore(RuleBasedStateMachine):
         stored = [(a.session_id, a.typed, a.first, a.correct) for a in self.store.attempts()]
         expected = [(sid, *v) for sid, g in sorted(self.given.items()) for v in g.verdicts]
         assert sorted(stored, key=lambda s: s[0]) == expected
+
+    @invariant()
+    def summaries_equal_the_log(self) -> None:
+        """The summary tables kept by every write (overrides included) equal a rebuild from the log."""
+        conn = self.store.connection
+
+        def tables() -> list[list[tuple[object, ...]]]:
+            return [sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in SUMMARY_TABLES]
+
+        kept = tables()
+        self.store.rebuild_summaries()
+        assert tables() == kept
+        assert sum(o.times for o in self.store.overridden(DECK.id)) == self.overridden - sum(
+            1 for a in self.store.attempts() if a.overridden and not a.typed.strip()
+        )
 
     @invariant()
     def stats_agree_with_the_attempts_table(self) -> None:

@@ -1179,3 +1179,172 @@ def test_bad_fsrs_params_are_refused_and_a_damaged_row_is_a_clear_error(opened: 
     opened.connection.execute("INSERT INTO fsrs_params VALUES ('deck-a', '{\"w\": 1}', '', 3)")
     with pytest.raises(StoreError, match=r"damaged.*FSRS parameters of deck 'deck-a'"):
         opened.fsrs_params("deck-a")
+
+
+# -- the disk, the limits and files left behind (issue 19 part 5) ------------------------------
+LIMITED = """
+import resource, sys
+from datetime import datetime, timezone
+from pathlib import Path
+from quiz.errors import StoreError
+from quiz.model import Attempt
+from quiz.store import Store
+db, limit, answers = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+now = datetime(2026, 3, 1, tzinfo=timezone.utc).isoformat()
+store = None
+try:
+    if answers:  # open first, then meet the limit while answering
+        store = Store.open(db)
+        sid = store.start_session("deck-a", "quiz", 1, datetime.now(timezone.utc))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+    if store is None:
+        store = Store.open(db)
+    for n in range(answers):
+        store.record(Attempt(sid, "deck-a", f"c{n}", "x" * 500, False, "wrong", 0.0, 5, now))
+        print("saved", n + 1, flush=True)
+    print("opened")
+except StoreError as err:
+    print(err)
+    sys.exit(3)
+"""
+
+
+def run_limited(db: Path, limit: int, answers: int = 0) -> subprocess.CompletedProcess[str]:
+    """Open (and with ``answers``, answer into) ``db`` in a process whose files cannot grow past ``limit``."""
+    return subprocess.run(
+        [sys.executable, "-c", LIMITED, str(db), str(limit), str(answers)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_file_size_limit_while_opening_is_not_called_corruption(db: Path) -> None:
+    """A healthy database that must be migrated under a file-size limit ('ulimit -f') is not called
+    corrupt: the message names the limit and says the file is not damaged; nothing is changed, and
+    without the limit it opens with every answer."""
+    conn = schema_2_database(db)
+    conn.execute(
+        "INSERT INTO sessions (id, deck_id, mode, seed, started_at) VALUES (1, 'deck-a', 'quiz', 1, ?)",
+        (T0.isoformat(),),
+    )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = db.read_bytes()
+    got = run_limited(db, limit=4096)
+    assert got.returncode == 3, got.stdout + got.stderr
+    message = got.stdout.strip()
+    assert "corrupt" not in message and "move it aside" not in message
+    assert "file-size limit" in message and "not damaged" in message and "nothing was changed" in message
+    assert "Traceback" not in got.stderr
+    assert db.read_bytes() == before
+    with Store.open(db) as s:
+        assert [r.id for r in s.sessions()] == [1]
+
+
+def test_a_file_size_limit_while_answering_keeps_every_saved_answer(db: Path) -> None:
+    """Meeting a file-size limit while recording stops with a message about writing, not corruption, and
+    every answer acknowledged before is in the database afterwards."""
+    make_quiz_db(db, answers=1)
+    got = run_limited(db, limit=db.stat().st_size + 40_000, answers=2_000)
+    assert got.returncode == 3, got.stdout + got.stderr
+    message = got.stdout.strip().splitlines()[-1]
+    assert "cannot write the database" in message and "this answer was not saved" in message
+    assert "corrupt" not in message
+    saved = sum(1 for line in got.stdout.splitlines() if line.startswith("saved"))
+    with Store.open(db) as s:
+        assert len(s.attempts()) == 1 + saved
+        assert s.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_full_disk_while_opening_is_not_called_corruption(db: Path) -> None:
+    """SQLite's 'disk full' (and its write errors) while opening are reported as a disk problem that
+    changed nothing; 'not a database' stays corruption."""
+    from quiz.store.connection import translate
+
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    write = sqlite3.OperationalError("disk I/O error")
+    write.sqlite_errorcode = 778  # type: ignore[attr-defined]
+    for err in (full, write):
+        text = str(translate(db, err, 1.0, opening=True))
+        assert "the disk is full" in text and "not damaged" in text and "corrupt" not in text
+    broken = sqlite3.DatabaseError("file is not a database")
+    broken.sqlite_errorcode = 26  # type: ignore[attr-defined]
+    assert "corrupt" in str(translate(db, broken, 1.0, opening=True))
+
+
+SHM = """
+import os, sys
+from datetime import datetime, timezone
+from pathlib import Path
+from quiz.errors import StoreError
+from quiz.model import Attempt
+from quiz.store import Store
+db = Path(sys.argv[1])
+if os.geteuid() == 0:  # root writes read-only files anyway: be an ordinary user, as a learner is
+    os.setgid(65534)
+    os.setuid(65534)
+now = datetime(2026, 3, 1, tzinfo=timezone.utc).isoformat()
+with Store.open(db) as s:
+    sid = s.start_session("deck-a", "quiz", 1, datetime.now(timezone.utc))
+    s.record(Attempt(sid, "deck-a", "c1", "x", True, "exact", 1.0, 5, now))
+db.chmod(0o444)
+try:
+    Store.open(db)
+except StoreError as err:
+    print("refused:", err)
+print("left:", sorted(p.name for p in db.parent.iterdir() if not os.access(p, os.W_OK)))
+db.chmod(0o644)
+with Store.open(db) as s:
+    s.record(Attempt(sid, "deck-a", "c2", "y", True, "exact", 1.0, 5, now))
+    print("answers:", len(s.attempts()))
+"""
+
+
+def test_a_stale_read_only_shm_is_recovered_when_the_database_is_writable(tmp_path: Path) -> None:
+    """Reading a read-only database leaves a read-only -shm behind; once the database is writable
+    again, the next quiz saves its answers instead of calling the writable database read-only."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="quiz-shm-"))  # outside pytest's 0700 directory
+    try:
+        if os.geteuid() == 0:
+            os.chown(home, 65534, 65534)
+        got = subprocess.run(
+            [sys.executable, "-c", SHM, str(db_path(home))], capture_output=True, text=True, timeout=60
+        )
+        assert got.returncode == 0, got.stdout + got.stderr
+        lines = got.stdout.splitlines()
+        assert lines[0].startswith("refused:") and "read-only" in lines[0]
+        assert "quiz.db-shm" in lines[1]  # the stale file was there
+        assert lines[2] == "answers: 2"
+    finally:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.parametrize("version", [-1, -4, -5, -2_000_000_000])
+def test_a_negative_user_version_is_refused(db: Path, version: int) -> None:
+    """A user_version no quiz writes (negative) is refused in one line, and the file is not changed."""
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match=rf"not a quiz database \(user_version {version}"):
+        Store.open(db)
+    assert db.read_bytes() == before
+
+
+def test_another_programs_application_id_is_refused(db: Path) -> None:
+    """An empty SQLite file marked by another program's application_id is not taken over."""
+    db.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="not a quiz database"):
+        Store.open(db)
+    assert db.read_bytes() == before

@@ -7,13 +7,15 @@ already typed on the line, and ``--format`` values come from their ``click.Choic
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from quiz.deckio import deck_files, load_ref, search_dirs
-from quiz.deckio.locate import peek_id
 from quiz.errors import QuizError
-from quiz.model import Deck
+
+if TYPE_CHECKING:
+    from quiz.model import Deck
 
 from . import cli
 from .options import data_dir
@@ -23,6 +25,11 @@ SHELLS = ("bash", "zsh", "fish")
 
 def deck_ids() -> list[str]:
     """The ids of the decks ``quiz list`` shows without arguments (./decks, then bundled)."""
+    # Imported here, as in every completer: command modules import this one, and `--help` of a
+    # command must not load the deck reader.
+    from quiz.deckio import deck_files, search_dirs
+    from quiz.deckio.locate import peek_id
+
     ids: list[str] = []
     for directory in search_dirs():
         for f in deck_files(directory):
@@ -43,6 +50,8 @@ def _named_deck(ctx: click.Context) -> Deck | None:
     ref = ctx.params.get("deck") or next((a for a in ctx.args if not a.startswith("-")), None)
     if not isinstance(ref, str):
         return None
+    from quiz.deckio import load_ref
+
     try:
         return load_ref(ref, cache_dir=data_dir(ctx) / "cache")
     except (QuizError, OSError):

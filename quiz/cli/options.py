@@ -5,7 +5,9 @@ Commands import this module; it imports no command.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,15 +24,41 @@ DATA_DIR_HELP = "Where scores are kept (default: $QUIZ_HOME, else the app direct
 
 
 def data_dir(ctx: click.Context | None = None) -> Path:
-    """The data directory: ``--data-dir``, else ``$QUIZ_HOME``, else the platform app dir."""
+    """The data directory: ``--data-dir``, else ``$QUIZ_HOME``, else the platform app dir.
+
+    One that exists but cannot be a directory (a file, a symbolic link loop or to nowhere, a path
+    through a file) is a one-line error, whichever rule chose it: a missing one is fine (the
+    first saved answer creates it; read-only commands create nothing).
+    """
     ctx = ctx or click.get_current_context()
     given = ctx.find_root().meta.get("quiz.data_dir")
     if given:
-        return Path(given)
+        return _usable(Path(given), f"--data-dir {given}", "give --data-dir a directory")
     env = os.environ.get("QUIZ_HOME")
     if env:
-        return Path(env)
-    return Path(click.get_app_dir("quiz"))
+        return _usable(Path(env), f"QUIZ_HOME={env}", "set QUIZ_HOME to a directory, or use --data-dir")
+    path = Path(click.get_app_dir("quiz"))
+    return _usable(path, f"the data directory {path}", "use --data-dir or set QUIZ_HOME")
+
+
+def _usable(path: Path, named: str, fix: str) -> Path:
+    """``path``, after checking that it is a directory or does not exist yet."""
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            return path
+        why = "is a file, not a directory"
+    except FileNotFoundError:
+        if not os.path.islink(path):
+            return path
+        why = "is a symbolic link to nothing"
+    except OSError as err:
+        reasons = {
+            errno.ELOOP: "is a symbolic link loop",
+            errno.ENOTDIR: "goes through a file, not a directory",
+            errno.ENAMETOOLONG: "is too long a path",
+        }
+        why = reasons.get(err.errno or 0, f"cannot be used ({err.strerror})")
+    raise click.ClickException(f"{named} {why}; {fix}")
 
 
 def set_data_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -50,16 +78,42 @@ def data_dir_option(f: F) -> F:
     )(f)
 
 
+def reask_option(f: F) -> F:
+    """``--reask N``: how many times an answer that cannot be read is asked again (run, study)."""
+    return click.option(
+        "--reask",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        metavar="N",
+        help="Ask again, up to N times, an answer that cannot be read (a bool answered 'maybe').",
+    )(f)
+
+
+def parse_steps_option(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: ``--steps`` must read as learning steps (bad usage otherwise)."""
+    if value is None:
+        return None
+    from quiz.practice.schedule import parse_steps
+
+    try:
+        parse_steps(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return value
+
+
 def use_color(plain: bool = False) -> bool:
     """Colour only on a terminal, never with ``--plain`` or ``NO_COLOR``."""
     return not plain and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 def existing_store() -> Store | None:
-    """The open database, or None when it was never created (read-only commands create nothing)."""
+    """The open database, or None when there is none: no file, or an empty one (read-only commands
+    create nothing, and an empty file is what a database looks like before its first write)."""
     from quiz.store import Store, db_path
 
     path = db_path(data_dir())
-    if not path.exists():
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return None
     return Store.open(path)

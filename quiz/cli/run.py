@@ -13,7 +13,7 @@ import click
 
 from quiz import clock
 from quiz.cli.completion import complete_card, complete_deck, complete_tag
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ EXIT_FAILED_EXAM = 1
     metavar="FILE",
     help="Continue the unfinished exam in results FILE: same questions, same order.",
 )
+@reask_option
 @data_dir_option
 def run(
     deck: str,
@@ -87,6 +88,7 @@ def run(
     name: str | None,
     results: str | None,
     resume: str | None,
+    reask: int,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
 
@@ -108,6 +110,7 @@ def run(
     from quiz.insight.results import check_writable
     from quiz.model import Ended, Mode, Options
     from quiz.practice import SelectionError, Session
+    from quiz.ui.render import so_far_line
 
     ctx = click.get_current_context()
     prior = rlog.resume_from(resume) if resume else None
@@ -134,7 +137,7 @@ def run(
         exam=exam,
         retry_wrong=retry_wrong,
         pass_mark=pass_mark,
-        reask_unreadable=0,
+        reask_unreadable=reask,
     )
     if prior is not None:
         options = rlog.options_from(prior, options)
@@ -193,7 +196,7 @@ def run(
         saver=saver,
         signals=signals,
         interactive=interactive,
-        so_far=lambda _summary: None,
+        so_far=so_far_line,
     )
     try:
         if results:  # the results file, valid after every answer (docs/instructors.md)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -24,6 +25,7 @@ class QuizTerminal(Learner):
         self.plain = plain
         self.width: int | None = None
         self._reasking: Question | None = None
+        self.tty = sys.stdin.isatty()
         if interactive:
             self.width = terminal_width()
             enable_line_editing()
@@ -33,6 +35,13 @@ class QuizTerminal(Learner):
         """A line of human text (never in JSON mode)."""
         if not self.as_json:
             click.echo(text)
+
+    def say_wrapped(self, text: str, indent: str = "") -> None:
+        """A hint to the person at the terminal, wrapped to its width."""
+        from quiz.ui.render import wrap
+
+        for line in wrap(text, self.width, indent):
+            click.echo(line)
 
     def event(self, data: dict[str, object]) -> None:
         """A JSON event line (JSON mode only)."""
@@ -98,7 +107,7 @@ class QuizTerminal(Learner):
             typed = self.read("> ")
             if typed is not None and not typed.strip():
                 # An Enter pressed by mistake should not cost the question.
-                click.echo("  (nothing typed: type an answer, or press Enter again to skip it)")
+                self.say_wrapped("(nothing typed: type an answer, or press Enter again to skip it)", "  ")
                 typed = self.read("> ")
             return typed
         if not self.interactive:
@@ -107,7 +116,7 @@ class QuizTerminal(Learner):
             said = self.read("> ")
             if said is None or said.strip().lower() in KNEW + DID_NOT_KNOW:
                 return said
-            click.echo("Please answer y (I knew it) or n (I did not).")
+            self.say_wrapped("Please answer y (I knew it) or n (I did not).")
 
     def unreadable(self, q: Question, typed: str, verdict: Verdict) -> None:
         """The answer could not be read: say which forms are, and ask the same question again."""
@@ -134,8 +143,11 @@ class QuizTerminal(Learner):
         """At a terminal, after a refusal: one key says "I was right" (Enter goes on)."""
         from quiz.ui.render import OVERRIDE_PROMPT, is_override
 
-        if not self.interactive:
+        if not self.tty:  # through a pipe one line stays one answer: no override prompt
             return False
+        if self.as_json:  # a person at the terminal, JSON for a tool: the prompt goes to stderr
+            click.echo(OVERRIDE_PROMPT, nl=False, err=True)
+            return is_override(read_line(interactive=False))
         return is_override(self.read(OVERRIDE_PROMPT))
 
     def overridden(self, outcome: Outcome) -> None:
@@ -157,7 +169,7 @@ class QuizTerminal(Learner):
             self.event(start_event(deck, seed, session_id, total, exam))
             return
         self.out(seed_line(seed))
-        self.out(session_header(deck, total, exam, pass_mark, self.color))
+        self.out(session_header(deck, total, exam, pass_mark, self.color, self.width))
 
     def finish(self, summary: Summary, session_id: int | None) -> None:
         """The exam review (exam mode) and the summary."""

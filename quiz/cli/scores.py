@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from quiz import clock
 from quiz.cli.completion import complete_card, complete_deck
 from quiz.cli.options import data_dir, data_dir_option, existing_store, use_color
-
-if TYPE_CHECKING:
-    from quiz.insight.stats import DeckStats
-    from quiz.model import Attempt, Deck, SessionRecord
-    from quiz.store import DeckSummary, Store
+from quiz.clock import parse_time
+from quiz.deckio import load_ref
+from quiz.errors import DeckError, DeckNotFound
+from quiz.insight.stats import CARD_ROWS, HARDEST, DeckStats, compute, due_bounds, percent, sparkline
+from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord
+from quiz.store import DeckSummary, Store, db_path
+from quiz.store.rows import DeckRows, Reviews
 
 
 def _heading(text: str, color: bool) -> str:
@@ -34,9 +36,6 @@ def _resolve(ref: str, store: Store | None, *, cached: bool = False) -> tuple[st
 
     A deck whose file is gone (or broken) is still found by its id in the history.
     """
-    from quiz.deckio import load_ref
-    from quiz.errors import DeckError, DeckNotFound
-
     try:
         deck = load_ref(ref, cache_dir=data_dir() / "cache" if cached else None)
     except (DeckNotFound, DeckError):
@@ -52,8 +51,6 @@ def _resolve(ref: str, store: Store | None, *, cached: bool = False) -> tuple[st
 @data_dir_option
 def where(as_json: bool) -> None:
     """Print where scores are kept: the data directory and the database file."""
-    from quiz.store import db_path
-
     ctx = click.get_current_context()
     directory = data_dir(ctx)
     if ctx.find_root().meta.get("quiz.data_dir"):
@@ -70,7 +67,12 @@ def where(as_json: bool) -> None:
         return
     why = {"--data-dir": "from --data-dir", "QUIZ_HOME": "from $QUIZ_HOME", "default": "the default"}[rule]
     click.echo(f"Data directory: {directory}  ({why})")
-    state = f"{db.stat().st_size:,} bytes" if db.exists() else "not created yet"
+    if not db.exists():
+        state = "not created yet"
+    elif db.is_file() and db.stat().st_size == 0:
+        state = "empty: no scores saved yet"
+    else:
+        state = f"{db.stat().st_size:,} bytes"
     click.echo(f"Database:       {db}  ({state})")
 
 
@@ -91,8 +93,6 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
     per card and per tag, the hardest cards, common wrong answers, overridden
     answers, leeches and orphans (cards with history that are no longer in the deck).
     """
-    from quiz.insight.stats import CARD_ROWS, HARDEST, compute, due_bounds
-
     now = clock.now()
     store = existing_store()
     try:
@@ -102,7 +102,6 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
             return
         deck_id, loaded = _resolve(deck, store, cached=True)
         if store is None:
-            from quiz.store.rows import DeckRows, Reviews
 
             rows = DeckRows(deck_id, [], {}, [], [], Reviews(0, 0), {})
         elif loaded is None and not as_json and not all_cards:
@@ -124,8 +123,6 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
 
 
 def _print_summaries(summaries: list[DeckSummary], as_json: bool) -> None:
-    from quiz.insight.stats import percent
-
     if as_json:
         decks = [
             {
@@ -160,9 +157,6 @@ def _noun(n: int, word: str) -> str:
 
 
 def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = False) -> None:
-    from quiz.insight.stats import CARD_ROWS, HARDEST, sparkline
-    from quiz.model import LEECH_MISSES
-
     title = f"{st.title} ({st.deck_id})" if st.title else st.deck_id
     click.echo(_heading(title, color))
     if not st.deck_found:
@@ -244,8 +238,6 @@ def _clock(text: str | None) -> str:
 
 
 def _duration(rec: SessionRecord) -> float | None:
-    from quiz.clock import parse_time
-
     if rec.finished_at is None:
         return None
     return (parse_time(rec.finished_at) - parse_time(rec.started_at)).total_seconds()
@@ -261,8 +253,6 @@ def _span(seconds: float | None) -> str:
 
 
 def _session_dict(rec: SessionRecord) -> dict[str, object]:
-    from quiz.insight.stats import percent
-
     return {
         "id": rec.id,
         "deck_id": rec.deck_id,
@@ -332,8 +322,6 @@ def history(deck: str | None, limit: int, session_id: int | None, as_json: bool)
     if not records:
         click.echo("No sessions yet." if deck is None else f"No sessions of '{deck_id}' yet.")
         return
-    from quiz.insight.stats import percent
-
     width = max(len(r.deck_id) for r in records)
     click.echo(
         f"{'id':>5}  {'started (UTC)':<16}  {'deck':<{width}}  {'mode':<5}  {'score':>11}  {'time':>7}"
@@ -364,14 +352,15 @@ def _print_session(rec: SessionRecord, attempts: list[Attempt], as_json: bool) -
     if not attempts:
         click.echo("No answers.")
         return
+    from quiz.ui.render import verdict_label
+
     width = max(len(a.card_id) for a in attempts)
     for n, a in enumerate(attempts, start=1):
-        verdict = "right" if a.correct else "wrong"
-        how = f"overridden; graded {a.rule}" if a.overridden else a.rule
+        verdict = verdict_label(a.correct, a.rule, a.overridden)
         extra = "" if a.first else "  (retry)"
         extra += "  (cram)" if a.cram else ""
         click.echo(
-            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict} ({how})"
+            f"{n:>4}. {a.card_id:<{width}}  {json.dumps(a.typed, ensure_ascii=False)}  {verdict}"
             f"  {a.time_ms / 1000:.1f}s{extra}"
         )
 

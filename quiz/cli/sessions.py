@@ -43,12 +43,11 @@ class Saver(Recorder):
             self.saved += 1
         return attempt_id
 
-    def mark_overridden(self, attempt_id: int) -> None:
-        """Mark an answer right because the learner overrode its refusal (when the database can)."""
-        mark: Callable[[int], object] | None = getattr(self.store, "mark_overridden", None)
-        if mark is not None:
+    def override_last(self, session_id: int) -> None:
+        """Mark the session's last answer right: the learner overrode its refusal."""
+        if self.store is not None:
             with self.signals.saving():
-                mark(attempt_id)
+                self.store.override_last(session_id)
 
     def undo_last(self, session_id: int) -> Attempt | None:
         """Delete the session's last answer."""
@@ -80,6 +79,16 @@ def _silence_stdout() -> None:
     with suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def _err(text: str) -> None:
+    """A line for the person on stderr, wrapped to the terminal when stderr is one."""
+    from quiz.ui.render import wrap
+    from quiz.ui.terminal import terminal_width
+
+    width = terminal_width() if sys.stderr.isatty() else None
+    for line in wrap(text, width, ""):
+        click.echo(line, err=True)
 
 
 class Driver:
@@ -128,7 +137,8 @@ class Driver:
                     engine.session_id = self.session_id
                 summary = engine.run()
                 self.signals.ignore()
-                self._close(interrupted=not summary.complete)
+                # Input that ran out with questions left leaves a quiz unfinished; an exam ends there.
+                self._close(interrupted=not summary.complete and not summary.exam)
                 finish(summary)
                 return summary
             except (KeyboardInterrupt, BrokenPipeError) as err:
@@ -143,8 +153,8 @@ class Driver:
                     click.echo(err=True)  # the learner's half-typed line has no newline yet
                 line = self.so_far(engine.summary()) if engine.outcomes else None
                 if line and not isinstance(err, BrokenPipeError):
-                    click.echo(line, err=True)
-                click.echo(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.", err=True)
+                    _err(line)
+                _err(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.")
                 click.get_current_context().exit(EXIT_INTERRUPTED)
             except StoreError as err:
                 self.signals.ignore()

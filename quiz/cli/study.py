@@ -14,11 +14,25 @@ import click
 
 from quiz import clock
 from quiz.cli.completion import complete_deck
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import data_dir, data_dir_option, parse_steps_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
-    from quiz.model import Summary
+    from quiz.model import Deck, Summary
+    from quiz.practice.schedule import Settings
+
+
+def _settings(steps: str | None, deck: Deck) -> Settings:
+    """The scheduler's settings: ``--steps``, else the deck's ``steps:``, else FSRS's defaults."""
+    from quiz.practice import schedule
+
+    text = steps or deck.steps
+    if not text:
+        return schedule.DEFAULT
+    try:
+        return schedule.DEFAULT.with_steps(schedule.parse_steps(text))
+    except ValueError as err:
+        raise click.ClickException(f"{deck.path or deck.id}: deck: steps: {err}") from None
 
 
 @click.command("study")
@@ -42,6 +56,13 @@ if TYPE_CHECKING:
     type=click.IntRange(min=0, max=2**63 - 1),
     help="Seed for the order (cram), shuffled choices and interval fuzz.",
 )
+@click.option(
+    "--steps",
+    metavar="STEPS",
+    callback=parse_steps_option,
+    help="Learning steps, e.g. '1m 10m': a missed card comes back after each (default: deck's, or 1m 10m).",
+)
+@reask_option
 @click.option("--plain", is_flag=True, help="No colour and no symbols.")
 @data_dir_option
 def study(
@@ -52,6 +73,8 @@ def study(
     cram: bool,
     skip_leeches: bool,
     seed: int | None,
+    steps: str | None,
+    reask: int,
     plain: bool,
 ) -> None:
     """Study DECK with spaced repetition: due cards first, then new ones.
@@ -67,10 +90,11 @@ def study(
     from quiz.cli.study_io import StudyTerminal, width
     from quiz.deckio import load_ref
     from quiz.model import Ended, Mode
-    from quiz.practice import Engine, schedule
+    from quiz.practice import Engine
     from quiz.practice.study import StudyPlan, next_due, plan_items, schedules_after
     from quiz.store import Store, db_path
     from quiz.ui import study as text
+    from quiz.ui.render import pack, wrap
 
     reconfigure_stdin()
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
@@ -78,6 +102,11 @@ def study(
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
     color = use_color(plain)
+    screen = width()
+
+    def say(line: str) -> None:
+        for part in wrap(line, screen, ""):
+            click.echo(part)
     with Store.open(db_path(data_dir())) as store:
         # The queue comes from the due times alone; states are read only for the cards asked.
         due_times = store.due_times(loaded.id)
@@ -100,11 +129,11 @@ def study(
         )
         if not todo:
             if cram:
-                click.echo("No cards to cram (every card is a leech and --skip-leeches is on).")
+                say("No cards to cram (every card is a leech and --skip-leeches is on).")
                 return
             new_left = any(cid not in due_times and cid not in skip for cid in ids)
             upcoming = next_due(due_times, set(ids) - skip)
-            click.echo(text.nothing_due_line(upcoming, now, new_left, new_per_day))
+            say(text.nothing_due_line(upcoming, now, new_left, new_per_day))
             return
         asked = {item.card_id for item in todo}
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
@@ -117,22 +146,23 @@ def study(
             states=store.card_states(loaded.id, asked),
             misses=store.leeches(loaded.id, misses=1, card_ids=asked),  # to tell when one becomes a leech
             typical_ms=typical,
-            settings=schedule.DEFAULT,
-            relearn=False,
+            settings=_settings(steps, loaded),
         )
         signals = Signals()
         saver = Saver(store, signals)
         engine = Engine(
             loaded,
             plan,
-            learner=StudyTerminal(color=color, plain=plain, width=width()),
+            learner=StudyTerminal(color=color, plain=plain, width=screen),
             now=clock.now,
             recorder=saver,
+            reask_unreadable=reask,
         )
 
         def start() -> int:
-            click.echo(text.header(loaded.title, counts, seed, cram))
-            click.echo("Type 'undo' to take back your last answer.")
+            for line in pack(text.header_parts(loaded.title, counts, seed, cram), screen):
+                click.echo(line)
+            say("Type 'undo' to take back your last answer.")
             return store.start_session(
                 loaded.id, Mode.CRAM if cram else Mode.STUDY, seed, now, deck_hash=loaded.content_hash
             )
@@ -140,15 +170,15 @@ def study(
         def finish(summary: Summary) -> None:
             finished = summary.ended == Ended.FINISHED
             click.echo()
-            click.echo(text.done_line(summary, plan.left, finished))
+            say(text.done_line(summary, plan.left, finished))
             if cram:
-                click.echo("The schedule was not changed (cram).")
+                say("The schedule was not changed (cram).")
                 return
             if not finished:
                 return
             upcoming = next_due(schedules_after(due_times, plan, asked), set(ids) - skip)
             if upcoming is not None:
-                click.echo(f"Next card due {text.when_text(upcoming, clock.now())}.")
+                say(f"Next card due {text.when_text(upcoming, clock.now())}.")
 
         driver = Driver(
             what="study session",
@@ -156,7 +186,7 @@ def study(
             saver=saver,
             signals=signals,
             interactive=sys.stdin.isatty(),
-            so_far=lambda _summary: None,
+            so_far=text.so_far_line,
         )
         driver.run(engine, start, finish)
 

@@ -10,7 +10,7 @@ import click
 from quiz import clock
 from quiz.practice import Learner
 from quiz.ui import study as text
-from quiz.ui.render import is_override, styled, verdict_lines
+from quiz.ui.render import is_override, pack, styled, verdict_lines, wrap
 from quiz.ui.terminal import enable_line_editing, read_line, terminal_width
 
 if TYPE_CHECKING:
@@ -43,9 +43,12 @@ class StudyTerminal(Learner):
         self.plain = plain
         self.width = width
         self._reasking: Question | None = None
+        self._rating: Question | None = None
 
     def _say(self, line: str, role: str = "") -> None:
-        click.echo(styled(line, role, self.color))
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        for part in wrap(line, self.width, indent):
+            click.echo(indent + styled(part[len(indent) :], role, self.color))
 
     def _show(self, q: Question) -> str:
         from quiz.ui.render import progress, question_lines
@@ -58,6 +61,7 @@ class StudyTerminal(Learner):
 
     def ask(self, question: Question) -> str | None:
         """Show a typed card and read the answer."""
+        self._rating = None
         if question is not self._reasking:
             self._show(question)
         self._reasking = None
@@ -65,10 +69,13 @@ class StudyTerminal(Learner):
 
     def reveal(self, question: Question) -> str | None:
         """Show a flashcard's front; Enter shows its back."""
+        self._rating = None
         indent = self._show(question)
         line = _read_line(f"{indent}(press Enter to see the answer) ")
         if line is not None and line.strip().lower() != "undo":
-            click.echo(f"{indent}Answer: {styled(question.card.answer_text(), 'answer', self.color)}")
+            back = f"Answer: {question.card.answer_text()}"
+            for shown in wrap(back, self.width, indent, "answer", self.color):
+                click.echo(shown)
         return line
 
     def unreadable(self, question: Question, typed: str, verdict: Verdict) -> None:
@@ -89,10 +96,15 @@ class StudyTerminal(Learner):
         """The verdict, the interval of each rating, and the rating line (Enter: the suggestion)."""
         from quiz.model import Outcome
 
+        if question is self._rating:  # a rating line was refused: only the prompt again
+            return _read_line(text.rating_prompt(suggested))
+        self._rating = question
         if verdict is not None:
             self._verdict(Outcome(question, "", verdict, 0, ""))
         if preview is not None:
-            self._say(text.preview_line(preview, verdict is not None and not verdict.correct), "hint")
+            parts = text.preview_parts(preview, verdict is not None and not verdict.correct)
+            for line in pack(parts, self.width, "  "):
+                click.echo("  " + styled(line[2:], "hint", self.color))
         return _read_line(text.rating_prompt(suggested))
 
     def say(self, message: str, *args: object) -> None:
@@ -126,6 +138,10 @@ class StudyTerminal(Learner):
             self.overridden(outcome)
         if state is not None:
             answered = clock.parse_time(outcome.answered_at)
-            self._say(f"  Next review {text.when_text(schedule.due_at(state), answered)}.", "hint")
+            due = schedule.due_at(state)
+            if outcome.rating == schedule.AGAIN:
+                self._say(text.again_line(due - answered), "hint")
+            else:
+                self._say(f"  Next review {text.when_text(due, answered)}.", "hint")
         if leech:
             self._say(text.leech_line(outcome.question.card.id), "note")

@@ -24,9 +24,10 @@ def _short(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
     prompt = _prompt(r, fields, what)
     answer = r.text(fields["answer"], what)
     accept = r.text_list(fields["accept"], what) if "accept" in fields else []
-    if prompt is None or answer is None or accept is None:
+    person = r.boolean(fields["person"], what) if "person" in fields else False
+    if prompt is None or answer is None or accept is None or person is None:
         return None
-    return {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept)}
+    return {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept), "person": person}
 
 
 def _choices(r: Reader, fields: dict[str, Field], what: str) -> tuple[str, ...] | None:

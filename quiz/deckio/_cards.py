@@ -17,7 +17,7 @@ from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
 
 COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
 TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
-    CardType.SHORT: ("prompt", "answer", "accept"),
+    CardType.SHORT: ("prompt", "answer", "accept", "person"),
     CardType.CHOICE: ("prompt", "choices", "answer", "shuffle"),
     CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
     CardType.BOOL: ("prompt", "answer"),

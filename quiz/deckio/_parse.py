@@ -20,7 +20,8 @@ ALIAS_BUDGET_PER_BYTE = 4
 MIN_ALIAS_BUDGET = 10_000
 DECK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TOP_KEYS = ("deck", "cards")
-DECK_KEYS = ("id", "title", "description", "source", "tags", "grading")
+DECK_KEYS = ("id", "title", "description", "source", "tags", "grading", "steps")
+STEPS_RE = re.compile(r"^\s*[1-9]\d*[smhd](?:[\s,]+[1-9]\d*[smhd])*\s*$")
 
 
 def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
@@ -76,7 +77,7 @@ def read_deck(r: Reader, root: Any) -> Deck | None:
         r.error(root, f"the file has no '{key}:' section", "a deck needs both 'deck:' and 'cards:'")
     meta = r.mapping(top["deck"].node, "deck", DECK_KEYS) if "deck" in top else None
     deck_id = title = ""
-    description = source = ""
+    description = source = steps = ""
     tags: tuple[str, ...] = ()
     policy = Policy()
     if meta is not None:
@@ -107,6 +108,10 @@ def read_deck(r: Reader, root: Any) -> Deck | None:
             tags = read_tags(r, meta["tags"], "deck")
         if "grading" in meta:
             policy = Policy().merged(read_policy(r, meta["grading"], "deck"))
+        if "steps" in meta:
+            steps = r.text(meta["steps"], "deck") or ""
+            if steps and not STEPS_RE.match(steps):
+                r.error(meta["steps"].node, f"deck: steps '{clip(steps)}' are not steps", "e.g. '1m 10m'")
     cards: list[Card] = []
     if "cards" in top:
         cards = read_cards(r, top["cards"], policy)
@@ -118,4 +123,5 @@ def read_deck(r: Reader, root: Any) -> Deck | None:
         source=source,
         tags=tags,
         grading=policy,
+        steps=steps,
     )

@@ -48,6 +48,8 @@ def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any
         out["answer"] = card.answer
         if card.accept:
             out["accept"] = list(card.accept)
+        if card.person:
+            out["person"] = True
     elif isinstance(card, ChoiceCard):
         out["choices"] = list(card.choices)
         out["answer"] = card.answer
@@ -101,6 +103,8 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
     policy = deck.grading.diff(Policy())
     if policy:
         meta["grading"] = policy
+    if deck.steps:
+        meta["steps"] = deck.steps
     return {"deck": meta, "cards": [card_to_dict(c, deck.grading) for c in deck.cards]}
 
 

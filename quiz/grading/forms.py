@@ -28,7 +28,7 @@ ABBREVIATIONS = {
     "gov": "governor", "sen": "senator", "rep": "representative", "col": "colonel", "lt": "lieutenant",
     "capt": "captain", "cpt": "captain", "sgt": "sergeant", "adm": "admiral", "maj": "major",
     "cmdr": "commander", "prof": "professor", "rev": "reverend", "ave": "avenue", "blvd": "boulevard",
-    "jr": "junior", "sr": "senior", "us": "united states", "usa": "united states of america",
+    "jr": "junior", "sr": "senior", "us": "united states", "usa": "united states",
     "uk": "united kingdom", "eu": "european union", "nyc": "new york city", "dc": "district of columbia",
 }  # fmt: skip
 #: Abbreviations whose word depends on where they stand: before a name (St. Louis, Dr. Who) they are a
@@ -85,7 +85,8 @@ def _expand(norm: str) -> str:
             return _FRONT_OR_END[w][1 if m.start() == words[-1].start() else 0]
         return ABBREVIATIONS.get(w, w)
 
-    return re.sub(r"\S+", full, norm) if any(m.group() in _WORDS for m in words) else norm
+    out = re.sub(r"\S+", full, norm) if any(m.group() in _WORDS for m in words) else norm
+    return out.replace("united states of america", "united states")  # the USA is the United States
 
 
 @functools.lru_cache(maxsize=65536)

@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from quiz.model import Policy, Rule, Verdict
 
+from .forms import canonical
 from .normalize import PREPOSITIONS, normalize
 from .typos import Hit, fixed_word
 
@@ -94,6 +95,8 @@ _MATTERS = (
     ("articles", "ignore", "the leading article matters on this card"),
     ("whitespace", "collapse", "spacing matters on this card"),
     ("unicode", "nfkc", "character forms matter on this card"),
+    ("numerals", "any", "numbers are written as in the answer on this card"),
+    ("abbreviations", "expand", "abbreviations are written out as in the answer on this card"),
 )
 
 
@@ -104,7 +107,7 @@ def why_wrong(typed: str, keys: tuple[str, ...], policy: Policy, expected: str) 
     for name, loose, reason in _MATTERS:
         if getattr(policy, name) != loose:
             lenient = replace(policy, **{name: loose})  # type: ignore[arg-type]
-            if any(normalize(typed, lenient) == normalize(k, lenient) for k in keys):
+            if any(canonical(typed, lenient) == canonical(k, lenient) for k in keys):
                 return f"not accepted: {reason}"
     typed_words = normalize(typed, policy).split()
     for key in keys:

@@ -130,7 +130,7 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
     if value is None:
         note = f"not a number I can read: '{text[:40]}'; {FORMS}{in_unit}"
-        other = _OTHER_UNIT_RE.fullmatch(text.casefold()) if card.unit else None
+        other = _OTHER_UNIT_RE.fullmatch(_from_words(text.casefold())) if card.unit else None
         number = parse_number(other[1]) if other else None
         if other is None or number is None:
             return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)

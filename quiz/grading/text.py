@@ -40,7 +40,12 @@ def prepare_text(
     texts = (answers[0], *(a.replace("\\*", "*") for a in answers[1:] if not _is_pattern(a)))
     policy = _nonempty_policy(texts, policy)
     matcher = Matcher.build(texts, [0] * len(texts), wrong, policy)
-    patterns = tuple((_pattern(a, policy), a) for a in answers[1:] if _is_pattern(a))
+    # Each pattern twice: as the policy normalises, and with leading articles kept (a piece that is
+    # an article must still be there to match: 'a*a' for 'a a a').
+    kept = replace(policy, articles="keep")
+    patterns = tuple(
+        (p, a) for a in answers[1:] if _is_pattern(a) for p in (_pattern(a, policy), _pattern(a, kept))
+    )
     return Prepared(policy, matcher, texts, expected, matcher.wrong_set, wrong, patterns, person)
 
 
@@ -160,8 +165,9 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
             if n in initials_of(key):
                 note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
                 return _right(Rule.EQUIVALENT, note, prep)
-    for pattern, written in prep.patterns:
-        if n and pattern.fullmatch(n) and n not in prep.wrong_norm:
+    kept = normalize(typed, replace(policy, articles="keep")) if prep.patterns else ""
+    for i, (pattern, written) in enumerate(prep.patterns):
+        if n and pattern.fullmatch(kept if i % 2 else n) and n not in prep.wrong_norm:
             return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
     if prep.person:
         verdict = _as_name(typed, prep)

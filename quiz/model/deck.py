@@ -138,6 +138,7 @@ class Deck:
     source: str = ""
     tags: tuple[str, ...] = ()
     grading: Policy = Policy()
+    steps: str = ""  # study learning steps, e.g. "1m 10m" (empty: the defaults)
     path: str = field(default="", compare=False)
     content_hash: str = field(default="", compare=False)
 

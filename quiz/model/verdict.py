@@ -44,10 +44,13 @@ class Rule(StrEnum):
 class Verdict:
     """The result of grading one typed answer.
 
-    ``rule`` names what matched (``exact``, ``normalized``, ``alternate``, ``typo``,
-    ``letter``, ``number``, ``date``, ``partial``, ``empty``, ``wrong`` ...); ``note``
-    tells the learner why, e.g. ``accepted: 1 typo (Gerasimov)``; ``score`` is the
-    share of credit (1.0 right, 0.0 wrong, between for partial multi/cloze/order).
+    ``rule`` names what matched (a ``Rule`` value: ``exact``, ``normalized``, ``alternate``,
+    ``typo``, ``equivalent``, ``name``, ``pattern``, ``unit``, ``letter``, ``date``, ``partial``,
+    ``empty``, ``wrong`` ...; the table is in docs/grading.md); ``note`` tells the learner why,
+    right or wrong, and is never empty from grading, e.g. ``accepted: 1 typo (Gerasimov)``;
+    ``unreadable`` means the answer could not be read (ask again; the note says which forms are
+    read); ``score`` is the share of credit (1.0 right, 0.0 wrong, between for partial
+    multi/cloze/order).
     """
 
     correct: bool

@@ -55,6 +55,17 @@ class Step(Enum):
 
 
 @dataclass(frozen=True)
+class Answered:
+    """What the learner gave for a question, before it is settled: the text, its verdict, when."""
+
+    question: Question
+    typed: str
+    verdict: Verdict | None  # None: a flashcard whose rating is its answer (study)
+    elapsed_ms: int
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Settled:
     """An answer ready to be stored: its verdict, rating and the card's new schedule."""
 
@@ -112,8 +123,8 @@ class Recorder:
         """Store one answer (and the card's new state) at once; the answer's id."""
         return 0
 
-    def mark_overridden(self, attempt_id: int) -> None:
-        """Mark a stored answer as right because the learner overrode its refusal."""
+    def override_last(self, session_id: int) -> None:
+        """Mark the session's last answer right because the learner overrode its refusal."""
 
     def undo_last(self, session_id: int) -> Attempt | None:
         """Delete the session's last answer; it, or None when the session has none."""
@@ -129,7 +140,7 @@ class Plan:
     mode: Mode = Mode.QUIZ
     exam: bool = False
     pass_mark: float = 60.0
-    overrides: bool = False  # whether "I was right" is offered after a refusal
+    overrides: bool = True  # whether "I was right" is offered after a refusal
     undo: bool = False  # whether 'undo' typed at a prompt takes back the last answer
     rates_flashcards: bool = False  # study: a flashcard's rating is its answer (no y/n)
     feedback_after_record: bool = True  # quiz: the verdict is shown once the answer is stored
@@ -146,18 +157,10 @@ class Plan:
     def put_back(self, question: Question) -> None:
         """``question`` was not answered (end of input, an undo): it is the next one again."""
 
-    def settle(
-        self,
-        question: Question,
-        typed: str,
-        verdict: Verdict | None,
-        elapsed_ms: int,
-        at: datetime,
-        learner: Learner,
-    ) -> Settled | Step:
+    def settle(self, answered: Answered, learner: Learner) -> Settled | Step:
         """The answer as stored (study: rated and scheduled), or a :class:`Step` the learner asked for."""
-        assert verdict is not None
-        return Settled(typed, verdict)
+        assert answered.verdict is not None
+        return Settled(answered.typed, answered.verdict)
 
     def recorded(self, outcome: Outcome, state: CardState | None, attempt_id: int) -> bool:
         """Note an answer that was stored; True when it made its card a leech."""
@@ -203,7 +206,7 @@ class Engine:
         recorder: Recorder | None = None,
         grade: GradeFn | None = None,
         session_id: int = 0,
-        reask_unreadable: int = 0,
+        reask_unreadable: int = 1,
         after_record: Callable[[Outcome], object] | None = None,
     ) -> None:
         self.deck = deck
@@ -291,6 +294,8 @@ class Engine:
             again = self.learner.ask(question)
             if again is None:
                 return Step.END_OF_INPUT
+            if self._wants_undo(again):
+                return self._undo_step()
             typed, verdict = again, self.grade(question, again)
         return typed, verdict
 
@@ -302,26 +307,27 @@ class Engine:
         typed, verdict = answer
         answered = self._now()
         time_ms = max(0, int((answered - asked_at).total_seconds() * 1000))
-        settled = self.plan.settle(question, typed, verdict, time_ms, answered, self.learner)
+        settled = self.plan.settle(Answered(question, typed, verdict, time_ms, answered), self.learner)
         if isinstance(settled, Step):
             return settled
+        verdict = as_right(settled.verdict) if settled.overridden else settled.verdict
         outcome = Outcome(
             question,
             settled.typed,
-            settled.verdict,
+            verdict,
             time_ms,
             answered.isoformat(),
+            overridden=settled.overridden,
             rating=settled.rating,
         )
         attempt_id = self.recorder.record(self._attempt(outcome), settled.state)
         self.saved += 1
-        if settled.overridden:
-            outcome = self._override(outcome, attempt_id)
         self.outcomes.append(outcome)
         if self.plan.feedback_after_record and not self.plan.exam:
             self.learner.feedback(outcome)
             if self._may_override(outcome) and self.learner.offer_override(outcome):
-                outcome = self._override(outcome, attempt_id)
+                self.recorder.override_last(self.session_id)
+                outcome = replace(outcome, verdict=as_right(outcome.verdict), overridden=True)
                 self.outcomes[-1] = outcome
                 self.learner.overridden(outcome)
         leech = self.plan.recorded(outcome, settled.state, attempt_id)
@@ -338,10 +344,6 @@ class Engine:
             and not isinstance(outcome.question.card, FlashCard)
         )
 
-    def _override(self, outcome: Outcome, attempt_id: int) -> Outcome:
-        self.recorder.mark_overridden(attempt_id)
-        return replace(outcome, verdict=as_right(outcome.verdict), overridden=True)
-
     def _attempt(self, outcome: Outcome) -> Attempt:
         v = outcome.verdict
         return Attempt(
@@ -357,6 +359,7 @@ class Engine:
             rating=outcome.rating,
             cram=self.plan.mode == Mode.CRAM,
             first=outcome.question.first,
+            overridden=outcome.overridden,
         )
 
     def summary(self, ended: Ended = Ended.INTERRUPTED) -> Summary:

@@ -25,7 +25,7 @@ from quiz.model import (
 )
 
 from . import schedule
-from .engine import UNDO, Learner, Plan, Recorder, Settled, Step
+from .engine import UNDO, Answered, Learner, Plan, Recorder, Settled, Step
 from .select import as_any, shown_order
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -116,13 +116,12 @@ class StudyPlan(Plan):
         misses: dict[str, int] | None = None,
         typical_ms: int | None = None,
         settings: schedule.Settings = schedule.DEFAULT,
-        relearn: bool = True,
+        rng: random.Random | None = None,
     ) -> None:
         self.deck = deck
-        self.relearn = relearn
         self.todo = list(items)
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = rng or random.Random(seed)  # shuffles choices; the seed also seeds interval fuzz
         self._now = now
         self.cram = cram
         self.mode = Mode.CRAM if cram else Mode.STUDY
@@ -180,22 +179,15 @@ class StudyPlan(Plan):
             self.todo.insert(0, self._current)
             self._current = None
 
-    def settle(
-        self,
-        question: Question,
-        typed: str,
-        verdict: Verdict | None,
-        elapsed_ms: int,
-        at: datetime,
-        learner: Learner,
-    ) -> Settled | Step:
+    def settle(self, answered: Answered, learner: Learner) -> Settled | Step:
         """Read the rating (Enter: the one the verdict suggests) and compute the card's new schedule."""
+        question, typed, verdict, at = answered.question, answered.typed, answered.verdict, answered.at
         card = question.card
         if self.cram and verdict is not None:
             return Settled(typed, verdict)
         suggested = schedule.GOOD
         if verdict is not None:
-            suggested = schedule.rating_for(verdict, elapsed_ms, self.typical_ms)
+            suggested = schedule.rating_for(verdict, answered.elapsed_ms, self.typical_ms)
         preview = None
         if not self.cram:
             intervals = schedule.preview(
@@ -240,7 +232,7 @@ class StudyPlan(Plan):
     def recorded(self, outcome: Outcome, state: CardState | None, attempt_id: int) -> bool:
         """Keep the new schedule; a card rated again waits for its step; count a miss towards a leech."""
         card_id = outcome.question.card.id
-        requeued = self.relearn and state is not None and outcome.rating == schedule.AGAIN
+        requeued = state is not None and outcome.rating == schedule.AGAIN
         before = self.states.get(card_id)
         self.done.append(_Done(card_id, outcome.question.kind, outcome.verdict.correct, before, requeued))
         if state is not None:

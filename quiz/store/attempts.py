@@ -50,6 +50,32 @@ def last_answer(conn: sqlite3.Connection, session_id: int) -> Attempt | None:
     return None if row is None else attempt_record(row)
 
 
+def override(
+    conn: sqlite3.Connection, answer: Attempt, rating: int | None, state: CardState | None
+) -> Attempt:
+    """Make a refused answer right and overridden, and recount what depends on it."""
+    mode = conn.execute("SELECT mode FROM sessions WHERE id = ?", (answer.session_id,)).fetchone()
+    if mode is not None and mode_of[mode[0]] == Mode.EXAM:
+        raise ValueError("answers of an exam cannot be overridden (the instructor decides)")
+    if state is not None and (state.deck_id, state.card_id) != (answer.deck_id, answer.card_id):
+        raise ValueError(
+            f"state is for {state.deck_id}/{state.card_id}, not {answer.deck_id}/{answer.card_id}"
+        )
+    if answer.correct:
+        raise ValueError(f"answer {answer.id} of session {answer.session_id} is already right")
+    conn.execute(
+        "UPDATE attempts SET correct = 1, score = 1.0, overridden = 1, rating = coalesce(?, rating)"
+        " WHERE id = ?",
+        (rating, answer.id),
+    )
+    recompute_cards(conn, answer.deck_id, [answer.card_id])
+    recount(conn, [answer.session_id])
+    if state is not None:
+        upsert_state(conn, state)
+    new_rating = answer.rating if rating is None else rating
+    return replace(answer, correct=True, score=1.0, overridden=True, rating=new_rating)
+
+
 class Attempts(Database):
     """Recording answers (with the card's state and the summaries, in one transaction) and undoing them."""
 
@@ -153,36 +179,12 @@ class Attempts(Database):
         if state is not None:
             check_state(state)
         with self._write() as conn:
-            session = conn.execute("SELECT mode FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if session is None:
-                raise StoreError(f"{self.path}: {GONE.format(session_id)}")
-            if mode_of[session[0]] == Mode.EXAM:
-                raise ValueError("answers of an exam cannot be overridden (the instructor decides)")
             last = last_answer(conn, session_id)
             if last is None:
+                if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                    raise StoreError(f"{self.path}: {GONE.format(session_id)}")
                 return None
-            if state is not None and (state.deck_id, state.card_id) != (last.deck_id, last.card_id):
-                raise ValueError(
-                    f"state is for {state.deck_id}/{state.card_id}, not {last.deck_id}/{last.card_id}"
-                )
-            if last.correct:
-                raise ValueError(f"the last answer of session {session_id} is already right")
-            conn.execute(
-                "UPDATE attempts SET correct = 1, score = 1.0, overridden = 1,"
-                " rating = coalesce(?, rating) WHERE id = ?",
-                (rating, last.id),
-            )
-            recompute_cards(conn, last.deck_id, [last.card_id])
-            recount(conn, [session_id])
-            if state is not None:
-                upsert_state(conn, state)
-        return replace(
-            last,
-            correct=True,
-            score=1.0,
-            overridden=True,
-            rating=last.rating if rating is None else rating,
-        )
+            return override(conn, last, rating, state)
 
     # -- forgetting -----------------------------------------------------------------
     def reset(self, deck_id: str, card_id: str | None = None) -> int:

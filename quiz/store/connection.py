@@ -61,10 +61,11 @@ class Database:
         """Open (creating the directory and schema if needed) the database at ``path``."""
         path = Path(path)
         check_location(path)
+        unlock_side_files(path)
         try:
             conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
-            raise translate(path, err, timeout) from None
+            raise translate(path, err, timeout, opening=True) from None
         store = cls(path, conn, timeout)
         try:
             store._prepare()
@@ -95,7 +96,7 @@ class Database:
                 if is_locked(err) and time.monotonic() < deadline:
                     time.sleep(0.02)
                     continue
-                raise translate(self.path, err, self._timeout) from None
+                raise translate(self.path, err, self._timeout, opening=True) from None
 
     def _inspect(self) -> int:
         """The schema version of the file, after checking it is a quiz database we understand."""
@@ -114,6 +115,12 @@ class Database:
         tables = {t for t in tables if not t.startswith("sqlite_")}
         where = f"{self.path}"
         newest = migrations.SCHEMA_VERSION
+        if version < 0 or (app_id not in (0, APPLICATION_ID)):
+            # Another program's numbering: nothing of ours to migrate from.
+            raise StoreError(
+                f"{where}: this SQLite file is not a quiz database (user_version {version}, "
+                f"application_id {app_id:#x}); {MOVE_ASIDE}"
+            )
         if version == 0 and tables:
             raise StoreError(
                 f"{where}: this SQLite file is not a quiz database (it has other tables: "
@@ -265,10 +272,67 @@ def check_writable(path: Path) -> None:
         raise StoreError(f"{path.parent}: the data directory is read-only; {MAKE_WRITABLE}")
 
 
-def translate(path: Path, err: sqlite3.Error, timeout: float) -> StoreError:
-    """A one-line, fixable message for a SQLite error about ``path``."""
+def unlock_side_files(path: Path) -> None:
+    """Make a stale read-only ``-wal`` / ``-shm`` writable again when the database itself is writable.
+
+    A reader of a read-only database leaves them read-only (SQLite gives them the database's
+    mode); once the database is made writable again, SQLite would still open a read-only
+    ``-shm`` read-only and refuse every write. Giving them the database's mode is always safe
+    (a process that has them open is not disturbed); deleting them would not be.
+    """
+    if not path.is_file() or read_only(path) or read_only(path.parent):
+        return
+    for side in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if side.is_file() and read_only(side):
+            try:
+                os.chmod(side, stat.S_IMODE(path.stat().st_mode))
+            except OSError as err:
+                raise StoreError(
+                    f"{side}: left read-only by an earlier run, while the database is writable "
+                    f"({err.strerror}); make it writable like the database, "
+                    "or delete it when no quiz is running"
+                ) from None
+
+
+#: SQLite's extended result codes for a write that the disk or a limit refused (not damage).
+_WRITE_FAILED = {
+    778,  # SQLITE_IOERR_WRITE (EFBIG past a file-size limit, EIO)
+    1034,  # SQLITE_IOERR_FSYNC
+    1290,  # SQLITE_IOERR_DIR_FSYNC
+    1546,  # SQLITE_IOERR_TRUNCATE
+    4874,  # SQLITE_IOERR_SHMSIZE (growing the -shm file)
+}
+_SQLITE_FULL = 13
+_CANNOT_WRITE = (
+    "cannot write the database (the disk is full, a file-size limit such as 'ulimit -f' was reached, "
+    "or the disk failed)"
+)
+
+
+def _write_refused(err: sqlite3.Error) -> bool:
+    """True when SQLite could not write (full disk, file-size limit), as opposed to a damaged file."""
+    code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code in _WRITE_FAILED or code & 0xFF == _SQLITE_FULL
+    low = str(err).lower()
+    if "full" in low:
+        return True
+    try:  # Python 3.10: a file-size limit is the one cause that can be seen
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    return "disk i/o" in low and resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY
+
+
+def translate(path: Path, err: sqlite3.Error, timeout: float, *, opening: bool = False) -> StoreError:
+    """A one-line, fixable message for a SQLite error about ``path`` (``opening``: before any answer)."""
     text = str(err)
     low = text.lower()
+    if opening and _write_refused(err):
+        return StoreError(
+            f"{path}: {_CANNOT_WRITE} while opening it; the file is not damaged and nothing was changed; "
+            "free some space or raise the limit, and try again"
+        )
     if is_locked(err):
         return StoreError(
             f"{path}: the database is locked by another program (waited {timeout:g} s); "
@@ -280,6 +344,11 @@ def translate(path: Path, err: sqlite3.Error, timeout: float) -> StoreError:
         return StoreError(
             f"{path}: the disk is full, this answer was not saved (earlier ones are); "
             "free some space and try again"
+        )
+    if _write_refused(err):
+        return StoreError(
+            f"{path}: {_CANNOT_WRITE}, this answer was not saved (earlier ones are); "
+            "free some space or raise the limit, and try again"
         )
     if "readonly" in low or "read-only" in low:
         return StoreError(f"{path}: the database is read-only; make it writable, or use --data-dir")

@@ -107,16 +107,42 @@ def seed_line(seed: int) -> str:
     return f"seed {seed} — repeat with --seed {seed}"
 
 
-def session_header(deck: Deck, total: int, exam: bool, pass_mark: float, color: bool) -> str:
-    """The deck title and how many questions follow."""
+def session_header(
+    deck: Deck, total: int, exam: bool, pass_mark: float, color: bool, width: int | None = None
+) -> str:
+    """The deck title and how many questions follow (on several lines when ``width`` is narrow)."""
     count = f"{total} question{'s' if total != 1 else ''}"
     mode = f" · exam, pass mark {pass_mark:g}%" if exam else ""
-    return f"{styled(deck.title, 'title', color)} · {count}{mode}"
+    lines = pack([deck.title, count + mode], width)
+    if lines[0].startswith(deck.title):
+        lines[0] = styled(deck.title, "title", color) + lines[0][len(deck.title) :]
+    return "\n".join(lines)
+
+
+def pack(parts: list[str], width: int | None, indent: str = "", sep: str = " · ") -> list[str]:
+    """``parts`` joined by ``sep`` on as few lines of ``width`` as they fit (a part too long is wrapped)."""
+    flat = [" ".join(p.split()) for p in parts]
+    if not width:
+        return [indent + sep.join(flat)]
+    lines: list[str] = []
+    line = ""
+    for part in flat:
+        joined = f"{line}{sep}{part}" if line else part
+        if len(indent) + len(joined) <= width or not line:
+            line = joined
+            continue
+        lines.append(line)
+        line = part
+    lines.append(line)
+    out: list[str] = []
+    for text in lines:  # a single part wider than the screen is wrapped at spaces
+        out.extend(wrap(text, width, indent) if len(indent) + len(text) > width else [indent + text])
+    return out
 
 
 def progress(q: Question) -> str:
-    """``7/45`` (first tries) or ``again 2/3`` (``--retry-wrong`` rounds)."""
-    return f"{q.n}/{q.total}" if q.first else f"again {q.n}/{q.total}"
+    """``7/45`` (first tries; every study card, whose kind line says why) or ``again 2/3`` (retry rounds)."""
+    return f"{q.n}/{q.total}" if q.first or q.kind else f"again {q.n}/{q.total}"
 
 
 def question_prompt(q: Question) -> str:
@@ -167,10 +193,14 @@ def question_lines(q: Question, color: bool, width: int | None = None) -> list[s
     lines = [f"{styled(head, 'progress', color)}  {body[0][len(indent) :]}", *body[1:]]
     if q.shown is not None:
         for i, item in enumerate(q.shown):
-            lines.append(f"{indent}{styled(letter(i) + ')', 'choice', color)} {item}")
+            mark = letter(i) + ")"
+            hanging = indent + " " * (len(mark) + 1)  # a long choice continues under its text
+            text = wrap(item, width, hanging)
+            lines.append(f"{indent}{styled(mark, 'choice', color)} {text[0][len(hanging) :]}")
+            lines.extend(text[1:])
     hint = answer_hint(q)
     if hint:
-        lines.append(indent + styled(hint, "hint", color))
+        lines.extend(wrap(hint, width, indent, "hint", color))
     return lines
 
 
@@ -196,6 +226,18 @@ def verdict_mark(outcome: Outcome, plain: bool) -> tuple[str, str]:
     return ("Wrong" if plain else "✗ Wrong"), "wrong"
 
 
+def verdict_label(correct: bool, rule: str, overridden: bool = False) -> str:
+    """``right``, ``right (typo)``, ``wrong``, ``wrong (empty)``, ``right (overridden; graded wrong)``.
+
+    The rule is named only when it says more than the word: never ``wrong (wrong)`` or ``right (exact)``.
+    """
+    if overridden:
+        return f"right (overridden; graded {rule})"
+    word = "right" if correct else "wrong"
+    plain = Rule.EXACT if correct else Rule.WRONG
+    return word if rule == plain else f"{word} ({rule})"
+
+
 def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool = False) -> list[str]:
     """``text`` on one line per paragraph, or wrapped to ``width`` with ``indent``; each line styled."""
     flat = " ".join(text.split())
@@ -214,8 +256,9 @@ def keyed_answer(q: Question, expected: str) -> str:
         match card:
             case ChoiceCard():
                 return f"{letter(q.shown.index(card.answer))}) {card.answer}"
-            case MultiCard():
-                keys = card.answers
+            case MultiCard():  # letters in alphabetical order, each with its choice
+                picked = sorted(q.shown.index(k) for k in card.answers)
+                return ", ".join(letter(i) for i in picked) + f" ({', '.join(q.shown[i] for i in picked)})"
             case OrderCard():
                 keys = card.items
             case ShortCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | FlashCard():
@@ -266,7 +309,9 @@ def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None 
     if summary.ended == Ended.END_OF_INPUT and not summary.complete:
         lines.append(f"Input ended after {summary.asked} of {summary.total} questions.")
     score = f"{summary.correct}/{summary.asked} ({summary.percent:g}%)"
-    lines.append(f"{styled('Score', 'title', color)}: {score} · time {_duration(summary.duration_s)}")
+    scored = pack([f"Score: {score}", f"time {_duration(summary.duration_s)}"], width)
+    scored[0] = styled("Score", "title", color) + scored[0][len("Score") :]
+    lines.extend(scored)
     if summary.missed:
         lines.append("Missed:")
         for o in summary.missed:
@@ -282,10 +327,10 @@ def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None 
     if summary.exam:
         share = 100.0 * summary.correct / summary.total if summary.total else 0.0
         mark = f"{share:.0f}% of {summary.total} questions, pass mark {summary.pass_mark:g}%"
-        if summary.passed:
-            lines.append(f"{styled('PASSED', 'pass', color)} ({mark})")
-        else:
-            lines.append(f"{styled('FAILED', 'fail', color)} ({mark})")
+        word, role = ("PASSED", "pass") if summary.passed else ("FAILED", "fail")
+        verdict = wrap(f"{word} ({mark})", width, "")
+        verdict[0] = styled(word, role, color) + verdict[0][len(word) :]
+        lines.extend(verdict)
     return lines
 
 

@@ -29,19 +29,24 @@ def when_text(when: datetime, now: datetime) -> str:
     return f"in {in_words(when - now)} ({when.strftime('%Y-%m-%d %H:%M')} UTC)"
 
 
-def header(title: str, counts: dict[str, int], seed: int, cram: bool) -> str:
-    """``Study: Title · 2 due, 3 new · seed 7`` (or ``Cram (the schedule is not changed): …``)."""
+def header_parts(title: str, counts: dict[str, int], seed: int, cram: bool) -> list[str]:
+    """``Study: Title``, ``2 due, 3 new``, ``seed 7`` (joined by `` · ``; or ``Cram (the schedule …): …``)."""
     what = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
     mode = "Cram (the schedule is not changed)" if cram else "Study"
-    return f"{mode}: {title} · {what} · seed {seed}"
+    return [f"{mode}: {title}", what, f"seed {seed}"]
 
 
-def preview_line(preview: dict[int, str], wrong: bool) -> str:
-    """``again 1m · hard 6m · good 10m · easy 8d`` (no easy after a wrong answer; then ``r: I was right``)."""
+def preview_parts(preview: dict[int, str], wrong: bool) -> list[str]:
+    """``again 1m``, ``hard 6m``, …; after a wrong answer no easy, and ``r: I was right``."""
     parts = [f"{RATING_NAMES[r]} {text}" for r, text in preview.items() if not (wrong and r == EASY)]
     if wrong:
         parts.append("r: I was right")
-    return "  " + " · ".join(parts)
+    return parts
+
+
+def again_line(step: timedelta) -> str:
+    """A card rated again comes back in this session: after its step, or once the other cards are done."""
+    return f"  Again in this session: in {in_words(step)}, or after the other cards."
 
 
 def rating_prompt(suggested: int) -> str:
