@@ -17,7 +17,7 @@ from typing import Any
 
 from quiz import __version__
 from quiz.errors import QuizError
-from quiz.model import Deck, Summary
+from quiz.model import Deck, Outcome, Summary
 
 FORMAT = "quiz-result"
 VERSION = 1
@@ -134,6 +134,27 @@ def utc_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def answer_of(outcome: Outcome) -> ResultAnswer:
+    """One answer of a session as the results file keeps it (a cloze prompt with its gaps blanked)."""
+    from quiz.model import ClozeCard
+    from quiz.model.cloze import blanked
+
+    card = outcome.question.card
+    return ResultAnswer(
+        card=card.id,
+        type=card.kind.value,
+        prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
+        shown=outcome.question.shown,
+        typed=outcome.typed,
+        correct=outcome.verdict.correct,
+        rule=outcome.verdict.rule,
+        score=outcome.verdict.score,
+        time_ms=outcome.time_ms,
+        expected=outcome.verdict.expected or card.answer_text(),
+        first=outcome.question.first,
+    )
+
+
 def from_summary(
     summary: Summary,
     *,
@@ -144,27 +165,7 @@ def from_summary(
     finished_at: datetime,
 ) -> Result:
     """The result of a finished (or ended) session."""
-    from quiz.model import ClozeCard
-    from quiz.model.cloze import blanked
-
-    answers = []
-    for o in summary.outcomes:
-        card = o.question.card
-        answers.append(
-            ResultAnswer(
-                card=card.id,
-                type=card.kind.value,
-                prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
-                shown=o.question.shown,
-                typed=o.typed,
-                correct=o.verdict.correct,
-                rule=o.verdict.rule,
-                score=o.verdict.score,
-                time_ms=o.time_ms,
-                expected=o.verdict.expected or card.answer_text(),
-                first=o.question.first,
-            )
-        )
+    answers = [answer_of(o) for o in summary.outcomes]
     return Result(
         learner=learner,
         deck_id=deck.id,

@@ -19,8 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quiz.insight.results import Result, ResultAnswer, ResultFileError, load_result, utc_text, write_result
-from quiz.model import ClozeCard, Deck, Ended, Options, Outcome, Question, Summary, Verdict
+from quiz.insight.results import (
+    Result,
+    ResultAnswer,
+    ResultFileError,
+    answer_of,
+    load_result,
+    utc_text,
+    write_result,
+)
+from quiz.model import Deck, Ended, Options, Outcome, Question, Summary, Verdict
 
 IN_PROGRESS = "in progress"
 FINISHED = "finished"
@@ -57,12 +65,6 @@ def options_from(result: Result, base: Options) -> Options:
         )
     except (TypeError, ValueError):
         raise ResultFileError(f"the session options in the file are damaged: {o!r}") from None
-
-
-def _prompt(card: Any) -> str:
-    from quiz.model.cloze import blanked
-
-    return blanked(card.prompt) if isinstance(card, ClozeCard) else str(card.prompt)
 
 
 class ResultsLog:
@@ -140,23 +142,7 @@ class ResultsLog:
 
     def record(self, outcome: Outcome, now: datetime) -> None:
         """Add one answer (from the engine's per-answer ``after_record`` hook) and rewrite the file."""
-        question, verdict = outcome.question, outcome.verdict
-        card = question.card
-        self.answers.append(
-            ResultAnswer(
-                card=card.id,
-                type=card.kind.value,
-                prompt=_prompt(card),
-                shown=question.shown,
-                typed=outcome.typed,
-                correct=verdict.correct,
-                rule=verdict.rule,
-                score=verdict.score,
-                time_ms=outcome.time_ms,
-                expected=verdict.expected or card.answer_text(),
-                first=question.first,
-            )
-        )
+        self.answers.append(answer_of(outcome))
         self._write(now)
 
     def finish(self, ended: Ended, now: datetime) -> Result:
