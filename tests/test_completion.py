@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,12 +53,12 @@ def test_nearest_names_start_with_what_was_typed() -> None:
     assert nearest("rnu", ["run", "list", "report"]) == ["run"]
 
 
-def test_deck_ids_complete_beside_file_paths() -> None:
-    """A deck argument completes to the bundled deck ids that start with what is typed, and to files."""
-    got = _complete("quiz show us-russia-i", 2)
-    assert "plain,us-russia-incidents-2019" in got
-    assert "plain,us-russia-military-talks-2019" not in got
-    assert "file,us-russia-i" in got
+def test_deck_ids_complete_and_paths_when_no_id_fits() -> None:
+    """A deck argument completes to the deck ids that start with what is typed (ids only: a file item
+    would make bash drop them), and to file names when no id fits or a path is being typed."""
+    assert _complete("quiz show us-russia-i", 2) == ["plain,us-russia-incidents-2019"]
+    assert _complete("quiz show decks/us", 2) == ["file,decks/us"]
+    assert _complete("quiz show zz", 2) == ["file,zz"]
 
 
 def test_card_ids_of_the_named_deck_complete() -> None:
@@ -97,3 +98,42 @@ def test_tags_of_the_named_deck_complete_for_run() -> None:
         "plain,who",
     ]
     assert "plain,us-russia-incidents-2019" in _complete("quiz study us-", 2)
+
+
+def test_a_mistyped_tag_names_the_nearest_tags(tmp_path: Path) -> None:
+    """`quiz run DECK --tag wher` is bad usage that names the tags it is close to."""
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "run", "us-russia-military-talks-2019", "--tag", "wher", "--no-save"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "QUIZ_HOME": str(tmp_path)},
+    )
+    assert out.returncode == 2
+    assert "is tagged 'wher' (did you mean 'where', 'when'?)" in out.stderr
+
+
+def test_reset_of_a_mistyped_card_names_the_nearest_cards(tmp_path: Path) -> None:
+    """`quiz reset DECK --card` with an id neither in the deck nor in the scores names the nearest ids."""
+    env = {**os.environ, "QUIZ_HOME": str(tmp_path)}
+    deck = "us-russia-military-talks-2019"
+    subprocess.run(
+        [sys.executable, "-m", "quiz", "run", deck, "--count", "1", "--seed", "1"],
+        input="x\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "reset", deck, "--card", "meeting-cty", "--yes"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert out.returncode == 0
+    assert "Nothing to remove for card meeting-cty" in out.stdout
+    assert "(did you mean 'meeting-city'" in out.stdout

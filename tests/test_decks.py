@@ -126,7 +126,7 @@ EXPECTED: dict[str, list[str]] = {
         "1:1: error: the file is not a deck: the top level must be a mapping with 'deck:' and 'cards:' (see docs/deck-format.md)",  # noqa: E501
     ],
     "unknown-card-key-for-type": [
-        "9:5: error: card 'q1': 'choices' does not belong in a short card ('choices' is for choice and multi cards; a short card has prompt, answer, accept, person)",  # noqa: E501
+        "9:5: error: card 'q1': 'choices' does not belong in a short card ('choices' is for choice and multi cards; a short card has prompt, answer, accept, person, reverse)",  # noqa: E501
     ],
     "unknown-card-type": [
         "6:11: error: card 'q1': unknown card type 'shrot' (did you mean 'short'?)",

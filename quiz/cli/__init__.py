@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("decks", "Validate deck files (or every deck in directories) and run their examples."),
     "run": ("run", "Take a quiz on DECK: each answer is graded, explained and saved."),
     "study": ("study", "Study DECK with spaced repetition: due cards first, then new ones."),
+    "optimize": ("optimize", "Fit FSRS to your own study reviews of DECK (or every deck) for 'quiz study'."),
     "where": ("scores", "Print where scores are kept: the data directory and the database file."),
     "stats": ("scores", "Show scores and progress: of DECK in detail, or one line per deck."),
     "history": ("scores", "List past sessions (newest first), of DECK or of every deck."),

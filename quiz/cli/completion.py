@@ -40,9 +40,18 @@ def deck_ids() -> list[str]:
 
 
 def complete_deck(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """Deck ids that start with what is typed, and file paths (the shell completes those)."""
-    items = [CompletionItem(i, help="deck") for i in deck_ids() if i.startswith(incomplete)]
-    return [*items, CompletionItem(incomplete, type="file")]
+    """Deck ids that start with what is typed; file paths when none does or a path is being typed.
+
+    Not both: Click's bash script treats a ``file`` item as "let the shell complete file names"
+    and drops every other item, so the ids would be lost.
+    """
+    from quiz.deckio import DECK_SUFFIXES
+
+    ids = [CompletionItem(i, help="deck") for i in deck_ids() if i.startswith(incomplete)]
+    looks_like_path = "/" in incomplete or incomplete.startswith(".") or incomplete.endswith(DECK_SUFFIXES)
+    if ids and not looks_like_path:
+        return ids
+    return [CompletionItem(incomplete, type="file")]
 
 
 def _named_deck(ctx: click.Context) -> Deck | None:

@@ -17,6 +17,7 @@ from quiz.deckio import load_ref
 from quiz.errors import DeckError, DeckNotFound
 from quiz.insight.stats import CARD_ROWS, HARDEST, DeckStats, compute, due_bounds, percent, sparkline
 from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord
+from quiz.model.names import did_you_mean
 from quiz.store import DeckSummary, Store, db_path
 from quiz.store.rows import DeckRows, Reviews
 
@@ -416,7 +417,10 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
             what = f"{len(targets)} orphan card{plural} of deck '{deck_id}' ({', '.join(targets)})"
         preview = store.forget(deck_id, targets, dry_run=True)
         if preview.total == 0:
-            click.echo(f"Nothing to remove for {what}.")
+            known = set(store.card_ids(deck_id)) | set(loaded.card_ids() if loaded is not None else ())
+            hints = [did_you_mean(c, known) for c in card_ids if c not in known]
+            extra = f" ({'; '.join(h for h in hints if h)})" if any(hints) else ""
+            click.echo(f"Nothing to remove for {what}{extra}.")
             return
         summary = _removed_text(preview.attempts, preview.states, preview.sessions)
         if not yes:

@@ -8,6 +8,8 @@ Thin wiring: the study policy is :mod:`quiz.practice.study`, the session engine
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -22,15 +24,17 @@ if TYPE_CHECKING:
     from quiz.practice.schedule import Settings
 
 
-def _settings(steps: str | None, deck: Deck) -> Settings:
-    """The scheduler's settings: ``--steps``, else the deck's ``steps:``, else FSRS's defaults."""
+def _settings(steps: str | None, deck: Deck, parameters: Sequence[float] = ()) -> Settings:
+    """The scheduler's settings: ``--steps``, else the deck's ``steps:``, else FSRS's defaults; the
+    learner's own FSRS weights when ``quiz optimize`` fitted them (``parameters``)."""
     from quiz.practice import schedule
 
+    base = replace(schedule.DEFAULT, parameters=tuple(parameters))
     text = steps or deck.steps
     if not text:
-        return schedule.DEFAULT
+        return base
     try:
-        return schedule.DEFAULT.with_steps(schedule.parse_steps(text))
+        return base.with_steps(schedule.parse_steps(text))
     except ValueError as err:
         raise click.ClickException(f"{deck.path or deck.id}: deck: steps: {err}") from None
 
@@ -137,6 +141,7 @@ def study(
             return
         asked = {item.card_id for item in todo}
         counts = {k: sum(1 for i in todo if i.kind == k) for k in ("due", "new", "ahead", "cram")}
+        fitted = None if cram else store.fsrs_params(loaded.id)  # by 'quiz optimize'; None: the defaults
         plan = StudyPlan(
             loaded,
             todo,
@@ -146,7 +151,7 @@ def study(
             states=store.card_states(loaded.id, asked),
             misses=store.leeches(loaded.id, misses=1, card_ids=asked),  # to tell when one becomes a leech
             typical_ms=typical,
-            settings=_settings(steps, loaded),
+            settings=_settings(steps, loaded, fitted.params if fitted is not None else ()),
         )
         signals = Signals()
         saver = Saver(store, signals)
@@ -160,7 +165,10 @@ def study(
         )
 
         def start() -> int:
-            for line in pack(text.header_parts(loaded.title, counts, seed, cram), screen):
+            parts = text.header_parts(loaded.title, counts, seed, cram)
+            if fitted is not None:
+                parts.append(f"FSRS fitted to your {fitted.reviews:,} reviews")
+            for line in pack(parts, screen):
                 click.echo(line)
             say("Type 'undo' to take back your last answer.")
             return store.start_session(

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from quiz.model import CardType
 from quiz.model.cloze import gaps
+from quiz.model.variants import FROM_DECK
 
 from ._fields import ISO_DATE_RE, Reader, parse_key_date, parse_key_number
 from ._yaml import Field, clip
@@ -25,9 +26,13 @@ def _short(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
     answer = r.text(fields["answer"], what)
     accept = r.text_list(fields["accept"], what) if "accept" in fields else []
     person = r.boolean(fields["person"], what) if "person" in fields else False
-    if prompt is None or answer is None or accept is None or person is None:
+    reverse = r.boolean(fields["reverse"], what) if "reverse" in fields else False
+    if prompt is None or answer is None or accept is None or person is None or reverse is None:
         return None
-    return {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept), "person": person}
+    out = {"prompt": prompt, "answer": answer, "accept": tuple(t for t, _ in accept), "person": person}
+    if reverse:
+        out["reverse"] = True
+    return out
 
 
 def _choices(r: Reader, fields: dict[str, Field], what: str) -> tuple[str, ...] | None:
@@ -56,7 +61,32 @@ def _find_choice(choices: tuple[str, ...], text: str) -> str | None:
     return None
 
 
+def _drawn(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
+    """A choice card whose wrong choices are drawn from its siblings (the deck fills them in)."""
+    prompt = _prompt(r, fields, what)
+    how = r.text(fields["distractors"], what)
+    answer = r.text(fields["answer"], what)
+    shuffle = r.boolean(fields["shuffle"], what) if "shuffle" in fields else True
+    if how is not None and how.strip() != FROM_DECK:
+        hint = "or list the choices under 'choices'"
+        r.error(fields["distractors"].node, f"{what}: 'distractors' can only be '{FROM_DECK}'", hint)
+        return None
+    if "choices" in fields:
+        r.error(
+            fields["choices"].node,
+            f"{what}: 'choices' and 'distractors: {FROM_DECK}' do not go together",
+            "list the choices, or let them be drawn from the other cards' answers",
+        )
+        return None
+    if prompt is None or answer is None or shuffle is None or how is None:
+        return None
+    drawn = {"choices": (answer,), "distractors": FROM_DECK}  # the deck draws the other choices
+    return {"prompt": prompt, "answer": answer, "shuffle": shuffle, **drawn}
+
+
 def _choice(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
+    if "distractors" in fields:
+        return _drawn(r, fields, what)
     prompt = _prompt(r, fields, what)
     choices = _choices(r, fields, what)
     answer = r.text(fields["answer"], what)
@@ -218,9 +248,10 @@ def _order(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
 def _flash(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | None:
     front = _prompt(r, fields, what, "front")
     back = r.text(fields["back"], what)
-    if front is None or back is None:
+    reverse = r.boolean(fields["reverse"], what) if "reverse" in fields else False
+    if front is None or back is None or reverse is None:
         return None
-    return {"prompt": front, "back": back}
+    return {"prompt": front, "back": back, "reverse": True} if reverse else {"prompt": front, "back": back}
 
 
 def _builder(kind: CardType) -> Builder:

@@ -50,6 +50,7 @@ _SOURCES = (
     "model/policy.py",
     "model/deck.py",
     "model/cloze.py",
+    "model/variants.py",
 )
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from dataclasses import replace
 from typing import Any
 
-from quiz.model import CARD_CLASSES, Card, CardType, Example, Policy
+from quiz.model import CARD_CLASSES, Card, CardType, ChoiceCard, Example, Policy
+from quiz.model.variants import draw_choices, shown_side, variants
 
 from ._builders import BUILDERS
 from ._fields import Reader, did_you_mean, misspelt, read_policy, read_tags
@@ -17,15 +19,15 @@ from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
 
 COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
 TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
-    CardType.SHORT: ("prompt", "answer", "accept", "person"),
-    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle"),
+    CardType.SHORT: ("prompt", "answer", "accept", "person", "reverse"),
+    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle", "distractors"),
     CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
     CardType.BOOL: ("prompt", "answer"),
     CardType.NUMBER: ("prompt", "answer", "tolerance", "unit"),
     CardType.DATE: ("prompt", "answer"),
     CardType.CLOZE: ("text", "accept"),
     CardType.ORDER: ("prompt", "items"),
-    CardType.CARD: ("front", "back"),
+    CardType.CARD: ("front", "back", "reverse"),
 }
 REQUIRED: dict[CardType, tuple[str, ...]] = {
     CardType.SHORT: ("prompt", "answer"),
@@ -44,6 +46,8 @@ CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
 TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
 REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED.items()}
 TYPES_BY_NAME = {kind.value: kind for kind in CardType}
+#: A choice card with ``distractors: from-deck`` has its choices drawn, not written.
+_DRAWN_REQUIRED = frozenset(("prompt", "answer"))
 _CONTROL = re.compile("[\x00-\x1f]")
 
 
@@ -84,7 +88,7 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
         card = _card(r, node, index, policy, peeked)
         if card is None or peeked is not None:
             if card is not None:
-                cards.append(card)
+                _add(r, cards, card)
             continue
         if card.id in seen:
             r.error(
@@ -94,8 +98,41 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
             )
             continue
         seen[card.id] = card.line
-        cards.append(card)
+        _add(r, cards, card)
     return cards
+
+
+def _add(r: Reader, cards: list[Card], card: Card) -> None:
+    """Append ``card`` and the variants it asks for (``reverse: true``), checking that a reversed
+    card's answer is the only one of its text, so that its reverse question has one answer."""
+    cards.append(card)
+    shown = shown_side(card)
+    if not shown:
+        return
+    reversed_ = bool(getattr(card, "reverse", False))
+    key = " ".join(shown.casefold().split())
+    other = r.shown.get(key)
+    if other is None:
+        r.shown[key] = (card.id, card.line, reversed_)
+    elif reversed_ or other[2]:
+        flipped = card.id if reversed_ else other[0]
+        r.error(
+            (card.line, card.col),
+            f"card '{clip(card.id)}': card '{clip(other[0])}' (line {other[1]}) has the same answer"
+            f" '{clip(shown)}', so the reverse question of card '{clip(flipped)}' would have two answers",
+            "a reversed card's answer must be the only one of its text: reword one, or drop 'reverse'",
+        )
+    for variant in variants(card):
+        if variant.id in r.seen_ids:
+            r.error(
+                (card.line, card.col),
+                f"card '{clip(card.id)}': its reverse card's id '{clip(variant.id)}' is used by the card at"
+                f" line {r.seen_ids[variant.id]}",
+                "rename that card: ids ending in '~reverse' name reversed cards",
+            )
+            continue
+        r.seen_ids[variant.id] = card.line
+        cards.append(variant)
 
 
 def _peek_card_id(node: Any) -> tuple[str, Any] | None:
@@ -145,8 +182,9 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
             ),
         )
         return None
-    if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= REQUIRED_SETS[kind]):
-        _wrong_keys(r, node, fields, kind, what)
+    required = REQUIRED_SETS[kind] if "distractors" not in fields else _DRAWN_REQUIRED
+    if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= required):
+        _wrong_keys(r, node, fields, kind, what, required)
         return None
     builder = BUILDERS[kind]
     before = len(r.problems)
@@ -161,14 +199,16 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
     return CARD_CLASSES[kind].from_fields(values)
 
 
-def _wrong_keys(r: Reader, node: Any, fields: dict[str, Field], kind: CardType, what: str) -> None:
+def _wrong_keys(
+    r: Reader, node: Any, fields: dict[str, Field], kind: CardType, what: str, required: frozenset[str]
+) -> None:
     """Report the keys a card of ``kind`` cannot have and the ones it lacks."""
     allowed = TYPE_KEY_SETS[kind]
     for key, field in fields.items():
         if key not in allowed:
             r.error(field, f"{what}: '{key}' does not belong in a {kind.value} card", _misplaced(key, kind))
     for key in REQUIRED[kind]:
-        if key not in fields and not misspelt(key, node):
+        if key in required and key not in fields and not misspelt(key, node):
             r.error(
                 node, f"{what}: '{key}' is missing", f"every {kind.value} card needs {_article(key)} {key}"
             )
@@ -206,4 +246,26 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
                 if key in ex:
                     items = r.text_list(ex[key], f"{what}: examples") or []
                     out[target] = tuple(Example(t, *pos(n)) for t, n in items)
+    return out
+
+
+def draw_distractors(r: Reader, deck_id: str, cards: list[Card]) -> list[Card]:
+    """``cards`` with the choices of each ``distractors: from-deck`` card drawn from its siblings'
+    answers (:func:`quiz.model.variants.draw_choices`); a card with nothing to draw is reported."""
+    drawn = draw_choices(deck_id, cards)
+    if not drawn:
+        return cards
+    out: list[Card] = []
+    for card in cards:
+        choices = drawn.get(card.id) if isinstance(card, ChoiceCard) else None
+        if choices is None or not isinstance(card, ChoiceCard):
+            out.append(card)
+            continue
+        if len(choices) < 2:
+            r.error(
+                (card.line, card.col),
+                f"card '{clip(card.id)}': 'distractors: from-deck' has no other answer to draw choices from",
+                "give more choice cards 'distractors: from-deck' with other answers, or list 'choices'",
+            )
+        out.append(replace(card, choices=choices))
     return out

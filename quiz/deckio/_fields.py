@@ -26,6 +26,9 @@ class Reader:
         #: Card id → the line it was first used at, and how many cards came before: kept on the
         #: reader so that a deck read a run of cards at a time numbers and compares them as one.
         self.seen_ids: dict[str, int] = {}
+        #: A short card's answer or a flashcard's back (folded) → (card id, line, reversed): a
+        #: reversed card's answer must be the only one of its text (quiz.deckio._cards).
+        self.shown: dict[str, tuple[str, int, bool]] = {}
         self.cards_before = 0
         self.problems: list[Problem] = []
         self.merged: set[int] = set()

@@ -141,6 +141,8 @@ def _read_by_chunks(text: str, shown: str, digest: str) -> Deck | None:
             reader.merged.clear()  # the ids of a freed tree's nodes may come back in the next one
     except Fallback:
         return None
+    if any(getattr(c, "distractors", "") for c in cards):
+        return None  # the choices drawn from the whole deck's answers: the ordinary loader draws them
     raise_problems(shown, reader.problems)
     if first is None:
         return None
@@ -188,6 +190,8 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     deck = read_deck(reader, root)
     if reader.problems or deck is None:
         raise Fallback
+    if any(c.variant_of or getattr(c, "distractors", "") for c in deck.cards):
+        raise Fallback  # reversed answers and drawn choices need every card's answer, not one chunk's
     return deck
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from quiz.errors import DeckError, Problem
 from quiz.model import Card, Deck, Policy
 
-from ._cards import read_cards
+from ._cards import draw_distractors, read_cards
 from ._fields import Reader, misspelt, read_policy, read_tags
 from ._yaml import BOMB, alias_bomb, clip, compose, has_anchor, is_map, pos
 
@@ -114,7 +114,7 @@ def read_deck(r: Reader, root: Any) -> Deck | None:
                 r.error(meta["steps"].node, f"deck: steps '{clip(steps)}' are not steps", "e.g. '1m 10m'")
     cards: list[Card] = []
     if "cards" in top:
-        cards = read_cards(r, top["cards"], policy)
+        cards = draw_distractors(r, deck_id, read_cards(r, top["cards"], policy))
     return Deck(
         id=deck_id,
         title=title,

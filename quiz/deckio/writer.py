@@ -42,6 +42,8 @@ def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any
     elif isinstance(card, FlashCard):
         out["front"] = card.prompt
         out["back"] = card.back
+        if card.reverse:
+            out["reverse"] = True
     else:
         out["prompt"] = card.prompt
     if isinstance(card, ShortCard):
@@ -50,8 +52,13 @@ def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any
             out["accept"] = list(card.accept)
         if card.person:
             out["person"] = True
+        if card.reverse:
+            out["reverse"] = True
     elif isinstance(card, ChoiceCard):
-        out["choices"] = list(card.choices)
+        if card.distractors:
+            out["distractors"] = card.distractors  # the choices are drawn again when it is read
+        else:
+            out["choices"] = list(card.choices)
         out["answer"] = card.answer
         if not card.shuffle:
             out["shuffle"] = False
@@ -105,7 +112,9 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
         meta["grading"] = policy
     if deck.steps:
         meta["steps"] = deck.steps
-    return {"deck": meta, "cards": [card_to_dict(c, deck.grading) for c in deck.cards]}
+    # A variant (``reverse: true``) is made from its card when the deck is read, not written.
+    cards = [card_to_dict(c, deck.grading) for c in deck.cards if not c.variant_of]
+    return {"deck": meta, "cards": cards}
 
 
 def to_yaml(deck: Deck) -> str:

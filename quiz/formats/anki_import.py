@@ -19,6 +19,7 @@ from quiz.deckio import DECK_ID_RE, content_id
 from quiz.errors import DeckError, ImportFileError
 from quiz.formats.anki import GUID_PREFIX, card_id_for_guid, note_guid
 from quiz.model import CardType, Deck
+from quiz.model.variants import REVERSE_SUFFIX
 
 SEPARATORS = {
     "comma": ",",
@@ -377,6 +378,9 @@ def _deck(
         seen[card_id] = line
         tags = [t for t in note["tags"] if t not in deck_tags]
         cards.append({"id": card_id, **card, **({"tags": tags} if tags else {})})
+    # A reversed card's own note (reverse: true) is made again when the deck is read, not kept.
+    flipped = {f"{c['id']}{REVERSE_SUFFIX}" for c in cards if c.get("reverse") is True}
+    cards = [c for c in cards if c["id"] not in flipped]
     data: dict[str, Any] = {"deck": {"id": deck_id, "title": deck_title}, "cards": cards}
     if deck_tags:
         data["deck"]["tags"] = deck_tags

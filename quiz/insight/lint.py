@@ -196,6 +196,8 @@ def _card_warnings(deck: Deck, advice: list[Advice]) -> list[Problem]:
     """The warnings about each card; its advice goes to ``advice``."""
     out: list[Problem] = []
     for card in deck.cards:
+        if card.variant_of:
+            continue  # made from a card by 'reverse: true': what is said of that card covers it
         if card.id_generated:
             out.append(
                 _at(

@@ -86,6 +86,7 @@ class Card:
     reject_examples: tuple[Example, ...] = ()
     grading: Policy | None = None  # None: the deck's policy
     id_generated: bool = field(default=False, compare=False)
+    variant_of: str = ""  # the id of the written card this one was made from (``reverse: true``)
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
 
@@ -112,6 +113,7 @@ class ShortCard(Card):
     answer: str = ""
     accept: tuple[str, ...] = ()
     person: bool = False  # the answer is a person's name: surname alone, "Surname, Given", titles
+    reverse: bool = False  # also asked the other way round: the answer shown, the prompt asked
 
     def answer_text(self) -> str:
         return self.answer
@@ -125,6 +127,7 @@ class ChoiceCard(Card):
     choices: tuple[str, ...] = ()
     answer: str = ""
     shuffle: bool = True
+    distractors: str = ""  # "from-deck": the wrong choices are drawn from sibling cards' answers
 
     def answer_text(self) -> str:
         return self.answer
@@ -209,6 +212,7 @@ class FlashCard(Card):
 
     kind: ClassVar[CardType] = CardType.CARD
     back: str = ""
+    reverse: bool = False  # also asked the other way round: the back shown, the front asked
 
     def answer_text(self) -> str:
         return self.back

@@ -311,3 +311,43 @@ def queue_due(
         later = [ids[i] for _, i in sorted(later_at)]
     picked = due + new + later
     return picked if limit is None else picked[: max(0, limit)]
+
+
+# -- the memory model, for simulating and fitting (quiz optimize) ---------------------------
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
+
+
+def clamp_parameters(values: Sequence[float]) -> tuple[float, ...]:
+    """``values`` within the bounds the FSRS scheduler accepts, each rounded to 4 places."""
+    low, high = fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS
+    return tuple(round(min(max(float(w), lo), hi), 4) for w, lo, hi in zip(values, low, high, strict=True))
+
+
+class Memory:
+    """FSRS with given parameters and no fuzz: a learner's memory to simulate, or a schedule to follow.
+
+    Cards are opaque here (FSRS's own objects); :meth:`new` makes one, :meth:`review` answers it,
+    :meth:`due` and :meth:`recall` read it.
+    """
+
+    def __init__(self, parameters: Sequence[float], retention: float = 0.9) -> None:
+        self._scheduler = fsrs.Scheduler(
+            parameters=tuple(parameters), desired_retention=retention, enable_fuzzing=False
+        )
+
+    def new(self, number: int, at: datetime) -> Any:
+        """A card not seen yet, numbered ``number``, due at ``at``."""
+        return fsrs.Card(card_id=number, due=at)
+
+    def review(self, card: Any, rating: int, at: datetime) -> Any:
+        """The card after a review rated ``rating`` (1 again … 4 easy) at ``at``."""
+        return self._scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)[0]
+
+    def due(self, card: Any) -> datetime:
+        """When the card is next due."""
+        when: datetime = card.due
+        return when
+
+    def recall(self, card: Any, at: datetime) -> float:
+        """The probability the card is recalled at ``at``."""
+        return float(self._scheduler.get_card_retrievability(card, at))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import random
 from collections.abc import Sequence
 from typing import cast
@@ -24,6 +23,7 @@ from quiz.model import (
     ShortCard,
     assert_never,
 )
+from quiz.model.names import nearest
 
 
 class SelectionError(QuizError):
@@ -42,7 +42,7 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[AnyCa
     known = set(ids) if options.card_ids else set()
     for card_id in options.card_ids:
         if card_id not in known:
-            close = difflib.get_close_matches(card_id, ids, n=3, cutoff=0.5)
+            close = nearest(card_id, ids)
             hint = (
                 ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?")
                 if close
@@ -64,7 +64,11 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[AnyCa
         chosen = range(len(ids))
     if not chosen:
         deck_tags = sorted({t for tags in deck.card_tags() for t in tags})
-        hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
+        close = [c for tag in options.tags for c in nearest(tag, deck_tags)]
+        if close:
+            hint = "did you mean " + ", ".join(f"'{c}'" for c in dict.fromkeys(close)) + "?"
+        else:
+            hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
         tags = ", ".join(f"'{t}'" for t in options.tags)
         raise SelectionError(f"no card in deck '{deck.id}' is tagged {tags} ({hint})")
     if options.count is not None and options.count < len(chosen):

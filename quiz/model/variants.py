@@ -1,0 +1,91 @@
+"""Question variants made from one written card: each is a card of its own, with its own id.
+
+``reverse: true`` on a short card or a flashcard asks it the other way round as well: the answer
+(the back) is shown and the prompt (the front) is asked. The variant's id is the card's id with
+``~reverse`` after it, so its scores and its schedule are its own and stay when the card is edited.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .cards import Card, ChoiceCard, FlashCard, ShortCard
+
+REVERSE_SUFFIX = "~reverse"
+#: ``distractors: from-deck``: the wrong choices come from the answers of the deck's other choice
+#: cards that say the same, this many of them at most.
+FROM_DECK = "from-deck"
+DRAWN = 3
+
+
+def variants(card: Card) -> tuple[Card, ...]:
+    """The variants ``card`` asks for (none for most cards), each with ``variant_of`` set.
+
+    The docstring of the module says what each is."""
+    if isinstance(card, ShortCard) and card.reverse:
+        flipped: Card = replace(
+            card,
+            id=card.id + REVERSE_SUFFIX,
+            id_generated=False,
+            prompt=card.answer,
+            answer=card.prompt,
+            accept=(),
+            person=False,
+            reverse=False,
+            accept_examples=(),
+            reject_examples=(),
+            variant_of=card.id,
+        )
+        return (flipped,)
+    if isinstance(card, FlashCard) and card.reverse:
+        return (
+            replace(
+                card,
+                id=card.id + REVERSE_SUFFIX,
+                id_generated=False,
+                prompt=card.back,
+                back=card.prompt,
+                reverse=False,
+                variant_of=card.id,
+            ),
+        )
+    return ()
+
+
+def shown_side(card: Card) -> str:
+    """What a variant made by ``reverse`` shows, for telling two cards apart: the answer or back."""
+    if isinstance(card, ShortCard):
+        return card.answer
+    if isinstance(card, FlashCard):
+        return card.back
+    return ""
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def draw_choices(deck_id: str, cards: Sequence[Card]) -> dict[str, tuple[str, ...]]:
+    """The choices of each ``distractors: from-deck`` choice card, by card id.
+
+    Its wrong choices are up to three answers of the deck's other such cards (each text once,
+    the card's own answer left out), drawn with a seed made of the deck id and the card id, and
+    the right answer is put among them at a place drawn the same way: every load, and every
+    learner of a class, sees the same options. A card with no other answer to draw from gets
+    its answer alone (the loader reports it).
+    """
+    siblings = [c for c in cards if isinstance(c, ChoiceCard) and c.distractors == FROM_DECK]
+    pool: dict[str, str] = {}
+    for card in siblings:
+        pool.setdefault(_fold(card.answer), card.answer)
+    out: dict[str, tuple[str, ...]] = {}
+    for card in siblings:
+        own = _fold(card.answer)
+        others = [text for key, text in pool.items() if key != own]
+        rng = random.Random(f"{deck_id}\0{card.id}")
+        wrong = rng.sample(others, min(DRAWN, len(others)))
+        wrong.insert(rng.randrange(len(wrong) + 1), card.answer)
+        out[card.id] = tuple(wrong)
+    return out

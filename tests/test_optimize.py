@@ -1,0 +1,180 @@
+"""``quiz optimize``: FSRS fitted to a generated review history of known parameters, through the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import fsrs
+import pytest
+from click.testing import CliRunner
+
+from quiz.cli import cli
+from quiz.practice.optimize import Review, simulate
+from quiz.practice.schedule import DEFAULT_PARAMETERS
+from quiz.store import Store, db_path
+
+#: A learner who forgets faster than the FSRS defaults assume: lower first-day stabilities
+#: (w0-w3) and a slower growth of stability after a recall (w8).
+KNOWN = (0.3, 0.9, 1.6, 5.0, *DEFAULT_PARAMETERS[4:8], 1.5, *DEFAULT_PARAMETERS[9:])
+#: The stated tolerance: each of w0-w3 and w8 within 25 % of the known value, and the fitted
+#: parameters' recall predictions within 0.015 (root mean square) of the known ones'.
+RELATIVE, RMSE = 0.25, 0.015
+
+
+def write_deck(path: Path, cards: int) -> Path:
+    """A deck 'memory' of flashcards c0, c1, … (the ids :func:`simulate` gives its cards)."""
+    lines = ["deck:", "  id: memory", "  title: Memory", "cards:"]
+    for n in range(cards):
+        lines += [f"  - id: c{n}", "    type: card", f"    front: Front {n}", f"    back: Back {n}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def store_history(home: Path, reviews: Sequence[Review], *, cram: bool = False) -> None:
+    """The reviews as one study session's rated answers in the real score database."""
+    with Store.open(db_path(home)) as store:
+        session = store.start_session("memory", "study", 1, reviews[0].at)
+        rows = [
+            (session, "memory", r.card, "", r.rating > 1, "self", 1.0, 9, r.at.isoformat(), r.rating, cram)
+            for r in reviews
+        ]
+        conn = store.connection
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO attempts (session_id, deck_id, card_id, typed, correct, rule, score, time_ms,"
+            " answered_at, rating, cram) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.execute("COMMIT")
+        store.rebuild_summaries()
+
+
+def recall_rmse(reviews: Sequence[Review], a: Sequence[float], b: Sequence[float]) -> float:
+    """How far apart the recall probabilities two parameter sets predict for each later-day review are."""
+    first, second = (fsrs.Scheduler(parameters=tuple(p), enable_fuzzing=False) for p in (a, b))
+    by_card: dict[str, list[Review]] = defaultdict(list)
+    for r in reviews:
+        by_card[r.card].append(r)
+    total, count = 0.0, 0
+    for history in by_card.values():
+        x = y = fsrs.Card(card_id=1, due=history[0].at)
+        for i, r in enumerate(history):
+            if i and r.at.date() > history[i - 1].at.date():
+                gap = first.get_card_retrievability(x, r.at) - second.get_card_retrievability(y, r.at)
+                total += gap**2
+                count += 1
+            x, _ = first.review_card(x, fsrs.Rating(r.rating), review_datetime=r.at)
+            y, _ = second.review_card(y, fsrs.Rating(r.rating), review_datetime=r.at)
+    return math.sqrt(total / count)
+
+
+def test_optimize_recovers_known_parameters_from_a_generated_history(tmp_path: Path, quiz_home: Path) -> None:
+    """30,000 reviews of a learner of known parameters give back those parameters within the tolerance."""
+    reviews = simulate(KNOWN, DEFAULT_PARAMETERS, cards=2000, days=365, seed=3)
+    deck = write_deck(tmp_path / "memory.yaml", 2000)
+    store_history(quiz_home, reviews)
+    result = CliRunner().invoke(cli, ["optimize", str(deck)])
+    assert result.exit_code == 0, result.output
+    assert f"memory: fitted to {len(reviews):,} reviews" in result.output
+    assert "FSRS defaults" in result.output and "fitted to you" in result.output
+    assert "Stored: 'quiz study memory' schedules with them from now on." in result.output
+    with Store.open(db_path(quiz_home)) as store:
+        stored = store.fsrs_params("memory")
+    assert stored is not None and stored.reviews == len(reviews)
+    fitted = stored.params
+    for i in (0, 1, 2, 3, 8):
+        assert abs(fitted[i] - KNOWN[i]) <= RELATIVE * KNOWN[i], (i, fitted[i], KNOWN[i])
+    error = recall_rmse(reviews, fitted, KNOWN)
+    assert error <= RMSE
+    assert error < recall_rmse(reviews, DEFAULT_PARAMETERS, KNOWN) / 2
+
+
+def test_too_few_reviews_are_counted_and_nothing_is_stored(tmp_path: Path, quiz_home: Path) -> None:
+    """A short history is not fitted: the command says how many reviews there are and how many it needs."""
+    reviews = simulate(KNOWN, DEFAULT_PARAMETERS, cards=20, days=30, seed=1)
+    deck = write_deck(tmp_path / "memory.yaml", 20)
+    store_history(quiz_home, reviews)
+    result = CliRunner().invoke(cli, ["optimize", str(deck)])
+    assert result.exit_code == 0
+    assert "fitting needs at least 400" in result.output
+    later = sum(1 for a, b in itertools.pairwise(reviews) if a.card == b.card and b.at.date() > a.at.date())
+    assert result.output.startswith(f"memory: {later:,} reviews on a later day")
+    with Store.open(db_path(quiz_home)) as store:
+        assert store.fsrs_params("memory") is None
+
+
+def test_cram_answers_are_not_reviews(tmp_path: Path, quiz_home: Path) -> None:
+    """Cram practice, which does not touch the schedule, is not part of the history that is fitted."""
+    reviews = simulate(KNOWN, DEFAULT_PARAMETERS, cards=300, days=200, seed=2)
+    store_history(quiz_home, reviews, cram=True)
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 0
+    assert result.output.startswith("memory: 0 reviews on a later day")
+
+
+def test_dry_run_stores_nothing_and_reset_goes_back_to_the_defaults(tmp_path: Path, quiz_home: Path) -> None:
+    """--dry-run shows the fit without storing it; --reset forgets stored parameters."""
+    reviews = simulate(KNOWN, DEFAULT_PARAMETERS, cards=400, days=200, seed=4)
+    deck = write_deck(tmp_path / "memory.yaml", 400)
+    store_history(quiz_home, reviews)
+    result = CliRunner().invoke(cli, ["optimize", str(deck), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Not stored (--dry-run)." in result.output
+    with Store.open(db_path(quiz_home)) as store:
+        assert store.fsrs_params("memory") is None
+    assert CliRunner().invoke(cli, ["optimize", str(deck)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["optimize", str(deck)])
+    assert "fitted before" in again.output  # the second fit is weighed against the first
+    result = CliRunner().invoke(cli, ["optimize", str(deck), "--reset"])
+    assert result.output == "memory: back to the FSRS defaults.\n"
+    with Store.open(db_path(quiz_home)) as store:
+        assert store.fsrs_params("memory") is None
+
+
+def next_review_days(output: str) -> int:
+    """The days until the next review that a study session printed after its one answer."""
+    found = re.search(r"Next review in (\d+) days", output)
+    assert found is not None, output
+    return int(found.group(1))
+
+
+def test_study_schedules_with_the_stored_parameters(tmp_path: Path, quiz_home: Path) -> None:
+    """After parameters are stored, a new card rated easy is due after about their w3 days (60), not 8."""
+    deck = write_deck(tmp_path / "memory.yaml", 1)
+    env = {"QUIZ_NOW": "2026-01-01T09:00:00+00:00"}
+    runner = CliRunner()
+    other = ["--data-dir", str(tmp_path / "other")]
+    default = runner.invoke(cli, ["study", str(deck), "--seed", "1", *other], input="\neasy\n", env=env)
+    assert next_review_days(default.output) <= 12
+    with Store.open(db_path(quiz_home)) as store:
+        tuned = (*DEFAULT_PARAMETERS[:3], 60.0, *DEFAULT_PARAMETERS[4:])
+        store.set_fsrs_params("memory", tuned, datetime(2026, 1, 1, tzinfo=timezone.utc), 1234)
+    result = runner.invoke(cli, ["study", str(deck), "--seed", "1"], input="\neasy\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "FSRS fitted to your 1,234 reviews" in result.output
+    assert 54 <= next_review_days(result.output) <= 66  # 60 days, give or take the interval fuzz
+
+
+def test_without_the_optimizer_the_command_says_how_to_install_it(
+    tmp_path: Path, quiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the optimize extra missing, one line names the pip command, exit 1."""
+    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=5, days=5, seed=1))
+    monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 1
+    assert result.output == "Error: quiz optimize needs fsrs-rs-python: pip install 'quiz[optimize]'\n"
+
+
+def test_optimize_without_any_history_says_to_study_first() -> None:
+    """Before any study session there is nothing to fit, and the command says so."""
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 0
+    assert result.output == "No study history yet: study with 'quiz study DECK' first.\n"

@@ -1,0 +1,176 @@
+"""Question variants: ``reverse: true`` asks a short card or a flashcard the other way round too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from anki.collection import Collection, ImportCsvRequest
+from click.testing import CliRunner
+
+from quiz.cli import cli
+from quiz.deckio import load
+from quiz.deckio.writer import to_yaml
+from quiz.store import Store, db_path
+
+SPANISH = """\
+deck:
+  id: spanish
+  title: Spanish words
+cards:
+  - id: perro
+    type: card
+    front: perro
+    back: dog
+    reverse: true
+  - id: gato
+    type: short
+    prompt: gato
+    answer: cat
+    accept: [kitty]
+    reverse: true
+  - id: casa
+    type: short
+    prompt: casa
+    answer: house
+"""
+
+
+def deck_file(tmp_path: Path, text: str = SPANISH) -> Path:
+    """The deck text written to a file."""
+    path = tmp_path / "spanish.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_reversed_card_is_also_asked_the_other_way_round_with_its_own_id(tmp_path: Path) -> None:
+    """A reversed short card becomes a second card: its answer is the question, its prompt the answer."""
+    deck = load(deck_file(tmp_path))
+    assert deck.card_ids() == ("perro", "perro~reverse", "gato", "gato~reverse", "casa")
+    result = CliRunner().invoke(
+        cli, ["run", str(tmp_path / "spanish.yaml"), "--card", "gato~reverse"], input="gato\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "1/1  cat" in result.output
+    assert "Score: 1/1" in result.output
+
+
+def test_each_variant_keeps_its_own_scores_and_schedule(tmp_path: Path, quiz_home: Path) -> None:
+    """Studying the reversed card stores an answer and an FSRS state under its own id only."""
+    path = deck_file(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["study", str(path), "--new", "5", "--limit", "4", "--seed", "3"], input="gato\n\n" * 4
+    )
+    assert result.exit_code == 0, result.output
+    with Store.open(db_path(quiz_home)) as store:
+        answered = {a.card_id for a in store.attempts(deck_id="spanish")}
+        states = store.card_states("spanish")
+    assert {"gato", "gato~reverse"} <= answered
+    assert {"gato", "gato~reverse"} <= set(states)
+
+
+def test_check_refuses_a_reverse_question_with_two_answers(tmp_path: Path) -> None:
+    """Two cards answered 'dog', one of them reversed: the reverse question 'dog' would have two answers."""
+    text = SPANISH + "  - id: can\n    type: short\n    prompt: can\n    answer: Dog\n"
+    result = CliRunner().invoke(cli, ["check", str(deck_file(tmp_path, text))])
+    assert result.exit_code == 1
+    assert (
+        "spanish.yaml:20:5: error: card 'can': card 'perro' (line 5) has the same answer 'Dog', so the"
+        " reverse question of card 'perro' would have two answers" in result.output
+    )
+
+
+def test_a_reversed_deck_is_written_back_without_its_variants(tmp_path: Path) -> None:
+    """The YAML written from a loaded deck keeps 'reverse: true' and loads back to the same deck."""
+    deck = load(deck_file(tmp_path))
+    text = to_yaml(deck)
+    assert "~reverse" not in text
+    assert text.count("reverse: true") == 2
+    again = tmp_path / "again.yaml"
+    again.write_text(text, encoding="utf-8")
+    assert load(again).cards == deck.cards
+
+
+def test_the_anki_export_has_a_note_per_variant_and_imports_back_to_the_same_deck(
+    tmp_path: Path,
+) -> None:
+    """Anki gets the reversed card as a note of its own; importing the file back gives the deck as written."""
+    path = deck_file(tmp_path)
+    out = tmp_path / "spanish.anki.txt"
+    assert CliRunner().invoke(cli, ["export", str(path), "-o", str(out)]).exit_code == 0
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        meta = col.get_csv_metadata(str(out), None)
+        col.import_csv(ImportCsvRequest(path=str(out), metadata=meta))
+        guids = {col.get_note(n).guid for n in col.find_notes("")}
+    finally:
+        col.close()
+    assert guids == {f"quiz:spanish:{i}" for i in ("perro", "perro~reverse", "gato", "gato~reverse", "casa")}
+    back = tmp_path / "back.yaml"
+    result = CliRunner().invoke(cli, ["import", str(out), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert load(back).cards == load(path).cards
+
+
+CAPITALS = "deck:\n  id: capitals\n  title: Capitals\ncards:\n" + "".join(
+    f"  - id: {country.lower()}\n    type: choice\n    prompt: What is the capital of {country}?\n"
+    f"    answer: {city}\n    distractors: from-deck\n"
+    for country, city in [
+        ("France", "Paris"),
+        ("Spain", "Madrid"),
+        ("Italy", "Rome"),
+        ("Germany", "Berlin"),
+        ("Austria", "Vienna"),
+    ]
+)
+
+
+def test_distractors_from_the_deck_are_the_other_cards_answers_and_the_same_every_time(
+    tmp_path: Path,
+) -> None:
+    """Each card offers its answer and three other capitals, the same on every load and for every learner."""
+    path = deck_file(tmp_path, CAPITALS)
+    cards = load(path).cards
+    capitals = {"Paris", "Madrid", "Rome", "Berlin", "Vienna"}
+    for card in cards:
+        assert len(card.choices) == 4 and card.answer in card.choices
+        assert set(card.choices) <= capitals
+    assert [c.choices for c in load(path).cards] == [c.choices for c in cards]
+    moved = tmp_path / "elsewhere.yaml"
+    moved.write_text(CAPITALS.replace("title: Capitals", "title: Capitals of Europe"), encoding="utf-8")
+    assert [c.choices for c in load(moved).cards] == [c.choices for c in cards]
+    shown = CliRunner().invoke(cli, ["show", str(path)]).output
+    assert shown == CliRunner().invoke(cli, ["show", str(path)]).output
+    assert "distractors: from-deck" in to_yaml(load(path)) and "choices" not in to_yaml(load(path))
+
+
+def test_a_drawn_choice_is_answered_by_letter_like_a_written_one(tmp_path: Path) -> None:
+    """The drawn options are lettered and graded as any choice card's."""
+    path = deck_file(tmp_path, CAPITALS)
+    card = load(path).cards[0]
+    letter = "abcd"[card.choices.index("Paris")]
+    result = CliRunner().invoke(
+        cli, ["run", str(path), "--card", "france", "--no-shuffle"], input=f"{letter}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Score: 1/1" in result.output
+
+
+def test_check_refuses_distractors_with_nothing_to_draw_or_beside_choices(tmp_path: Path) -> None:
+    """A lone from-deck card, choices beside it, or another value: one error each at its place."""
+    text = (
+        "deck:\n  id: bad\n  title: Bad\ncards:\n"
+        "  - id: a\n    type: choice\n    prompt: A?\n    answer: Paris\n    distractors: from-deck\n"
+        "  - id: b\n    type: choice\n    prompt: B?\n    answer: X\n    choices: [X, Y]\n"
+        "    distractors: from-deck\n"
+        "  - id: c\n    type: choice\n    prompt: C?\n    answer: X\n    distractors: from-elsewhere\n"
+    )
+    result = CliRunner().invoke(cli, ["check", str(deck_file(tmp_path, text))])
+    assert result.exit_code == 1
+    lines = [ln.split("spanish.yaml:")[1] for ln in result.output.splitlines() if "error:" in ln]
+    assert lines == [
+        "5:5: error: card 'a': 'distractors: from-deck' has no other answer to draw choices from"
+        " (give more choice cards 'distractors: from-deck' with other answers, or list 'choices')",
+        "14:14: error: card 'b': 'choices' and 'distractors: from-deck' do not go together"
+        " (list the choices, or let them be drawn from the other cards' answers)",
+        "20:18: error: card 'c': 'distractors' can only be 'from-deck' (or list the choices under 'choices')",
+    ]
