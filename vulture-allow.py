@@ -42,6 +42,7 @@ exc_type  # unused variable (quiz/store/connection.py)
 tb  # unused variable (quiz/store/connection.py)
 _.connection  # unused property (quiz/store/connection.py)
 _.rebuild_summaries  # unused method (quiz/store/summaries.py)
+from_summary  # unused function (quiz/insight/results.py): a Result from a session's Summary, for tests and tools
 _.override_last  # the "I was right" key of the session engine calls it (issue 18 part 2; quiz/store/attempts.py)
 _.fsrs_params  # read by quiz study, written by quiz optimize (issue 20 part 3; quiz/store/params.py)
 _.set_fsrs_params  # written by quiz optimize (issue 20 part 3)

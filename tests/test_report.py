@@ -118,7 +118,8 @@ def test_report_numbers_and_candidates() -> None:
     ]
     assert pick.options == (("Switzerland", 1), ("Austria", 2), ("Finland", 1))
     assert pick.wrong == (("Austria", 2), ("Finland", 1))
-    assert who.discrimination == pytest.approx(100.0)  # right only for Ada, the only one right elsewhere
+    # Right only for Ada, the only one right elsewhere: Moodle's discrimination index is 100 %.
+    assert who.figures is not None and who.figures.discrimination_index == pytest.approx(100.0)
     assert who.avg_time_s == 2.0
     assert report.warnings == ()
 

@@ -28,6 +28,13 @@ FACILITY_RGB = (0x2B, 0x6C, 0xB0)
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report page of a class of 24 plus two learners whose names and answers are HTML."""
     folder = tmp_path_factory.mktemp("class")
+    with pytest.MonkeyPatch.context() as env:  # the autouse QUIZ_HOME fixture is per test, not per module
+        env.setenv("QUIZ_HOME", str(folder / "quiz-home"))
+        return _make_page(folder)
+
+
+def _make_page(folder: Path) -> Path:
+    """The class, the two hostile learners and the report page, in ``folder``."""
     deck, files = make_class(folder, size=24, incomplete=1)
     for i, name in enumerate(HOSTILE):
         typed = [ANSWERS[c][0] for c in ORDER]
@@ -82,6 +89,8 @@ def _measure(browser: Browser) -> dict:  # type: ignore[type-arg]
         return {
             width: innerWidth, scrollWidth: document.documentElement.scrollWidth, overflowing: over,
             scripts: document.scripts.length,
+            hidden: [...document.querySelectorAll('#exam .scroll, #distribution .scroll, #facility .scroll')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.closest('section').id),
             bars: [...document.querySelectorAll('.hist .bar')].map(e => ({bin: e.dataset.bin, ...box(e)})),
             labels: [...document.querySelectorAll('.hist .label')]
                 .map(e => ({bin: e.dataset.bin, ...box(e)})),
@@ -113,6 +122,7 @@ def test_charts_line_up_and_nothing_overflows(page: Path, width: int, tmp_path: 
     assert m["width"] == width and m["scripts"] == 0
     assert m["scrollWidth"] <= width, "the page is wider than the window"
     assert m["overflowing"] == []
+    assert m["hidden"] == [], "a chart's table or the exam figures need scrolling to be read"
 
     # Histogram: ten bars, each centred over its own label and ending above it; its table says the same.
     assert len(m["bars"]) == len(m["labels"]) == 10

@@ -17,14 +17,14 @@ from quiz.cli.options import data_dir, data_dir_option, reask_option, use_color
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
-    from quiz.model import Summary
+    from quiz.model import Outcome, Summary
     from quiz.store import Store
 
 EXIT_FAILED_EXAM = 1
 
 
 @click.command("run")
-@click.argument("deck", shell_complete=complete_deck)
+@click.argument("deck", required=False, shell_complete=complete_deck)
 @click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
 @click.option(
     "--tag",
@@ -62,7 +62,13 @@ EXIT_FAILED_EXAM = 1
     "--results",
     type=click.Path(dir_okay=False, writable=False),
     metavar="FILE",
-    help="Write the result as a JSON file (needs --name).",
+    help="Write the result as a JSON file as you go (needs --name).",
+)
+@click.option(
+    "--resume",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Continue the unfinished exam in results FILE: same questions, same order.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --results file.")
 @reask_option
@@ -83,6 +89,7 @@ def run(
     name: str | None,
     results: str | None,
     force: bool,
+    resume: str | None,
     reask: int,
 ) -> None:
     """Take a quiz on DECK: each answer is graded, explained and saved.
@@ -101,12 +108,20 @@ def run(
     # Imported now, not at the first answer: an interrupt that lands inside a compiled
     # extension's module initialisation makes Python exit by SIGINT instead of with 130.
     from quiz.grading import grade
-    from quiz.insight.results import check_writable, from_summary, write_result
-    from quiz.model import Mode, Options
+    from quiz.insight import results_log as rlog
+    from quiz.insight.results import check_writable
+    from quiz.model import Ended, Mode, Options
     from quiz.practice import SelectionError, Session
     from quiz.ui.render import so_far_line
 
     ctx = click.get_current_context()
+    prior = rlog.resume_from(resume) if resume else None
+    if prior is not None:  # everything that chose the questions comes from the file
+        deck = deck or prior.deck_path or prior.deck_id
+        name, seed, results = prior.learner, prior.seed, resume
+        exam, retry_wrong = prior.mode == "exam", False
+    if deck is None:
+        raise click.UsageError("Missing argument 'DECK' (or give --resume FILE).")
     if results and not name:
         raise click.UsageError("--results needs --name NAME (the learner's name, written in the file)")
     if exam and retry_wrong:
@@ -126,6 +141,8 @@ def run(
         pass_mark=pass_mark,
         reask_unreadable=reask,
     )
+    if prior is not None:
+        options = rlog.options_from(prior, options)
     reconfigure_stdin()
     interactive = sys.stdin.isatty() and not as_json
     plain = plain or not interactive
@@ -134,14 +151,25 @@ def run(
     signals = Signals()
     store: Store | None = None
     saver = Saver(None, signals)
+    log: rlog.ResultsLog | None = None
+
+    def written(outcome: Outcome) -> None:
+        if log is not None:  # the results file, rewritten after every answer
+            log.record(outcome, clock.now())
+
     try:
         session = Session(
-            loaded, options, random.Random(seed), now=clock.now, learner=io, recorder=saver, grade=grade
-        )
+            loaded, options, random.Random(seed), now=clock.now, learner=io, recorder=saver, grade=grade,
+            after_record=written,
+        )  # fmt: skip
     except SelectionError as err:
         raise click.UsageError(str(err)) from None
     if results:
-        check_writable(results, inputs=(str(loaded.path),), force=force)
+        # Refused here: the deck, a non-regular file, an unwritable folder. An existing results file
+        # is refused by ResultsLog below (saying what it holds and how to continue it) unless --force.
+        check_writable(results, inputs=(str(loaded.path),), force=True)
+        if prior is not None:
+            rlog.check_same_deck(prior, loaded, results)
     if not no_save:
         from quiz.store import Store, db_path
 
@@ -159,17 +187,11 @@ def run(
         return session_id
 
     def finish(summary: Summary) -> None:
+        if log is not None:
+            log.finish(summary.ended, clock.now())
+            summary = log.summary(summary)
         io.finish(summary, driver.session_id)
-        if results:
-            result = from_summary(
-                summary,
-                learner=name or "",
-                deck=loaded,
-                seed=seed,
-                started_at=started,
-                finished_at=clock.now(),
-            )
-            write_result(results, result)
+        if log is not None:
             io.note(f"Result written to {results}")
 
     driver = Driver(
@@ -181,10 +203,22 @@ def run(
         so_far=so_far_line,
     )
     try:
+        if results:  # the results file, valid after every answer (docs/instructors.md)
+            log = rlog.ResultsLog(results, learner=name or "", deck=loaded, seed=seed, options=options,
+                                  questions=session.questions, started_at=started, prior=prior,
+                                  force=force)  # fmt: skip
+            for _ in range(rlog.answered_already(session.questions, prior, results) if prior else 0):
+                session.quiz.next()  # --resume: the questions answered before are not asked again
         summary = driver.run(session, start, finish)
+    except (click.exceptions.Exit, click.ClickException):
+        if log is not None and log.state == rlog.IN_PROGRESS:  # interrupted, or a database error
+            log.finish(Ended.INTERRUPTED, clock.now())
+        raise
     finally:
         if store is not None:
             store.close()
+    if log is not None:
+        summary = log.summary(summary)
     if exam and not summary.passed:
         ctx.exit(EXIT_FAILED_EXAM)
 

@@ -22,6 +22,8 @@ from typing import Any
 from quiz.errors import DeckError, ImportFileError
 from quiz.model import Deck
 
+#: The largest GIFT file read (a question bank of some 50,000 questions).
+MAX_BYTES = 64 * 1024 * 1024
 #: The comment in front of each exported question that carries the quiz card.
 DATA_RE = re.compile(r"^\s*//\s*quiz:1:([A-Za-z0-9+/=]+)\s*$")
 _ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\"}

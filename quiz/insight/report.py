@@ -70,11 +70,6 @@ class QuestionStat:
         """A flashcard: the learner said whether they knew it; nothing was marked."""
         return self.type == SELF_RATED
 
-    @property
-    def discrimination(self) -> float | None:
-        """Moodle's discrimination index (percent), or None."""
-        return self.figures.discrimination_index if self.figures else None
-
 
 @dataclass(frozen=True)
 class AnswerRow:

@@ -28,9 +28,9 @@ h1{font-size:1.4em;overflow-wrap:anywhere}h2{font-size:1.15em;margin-top:2em}h3{
 p,li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5em 0}
-td,th{padding:.2em .6em;text-align:left;vertical-align:top;white-space:nowrap}
+td,th{padding:.2em .6em;text-align:left;vertical-align:top}
 th{border-bottom:1px solid #999}tr:nth-child(even) td{background:#f4f4f4}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 .warn{color:#a33}.incomplete{color:#a33;white-space:nowrap}
 figure{margin:1em 0}figcaption{font-size:.85em;color:#555;margin-top:.3em}
 .hist{display:grid;grid-template-columns:repeat(10,minmax(0,1fr));gap:2px;max-width:40em}
@@ -170,7 +170,8 @@ def to_html(report: Report) -> str:
     parts.append(f"<p><small>{_e(plural(len(report.questions), 'question'))}; first tries only.</small></p>")
     for q in report.questions:
         parts.append(f'<h3 id="q-{_e(q.card)}">{_e(q.card)}</h3><p>{_e(q.prompt)}</p><ul>')
-        parts.append(f"<li>{_e(q.answered)} answered; right: {_e(question_cells(q)[2])}</li>")
+        if not q.self_rated:  # a flashcard's line is the self-rated one below
+            parts.append(f"<li>{_e(q.answered)} answered; right: {_e(question_cells(q)[2])}</li>")
         parts += [f"<li>{_e(d)}</li>" for d in detail_lines(q)]
         parts.append("</ul>")
     parts.append("</section></main></body></html>")

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from quiz import __version__
 from quiz.errors import QuizError
-from quiz.model import Deck, Summary
+from quiz.model import Deck, Outcome, Summary
 
 FORMAT = "quiz-result"
 VERSION = 1
@@ -89,9 +89,26 @@ class Result:
     passed: bool | None = None
     quiz_version: str = __version__
     version: int = VERSION
+    #: "in progress" (written after each answer), "finished", "interrupted" or "ended" (input ran
+    #: out); "" in files written before results were kept as the exam goes.
+    state: str = ""
+    #: Every question of the exam in the order asked: (card id, choices or items as shown).
+    plan: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+    #: How the session picked its cards (``quiz run`` options), so ``--resume`` rebuilds it.
+    options: dict[str, Any] = field(default_factory=dict)
+    deck_path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The whole result as the JSON object written to the file."""
+        extra: dict[str, Any] = {}
+        if self.state:
+            extra["state"] = self.state
+        if self.plan:
+            extra["plan"] = [{"card": c, "shown": list(s) if s is not None else None} for c, s in self.plan]
+        if self.options:
+            extra["options"] = self.options
+        if self.deck_path:
+            extra["deck_file"] = self.deck_path
         return {
             "format": FORMAT,
             "version": self.version,
@@ -114,11 +131,33 @@ class Result:
                 "score": self.score,
                 "percent": self.percent,
             },
+            **extra,
         }
 
 
-def _utc(when: datetime) -> str:
+def utc_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def answer_of(outcome: Outcome) -> ResultAnswer:
+    """One answer of a session as the results file keeps it (a cloze prompt with its gaps blanked)."""
+    from quiz.model import ClozeCard
+    from quiz.model.cloze import blanked
+
+    card = outcome.question.card
+    return ResultAnswer(
+        card=card.id,
+        type=card.kind.value,
+        prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
+        shown=outcome.question.shown,
+        typed=outcome.typed,
+        correct=outcome.verdict.correct,
+        rule=outcome.verdict.rule,
+        score=outcome.verdict.score,
+        time_ms=outcome.time_ms,
+        expected=outcome.verdict.expected or card.answer_text(),
+        first=outcome.question.first,
+    )
 
 
 def from_summary(
@@ -131,27 +170,7 @@ def from_summary(
     finished_at: datetime,
 ) -> Result:
     """The result of a finished (or ended) session."""
-    from quiz.model import ClozeCard
-    from quiz.model.cloze import blanked
-
-    answers = []
-    for o in summary.outcomes:
-        card = o.question.card
-        answers.append(
-            ResultAnswer(
-                card=card.id,
-                type=card.kind.value,
-                prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
-                shown=o.question.shown,
-                typed=o.typed,
-                correct=o.verdict.correct,
-                rule=o.verdict.rule,
-                score=o.verdict.score,
-                time_ms=o.time_ms,
-                expected=o.verdict.expected or card.answer_text(),
-                first=o.question.first,
-            )
-        )
+    answers = [answer_of(o) for o in summary.outcomes]
     return Result(
         learner=learner,
         deck_id=deck.id,
@@ -159,8 +178,8 @@ def from_summary(
         deck_hash=deck.content_hash,
         seed=seed,
         mode="exam" if summary.exam else "quiz",
-        started_at=_utc(started_at),
-        finished_at=_utc(finished_at),
+        started_at=utc_text(started_at),
+        finished_at=utc_text(finished_at),
         duration_s=summary.duration_s,
         answers=tuple(answers),
         correct=summary.correct,
@@ -202,14 +221,17 @@ def check_writable(path: str | Path, *, inputs: tuple[str, ...] = (), force: boo
         raise ResultFileError(f"{path}: the directory {parent} is not writable (choose another place)")
 
 
-def write_result(path: str | Path, result: Result) -> None:
-    """Write ``result`` to ``path`` atomically (:func:`quiz.files.write_atomic`): a reader sees
-    the old file or the whole new one, and a full disk leaves the old file as it was."""
+def write_result(path: str | Path, result: Result, *, protect: str = "") -> None:
+    """Write ``result`` to ``path`` atomically and durably (:func:`quiz.files.write_atomic`).
+
+    A reader sees the old file or the whole new one; ``protect`` refuses to replace an
+    existing file (see :func:`quiz.files.check_output`).
+    """
     from quiz.files import FileRefused, write_atomic
 
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     try:
-        write_atomic(path, text)
+        write_atomic(path, text, protect=protect)
     except FileRefused as err:
         raise ResultFileError(f"{err} (the answers are in the score database)") from None
 
@@ -356,6 +378,21 @@ def load_result(path: str | Path) -> Result:
         raise fail("totals say fewer questions than were answered")
     pass_mark = data.get("pass_mark")
     passed = data.get("passed")
+    state = data.get("state", "")
+    if not isinstance(state, str):
+        raise fail("'state' has the wrong type")
+    plan = []
+    for i, step in enumerate(data.get("plan") or [], start=1):
+        shown_ok = isinstance(step, dict) and (
+            step.get("shown") is None
+            or (isinstance(step["shown"], list) and all(isinstance(s, str) for s in step["shown"]))
+        )
+        if not shown_ok or not isinstance(step.get("card"), str):
+            raise fail(f"plan step {i} is not a card id with its choices")
+        plan.append((step["card"], tuple(step["shown"]) if step.get("shown") is not None else None))
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise fail("'options' is not an object")
     return Result(
         learner=data["learner"],
         deck_id=deck["id"],
@@ -377,4 +414,8 @@ def load_result(path: str | Path) -> Result:
         passed=passed if isinstance(passed, bool) else None,
         quiz_version=str(data.get("quiz_version", "")),
         version=version,
+        state=state,
+        plan=tuple(plan),
+        options=options,
+        deck_path=str(data.get("deck_file", "")),
     )
