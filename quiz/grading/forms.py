@@ -92,7 +92,18 @@ def _expand(norm: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def canonical(text: str, policy: Policy) -> str:
     """``text`` normalised, then with numerals and abbreviations written one way, as ``policy`` allows:
-    what two texts that say the same words in different forms have in common."""
+    what two texts that say the same words in different forms have in common (a fixed point: reading
+    the result again changes nothing, even where folding an accent or a mark reveals a numeral)."""
+    out = _canonical_pass(text, policy)
+    for _ in range(4):
+        again = _canonical_pass(out, policy)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def _canonical_pass(text: str, policy: Policy) -> str:
     if policy.numerals == "any":
         text = _roman_to_arabic(text)
     norm = normalize(text, policy)
