@@ -212,3 +212,51 @@ def test_every_line_of_a_question_its_verdict_and_the_summary_fits(
         *summary_lines(summary, False, True, width),
     ]
     assert all(len(line) <= width for line in lines), [line for line in lines if len(line) > width]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+@pytest.mark.parametrize(
+    "args",
+    [("list",), ("stats", STUDY_DECK), ("history",), ("where",), ("show", DECK)],
+    ids=["list", "stats", "history", "where", "show"],
+)
+def test_report_commands_fit_a_narrow_terminal(term, tmp_path: Path, width: int, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """list, stats, history, where and show wrap their long lines under their own indent at a terminal."""
+    home = tmp_path / "home"  # the window's QUIZ_HOME: two sessions to report, one cut short
+    for count in ("2", "1"):
+        subprocess.run(
+            [sys.executable, "-m", "quiz", "run", STUDY_DECK, "--seed", "1", "--count", count],
+            input="wrong answer\n", capture_output=True, text=True, timeout=60,
+            env={**os.environ, "QUIZ_HOME": str(home), "QUIZ_NOW": "2026-11-28T09:00:00+00:00"},
+        )  # fmt: skip
+    screen = term(width, *args).wait_for("EXIT=")
+    assert "EXIT=0" in screen
+    assert_fits(screen, width)
+    if args[0] == "history":
+        assert "interrupted" in screen
+
+
+def test_report_lines_are_unchanged_in_a_pipe(tmp_path: Path) -> None:
+    """Into a pipe the same commands print each line whole, for programs to read."""
+    env = {**os.environ, "QUIZ_HOME": str(tmp_path), "COLUMNS": "40"}
+    out = subprocess.run(
+        [sys.executable, "-m", "quiz", "list"], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    ).stdout
+    assert any(len(line) > 40 and line.startswith(DECK) for line in out.splitlines()), out
+
+
+@given(
+    text=st.lists(
+        st.text(alphabet=st.characters(codec="ascii", exclude_categories=("Cc",)), max_size=70), max_size=4
+    ),
+    width=st.integers(min_value=20, max_value=120),
+)
+def test_fit_keeps_every_word_and_the_width(text: list[str], width: int) -> None:
+    """fit() never drops a word and never leaves a line wider than the width (or than a line that fit)."""
+    from quiz.ui.terminal import fit
+
+    given_text = "\n".join(text)
+    out = fit(given_text, width)
+    assert "".join(out.split()) == "".join(given_text.split())
+    for line in out.splitlines():
+        assert len(line) <= width or line in given_text.splitlines()

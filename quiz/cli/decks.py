@@ -11,6 +11,7 @@ import click
 
 from quiz.cli.completion import complete_deck
 from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.ui.terminal import echo
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,14 +58,14 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if not rows:
-        click.echo("No decks found. Put .yaml decks in ./decks or pass their paths.")
+        echo("No decks found. Put .yaml decks in ./decks or pass their paths.")
         return
     width = max(len(str(r["id"] or "")) for r in rows)
     for r in rows:
         if "error" in r:
-            click.echo(f"{'(invalid)':<{width}}  {r['error']}")
+            echo(f"{'(invalid)':<{width}}  {r['error']}")
         else:
-            click.echo(f"{r['id']!s:<{width}}  {r['title']}  ({r['cards']} cards)  {r['file']}")
+            echo(f"{r['id']!s:<{width}}  {r['title']}  ({r['cards']} cards)  {r['file']}")
 
 
 @click.command("show")
@@ -82,13 +83,13 @@ def show(deck: str, as_json: bool) -> None:
         click.echo(json.dumps(deck_to_dict(loaded), ensure_ascii=False, indent=2))
         return
     color = use_color()
-    click.echo(click.style(loaded.title, bold=True) if color else loaded.title)
-    click.echo(f"{loaded.id} · {len(loaded.cards)} cards · {loaded.path}")
+    echo(click.style(loaded.title, bold=True) if color else loaded.title)
+    echo(f"{loaded.id} · {len(loaded.cards)} cards · {loaded.path}")
     if loaded.source:
-        click.echo(f"Source: {loaded.source}")
+        echo(f"Source: {loaded.source}")
     for n, card in enumerate(loaded.cards, start=1):
-        click.echo("")
-        click.echo(card_summary(card, n, color))
+        echo("")
+        echo(card_summary(card, n, color))
 
 
 @click.command("check")

@@ -20,6 +20,7 @@ from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord
 from quiz.model.names import did_you_mean
 from quiz.store import DeckSummary, Store, db_path
 from quiz.store.rows import DeckRows, Reviews
+from quiz.ui.terminal import echo
 
 
 def _heading(text: str, color: bool) -> str:
@@ -67,14 +68,14 @@ def where(as_json: bool) -> None:
         )
         return
     why = {"--data-dir": "from --data-dir", "QUIZ_HOME": "from $QUIZ_HOME", "default": "the default"}[rule]
-    click.echo(f"Data directory: {directory}  ({why})")
+    echo(f"Data directory: {directory}  ({why})")
     if not db.exists():
         state = "not created yet"
     elif db.is_file() and db.stat().st_size == 0:
         state = "empty: no scores saved yet"
     else:
         state = f"{db.stat().st_size:,} bytes"
-    click.echo(f"Database:       {db}  ({state})")
+    echo(f"Database:       {db}  ({state})")
 
 
 # -- stats --------------------------------------------------------------------------------
@@ -139,12 +140,12 @@ def _print_summaries(summaries: list[DeckSummary], as_json: bool) -> None:
         click.echo(json.dumps({"decks": decks}, ensure_ascii=False))
         return
     if not summaries:
-        click.echo("No scores yet. Take a quiz with 'quiz run DECK' or study with 'quiz study DECK'.")
+        echo("No scores yet. Take a quiz with 'quiz run DECK' or study with 'quiz study DECK'.")
         return
     width = max(len(s.deck_id) for s in summaries)
     for s in summaries:
         last_day = s.last_at[:10] if s.last_at else "never"
-        click.echo(
+        echo(
             f"{s.deck_id:<{width}}  {s.sessions:>4} {_noun(s.sessions, 'session')}  "
             f"{s.attempts:>6} {_noun(s.attempts, 'answer')}  "
             f"{_pct(percent(s.correct, s.attempts)):>6} right  "
@@ -159,63 +160,63 @@ def _noun(n: int, word: str) -> str:
 
 def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = False) -> None:
     title = f"{st.title} ({st.deck_id})" if st.title else st.deck_id
-    click.echo(_heading(title, color))
+    echo(_heading(title, color))
     if not st.deck_found:
-        click.echo("(the deck file was not found: history only)")
-    click.echo(
+        echo("(the deck file was not found: history only)")
+    echo(
         f"Sessions     {st.sessions}   best {_pct(st.best)}  last {_pct(st.last)}  average {_pct(st.average)}"
     )
     if st.trend:
         shown = sparkline(st.trend) if spark else " ".join(_pct(p) for p in st.trend)
-        click.echo(f"Trend        {shown}  (last {len(st.trend)} sessions, oldest first)")
-    click.echo(f"Answers      {st.attempts}, {_pct(st.accuracy)} right")
+        echo(f"Trend        {shown}  (last {len(st.trend)} sessions, oldest first)")
+    echo(f"Answers      {st.attempts}, {_pct(st.accuracy)} right")
     cards = f"{st.new} new, " if st.new is not None else ""
-    click.echo(
+    echo(
         f"Cards        {cards}{st.learning} learning, {st.review} review; "
         f"due today {st.due_today}, this week {st.due_week}"
     )
-    click.echo(f"Retention    {_pct(st.retention)} of {st.reviews} study reviews")
-    click.echo(f"Streak       {st.streak} day{'s' if st.streak != 1 else ''}")
+    echo(f"Retention    {_pct(st.retention)} of {st.reviews} study reviews")
+    echo(f"Streak       {st.streak} day{'s' if st.streak != 1 else ''}")
     if st.hardest:
-        click.echo("")
-        click.echo(_heading(f"Hardest cards (lowest accuracy, 2+ answers, up to {HARDEST})", color))
+        echo("")
+        echo(_heading(f"Hardest cards (lowest accuracy, 2+ answers, up to {HARDEST})", color))
         for c in st.hardest:
-            click.echo(f"  {c.card_id}  {_pct(c.accuracy)}  ({c.correct} of {c.attempts})")
+            echo(f"  {c.card_id}  {_pct(c.accuracy)}  ({c.correct} of {c.attempts})")
     if st.wrong:
-        click.echo("")
-        click.echo(_heading("Most common wrong answers", color))
+        echo("")
+        echo(_heading("Most common wrong answers", color))
         for w in st.wrong:
             click.echo(f"  {w.card_id}  {json.dumps(w.typed, ensure_ascii=False)}  ×{w.times}")
     if st.overridden:
-        click.echo("")
-        click.echo(
+        echo("")
+        echo(
             _heading("Overridden answers (refused, then marked right; 'quiz suggest' proposes them)", color)
         )
         for o in st.overridden:
             click.echo(f"  {o.card_id}  {json.dumps(o.typed, ensure_ascii=False)}  ×{o.times}")
     if st.leeches:
-        click.echo("")
-        click.echo(_heading(f"Leeches (missed {LEECH_MISSES}+ times)", color))
+        echo("")
+        echo(_heading(f"Leeches (missed {LEECH_MISSES}+ times)", color))
         for c in st.leeches:
-            click.echo(f"  {c.card_id}  missed {c.misses} times")
+            echo(f"  {c.card_id}  missed {c.misses} times")
     if st.orphans:
-        click.echo("")
-        click.echo(
+        echo("")
+        echo(
             _heading(
                 "Orphans (history, but no longer in the deck; 'quiz reset --orphans' removes them)", color
             )
         )
         for cid in st.orphans:
-            click.echo(f"  {cid}")
+            echo(f"  {cid}")
     if st.tags:
-        click.echo("")
+        echo("")
         width = max(len(t.tag) for t in st.tags)
-        click.echo(_heading(f"{'By tag':<{width + 2}}  {'cards':>5}  {'answers':>7}  {'right':>6}", color))
+        echo(_heading(f"{'By tag':<{width + 2}}  {'cards':>5}  {'answers':>7}  {'right':>6}", color))
         for t in st.tags:
-            click.echo(f"  {t.tag:<{width}}  {t.cards:>5}  {t.attempts:>7}  {_pct(t.accuracy):>6}")
+            echo(f"  {t.tag:<{width}}  {t.cards:>5}  {t.attempts:>7}  {_pct(t.accuracy):>6}")
     answered = [c for c in st.cards if c.attempts]
     if answered:
-        click.echo("")
+        echo("")
         more = 0
         title = "By card"
         if not all_cards and st.answered > CARD_ROWS:
@@ -225,12 +226,12 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = F
             answered = [c for c in answered if id(c) in top]
             title = f"By card ({CARD_ROWS} most answered)"
         width = max(len(c.card_id) for c in answered)
-        click.echo(_heading(f"{title:<{width + 2}}  {'answers':>7}  {'right':>6}", color))
-        click.echo(
+        echo(_heading(f"{title:<{width + 2}}  {'answers':>7}  {'right':>6}", color))
+        echo(
             "\n".join(f"  {c.card_id:<{width}}  {c.attempts:>7}  {_pct(c.accuracy):>6}" for c in answered)
         )
         if more:
-            click.echo(f"  … and {more} more answered cards (--all lists every card)")
+            echo(f"  … and {more} more answered cards (--all lists every card)")
 
 
 # -- history --------------------------------------------------------------------------------
@@ -321,16 +322,16 @@ def history(deck: str | None, limit: int, session_id: int | None, as_json: bool)
         click.echo(json.dumps({"sessions": [_session_dict(r) for r in records]}, ensure_ascii=False))
         return
     if not records:
-        click.echo("No sessions yet." if deck is None else f"No sessions of '{deck_id}' yet.")
+        echo("No sessions yet." if deck is None else f"No sessions of '{deck_id}' yet.")
         return
     width = max(len(r.deck_id) for r in records)
-    click.echo(
+    echo(
         f"{'id':>5}  {'started (UTC)':<16}  {'deck':<{width}}  {'mode':<5}  {'score':>11}  {'time':>7}"
     )
     for r in records:
         score = f"{r.correct}/{r.asked} {_pct(percent(r.correct, r.asked))}"
         flag = "  interrupted" if r.interrupted else ("  unfinished" if r.finished_at is None else "")
-        click.echo(
+        echo(
             f"{r.id:>5}  {_clock(r.started_at):<16}  {r.deck_id:<{width}}  {r.mode:<5}  {score:>11}"
             f"  {_span(_duration(r)):>7}{flag}"
         )
@@ -346,12 +347,12 @@ def _print_session(rec: SessionRecord, attempts: list[Attempt], as_json: bool) -
         )
         return
     flag = ", interrupted" if rec.interrupted else ""
-    click.echo(
+    echo(
         f"Session {rec.id}: {rec.deck_id}, {rec.mode}, started {_clock(rec.started_at)} UTC, "
         f"score {rec.correct}/{rec.asked}, {_span(_duration(rec))}{flag}"
     )
     if not attempts:
-        click.echo("No answers.")
+        echo("No answers.")
         return
     from quiz.ui.render import verdict_label
 
@@ -395,7 +396,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
         raise click.UsageError("use --card or --orphans, not both")
     store = existing_store()
     if store is None:
-        click.echo("Nothing to remove: no scores have been saved yet.")
+        echo("Nothing to remove: no scores have been saved yet.")
         return
     with store:
         deck_id, loaded = _resolve(deck, store)
@@ -411,7 +412,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
                 )
             targets = sorted(store.card_ids(deck_id) - set(loaded.card_ids()))
             if not targets:
-                click.echo(f"No orphans in deck '{deck_id}': every card with history is in the deck.")
+                echo(f"No orphans in deck '{deck_id}': every card with history is in the deck.")
                 return
             plural = "s" if len(targets) > 1 else ""
             what = f"{len(targets)} orphan card{plural} of deck '{deck_id}' ({', '.join(targets)})"
@@ -420,7 +421,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
             known = set(store.card_ids(deck_id)) | set(loaded.card_ids() if loaded is not None else ())
             hints = [did_you_mean(c, known) for c in card_ids if c not in known]
             extra = f" ({'; '.join(h for h in hints if h)})" if any(hints) else ""
-            click.echo(f"Nothing to remove for {what}{extra}.")
+            echo(f"Nothing to remove for {what}{extra}.")
             return
         summary = _removed_text(preview.attempts, preview.states, preview.sessions)
         if not yes:
@@ -431,7 +432,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
             if not click.confirm(f"Forget {summary} of {what}?", default=False):
                 raise click.ClickException("nothing removed")
         removed = store.forget(deck_id, targets)
-    click.echo(f"Removed {_removed_text(removed.attempts, removed.states, removed.sessions)} of {what}.")
+    echo(f"Removed {_removed_text(removed.attempts, removed.states, removed.sessions)} of {what}.")
 
 
 def _removed_text(attempts: int, states: int, sessions: int) -> str:

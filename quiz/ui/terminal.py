@@ -94,6 +94,40 @@ def terminal_width() -> int:
     return max(20, min(MAX_WIDTH, shutil.get_terminal_size().columns - 1))
 
 
+def fit(text: str, width: int | None = None) -> str:
+    """``text`` with each line longer than ``width`` wrapped under its own indent plus four spaces.
+
+    Spaces inside a line (table columns) are kept; a line that fits is returned unchanged; a styled
+    line that does not fit loses its style rather than being cut inside an escape sequence.
+    """
+    import textwrap
+
+    width = width or terminal_width()
+    out: list[str] = []
+    for line in text.split("\n"):
+        plain = click.unstyle(line)
+        if len(plain) <= width:
+            out.append(line)
+            continue
+        indent = plain[: len(plain) - len(plain.lstrip(" "))]
+        wrapper = textwrap.TextWrapper(
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            replace_whitespace=False,
+            break_on_hyphens=False,
+            break_long_words=True,
+        )
+        out.extend(wrapper.wrap(plain.lstrip(" ")) or [""])
+    return "\n".join(out)
+
+
+def echo(text: str = "") -> None:
+    """Print a line of a report (``list``, ``stats``, ``history``, ``where``): at a terminal, wrapped
+    to its width by :func:`fit`; into a pipe or a file, exactly as given, for programs to read."""
+    click.echo(fit(text) if sys.stdout.isatty() else text)
+
+
 def enable_line_editing() -> None:
     """Arrow keys and history for ``input()`` where the platform has readline."""
     with suppress(ImportError):
