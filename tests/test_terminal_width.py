@@ -260,3 +260,18 @@ def test_fit_keeps_every_word_and_the_width(text: list[str], width: int) -> None
     assert "".join(out.split()) == "".join(given_text.split())
     for line in out.splitlines():
         assert len(line) <= width or line in given_text.splitlines()
+
+
+@given(
+    before=st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=12), max_size=12),
+    hint=st.lists(st.text(alphabet="xyz", min_size=1, max_size=6), min_size=1, max_size=3),
+    width=st.integers(min_value=30, max_value=100),
+)
+def test_a_cloze_gap_is_never_split_across_lines(before: list[str], hint: list[str], width: int) -> None:
+    """A gap such as "[1: a name]" stays on one line: a learner reads the hint as one piece."""
+    from quiz.ui.render import wrap
+
+    gap = f"[1: {' '.join(hint)}]"  # at most 25 characters: it fits on a line of the narrowest width
+    lines = wrap(" ".join([*before, gap, "end."]), width, "     ")
+    assert any(gap in line for line in lines), lines
+    assert all(len(line) <= width for line in lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 import click
@@ -243,8 +244,17 @@ def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool 
     flat = " ".join(text.split())
     if not width:
         return [indent + styled(flat, role, color)]
+    if _KEEP not in flat:  # a cloze gap ("[1: a name]") is kept on one line when it fits on one
+        flat = _GAP.sub(lambda m: m[0].replace(" ", _KEEP) if len(m[0]) <= width - len(indent) else m[0], flat)
     wrapped = click.wrap_text(flat, width, initial_indent=indent, subsequent_indent=indent)
-    return [indent + styled(line[len(indent) :], role, color) for line in wrapped.splitlines()]
+    return [
+        indent + styled(line[len(indent) :].replace(_KEEP, " "), role, color) for line in wrapped.splitlines()
+    ]
+
+
+#: A cloze gap as a question shows it, and the character that holds its words together while wrapping.
+_GAP = re.compile(r"\[\d+: [^\[\]]*\]")
+_KEEP = "\ue000"
 
 
 def keyed_answer(q: Question, expected: str) -> str:
