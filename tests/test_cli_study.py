@@ -512,7 +512,7 @@ def test_an_unreadable_answer_is_asked_again_not_stored(quiz_home: Path) -> None
     """A bool answered 'maybe' says which forms are read and asks again; only the readable answer is kept."""
     lines = ["Bern", "", "b", "", "maybe", "true", ""]
     result = study("--limit", "3", lines=lines)
-    assert "Not read: not understood: answer true or false. Try again." in result.output
+    assert "Not understood: answer true or false. Try again." in result.output
     assert asked(result) == ["capital-ch", "largest-planet", "water-boils"]
     with store(quiz_home) as s:
         assert [a.typed for a in s.attempts(deck_id=DECK_ID)] == ["Bern", "b", "true"]

@@ -466,7 +466,7 @@ def override_event(outcome: Outcome) -> dict[str, object]:
 def unreadable_lines(verdict: Verdict, width: int | None) -> list[str]:
     """An answer that could not be read: which forms are read (the verdict's note); it is asked again."""
     note = verdict.note or "that answer could not be read"
-    return wrap(f"Not read: {note}. Try again.", width, "  ")
+    return wrap(f"{note[:1].upper()}{note[1:]}. Try again.", width, "  ")
 
 
 def unreadable_event(q: Question, typed: str, verdict: Verdict) -> dict[str, object]:
