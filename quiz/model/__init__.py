@@ -20,6 +20,7 @@ from .cards import (
     ShortCard,
     assert_never,
     letter,
+    options_of,
     question_text,
     self_rated,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Verdict",
     "assert_never",
     "letter",
+    "options_of",
     "question_text",
     "self_rated",
 ]

@@ -266,3 +266,16 @@ CARD_CLASSES: dict[CardType, type[AnyCard]] = {
         FlashCard,
     )
 }
+
+
+def options_of(card: AnyCard) -> tuple[str, ...] | None:
+    """What a card shows to pick from, in file order: the choices (choice, multi) or the items (order)."""
+    match card:
+        case ChoiceCard() | MultiCard():
+            return card.choices
+        case OrderCard():
+            return card.items
+        case ShortCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | FlashCard():
+            return None
+        case _:
+            assert_never(card)
