@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import sys
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, NoReturn, TypeVar
+from typing import Any, ClassVar, Literal, NoReturn, TypeGuard, TypeVar
 
 from .cloze import blanked, gaps
 from .enums import StrEnum
@@ -242,7 +242,7 @@ def letter(index: int) -> str:
     return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
-def self_rated(card: Card) -> bool:
+def self_rated(card: Card) -> TypeGuard[FlashCard]:
     """A flashcard: the learner says whether they knew it; every other card is typed and graded."""
     return isinstance(card, FlashCard)
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import click
 
 from quiz.model import (
     AnyCard,
     BoolCard,
-    Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
@@ -27,15 +24,11 @@ from quiz.model import (
     Summary,
     Verdict,
     assert_never,
+    letter,
+    question_text,
+    self_rated,
 )
-from quiz.model.cloze import blanked, gaps
-
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def letter(index: int) -> str:
-    """``a`` for the first choice, ``b`` for the second, …; past ``z``, the number."""
-    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
+from quiz.model.cloze import gaps
 
 
 def _card_details(card: AnyCard) -> list[str]:
@@ -61,13 +54,12 @@ def _card_details(card: AnyCard) -> list[str]:
             assert_never(card)
 
 
-def card_summary(card: Card, number: int, color: bool = False) -> str:
+def card_summary(card: AnyCard, number: int, color: bool = False) -> str:
     """A card with its answer, for ``quiz show``."""
     head = f"{number}. [{card.kind.value}] {card.id}"
     lines = [click.style(head, bold=True) if color else head]
-    prompt = blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
-    lines.append(f"   {prompt}")
-    lines.extend(_card_details(cast(AnyCard, card)))
+    lines.append(f"   {question_text(card)}")
+    lines.extend(_card_details(card))
     if card.explain:
         lines.append(f"   why: {card.explain}")
     if card.tags:
@@ -147,8 +139,7 @@ def progress(q: Question) -> str:
 
 def question_prompt(q: Question) -> str:
     """The question text as shown: cloze gaps as [1], [2]; a flashcard's front."""
-    card = q.card
-    return blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
+    return question_text(q.card)
 
 
 _DATE_HINTS = {
@@ -285,7 +276,7 @@ def verdict_lines(
     lines[0] = lines[0].replace(word, styled(word, role, color), 1)
     expected = v.expected or card.answer_text()
     show_key = not v.correct or v.typos > 0 or v.rule in SHOW_KEY_RULES
-    if not isinstance(card, FlashCard) and show_key:
+    if not self_rated(card) and show_key:
         lines.extend(
             wrap(f"Answer: {keyed_answer(outcome.question, expected)}", width, indent, "answer", color)
         )
