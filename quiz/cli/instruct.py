@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.completion import complete_card, complete_deck
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import card_option, complete_deck, data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
     from quiz.model import Card, Question
@@ -185,14 +184,7 @@ def example_lines(session: Session, q: Question) -> list[str]:
 
 @click.command("preview")
 @click.argument("deck", shell_complete=complete_deck)
-@click.option(
-    "--card",
-    "card_ids",
-    multiple=True,
-    metavar="ID",
-    help="Only this card (repeatable).",
-    shell_complete=complete_card,
-)
+@card_option("Only this card (repeatable).")
 @click.option(
     "--seed",
     type=click.IntRange(min=0, max=2**63 - 1),
