@@ -202,7 +202,7 @@ FLASH_ASK = "Did you know it? (y/n) "
 def flash_reveal_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
     """A flashcard's back, once revealed, and the question whether it was known."""
     indent = " " * (len(progress(q)) + 2)
-    assert isinstance(q.card, FlashCard)
+    assert self_rated(q.card)
     return [*wrap(f"Answer: {q.card.back}", width, indent, "answer", color), f"{indent}{FLASH_ASK.strip()}"]
 
 
@@ -373,7 +373,7 @@ def question_event(q: Question) -> dict[str, object]:
 
 def reveal_event(q: Question) -> dict[str, object]:
     """A flashcard's back, sent before its y/n answer is read."""
-    assert isinstance(q.card, FlashCard)
+    assert self_rated(q.card)
     return {"event": "reveal", "card": q.card.id, "back": q.card.back}
 
 
