@@ -393,7 +393,8 @@ def test_reask_sets_how_often_an_unreadable_answer_is_asked_again(quiz_home: Pat
     """--reask 2 asks twice more; after that the answer is graded as it is (wrong, rule unreadable)."""
     result = run([DECK, "--card", "first-in-switzerland", "--reask", "2"], ["maybe", "perhaps", "dunno"])
     out = result.stdout
-    assert out.count("Not understood: answer true or false. Try again.") == 2 and out.count("1/1  True or false: earlier") == 1  # shown once
+    assert out.count("Not understood: answer true or false. Try again.") == 2
+    assert out.count("1/1  True or false: earlier") == 1  # shown once
     assert "Score: 0/1 (0%)" in out
     _, attempts = stored(quiz_home)
     assert [(a.typed, a.rule) for a in attempts] == [("dunno", "unreadable")]

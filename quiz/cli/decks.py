@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.completion import complete_deck
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import complete_deck, data_dir, data_dir_option, use_color
 from quiz.ui.terminal import echo
 
 if TYPE_CHECKING:

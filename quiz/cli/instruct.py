@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.completion import complete_card, complete_deck
-from quiz.cli.options import data_dir, data_dir_option, use_color
+from quiz.cli.options import card_option, complete_deck, data_dir, data_dir_option, use_color
 
 if TYPE_CHECKING:
     from quiz.model import Card, Question
@@ -106,63 +105,66 @@ def accepted_lines(q: Question) -> list[str]:
         NumberCard,
         OrderCard,
         ShortCard,
+        assert_never,
+        letter,
     )
     from quiz.model.cloze import gaps
-    from quiz.ui.render import letter
 
     card = q.card
     shown = q.shown or ()
-    if isinstance(card, ShortCard):
-        also = f"; also: {', '.join(card.accept)}" if card.accept else ""
-        return [f"Accepted: {card.answer}{also}"]
-    if isinstance(card, ChoiceCard):
-        i = shown.index(card.answer)
-        return [
-            f"Accepted: {letter(i)}) {card.answer} (the letter {letter(i)}, the number {i + 1} or the text)"
-        ]
-    if isinstance(card, MultiCard):
-        picks = [i for i, c in enumerate(shown) if c in card.answers]
-        letters = ", ".join(letter(i) for i in picks)
-        return [f"Accepted: {letters} ({', '.join(shown[i] for i in picks)}), in any order"]
-    if isinstance(card, BoolCard):
-        return [f"Accepted: {card.answer_text()}"]
-    if isinstance(card, NumberCard):
-        line = f"Accepted: {card.answer_text()}"
-        if card.tolerance:
-            tol = abs(card.answer) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
-            within = f"{card.tolerance:g}%" if card.tolerance_percent else f"±{card.tolerance:g}"
-            line += f", within {within} ({card.answer - tol:g} to {card.answer + tol:g})"
-        return [line]
-    if isinstance(card, DateCard):
-        return [
-            f"Accepted: {card.answer.human()} (to the {card.answer.precision}; more precise is right too)"
-        ]
-    if isinstance(card, ClozeCard):
-        extra = dict(card.accept)
-        lines = ["Accepted:"]
-        for n, gap in enumerate(gaps(card.prompt), start=1):
-            alternates = extra.get(gap.number, ())
-            lines.append(f"  [{n}] {gap.answer}" + (f"; also: {', '.join(alternates)}" if alternates else ""))
-        return lines
-    if isinstance(card, OrderCard):
-        left = list(shown)
-        order = []
-        for item in card.items:
-            i = left.index(item)
-            left[i] = "\0"  # a repeated item takes the next position
-            order.append(letter(i))
-        return [f"Accepted: {', '.join(order)} ({' → '.join(card.items)})"]
-    if isinstance(card, FlashCard):
-        return ["Self-graded: the learner says whether they knew the back (y/n)."]
-    return []
+    match card:
+        case ShortCard():
+            also = f"; also: {', '.join(card.accept)}" if card.accept else ""
+            return [f"Accepted: {card.answer}{also}"]
+        case ChoiceCard():
+            i = shown.index(card.answer)
+            ways = f"the letter {letter(i)}, the number {i + 1} or the text"
+            return [f"Accepted: {letter(i)}) {card.answer} ({ways})"]
+        case MultiCard():
+            picks = [i for i, c in enumerate(shown) if c in card.answers]
+            letters = ", ".join(letter(i) for i in picks)
+            return [f"Accepted: {letters} ({', '.join(shown[i] for i in picks)}), in any order"]
+        case BoolCard():
+            return [f"Accepted: {card.answer_text()}"]
+        case NumberCard():
+            line = f"Accepted: {card.answer_text()}"
+            if card.tolerance:
+                tol = abs(card.answer) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
+                within = f"{card.tolerance:g}%" if card.tolerance_percent else f"±{card.tolerance:g}"
+                line += f", within {within} ({card.answer - tol:g} to {card.answer + tol:g})"
+            return [line]
+        case DateCard():
+            return [
+                f"Accepted: {card.answer.human()} (to the {card.answer.precision}; more precise is right too)"
+            ]
+        case ClozeCard():
+            extra = dict(card.accept)
+            lines = ["Accepted:"]
+            for n, gap in enumerate(gaps(card.prompt), start=1):
+                alternates = extra.get(gap.number, ())
+                also = f"; also: {', '.join(alternates)}" if alternates else ""
+                lines.append(f"  [{n}] {gap.answer}{also}")
+            return lines
+        case OrderCard():
+            left = list(shown)
+            order = []
+            for item in card.items:
+                i = left.index(item)
+                left[i] = "\0"  # a repeated item takes the next position
+                order.append(letter(i))
+            return [f"Accepted: {', '.join(order)} ({' → '.join(card.items)})"]
+        case FlashCard():
+            return ["Self-graded: the learner says whether they knew the back (y/n)."]
+        case _:
+            assert_never(card)
 
 
 def example_lines(session: Session, q: Question) -> list[str]:
     """Each of the card's examples with the verdict grading gives it as asked here."""
-    from quiz.model import FlashCard
+    from quiz.model import self_rated
 
     card: Card = q.card
-    if isinstance(card, FlashCard):
+    if self_rated(card):
         return []
     lines: list[str] = []
     for expected, examples in ((True, card.accept_examples), (False, card.reject_examples)):
@@ -182,14 +184,7 @@ def example_lines(session: Session, q: Question) -> list[str]:
 
 @click.command("preview")
 @click.argument("deck", shell_complete=complete_deck)
-@click.option(
-    "--card",
-    "card_ids",
-    multiple=True,
-    metavar="ID",
-    help="Only this card (repeatable).",
-    shell_complete=complete_card,
-)
+@card_option("Only this card (repeatable).")
 @click.option(
     "--seed",
     type=click.IntRange(min=0, max=2**63 - 1),
@@ -225,7 +220,7 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
         )
     except SelectionError as err:
         raise click.UsageError(str(err)) from None
-    from quiz.model import FlashCard
+    from quiz.model import self_rated
 
     count = f"{len(session.questions)} card{'s' if len(session.questions) != 1 else ''}"
     click.echo(f"{styled(loaded.title, 'title', color)} · {count} · {loaded.path}")
@@ -238,7 +233,7 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
         click.echo(styled(f"── {q.card.id} ({q.card.kind.value})", "hint", color))
         for line in question_lines(q, color, width):
             click.echo(line)
-        if isinstance(q.card, FlashCard):
+        if self_rated(q.card):
             for line in flash_reveal_lines(q, color, width):
                 click.echo(line)
         for line in accepted_lines(q):

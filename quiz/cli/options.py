@@ -1,4 +1,5 @@
-"""What several commands share: the data directory option, colour, and the data directory itself.
+"""What several commands share: the data directory option, colour, and the data directory itself;
+the ``--card`` option and the shell completers of deck, card and tag arguments.
 
 Commands import this module; it imports no command.
 """
@@ -15,7 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from quiz.errors import QuizError
+
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from quiz.model import Deck
     from quiz.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,3 +123,86 @@ def existing_store() -> Store | None:
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return None
     return Store.open(path)
+
+
+def deck_ids() -> list[str]:
+    """The ids of the decks ``quiz list`` shows without arguments (./decks, then bundled)."""
+    # Imported here, as in every completer: the group and every command import this module, and
+    # `--help` must load neither the deck reader nor Click's completion module.
+    from quiz.deckio import deck_files, search_dirs
+    from quiz.deckio.locate import peek_id
+
+    ids: list[str] = []
+    for directory in search_dirs():
+        for f in deck_files(directory):
+            deck_id = peek_id(f) or f.stem
+            if deck_id not in ids:
+                ids.append(deck_id)
+    return ids
+
+
+def complete_deck(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Deck ids that start with what is typed; file paths when none does or a path is being typed.
+
+    Not both: Click's bash script treats a ``file`` item as "let the shell complete file names"
+    and drops every other item, so the ids would be lost.
+    """
+    from click.shell_completion import CompletionItem
+
+    from quiz.deckio import DECK_SUFFIXES
+
+    ids = [CompletionItem(i, help="deck") for i in deck_ids() if i.startswith(incomplete)]
+    looks_like_path = "/" in incomplete or incomplete.startswith(".") or incomplete.endswith(DECK_SUFFIXES)
+    if ids and not looks_like_path:
+        return ids
+    return [CompletionItem(incomplete, type="file")]
+
+
+def _named_deck(ctx: click.Context) -> Deck | None:
+    # While an option still waits for its value, Click leaves the arguments unparsed in ctx.args.
+    ref = ctx.params.get("deck") or next((a for a in ctx.args if not a.startswith("-")), None)
+    if not isinstance(ref, str):
+        return None
+    from quiz.deckio import load_ref
+
+    try:
+        return load_ref(ref, cache_dir=data_dir(ctx) / "cache")
+    except (QuizError, OSError):
+        return None
+
+
+def complete_card(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The card ids of the deck named earlier on the line."""
+    from click.shell_completion import CompletionItem
+
+    deck = _named_deck(ctx)
+    if deck is None:
+        return []
+    return [CompletionItem(c) for c in deck.card_ids() if c.startswith(incomplete)]
+
+
+def complete_tag(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The tags used by the cards of the deck named earlier on the line."""
+    from click.shell_completion import CompletionItem
+
+    deck = _named_deck(ctx)
+    if deck is None:
+        return []
+    tags = sorted({t for tags in deck.card_tags() for t in tags})
+    return [CompletionItem(t) for t in tags if t.startswith(incomplete)]
+
+
+def card_option(help: str) -> Callable[[F], F]:
+    """``--card ID`` (repeatable, into ``card_ids``), completed with the card ids of the deck on the line."""
+
+    def decorate(f: F) -> F:
+        return click.option(
+            "--card",
+            "card_ids",
+            multiple=True,
+            metavar="ID",
+            help=help,
+            shell_complete=complete_card,
+        )(f)
+
+    return decorate

@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
-from quiz.cli.completion import complete_card, complete_deck, complete_tag
-from quiz.cli.options import data_dir, data_dir_option, reask_option, use_color
+from quiz.cli.options import (
+    card_option,
+    complete_deck,
+    complete_tag,
+    data_dir,
+    data_dir_option,
+    reask_option,
+    use_color,
+)
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:
@@ -34,14 +41,7 @@ EXIT_FAILED_EXAM = 1
     help="Only cards tagged TAG (repeatable: any of).",
     shell_complete=complete_tag,
 )
-@click.option(
-    "--card",
-    "card_ids",
-    multiple=True,
-    metavar="ID",
-    help="Only this card (repeatable).",
-    shell_complete=complete_card,
-)
+@card_option("Only this card (repeatable).")
 @click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Repeat an earlier order.")
 @click.option("--no-shuffle", is_flag=True, help="Ask in file order and show choices as written.")
 @click.option("--exam", is_flag=True, help="No feedback until the end; pass or fail against --pass-mark.")

@@ -96,9 +96,9 @@ class QuizTerminal(Learner):
 
     def ask(self, q: Question) -> str | None:
         """Show ``q`` (unless a flashcard, already shown by :meth:`reveal`) and read the answer."""
-        from quiz.model import FlashCard
+        from quiz.model import self_rated
 
-        if not isinstance(q.card, FlashCard):
+        if not self_rated(q.card):
             if q is not self._reasking:
                 self.show_question(q)
             self._reasking = None

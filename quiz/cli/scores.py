@@ -10,8 +10,7 @@ from typing import Any
 import click
 
 from quiz import clock
-from quiz.cli.completion import complete_card, complete_deck
-from quiz.cli.options import data_dir, data_dir_option, existing_store, use_color
+from quiz.cli.options import card_option, complete_deck, data_dir, data_dir_option, existing_store, use_color
 from quiz.clock import parse_time
 from quiz.deckio import load_ref
 from quiz.errors import DeckError, DeckNotFound
@@ -374,14 +373,7 @@ def _stdin_is_tty() -> bool:
 
 @click.command("reset")
 @click.argument("deck", shell_complete=complete_deck)
-@click.option(
-    "--card",
-    "card_ids",
-    multiple=True,
-    metavar="ID",
-    help="Forget only this card (repeatable).",
-    shell_complete=complete_card,
-)
+@card_option("Forget only this card (repeatable).")
 @click.option("--orphans", is_flag=True, help="Forget only cards that are no longer in the deck.")
 @click.option(
     "--yes", "-y", is_flag=True, help="Do not ask for confirmation (needed when not at a terminal)."

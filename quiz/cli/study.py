@@ -15,8 +15,14 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import clock
-from quiz.cli.completion import complete_deck
-from quiz.cli.options import data_dir, data_dir_option, parse_steps_option, reask_option, use_color
+from quiz.cli.options import (
+    complete_deck,
+    data_dir,
+    data_dir_option,
+    parse_steps_option,
+    reask_option,
+    use_color,
+)
 from quiz.ui.terminal import Signals, reconfigure_stdin
 
 if TYPE_CHECKING:

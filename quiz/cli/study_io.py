@@ -113,9 +113,9 @@ class StudyTerminal(Learner):
 
     def feedback(self, outcome: Outcome) -> None:
         """Cram: the verdict of a typed answer, once it is saved."""
-        from quiz.model import FlashCard
+        from quiz.model import self_rated
 
-        if not isinstance(outcome.question.card, FlashCard):
+        if not self_rated(outcome.question.card):
             self._verdict(outcome)
 
     def offer_override(self, outcome: Outcome) -> bool:

@@ -7,8 +7,7 @@ from dataclasses import asdict
 
 import click
 
-from quiz.cli.completion import complete_deck
-from quiz.cli.options import data_dir, data_dir_option, existing_store
+from quiz.cli.options import complete_deck, data_dir, data_dir_option, existing_store
 from quiz.deckio import load_ref
 from quiz.insight.suggest import Proposal, proposals, yaml_lines
 from quiz.model import ShortCard

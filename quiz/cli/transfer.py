@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from quiz.cli.completion import complete_deck
-from quiz.cli.options import data_dir, data_dir_option
+from quiz.cli.options import complete_deck, data_dir, data_dir_option
 
 #: Default file name for each format, after the deck id.
 SUFFIXES = {"anki": ".anki.txt", "apkg": ".apkg", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}

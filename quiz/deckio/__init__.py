@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from quiz.files import DECK_SUFFIXES
 from quiz.model import Deck
 
 from . import _cache, _parallel
@@ -17,7 +18,6 @@ from ._cards import content_id
 from ._file import MAX_BYTES, read_bytes
 from ._parse import DECK_ID_RE, parse
 from .locate import (
-    DECK_SUFFIXES,
     bundled_dir,
     data_path,
     deck_files,

@@ -5,9 +5,9 @@ the ones every card shares). ``BUILDERS`` names one for every :class:`CardType`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
-from quiz.model import CardType
+from quiz.model import CardType, assert_never
 from quiz.model.cloze import gaps
 from quiz.model.variants import FROM_DECK
 
@@ -276,12 +276,7 @@ def _builder(kind: CardType) -> Builder:
         case CardType.CARD:
             return _flash
         case _:
-            _assert_never(kind)
-
-
-def _assert_never(kind: NoReturn) -> NoReturn:
-    """``typing.assert_never`` (Python 3.11+), written out for 3.10."""
-    raise AssertionError(f"no builder for card type {kind!r}")
+            assert_never(kind)
 
 
 #: Looked up once per card: a dict is faster than the ``match`` per card.

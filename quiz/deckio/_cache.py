@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz import __version__
-from quiz.model import Card, Deck, LazyCards
+from quiz.model import AnyCard, Card, Deck, LazyCards
 
 from . import _parallel
 from ._file import decode, read_bytes
@@ -117,7 +117,7 @@ def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
     return replace(meta, cards=cards)
 
 
-def _load_block(data: bytes | memoryview) -> list[Card]:
+def _load_block(data: bytes | memoryview) -> list[AnyCard]:
     """The cards pickled in one block of a cache file (model classes only).
 
     Built with the collector paused and then frozen, as an eager load was: building every
@@ -133,7 +133,7 @@ def _load_block(data: bytes | memoryview) -> list[Card]:
 _ABSENT = object()
 
 
-def _slim(card: Card) -> Card:
+def _slim(card: AnyCard) -> AnyCard:
     """A copy of ``card`` whose instance dict leaves out the fields equal to their class default.
 
     A dataclass field's default is also a class attribute, so reading a left-out field gives
@@ -146,7 +146,7 @@ def _slim(card: Card) -> Card:
         default = getattr(cls, key, _ABSENT)
         if default is _ABSENT or type(default) is not type(value) or default != value:
             state[key] = value
-    slim: Card = object.__new__(cls)
+    slim: AnyCard = object.__new__(cls)
     slim.__dict__.update(state)
     return slim
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from quiz.model import CARD_CLASSES, Card, CardType, ChoiceCard, Example, Policy
+from quiz.model import CARD_CLASSES, AnyCard, CardType, ChoiceCard, Example, Policy
 from quiz.model.variants import draw_choices, shown_side, variants
 
 from ._builders import BUILDERS
@@ -57,7 +57,7 @@ def content_id(kind: CardType, prompt: str) -> str:
     return f"{kind.value}-{digest[:10]}"
 
 
-def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
+def read_cards(r: Reader, f: Field, policy: Policy) -> list[AnyCard]:
     is_null = blank(f.node) or (is_scalar(f.node) and f.node.tag == "tag:yaml.org,2002:null")
     if is_null or (is_seq(f.node) and not f.node.value):
         r.error(f if is_null else f.node, "the deck has no cards", "add at least one card under 'cards:'")
@@ -67,7 +67,7 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
             f.node, "'cards' must be a list of cards", f"found {kind_of(f.node)}; start each card with '- '"
         )
         return []
-    cards: list[Card] = []
+    cards: list[AnyCard] = []
     seen = r.seen_ids
     start = r.cards_before + 1
     r.cards_before += len(f.node.value)
@@ -102,7 +102,7 @@ def read_cards(r: Reader, f: Field, policy: Policy) -> list[Card]:
     return cards
 
 
-def _add(r: Reader, cards: list[Card], card: Card) -> None:
+def _add(r: Reader, cards: list[AnyCard], card: AnyCard) -> None:
     """Append ``card`` and the variants it asks for (``reverse: true``), checking that a reversed
     card's answer is the only one of its text, so that its reverse question has one answer."""
     cards.append(card)
@@ -146,7 +146,7 @@ def _peek_card_id(node: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, Any] | None) -> Card | None:
+def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, Any] | None) -> AnyCard | None:
     """One card, or None after reporting its problems; ``peeked`` is its :func:`_peek_card_id`."""
     what = f"card '{clip(peeked[0])}'" if peeked else f"card {index}"
     fields = r.mapping(node, what, CARD_KEY_SET)
@@ -249,13 +249,13 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
     return out
 
 
-def draw_distractors(r: Reader, deck_id: str, cards: list[Card]) -> list[Card]:
+def draw_distractors(r: Reader, deck_id: str, cards: list[AnyCard]) -> list[AnyCard]:
     """``cards`` with the choices of each ``distractors: from-deck`` card drawn from its siblings'
     answers (:func:`quiz.model.variants.draw_choices`); a card with nothing to draw is reported."""
     drawn = draw_choices(deck_id, cards)
     if not drawn:
         return cards
-    out: list[Card] = []
+    out: list[AnyCard] = []
     for card in cards:
         choices = drawn.get(card.id) if isinstance(card, ChoiceCard) else None
         if choices is None or not isinstance(card, ChoiceCard):

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from quiz import forked
 from quiz.errors import DeckError
-from quiz.model import Card, Deck
+from quiz.model import AnyCard, Deck
 
 from ._cards import read_cards
 from ._chunks import Fallback, split
@@ -125,7 +125,7 @@ def _read_by_chunks(text: str, shown: str, digest: str) -> Deck | None:
         no_strays()
         reader = Reader(shown)
         first: Deck | None = None
-        cards: list[Card] = []
+        cards: list[AnyCard] = []
         for n, (start, end, pad) in enumerate(chunks):
             root = _compose(head + "\n" * pad + text[start:end], shown)
             if n == 0:
@@ -215,7 +215,7 @@ def _parse_chunked(
     else:
         parsed = _parse_shared(len(chunks), part, no_strays)
     seen: set[str] = set()
-    cards: list[Card] = []
+    cards: list[AnyCard] = []
     for deck, ids, _ in parsed:
         for card_id in ids:
             if card_id in seen:

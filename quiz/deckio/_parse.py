@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from quiz.errors import DeckError, Problem
-from quiz.model import Card, Deck, Policy
+from quiz.model import AnyCard, Deck, Policy
 
 from ._cards import draw_distractors, read_cards
 from ._fields import Reader, misspelt, read_policy, read_tags
@@ -112,7 +112,7 @@ def read_deck(r: Reader, root: Any) -> Deck | None:
             steps = r.text(meta["steps"], "deck") or ""
             if steps and not STEPS_RE.match(steps):
                 r.error(meta["steps"].node, f"deck: steps '{clip(steps)}' are not steps", "e.g. '1m 10m'")
-    cards: list[Card] = []
+    cards: list[AnyCard] = []
     if "cards" in top:
         cards = draw_distractors(r, deck_id, read_cards(r, top["cards"], policy))
     return Deck(

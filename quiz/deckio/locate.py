@@ -8,9 +8,9 @@ from importlib import resources
 from pathlib import Path
 
 from quiz.errors import DeckNotFound
+from quiz.files import DECK_SUFFIXES
 from quiz.model.names import did_you_mean
 
-DECK_SUFFIXES = (".yaml", ".yml")
 _CHECKOUT = Path(__file__).resolve().parents[2]  # the project folder, when running from a checkout
 
 

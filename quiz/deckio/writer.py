@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from quiz.model import (
+    AnyCard,
     BoolCard,
-    Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
@@ -23,6 +23,7 @@ from quiz.model import (
     OrderCard,
     Policy,
     ShortCard,
+    assert_never,
 )
 
 from ._parse import parse
@@ -32,56 +33,64 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
 
 
-def card_to_dict(card: Card, deck_policy: Policy | None = None) -> dict[str, Any]:
+def card_to_dict(card: AnyCard, deck_policy: Policy | None = None) -> dict[str, Any]:
     """One card as YAML-shaped data; keys in the order an author writes them."""
     out: dict[str, Any] = {"id": card.id, "type": card.kind.value}
-    if isinstance(card, ClozeCard):
-        out["text"] = card.prompt
-        if card.accept:
-            out["accept"] = {f"c{n}": list(alts) for n, alts in card.accept}
-    elif isinstance(card, FlashCard):
-        out["front"] = card.prompt
-        out["back"] = card.back
-        if card.reverse:
-            out["reverse"] = True
-    else:
-        out["prompt"] = card.prompt
-    if isinstance(card, ShortCard):
-        out["answer"] = card.answer
-        if card.accept:
-            out["accept"] = list(card.accept)
-        if card.person:
-            out["person"] = True
-        if card.reverse:
-            out["reverse"] = True
-    elif isinstance(card, ChoiceCard):
-        if card.distractors:
-            out["distractors"] = card.distractors  # the choices are drawn again when it is read
-        else:
+    match card:
+        case ClozeCard():
+            out["text"] = card.prompt
+            if card.accept:
+                out["accept"] = {f"c{n}": list(alts) for n, alts in card.accept}
+        case FlashCard():
+            out["front"] = card.prompt
+            out["back"] = card.back
+            if card.reverse:
+                out["reverse"] = True
+        case ShortCard():
+            out["prompt"] = card.prompt
+            out["answer"] = card.answer
+            if card.accept:
+                out["accept"] = list(card.accept)
+            if card.person:
+                out["person"] = True
+            if card.reverse:
+                out["reverse"] = True
+        case ChoiceCard():
+            out["prompt"] = card.prompt
+            if card.distractors:
+                out["distractors"] = card.distractors  # the choices are drawn again when it is read
+            else:
+                out["choices"] = list(card.choices)
+            out["answer"] = card.answer
+            if not card.shuffle:
+                out["shuffle"] = False
+        case MultiCard():
+            out["prompt"] = card.prompt
             out["choices"] = list(card.choices)
-        out["answer"] = card.answer
-        if not card.shuffle:
-            out["shuffle"] = False
-    elif isinstance(card, MultiCard):
-        out["choices"] = list(card.choices)
-        out["answer"] = list(card.answers)
-        if not card.shuffle:
-            out["shuffle"] = False
-    elif isinstance(card, BoolCard):
-        out["answer"] = card.answer
-    elif isinstance(card, NumberCard):
-        out["answer"] = _number(card.answer)
-        if card.tolerance:
-            tol = _number(card.tolerance)
-            out["tolerance"] = f"{tol}%" if card.tolerance_percent else tol
-        elif card.tolerance_percent:
-            out["tolerance"] = "0%"
-        if card.unit:
-            out["unit"] = card.unit
-    elif isinstance(card, DateCard):
-        out["answer"] = card.answer.iso()
-    elif isinstance(card, OrderCard):
-        out["items"] = list(card.items)
+            out["answer"] = list(card.answers)
+            if not card.shuffle:
+                out["shuffle"] = False
+        case BoolCard():
+            out["prompt"] = card.prompt
+            out["answer"] = card.answer
+        case NumberCard():
+            out["prompt"] = card.prompt
+            out["answer"] = _number(card.answer)
+            if card.tolerance:
+                tol = _number(card.tolerance)
+                out["tolerance"] = f"{tol}%" if card.tolerance_percent else tol
+            elif card.tolerance_percent:
+                out["tolerance"] = "0%"
+            if card.unit:
+                out["unit"] = card.unit
+        case DateCard():
+            out["prompt"] = card.prompt
+            out["answer"] = card.answer.iso()
+        case OrderCard():
+            out["prompt"] = card.prompt
+            out["items"] = list(card.items)
+        case _:
+            assert_never(card)
     if card.explain:
         out["explain"] = card.explain
     if card.tags:

@@ -20,6 +20,7 @@ from typing import Any
 
 from quiz.errors import ExportError
 from quiz.model import (
+    AnyCard,
     BoolCard,
     Card,
     ChoiceCard,
@@ -31,13 +32,13 @@ from quiz.model import (
     NumberCard,
     OrderCard,
     ShortCard,
+    assert_never,
+    letter,
 )
 
 BASIC = "Basic"
 TYPED = "Basic (type in the answer)"
 CLOZE = "Cloze"
-#: Card types that become "Basic (type in the answer)" notes with ``typed=True``.
-TYPED_KINDS = (ShortCard, NumberCard, DateCard, BoolCard, ChoiceCard)
 #: The tag that names a card's quiz type; a card that already has one keeps it.
 TYPE_TAG_PREFIX = "quiz::type::"
 #: Card ids that came from a note made in Anki: the rest of the id is that note's guid.
@@ -54,7 +55,6 @@ HEADER = (
     "#if matches:update current\n"
     "#columns:" + "\t".join(COLUMNS) + "\n"
 )
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: The quiz card itself rides in the note's last field as an HTML comment, which Anki stores, exports
 #: and never shows (its renderer and its typed-answer comparison strip comments): docs/anki.md.
 DATA_OPEN = "<!--quiz:1:"
@@ -86,11 +86,6 @@ def card_id_for_guid(deck_id: str, guid: str) -> str:
 
 def _usable_id(text: str) -> bool:
     return bool(text) and text == text.strip() and not any(ord(ch) < 32 for ch in text)
-
-
-def letter(index: int) -> str:
-    """``a`` for the first choice, ``b`` for the second, …; past ``z``, the number."""
-    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
 def shown_order(card: OrderCard) -> list[str]:
@@ -183,39 +178,51 @@ def _flash_sides(card: FlashCard, typed: bool) -> tuple[str, str]:
     return card.prompt, "\n\n".join(p for p in (card.back, card.explain) if p)
 
 
-def _other_sides(card: Card, typed: bool) -> tuple[str, str]:
-    return card.prompt, _back([card.answer_text()], card.explain)
+Sides = Callable[[Any, bool], tuple[str, str]]
 
 
-# One function per card class instead of an isinstance chain: the export calls it 100k times.
-_SIDES: dict[type[Card], Callable[[Any, bool], tuple[str, str]]] = {
-    ShortCard: _short_sides,
-    ChoiceCard: _choice_sides,
-    MultiCard: _multi_sides,
-    OrderCard: _order_sides,
-    BoolCard: _bool_sides,
-    NumberCard: _number_sides,
-    DateCard: _date_sides,
-    ClozeCard: _cloze_sides,
-    FlashCard: _flash_sides,
-}
+def _sides_of(card: AnyCard) -> Sides:
+    """The function that makes the two fields of a card of this class (the same for every card of it)."""
+    match card:
+        case ShortCard():
+            return _short_sides
+        case ChoiceCard():
+            return _choice_sides
+        case MultiCard():
+            return _multi_sides
+        case OrderCard():
+            return _order_sides
+        case BoolCard():
+            return _bool_sides
+        case NumberCard():
+            return _number_sides
+        case DateCard():
+            return _date_sides
+        case ClozeCard():
+            return _cloze_sides
+        case FlashCard():
+            return _flash_sides
+        case _:
+            assert_never(card)
 
 
-def sides(card: Card, typed: bool = False) -> tuple[str, str]:
+def sides(card: AnyCard, typed: bool = False) -> tuple[str, str]:
     """A card's two fields as plain text: Front and Back (cloze: Text and Back Extra)."""
-    for cls in type(card).__mro__:
-        if cls in _SIDES:
-            return _SIDES[cls](card, typed)
-    return _other_sides(card, typed)
+    return _sides_of(card)(card, typed)
 
 
-def notetype(card: Card, typed: bool = False) -> str:
-    """The Anki notetype a card becomes."""
-    if isinstance(card, ClozeCard):
-        return CLOZE
-    if typed and isinstance(card, TYPED_KINDS):
-        return TYPED
-    return BASIC
+def notetype(card: AnyCard, typed: bool = False) -> str:
+    """The Anki notetype a card becomes: with ``typed``, a card answered by typing a short text
+    becomes "Basic (type in the answer)"."""
+    match card:
+        case ClozeCard():
+            return CLOZE
+        case ShortCard() | NumberCard() | DateCard() | BoolCard() | ChoiceCard():
+            return TYPED if typed else BASIC
+        case MultiCard() | OrderCard() | FlashCard():
+            return BASIC
+        case _:
+            assert_never(card)
 
 
 def to_html(text: str) -> str:
@@ -283,7 +290,7 @@ def deck_data(deck: Deck) -> dict[str, Any]:
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def card_data(deck_meta: dict[str, Any] | str, deck: Deck, card: Card) -> str:
+def card_data(deck_meta: dict[str, Any] | str, deck: Deck, card: AnyCard) -> str:
     """The hidden comment that carries ``card`` (type, answers, alternates, policy, examples) in a field.
 
     ``deck_meta`` is :func:`deck_data` or its JSON text (encoded once per export, not per card).
@@ -313,13 +320,13 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tu
     out: list[tuple[str, ...]] = []
     append = out.append
     # Per card class, computed once: the side builder and the notetype; per (tags, class): the tags cell.
-    per_class: dict[type[Card], tuple[Callable[[Any, bool], tuple[str, str]], str]] = {}
+    per_class: dict[type[Card], tuple[Sides, str]] = {}
     tag_cells: dict[tuple[tuple[str, ...], type[Card]], str] = {}
     for guid, card in zip(guids, deck.cards, strict=True):
         cls = type(card)
         known = per_class.get(cls)
         if known is None:
-            known = per_class[cls] = (_SIDES.get(cls, sides), notetype(card, typed))
+            known = per_class[cls] = (_sides_of(card), notetype(card, typed))
         front, back = known[0](card, typed)
         key = (card.tags, cls)
         cell = tag_cells.get(key)

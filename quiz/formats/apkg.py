@@ -32,7 +32,21 @@ from typing import Any
 
 from quiz.errors import ExportError
 from quiz.files import FileRefused, read_input, write_atomic
-from quiz.model import Card, ChoiceCard, Deck, NumberCard, ShortCard
+from quiz.model import (
+    AnyCard,
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Deck,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    ShortCard,
+    assert_never,
+)
 
 from .anki import BASIC, CLOZE, DATA_OPEN, TYPED, deck_name, rows, sides, tag_text, to_html
 
@@ -114,14 +128,21 @@ def subdeck(card: Card) -> str:
     return ""
 
 
-def typed_extra(card: Card) -> str:
+def typed_extra(card: AnyCard) -> str:
     """What a type-in note shows under the typed-answer comparison: alternates, tolerance, explain."""
     parts: list[str] = []
-    if isinstance(card, ShortCard) and card.accept:
-        parts.append("Also accepted:\n" + "\n".join(f"- {x}" for x in card.accept))
-    if isinstance(card, NumberCard) and (card.tolerance or card.tolerance_percent):
-        tol = f"{card.tolerance:g}{'%' if card.tolerance_percent else ''}"
-        parts.append(f"Accepted within ±{tol}")
+    match card:
+        case ShortCard():
+            if card.accept:
+                parts.append("Also accepted:\n" + "\n".join(f"- {x}" for x in card.accept))
+        case NumberCard():
+            if card.tolerance or card.tolerance_percent:
+                tol = f"{card.tolerance:g}{'%' if card.tolerance_percent else ''}"
+                parts.append(f"Accepted within ±{tol}")
+        case ChoiceCard() | MultiCard() | BoolCard() | DateCard() | ClozeCard() | OrderCard() | FlashCard():
+            pass
+        case _:
+            assert_never(card)
     if card.explain:
         parts.append(card.explain)
     return "\n\n".join(parts)

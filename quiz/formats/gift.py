@@ -6,7 +6,21 @@ import re
 from typing import Any
 
 from quiz.formats.anki import card_data, deck_data, nfc
-from quiz.model import BoolCard, Card, ChoiceCard, ClozeCard, DateCard, Deck, MultiCard, NumberCard, ShortCard
+from quiz.model import (
+    AnyCard,
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Deck,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    ShortCard,
+    assert_never,
+)
 from quiz.model.cloze import CLOZE_RE, gaps
 
 #: Card types GIFT has no question for; they are left out with a ``//`` comment.
@@ -31,33 +45,37 @@ def _feedback(card: Card) -> str:
     return f"####{escape(card.explain)}" if card.explain else ""
 
 
-def questions_of(card: Card) -> list[str]:
+def questions_of(card: AnyCard) -> list[str]:
     """The GIFT questions for one card (none for types GIFT cannot ask)."""
     title = f"::{escape(card.id)}::"
     fb = _feedback(card)
-    if isinstance(card, ShortCard):
-        alts = " ".join(f"={escape(a)}" for a in (card.answer, *card.accept))
-        return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
-    if isinstance(card, DateCard):
-        alts = " ".join(f"={escape(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso())))
-        return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
-    if isinstance(card, ChoiceCard):
-        opts = " ".join(f"{'=' if c == card.answer else '~'}{escape(c)}" for c in card.choices)
-        return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
-    if isinstance(card, MultiCard):
-        right = _weight(100 / len(card.answers))
-        opts = " ".join(f"~%{right if c in card.answers else '-100'}%{escape(c)}" for c in card.choices)
-        return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
-    if isinstance(card, BoolCard):
-        return [f"{title}{escape(card.prompt)}{{{'TRUE' if card.answer else 'FALSE'}{fb}}}"]
-    if isinstance(card, NumberCard):
-        tol = card.tolerance * abs(card.answer) / 100 if card.tolerance_percent else card.tolerance
-        prompt = f"{card.prompt} (in {card.unit})" if card.unit else card.prompt
-        margin = f":{_number(tol)}" if tol else ""
-        return [f"{title}{escape(prompt)}{{#{_number(card.answer)}{margin}{fb}}}"]
-    if isinstance(card, ClozeCard):
-        return _cloze(card)
-    return []
+    match card:
+        case ShortCard():
+            alts = " ".join(f"={escape(a)}" for a in (card.answer, *card.accept))
+            return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
+        case DateCard():
+            alts = " ".join(f"={escape(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso())))
+            return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
+        case ChoiceCard():
+            opts = " ".join(f"{'=' if c == card.answer else '~'}{escape(c)}" for c in card.choices)
+            return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
+        case MultiCard():
+            right = _weight(100 / len(card.answers))
+            opts = " ".join(f"~%{right if c in card.answers else '-100'}%{escape(c)}" for c in card.choices)
+            return [f"{title}{escape(card.prompt)}{{{opts}{fb}}}"]
+        case BoolCard():
+            return [f"{title}{escape(card.prompt)}{{{'TRUE' if card.answer else 'FALSE'}{fb}}}"]
+        case NumberCard():
+            tol = card.tolerance * abs(card.answer) / 100 if card.tolerance_percent else card.tolerance
+            prompt = f"{card.prompt} (in {card.unit})" if card.unit else card.prompt
+            margin = f":{_number(tol)}" if tol else ""
+            return [f"{title}{escape(prompt)}{{#{_number(card.answer)}{margin}{fb}}}"]
+        case ClozeCard():
+            return _cloze(card)
+        case OrderCard() | FlashCard():
+            return []  # SKIPPED
+        case _:
+            assert_never(card)
 
 
 def _cloze(card: ClozeCard) -> list[str]:
@@ -88,7 +106,7 @@ def _cloze(card: ClozeCard) -> list[str]:
     return out
 
 
-def card_comment(meta: dict[str, Any], deck: Deck, card: Card) -> str:
+def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
     """The ``// quiz:1:...`` comment that carries the card: Moodle ignores it, ``quiz import`` reads it."""
     return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
 

@@ -7,9 +7,7 @@ authors in docs/grading.md.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from quiz.model import (
     AnyCard,
@@ -26,6 +24,7 @@ from quiz.model import (
     Rule,
     ShortCard,
     Verdict,
+    assert_never,
 )
 
 from .bools import grade_bool, parse_bool
@@ -38,15 +37,6 @@ from .order import grade_order
 from .pieces import choice_label, split_answer
 from .text import grade_short, listed, prepare_text
 from .typos import typo_budget
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-
-    def assert_never(value: NoReturn) -> NoReturn:
-        """Unreachable when every card type has its case (mypy checks it)."""
-        raise AssertionError(f"unhandled card type: {type(value).__name__}")
-
 
 __all__ = [
     "choice_label",
@@ -62,7 +52,8 @@ __all__ = [
 # Longer input than this (plus four times the answer's length) is wrong without being read.
 MAX_EXTRA_CHARS = 5000
 
-# The card classes ``_grade`` has a case for (isinstance narrows a Card to AnyCard with it).
+# The card classes ``_grade`` has a case for (isinstance narrows a Card to AnyCard with it): every
+# member of AnyCard; a new card type goes here too (docs/architecture.md, "Card-type dispatch").
 _GRADED = (ShortCard, ChoiceCard, MultiCard, BoolCard, NumberCard, DateCard, ClozeCard, OrderCard, FlashCard)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from quiz.model import ChoiceCard, MultiCard, Policy, Rule, Verdict
+from quiz.model import ChoiceCard, MultiCard, Policy, Rule, Verdict, letter
 
 from .normalize import normalize
 from .notes import join_names, typo_list, typo_note
-from .pieces import ALIAS_RE, LABEL_RE, MULTI_SEP, letter_of, read_label, split_picks
+from .pieces import ALIAS_RE, LABEL_RE, MULTI_SEP, read_label, split_picks
 from .text import Prepared, known_wrong, listed, partly, prepare_choices
 from .typos import SMALL_WORDS, Hit, droppable, literal_key, typo_budget, typo_match, word_edits
 
@@ -29,7 +29,7 @@ def grade_choice(
     label = None if literal is not None else read_label(typed, len(shown))
     if label is not None:
         i, kind = label
-        shown_as = letter_of(i) if kind == Rule.LETTER else str(i + 1)
+        shown_as = letter(i) if kind == Rule.LETTER else str(i + 1)
         if i == right:
             return Verdict(
                 correct=True,
@@ -81,7 +81,7 @@ def grade_choice(
     return Verdict(
         correct=True,
         rule=Rule.CHOICE_TEXT,
-        note=f"accepted: the text of choice {letter_of(right)}",
+        note=f"accepted: the text of choice {letter(right)}",
         score=1.0,
         expected=expected,
     )

@@ -36,10 +36,6 @@ def choice_label(token: str, count: int) -> int | None:
     return None if found is None else found[0]
 
 
-def letter_of(i: int) -> str:
-    return chr(ord("a") + i) if i < 26 else str(i + 1)
-
-
 ALIAS_RE = re.compile(r"\(([^()]+)\)\s*$")
 
 

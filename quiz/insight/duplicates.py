@@ -24,8 +24,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from quiz.model import (
+    AnyCard,
     BoolCard,
-    Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
@@ -35,6 +35,7 @@ from quiz.model import (
     NumberCard,
     OrderCard,
     ShortCard,
+    assert_never,
 )
 from quiz.model.cloze import blanked, gaps
 
@@ -88,38 +89,44 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def question_text(card: Card) -> str:
+def question_text(card: AnyCard) -> str:
     """What a learner reads: the prompt (a cloze with its gaps blanked), and the choices or items."""
-    if isinstance(card, (ChoiceCard, MultiCard)):
-        return " / ".join((card.prompt, *card.choices))
-    if isinstance(card, OrderCard):
-        return " / ".join((card.prompt, *sorted(card.items)))
-    if isinstance(card, ClozeCard):
-        return blanked(card.prompt)
-    return card.prompt
+    match card:
+        case ChoiceCard() | MultiCard():
+            return " / ".join((card.prompt, *card.choices))
+        case OrderCard():
+            return " / ".join((card.prompt, *sorted(card.items)))
+        case ClozeCard():
+            return blanked(card.prompt)
+        case ShortCard() | BoolCard() | NumberCard() | DateCard() | FlashCard():
+            return card.prompt
+        case _:
+            assert_never(card)
 
 
-def answer_texts(card: Card) -> tuple[str, ...]:
+def answer_texts(card: AnyCard) -> tuple[str, ...]:
     """The card's right answer as text, then the other answers it accepts as right."""
-    if isinstance(card, ShortCard):
-        return (card.answer, *card.accept)
-    if isinstance(card, ChoiceCard):
-        return (card.answer,)
-    if isinstance(card, MultiCard):
-        return (" | ".join(sorted(card.answers)),)
-    if isinstance(card, BoolCard):
-        return ("true" if card.answer else "false",)
-    if isinstance(card, NumberCard):
-        return (f"{card.answer:g} {card.unit}",)
-    if isinstance(card, DateCard):
-        return (card.answer.iso(),)
-    if isinstance(card, ClozeCard):
-        return (" | ".join(g.answer for g in gaps(card.prompt)),)
-    if isinstance(card, OrderCard):
-        return (" | ".join(card.items),)
-    if isinstance(card, FlashCard):
-        return (card.back,)
-    return ("",)
+    match card:
+        case ShortCard():
+            return (card.answer, *card.accept)
+        case ChoiceCard():
+            return (card.answer,)
+        case MultiCard():
+            return (" | ".join(sorted(card.answers)),)
+        case BoolCard():
+            return ("true" if card.answer else "false",)
+        case NumberCard():
+            return (f"{card.answer:g} {card.unit}",)
+        case DateCard():
+            return (card.answer.iso(),)
+        case ClozeCard():
+            return (" | ".join(g.answer for g in gaps(card.prompt)),)
+        case OrderCard():
+            return (" | ".join(card.items),)
+        case FlashCard():
+            return (card.back,)
+        case _:
+            assert_never(card)
 
 
 def _code(word: str) -> int:

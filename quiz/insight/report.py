@@ -17,7 +17,7 @@ from quiz.errors import QuizError
 from quiz.insight.report_answers import LOOSE, Candidate, candidates_for, picked_options, picked_text
 from quiz.insight.report_figures import ExamFigures, ItemFigures, all_item_figures, exam_figures
 from quiz.insight.results import Result, ResultAnswer
-from quiz.model import Card, ChoiceCard, ClozeCard, Deck, MultiCard, OrderCard
+from quiz.model import AnyCard, Card, ChoiceCard, Deck, MultiCard, OrderCard, options_of, question_text
 
 TOP_WRONG = 3
 SELF_RATED = "card"  # the flashcard type: the learner says whether they knew it
@@ -183,20 +183,10 @@ def _keep(
 
 
 def _prompt_of(card: Card) -> str:
-    from quiz.model.cloze import blanked
-
-    return " ".join((blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt).split())
+    return " ".join(question_text(card).split())
 
 
-def _options_of(card: Card) -> tuple[str, ...] | None:
-    if isinstance(card, (ChoiceCard, MultiCard)):
-        return card.choices
-    if isinstance(card, OrderCard):
-        return card.items
-    return None
-
-
-def changes(card: Card | None, answer: ResultAnswer) -> str:
+def changes(card: AnyCard | None, answer: ResultAnswer) -> str:
     """How ``card`` (in the deck now) differs from the card ``answer`` was given to ("" if not)."""
     if card is None:
         return "no longer in the deck"
@@ -205,7 +195,7 @@ def changes(card: Card | None, answer: ResultAnswer) -> str:
         what.append(f"type {answer.type} → {card.kind.value}")
     if _prompt_of(card) != " ".join(answer.prompt.split()):
         what.append("prompt")
-    options = _options_of(card)
+    options = options_of(card)
     if answer.shown is not None and options is not None and sorted(answer.shown) != sorted(options):
         what.append("choices" if not isinstance(card, OrderCard) else "items")
     if answer.expected and answer.type == card.kind.value and answer.expected != card.answer_text():

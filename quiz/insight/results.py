@@ -17,7 +17,7 @@ from typing import Any
 
 from quiz import __version__
 from quiz.errors import QuizError
-from quiz.model import Deck, Outcome, Summary
+from quiz.model import Deck, Outcome, Summary, question_text
 
 FORMAT = "quiz-result"
 VERSION = 1
@@ -141,14 +141,11 @@ def utc_text(when: datetime) -> str:
 
 def answer_of(outcome: Outcome) -> ResultAnswer:
     """One answer of a session as the results file keeps it (a cloze prompt with its gaps blanked)."""
-    from quiz.model import ClozeCard
-    from quiz.model.cloze import blanked
-
     card = outcome.question.card
     return ResultAnswer(
         card=card.id,
         type=card.kind.value,
-        prompt=blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt,
+        prompt=question_text(card),
         shown=outcome.question.shown,
         typed=outcome.typed,
         correct=outcome.verdict.correct,

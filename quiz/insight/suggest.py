@@ -7,7 +7,21 @@ from dataclasses import dataclass
 import yaml
 
 from quiz.grading import grade
-from quiz.model import Card, ClozeCard, Deck, FlashCard, ShortCard
+from quiz.model import (
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    Deck,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    ShortCard,
+    assert_never,
+    self_rated,
+)
 from quiz.store import Store
 
 
@@ -52,7 +66,7 @@ def proposals(deck: Deck, store: Store, min_learners: int) -> list[Proposal]:
 
 def _accepted(deck: Deck, card: Card, answer: str) -> bool:
     """True when the deck as it is now grades ``answer`` right (or the card grades itself)."""
-    if isinstance(card, FlashCard):
+    if self_rated(card):
         return True
     reject = tuple(e.text for e in card.reject_examples)
     return grade(card, answer, deck.policy(card), reject=reject).correct
@@ -89,19 +103,25 @@ def yaml_lines(deck: Deck, found: list[Proposal]) -> list[str]:
         if p.card_id != shown:
             shown = p.card_id
             echo("")
-            if isinstance(card, ShortCard):
-                echo(f"- id: {_scalar(card.id)}  # line {card.line}")
-                echo("  accept:")
-            elif isinstance(card, ClozeCard):
-                echo(
-                    f"# card {_scalar(card.id)} (line {card.line}) is a cloze card: add the part of each"
-                    " answer that fills a gap to that gap's accept: entry ({c1: [...]}); refused answers:"
-                )
-            else:
-                echo(
-                    f"# card {_scalar(card.id)} (line {card.line}) is a {card.kind} card, which has no"
-                    " accept: list; its refused answers:"
-                )
+            match card:
+                case ShortCard():
+                    echo(f"- id: {_scalar(card.id)}  # line {card.line}")
+                    echo("  accept:")
+                case ClozeCard():
+                    echo(
+                        f"# card {_scalar(card.id)} (line {card.line}) is a cloze card: add the part of each"
+                        " answer that fills a gap to that gap's accept: entry ({c1: [...]}); refused answers:"
+                    )
+                case (
+                    ChoiceCard() | MultiCard() | BoolCard() | NumberCard() | DateCard()
+                    | OrderCard() | FlashCard()
+                ):
+                    echo(
+                        f"# card {_scalar(card.id)} (line {card.line}) is a {card.kind} card, which has no"
+                        " accept: list; its refused answers:"
+                    )
+                case _:
+                    assert_never(card)
         if isinstance(card, ShortCard):
             echo(f"    - {_scalar(p.answer)}  # {_why(p)}")
         else:

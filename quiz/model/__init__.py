@@ -18,12 +18,17 @@ from .cards import (
     OrderCard,
     PartialDate,
     ShortCard,
+    assert_never,
+    letter,
+    options_of,
+    question_text,
+    self_rated,
 )
 from .deck import CardBlockError, Deck, LazyCards
 from .enums import StrEnum
 from .policy import POLICY_CHOICES, Policy, Typos
 from .records import LEECH_MISSES, Attempt, CardState, Mode, Phase, SessionRecord
-from .session import Ended, Options, Outcome, Question, Summary, assert_never
+from .session import Ended, Options, Outcome, Question, Summary
 from .verdict import Rule, Verdict
 
 __all__ = [
@@ -63,4 +68,8 @@ __all__ = [
     "Typos",
     "Verdict",
     "assert_never",
+    "letter",
+    "options_of",
+    "question_text",
+    "self_rated",
 ]

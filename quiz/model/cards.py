@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import sys
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, NoReturn, TypeGuard, TypeVar
 
-from .cloze import gaps
+from .cloze import blanked, gaps
 from .enums import StrEnum
 from .policy import Policy
 
@@ -218,7 +219,40 @@ class FlashCard(Card):
         return self.back
 
 
-CARD_CLASSES: dict[CardType, type[Card]] = {
+AnyCard = (
+    ShortCard | ChoiceCard | MultiCard | BoolCard | NumberCard | DateCard | ClozeCard | OrderCard | FlashCard
+)
+"""Every concrete card type: ``match`` on it with ``assert_never`` in the last case, so mypy names a
+card type that a dispatch forgets (docs/architecture.md, "Card-type dispatch")."""
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - Python 3.10
+
+    def assert_never(value: NoReturn) -> NoReturn:
+        """Unreachable: mypy reports a ``match`` that misses a member of the union."""
+        raise AssertionError(f"unhandled value: {value!r}")
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def letter(index: int) -> str:
+    """``a`` for the first choice, ``b`` for the second, …; past ``z``, the number."""
+    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
+
+
+def self_rated(card: Card) -> TypeGuard[FlashCard]:
+    """A flashcard: the learner says whether they knew it; every other card is typed and graded."""
+    return isinstance(card, FlashCard)
+
+
+def question_text(card: Card) -> str:
+    """The question as a learner reads it: a cloze's gaps as [1], [2]; a flashcard's front."""
+    return blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
+
+
+CARD_CLASSES: dict[CardType, type[AnyCard]] = {
     cls.kind: cls
     for cls in (
         ShortCard,
@@ -234,8 +268,14 @@ CARD_CLASSES: dict[CardType, type[Card]] = {
 }
 
 
-AnyCard = (
-    ShortCard | ChoiceCard | MultiCard | BoolCard | NumberCard | DateCard | ClozeCard | OrderCard | FlashCard
-)
-"""Every concrete card type: ``match`` on it with ``assert_never`` in the last case, so mypy names a
-card type that a dispatch forgets."""
+def options_of(card: AnyCard) -> tuple[str, ...] | None:
+    """What a card shows to pick from, in file order: the choices (choice, multi) or the items (order)."""
+    match card:
+        case ChoiceCard() | MultiCard():
+            return card.choices
+        case OrderCard():
+            return card.items
+        case ShortCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | FlashCard():
+            return None
+        case _:
+            assert_never(card)

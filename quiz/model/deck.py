@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from ..errors import QuizError
-from .cards import Card
+from .cards import AnyCard, Card
 from .policy import Policy
 
 
@@ -15,7 +15,7 @@ class CardBlockError(QuizError):
     """A block of stored cards cannot be built, or holds other cards than its index says."""
 
 
-class LazyCards(Sequence[Card]):
+class LazyCards(Sequence[AnyCard]):
     """A deck's cards in file order, each block of them unpickled on first use and then kept.
 
     How a warm deck cache hands over a deck: the ids and tags of every card are at hand at
@@ -33,7 +33,7 @@ class LazyCards(Sequence[Card]):
         tags: tuple[tuple[str, ...], ...],
         blocks: Sequence[bytes | memoryview],
         block_size: int,
-        load: Callable[[bytes | memoryview], Sequence[Card]],
+        load: Callable[[bytes | memoryview], Sequence[AnyCard]],
         source: str = "",
     ) -> None:
         if len(ids) != len(tags) or block_size < 1 or len(blocks) != -(-len(ids) // block_size):
@@ -43,7 +43,7 @@ class LazyCards(Sequence[Card]):
         self._blocks = list(blocks)
         self._size = block_size
         self._load = load
-        self._built: list[tuple[Card, ...] | None] = [None] * len(self._blocks)
+        self._built: list[tuple[AnyCard, ...] | None] = [None] * len(self._blocks)
         self._source = source
 
     def ids(self) -> tuple[str, ...]:
@@ -58,7 +58,7 @@ class LazyCards(Sequence[Card]):
         """How many blocks have been built so far (of ``-(-len(self) // block size)``)."""
         return sum(1 for block in self._built if block is not None)
 
-    def _block(self, b: int) -> tuple[Card, ...]:
+    def _block(self, b: int) -> tuple[AnyCard, ...]:
         """The cards of block ``b``, built now if they were not yet."""
         cards = self._built[b]
         if cards is not None:
@@ -84,12 +84,12 @@ class LazyCards(Sequence[Card]):
         return len(self._ids)
 
     @overload
-    def __getitem__(self, index: int) -> Card: ...
+    def __getitem__(self, index: int) -> AnyCard: ...
 
     @overload
-    def __getitem__(self, index: slice) -> tuple[Card, ...]: ...
+    def __getitem__(self, index: slice) -> tuple[AnyCard, ...]: ...
 
-    def __getitem__(self, index: int | slice) -> Card | tuple[Card, ...]:
+    def __getitem__(self, index: int | slice) -> AnyCard | tuple[AnyCard, ...]:
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self._ids))))
         n = len(self._ids)
@@ -98,7 +98,7 @@ class LazyCards(Sequence[Card]):
             raise IndexError("card index out of range")
         return self._block(i // self._size)[i % self._size]
 
-    def __iter__(self) -> Iterator[Card]:
+    def __iter__(self) -> Iterator[AnyCard]:
         for b in range(len(self._built)):
             yield from self._block(b)
 
@@ -133,7 +133,7 @@ class Deck:
 
     id: str
     title: str
-    cards: Sequence[Card]
+    cards: Sequence[AnyCard]
     description: str = ""
     source: str = ""
     tags: tuple[str, ...] = ()
@@ -146,7 +146,7 @@ class Deck:
         """The policy that grades ``card``."""
         return card.grading if card.grading is not None else self.grading
 
-    def card(self, card_id: str) -> Card | None:
+    def card(self, card_id: str) -> AnyCard | None:
         """The card with this id, if any."""
         if isinstance(self.cards, LazyCards):
             try:

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
-from typing import NoReturn
 
 from .cards import AnyCard
 from .enums import StrEnum
 from .verdict import Verdict
-
-if sys.version_info >= (3, 11):
-    from typing import assert_never
-else:  # pragma: no cover - Python 3.10
-
-    def assert_never(value: NoReturn) -> NoReturn:
-        """Unreachable: mypy reports a ``match`` that misses a member of the union."""
-        raise AssertionError(f"unhandled value: {value!r}")
 
 
 class Ended(StrEnum):

@@ -11,7 +11,20 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .cards import Card, ChoiceCard, FlashCard, ShortCard
+from .cards import (
+    AnyCard,
+    BoolCard,
+    Card,
+    ChoiceCard,
+    ClozeCard,
+    DateCard,
+    FlashCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    ShortCard,
+    assert_never,
+)
 
 REVERSE_SUFFIX = "~reverse"
 #: ``distractors: from-deck``: the wrong choices come from the answers of the deck's other choice
@@ -20,47 +33,59 @@ FROM_DECK = "from-deck"
 DRAWN = 3
 
 
-def variants(card: Card) -> tuple[Card, ...]:
+def variants(card: AnyCard) -> tuple[AnyCard, ...]:
     """The variants ``card`` asks for (none for most cards), each with ``variant_of`` set.
 
     The docstring of the module says what each is."""
-    if isinstance(card, ShortCard) and card.reverse:
-        flipped: Card = replace(
-            card,
-            id=card.id + REVERSE_SUFFIX,
-            id_generated=False,
-            prompt=card.answer,
-            answer=card.prompt,
-            accept=(),
-            person=False,
-            reverse=False,
-            accept_examples=(),
-            reject_examples=(),
-            variant_of=card.id,
-        )
-        return (flipped,)
-    if isinstance(card, FlashCard) and card.reverse:
-        return (
-            replace(
+    match card:
+        case ShortCard():
+            if not card.reverse:
+                return ()
+            flipped = replace(
                 card,
                 id=card.id + REVERSE_SUFFIX,
                 id_generated=False,
-                prompt=card.back,
-                back=card.prompt,
+                prompt=card.answer,
+                answer=card.prompt,
+                accept=(),
+                person=False,
                 reverse=False,
+                accept_examples=(),
+                reject_examples=(),
                 variant_of=card.id,
-            ),
-        )
-    return ()
+            )
+            return (flipped,)
+        case FlashCard():
+            if not card.reverse:
+                return ()
+            return (
+                replace(
+                    card,
+                    id=card.id + REVERSE_SUFFIX,
+                    id_generated=False,
+                    prompt=card.back,
+                    back=card.prompt,
+                    reverse=False,
+                    variant_of=card.id,
+                ),
+            )
+        case ChoiceCard() | MultiCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | OrderCard():
+            return ()
+        case _:
+            assert_never(card)
 
 
-def shown_side(card: Card) -> str:
+def shown_side(card: AnyCard) -> str:
     """What a variant made by ``reverse`` shows, for telling two cards apart: the answer or back."""
-    if isinstance(card, ShortCard):
-        return card.answer
-    if isinstance(card, FlashCard):
-        return card.back
-    return ""
+    match card:
+        case ShortCard():
+            return card.answer
+        case FlashCard():
+            return card.back
+        case ChoiceCard() | MultiCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | OrderCard():
+            return ""
+        case _:
+            assert_never(card)
 
 
 def _fold(text: str) -> str:

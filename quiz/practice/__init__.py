@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .engine import DID_NOT_KNOW, KNEW, Engine, GradeFn, Learner, Plan, Recorder, Settled, Step, self_verdict
 from .quiz import QuizPlan, Session
-from .select import SelectionError, as_any, select_cards, shown_order
+from .select import SelectionError, select_cards, shown_order
 
 __all__ = [
     "DID_NOT_KNOW",
@@ -24,7 +24,6 @@ __all__ = [
     "Session",
     "Settled",
     "Step",
-    "as_any",
     "select_cards",
     "self_verdict",
     "shown_order",

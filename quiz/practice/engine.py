@@ -32,6 +32,7 @@ from quiz.model import (
     Rule,
     Summary,
     Verdict,
+    self_rated,
 )
 
 if TYPE_CHECKING:
@@ -230,7 +231,7 @@ class Engine:
     def grade(self, question: Question, typed: str) -> Verdict:
         """The verdict on ``typed`` for ``question`` (flashcards: the learner's own y/n)."""
         card = question.card
-        if isinstance(card, FlashCard):
+        if self_rated(card):
             return self_verdict(card, typed)
         if self._grade is None:
             from quiz.grading import grade as default_grade
@@ -273,7 +274,7 @@ class Engine:
     def _answer(self, question: Question) -> tuple[str, Verdict | None] | Step:
         """What the learner answered and its verdict (None: a flashcard the plan rates)."""
         card = question.card
-        if isinstance(card, FlashCard):
+        if self_rated(card):
             line = self.learner.reveal(question)
             if line is None:
                 return Step.END_OF_INPUT
@@ -341,7 +342,7 @@ class Engine:
             self.plan.overrides
             and not self.plan.exam
             and not outcome.verdict.correct
-            and not isinstance(outcome.question.card, FlashCard)
+            and not self_rated(outcome.question.card)
         )
 
     def _attempt(self, outcome: Outcome) -> Attempt:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import cast
 
 from quiz.errors import QuizError
 from quiz.model import (
     AnyCard,
     BoolCard,
-    Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
@@ -78,31 +76,25 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[AnyCa
         chosen = list(chosen)
         rng.shuffle(chosen)
     cards = deck.cards
-    return [as_any(cards[i]) for i in chosen]
+    return [cards[i] for i in chosen]
 
 
-def as_any(card: Card) -> AnyCard:
-    """``card`` typed as one of the nine concrete card types (every card a deck holds is one)."""
-    return cast(AnyCard, card)
-
-
-def shown_order(card: Card, rng: random.Random, shuffle: bool = True) -> tuple[str, ...] | None:
+def shown_order(card: AnyCard, rng: random.Random, shuffle: bool = True) -> tuple[str, ...] | None:
     """The choices (choice, multi) or items (order) in the order they are shown; else None.
 
     Choices keep the file order when ``shuffle`` is False or the card says
     ``shuffle: false``. Order items are always shuffled, and never shown already in
     the right order when that can be avoided.
     """
-    c = as_any(card)
-    match c:
+    match card:
         case ChoiceCard() | MultiCard():
-            choices = list(c.choices)
-            if shuffle and c.shuffle:
+            choices = list(card.choices)
+            if shuffle and card.shuffle:
                 rng.shuffle(choices)
             return tuple(choices)
         case OrderCard():
-            items = list(c.items)
-            right = list(c.items)
+            items = list(card.items)
+            right = list(card.items)
             if len(set(items)) > 1:
                 rng.shuffle(items)
                 if items == right:
@@ -112,4 +104,4 @@ def shown_order(card: Card, rng: random.Random, shuffle: bool = True) -> tuple[s
         case ShortCard() | BoolCard() | NumberCard() | DateCard() | ClozeCard() | FlashCard():
             return None
         case _:
-            assert_never(c)
+            assert_never(card)

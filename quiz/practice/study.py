@@ -26,7 +26,7 @@ from quiz.model import (
 
 from . import schedule
 from .engine import UNDO, Answered, Learner, Plan, Recorder, Settled, Step
-from .select import as_any, shown_order
+from .select import shown_order
 
 LEARN_AHEAD = timedelta(minutes=20)
 """With nothing else left, a missed card whose step ends within this long is asked at once (as Anki)."""
@@ -167,7 +167,7 @@ class StudyPlan(Plan):
         return Question(
             n,
             n + self.left,
-            as_any(card),
+            card,
             shown_order(card, self.rng),
             round=1 if item.kind == "learn" else 0,
             kind=item.kind,

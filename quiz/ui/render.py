@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import cast
 
 import click
 
 from quiz.model import (
     AnyCard,
     BoolCard,
-    Card,
     ChoiceCard,
     ClozeCard,
     DateCard,
@@ -28,15 +26,11 @@ from quiz.model import (
     Summary,
     Verdict,
     assert_never,
+    letter,
+    question_text,
+    self_rated,
 )
-from quiz.model.cloze import blanked, gaps
-
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def letter(index: int) -> str:
-    """``a`` for the first choice, ``b`` for the second, …; past ``z``, the number."""
-    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
+from quiz.model.cloze import gaps
 
 
 def _card_details(card: AnyCard) -> list[str]:
@@ -62,13 +56,12 @@ def _card_details(card: AnyCard) -> list[str]:
             assert_never(card)
 
 
-def card_summary(card: Card, number: int, color: bool = False) -> str:
+def card_summary(card: AnyCard, number: int, color: bool = False) -> str:
     """A card with its answer, for ``quiz show``."""
     head = f"{number}. [{card.kind.value}] {card.id}"
     lines = [click.style(head, bold=True) if color else head]
-    prompt = blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
-    lines.append(f"   {prompt}")
-    lines.extend(_card_details(cast(AnyCard, card)))
+    lines.append(f"   {question_text(card)}")
+    lines.extend(_card_details(card))
     if card.explain:
         lines.append(f"   why: {card.explain}")
     if card.tags:
@@ -148,8 +141,7 @@ def progress(q: Question) -> str:
 
 def question_prompt(q: Question) -> str:
     """The question text as shown: cloze gaps as [1], [2]; a flashcard's front."""
-    card = q.card
-    return blanked(card.prompt) if isinstance(card, ClozeCard) else card.prompt
+    return question_text(q.card)
 
 
 _DATE_HINTS = {
@@ -212,7 +204,7 @@ FLASH_ASK = "Did you know it? (y/n) "
 def flash_reveal_lines(q: Question, color: bool, width: int | None = None) -> list[str]:
     """A flashcard's back, once revealed, and the question whether it was known."""
     indent = " " * (len(progress(q)) + 2)
-    assert isinstance(q.card, FlashCard)
+    assert self_rated(q.card)
     return [*wrap(f"Answer: {q.card.back}", width, indent, "answer", color), f"{indent}{FLASH_ASK.strip()}"]
 
 
@@ -245,7 +237,8 @@ def wrap(text: str, width: int | None, indent: str, role: str = "", color: bool 
     if not width:
         return [indent + styled(flat, role, color)]
     if _KEEP not in flat:  # a cloze gap ("[1: a name]") is kept on one line when it fits on one
-        flat = _GAP.sub(lambda m: m[0].replace(" ", _KEEP) if len(m[0]) <= width - len(indent) else m[0], flat)
+        room = width - len(indent)
+        flat = _GAP.sub(lambda m: m[0].replace(" ", _KEEP) if len(m[0]) <= room else m[0], flat)
     wrapped = click.wrap_text(flat, width, initial_indent=indent, subsequent_indent=indent)
     return [
         indent + styled(line[len(indent) :].replace(_KEEP, " "), role, color) for line in wrapped.splitlines()
@@ -295,7 +288,7 @@ def verdict_lines(
     lines[0] = lines[0].replace(word, styled(word, role, color), 1)
     expected = v.expected or card.answer_text()
     show_key = not v.correct or v.typos > 0 or v.rule in SHOW_KEY_RULES
-    if not isinstance(card, FlashCard) and show_key:
+    if not self_rated(card) and show_key:
         lines.extend(
             wrap(f"Answer: {keyed_answer(outcome.question, expected)}", width, indent, "answer", color)
         )
@@ -392,7 +385,7 @@ def question_event(q: Question) -> dict[str, object]:
 
 def reveal_event(q: Question) -> dict[str, object]:
     """A flashcard's back, sent before its y/n answer is read."""
-    assert isinstance(q.card, FlashCard)
+    assert self_rated(q.card)
     return {"event": "reveal", "card": q.card.id, "back": q.card.back}
 
 
