@@ -66,7 +66,11 @@ def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
 
 
 def load_parts(
-    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+    path: str | Path,
+    work: Callable[[Deck], T],
+    *,
+    keep_cards: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`load` does, and run ``work`` on each part of it, in file order.
 
@@ -74,9 +78,10 @@ def load_parts(
     card once. ``work`` runs in whichever process parsed the part (both cores work on a large deck);
     what it returns must pickle. With ``keep_cards`` False the cards of a large deck may be
     dropped once ``work`` has seen them (the deck returned then has none): for a caller that
-    needs only what ``work`` found, in less memory and time.
+    needs only what ``work`` found, in less memory and time. ``progress(done, total)``, if given,
+    is told how many parts are done (a deck that is one part: 0 of 1, then 1 of 1).
     """
-    return _parallel.load_parts(path, work, keep_cards=keep_cards)
+    return _parallel.load_parts(path, work, keep_cards=keep_cards, progress=progress)
 
 
 def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:
