@@ -35,10 +35,13 @@ class Pane:
         self.socket = f"quiz-progress-{os.getpid()}-{time.monotonic_ns()}"
         self.log = tmp / f"{self.socket}.log"
         go = tmp / f"{self.socket}.go"
-        # CI is set by the test run itself; the user's terminal has no CI, and a real TERM.
+        # CI is set by the test run itself; the user's terminal has no CI, and a real TERM. A data
+        # directory of its own: no deck cache from an earlier run, so a large deck is parsed.
+        home = tmp / f"{self.socket}.home"
         script = (
             f"cd {REPO}; while [ ! -e {go} ]; do sleep 0.05; done; "
-            f"env -u CI -u NO_COLOR -u COLUMNS TERM=xterm-256color {command}; echo EXIT=$?; sleep 60"
+            f"env -u CI -u NO_COLOR -u COLUMNS TERM=xterm-256color QUIZ_HOME={home} {command}; "
+            "echo EXIT=$?; sleep 60"
         )
         self.tmux("new-session", "-d", "-x", "100", "-y", "40", script)
         self.tmux("pipe-pane", "-o", f"cat >> {self.log}")
@@ -182,3 +185,42 @@ def test_wanted_is_false_for_a_closed_or_missing_stream() -> None:
     closed.close()
     assert wanted(stream=closed, environ={}) is False
     assert wanted(stream=object(), environ={}) is False  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def big_notes(big_deck: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The big deck as an Anki notes file (for quiz import)."""
+    path = tmp_path_factory.mktemp("notes") / "big.anki.txt"
+    assert piped("export", str(big_deck), "-o", str(path)).returncode == 0
+    return path
+
+
+def _export_args(deck: Path, notes: Path, out: Path) -> list[str]:
+    return ["export", str(deck), "-o", str(out)]
+
+
+def _import_args(deck: Path, notes: Path, out: Path) -> list[str]:
+    return ["import", str(notes), "-o", str(out)]
+
+
+@needs_tmux
+@pytest.mark.parametrize(
+    ("command", "bar"),
+    [(_export_args, "exporting bench:"), (_import_args, "importing big.anki.txt:")],
+    ids=["export", "import"],
+)
+@pytest.mark.parametrize("plain", [False, True], ids=["terminal", "plain"])
+def test_export_and_import_show_a_bar_on_a_terminal_and_write_the_same_file(
+    pane, big_deck: Path, big_notes: Path, tmp_path: Path, command, bar: str, plain: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """A bar while a large deck is exported or a large notes file imported (none with --plain); the
+    file written and the lines on stderr are the same as without a terminal."""
+    at_terminal, in_pipe = tmp_path / "terminal.out", tmp_path / "pipe.out"
+    args = command(big_deck, big_notes, at_terminal) + (["--plain"] if plain else [])
+    received, screen = pane(quiz(*args)).finished()
+    assert (bar in received and "%|" in received) is not plain
+    assert bar not in screen and "%|" not in screen and "EXIT=0" in screen
+    alone = piped(*command(big_deck, big_notes, in_pipe))
+    assert at_terminal.read_bytes() == in_pipe.read_bytes()
+    said = [line for line in screen.splitlines() if line.startswith("Wrote")]
+    assert said == [alone.stderr.decode().strip().replace(str(in_pipe), str(at_terminal))]

@@ -53,16 +53,19 @@ __all__ = [
 ]
 
 
-def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
+def load(
+    path: str | Path, cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> Deck:
     """Load one deck file; :class:`DeckError` lists every problem in it.
 
     With ``cache_dir``, a large deck is kept compiled there and read back while the file's content
-    is unchanged (always the same result as without).
+    is unchanged (always the same result as without). ``progress(done, total)``, if given, is
+    told how many parts of a large file have been parsed (not called for a small file or the cache).
     """
     if cache_dir is not None:
-        return _cache.load_cached(Path(path), cache_dir)
+        return _cache.load_cached(Path(path), cache_dir, progress)
     data = read_bytes(path)
-    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest(), progress=progress)
 
 
 def load_parts(
@@ -84,6 +87,8 @@ def load_parts(
     return _parallel.load_parts(path, work, keep_cards=keep_cards, progress=progress)
 
 
-def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:
+def load_ref(
+    ref: str, cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> Deck:
     """Load the deck a ``DECK`` argument names (a path, or the id of a deck ``quiz list`` shows)."""
-    return load(resolve(ref), cache_dir)
+    return load(resolve(ref), cache_dir, progress)

@@ -89,9 +89,13 @@ def load_parts(
     )
 
 
-def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
+def parse_bytes(
+    data: bytes, shown: str, digest: str, *, workers: int = 2, progress: Progress | None = None
+) -> Deck:
     """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
-    return parse_parts(data, shown, digest, _nothing, workers=workers)[0]
+    if len(data) < MIN_FAST_BYTES:
+        progress = None  # milliseconds: nothing to show
+    return parse_parts(data, shown, digest, _nothing, workers=workers, progress=progress)[0]
 
 
 def parse_parts(

@@ -91,8 +91,12 @@ class Progress:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Erase the bar if it was ever drawn (leave=False); no more is shown after this."""
         if self._bar is not None:
-            self._bar.close()  # erases the bar if it was ever drawn (leave=False)
+            self._bar.close()
             self._bar = None
 
     @property
@@ -105,6 +109,7 @@ class Progress:
         self.label = label
         if self._bar is not None:
             self._bar.set_description_str(label, refresh=False)
+            self._last = 0.0  # the next update redraws the bar with it
 
     def update(self, done: int, total: int) -> None:
         """``done`` of ``total`` units are done. Calls from another process (a forked child sharing
