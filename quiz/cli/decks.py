@@ -158,7 +158,6 @@ def check(
                 continue
             decks.append(deck)
             parts.append(deck_parts)
-        bar.describe("comparing prompts")
         found_all = findings(decks, parts, every_advice=every_advice)
     render: Callable[[Problem], str]
     if fmt == "json":
