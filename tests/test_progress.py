@@ -224,3 +224,44 @@ def test_export_and_import_show_a_bar_on_a_terminal_and_write_the_same_file(
     assert at_terminal.read_bytes() == in_pipe.read_bytes()
     said = [line for line in screen.splitlines() if line.startswith("Wrote")]
     assert said == [alone.stderr.decode().strip().replace(str(in_pipe), str(at_terminal))]
+
+
+#: Result files enough for reading them to take well over the bar's half-second delay.
+CLASS_SIZE = 8000
+
+
+@pytest.fixture(scope="module")
+def many_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of result files of one real exam, one per learner (the JSON of one written by
+    write_result, with the learner's name changed)."""
+    import json
+
+    from test_report import make_result
+
+    from quiz.insight.results import write_result
+
+    folder = tmp_path_factory.mktemp("class")
+    first = folder / "learner-00000.json"
+    write_result(first, make_result("Learner 0", {"who": "Gerasimov", "pick": "a"}))
+    data = json.loads(first.read_text(encoding="utf-8"))
+    for i in range(1, CLASS_SIZE):
+        data["learner"] = f"Learner {i}"
+        (folder / f"learner-{i:05d}.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+@needs_tmux
+@pytest.mark.parametrize("plain", [False, True], ids=["terminal", "plain"])
+def test_report_on_many_files_shows_a_bar_counting_them(
+    pane, many_results: Path, tmp_path: Path, plain: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """quiz report on thousands of files: a bar counting the files on stderr (none with --plain),
+    erased; the report on stdout is what it is without a terminal."""
+    out = tmp_path / "report.txt"
+    extra = " --plain" if plain else ""
+    received, screen = pane(f"{quiz('report')} {many_results}/*.json{extra} > {out}").finished()
+    assert ("reading results:" in received and "%|" in received) is not plain
+    assert "reading results" not in screen and "EXIT=0" in screen
+    alone = piped("report", *sorted(str(p) for p in many_results.glob("*.json")))
+    assert alone.returncode == 0 and alone.stderr == b""
+    assert out.read_bytes() == alone.stdout
