@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.options import complete_deck, data_dir, data_dir_option, use_color
+from quiz.cli.options import complete_deck, data_dir, data_dir_option, plain_option, use_color
 from quiz.ui.terminal import echo
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from quiz.errors import Problem
+    from quiz.ui.progress import Progress
 
 
 @click.command("list")
@@ -108,7 +109,10 @@ def show(deck: str, as_json: bool) -> None:
     is_flag=True,
     help="List every piece of advice card by card (by default advice on many cards of a deck is one line).",
 )
-def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, every_advice: bool) -> None:
+@plain_option
+def check(
+    paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, every_advice: bool, plain: bool
+) -> None:
     """Validate deck files (or every deck in directories) and run their examples.
 
     Prints 'file:line:col: error|warning|advice: message (hint)' for each finding
@@ -118,11 +122,13 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     that ask the same question (within and across the decks checked together).
     Advice (style): a card without explain, examples or tags; on more than three
     cards of a deck it is one line with the count, and --advice lists each.
+    On a terminal a progress bar shows on stderr while a large deck is checked.
     """
     from quiz.deckio import expand_paths, load_parts
     from quiz.errors import DeckError
     from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings
     from quiz.model import Deck
+    from quiz.ui.progress import Progress, wanted
 
     if as_json:
         if fmt not in (None, "json"):
@@ -137,15 +143,22 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     load_errors: dict[str, list[Problem]] = {}
     decks: list[Deck] = []
     parts: list[list[Part]] = []
-    each_part = check_part()  # examples, warnings, advice: run on each part where it was parsed
-    for f in files:
-        try:
-            deck, deck_parts = load_parts(f, each_part, keep_cards=False)  # the parts' findings suffice
-        except DeckError as err:
-            load_errors[str(f)] = err.problems
-            continue
-        decks.append(deck)
-        parts.append(deck_parts)
+    with Progress("checking", show=wanted(as_json=fmt == "json", plain=plain)) as bar:
+        shown = _CheckProgress(bar)
+        # examples, warnings, advice: run on each part where it was parsed
+        each_part = check_part(progress=shown.cards if bar.callback else None)
+        for f in files:
+            bar.describe(f"checking {f.name}")
+            try:
+                deck, deck_parts = load_parts(
+                    f, each_part, keep_cards=False, progress=shown.parts if bar.callback else None
+                )  # the parts' findings suffice
+            except DeckError as err:
+                load_errors[str(f)] = err.problems
+                continue
+            decks.append(deck)
+            parts.append(deck_parts)
+        found_all = findings(decks, parts, every_advice=every_advice)
     render: Callable[[Problem], str]
     if fmt == "json":
         render = _json_line
@@ -154,7 +167,7 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     else:
         render = str
     by_file: dict[str, list[Problem]] = {}
-    for p in findings(decks, parts, every_advice=every_advice):
+    for p in found_all:
         by_file.setdefault(p.path, []).append(p)
     found: list[Problem] = []
     for f in files:
@@ -177,6 +190,24 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
         )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+class _CheckProgress:
+    """The bar of ``quiz check``: a large deck's parts as they are claimed, else (a deck read as one
+    part) its cards as their examples run."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.by_parts = False
+
+    def parts(self, done: int, total: int) -> None:
+        self.by_parts = total > 1
+        if self.by_parts:
+            self.bar.update(done, total)
+
+    def cards(self, done: int, total: int) -> None:
+        if not self.by_parts:
+            self.bar.update(done, total)
 
 
 def _json_line(p: Problem) -> str:

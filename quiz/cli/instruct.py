@@ -262,6 +262,7 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
     help="--csv: write cells exactly, for programs (default: cells starting with = + - @ get a leading ').",
 )
 @click.option("--json", "as_json", is_flag=True, help="The report as one JSON object instead of tables.")
+@click.option("--plain", is_flag=True, help="No bold headings and no progress bar on the terminal.")
 def report(
     results: tuple[str, ...],
     deck: str | None,
@@ -269,6 +270,7 @@ def report(
     html_file: str | None,
     raw_csv: bool,
     as_json: bool,
+    plain: bool,
 ) -> None:
     """Report on a class's exam result files (written by 'quiz run --results').
 
@@ -278,6 +280,7 @@ def report(
     answers that look right ("candidate for accept"). Invalid or tampered files, figures out
     of range and a learner's second file are named on stderr and skipped. Exit 0 if every
     file was read, 3 if the report was made without some, 1 if none could be read.
+    On a terminal a progress bar shows on stderr while many files are read.
     """
     import json
 
@@ -287,6 +290,7 @@ def report(
     from quiz.insight.report_html import to_html
     from quiz.insight.report_text import text_lines, to_csv
     from quiz.insight.results import ResultFileError, load_result
+    from quiz.ui.progress import Progress, wanted
 
     for target in (csv_file, html_file):  # refused before anything is read or printed
         if target:
@@ -294,23 +298,27 @@ def report(
             check_output(target, inputs=(*results, *([deck] if deck else [])))
     loaded = []
     learners: dict[str, str] = {}  # the learner's name, folded -> the file read for them
-    skipped = 0
-    for name in results:
-        try:
-            result = load_result(name)
-        except ResultFileError as err:
-            click.echo(f"skipped: {err}", err=True)
-            skipped += 1
-            continue
-        who = " ".join(result.learner.split()).casefold()
-        if who in learners:
-            first = learners[who]
-            again = "the same file again" if _same_file(first, name) else f"already read from {first}"
-            click.echo(f"skipped: {name}: learner '{result.learner}' is {again} (counted once)", err=True)
-            skipped += 1
-            continue
-        learners[who] = name
-        loaded.append((name, result))
+    skips: list[str] = []  # said once the bar is gone
+    with Progress("reading results", show=wanted(as_json=as_json, plain=plain)) as bar:
+        for n, name in enumerate(results):
+            bar.update(n, len(results))
+            try:
+                result = load_result(name)
+            except ResultFileError as err:
+                skips.append(f"skipped: {err}")
+                continue
+            who = " ".join(result.learner.split()).casefold()
+            if who in learners:
+                first = learners[who]
+                again = "the same file again" if _same_file(first, name) else f"already read from {first}"
+                skips.append(f"skipped: {name}: learner '{result.learner}' is {again} (counted once)")
+                continue
+            learners[who] = name
+            loaded.append((name, result))
+        bar.update(len(results), len(results))
+    for line in skips:
+        click.echo(line, err=True)
+    skipped = len(skips)
     deck_obj = load_ref(deck) if deck else None
     if not loaded:
         raise click.ClickException("no result file could be read (see the messages above)")
@@ -328,7 +336,7 @@ def report(
     if as_json:
         click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
     else:
-        color = use_color()
+        color = use_color(plain)
         for line in text_lines(built):
             heading = line == "Learners" or line.startswith(("Questions (", "Exam ("))
             click.echo(click.style(line, bold=True) if color and heading else line)

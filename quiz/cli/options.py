@@ -96,6 +96,13 @@ def reask_option(f: F) -> F:
     )(f)
 
 
+def plain_option(f: F) -> F:
+    """``--plain`` on a command whose only decoration is progress: no bar (``quiz.ui.progress``)."""
+    return click.option(
+        "--plain", is_flag=True, help="No progress bar on the terminal (none in pipes, either)."
+    )(f)
+
+
 def parse_steps_option(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Option callback: ``--steps`` must read as learning steps (bad usage otherwise)."""
     if value is None:

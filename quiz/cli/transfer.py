@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli.options import complete_deck, data_dir, data_dir_option
+from quiz.cli.options import complete_deck, data_dir, data_dir_option, plain_option
+
+if TYPE_CHECKING:
+    from quiz.model import Deck
+    from quiz.ui.progress import Progress
 
 #: Default file name for each format, after the deck id.
 SUFFIXES = {"anki": ".anki.txt", "apkg": ".apkg", "csv": ".csv", "json": ".json", "gift": ".gift.txt"}
@@ -55,19 +60,40 @@ def _write(text: str, target: str, *, inputs: tuple[str, ...], force: bool = Fal
     help="csv: write cells exactly, for programs (default: cells starting with = + - @ are made safe "
     "for spreadsheets with a leading ').",
 )
+@plain_option
 @data_dir_option
 def export(
-    deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None, raw_csv: bool
+    deck: str, fmt: str, output: str | None, typed: bool, deck_name: str | None, raw_csv: bool, plain: bool
 ) -> None:
     """Write DECK in another program's format (Anki by default).
 
     The Anki file goes through Anki's File → Import as it is: every setting is
     in its header. Exporting again after editing the deck updates the same
-    notes in Anki instead of adding new ones.
+    notes in Anki instead of adding new ones. On a terminal a progress bar shows
+    on stderr while a large deck is loaded and written.
     """
+    from quiz.ui.progress import Progress, wanted
+
+    with Progress(f"loading {Path(deck).name}", show=wanted(plain=plain)) as bar:
+        written = _export(bar, deck, fmt, output, typed, deck_name, raw_csv)
+    if written:
+        click.echo(written, err=True)
+
+
+def _export(
+    bar: Progress,
+    deck: str,
+    fmt: str,
+    output: str | None,
+    typed: bool,
+    deck_name: str | None,
+    raw_csv: bool,
+) -> str:
+    """``quiz export`` with its progress shown on ``bar``; the line saying what was written (or "")."""
     from quiz.deckio import load_ref
 
-    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    loaded = load_ref(deck, cache_dir=data_dir() / "cache", progress=bar.callback)
+    bar.describe(f"exporting {loaded.id}")
     if (typed and fmt != "anki") or (deck_name is not None and fmt not in ("anki", "apkg")):
         raise click.UsageError("--typed and --deck-name only apply to --format anki (--deck-name: apkg too)")
     if raw_csv and fmt != "csv":
@@ -84,17 +110,23 @@ def export(
         from quiz.files import check_output, holds
 
         check_output(target, inputs=(str(loaded.path),), protect=holds(target))
-        count = write_apkg(loaded, Path(target), now=now(), memory_dir=data_dir() / "anki", name=deck_name)
-        click.echo(f"Wrote {count} cards of '{loaded.id}' to {target} (open it with Anki)", err=True)
-        return
+        count = write_apkg(
+            loaded,
+            Path(target),
+            now=now(),
+            memory_dir=data_dir() / "anki",
+            name=deck_name,
+            progress=bar.callback,
+        )
+        return f"Wrote {count} cards of '{loaded.id}' to {target} (open it with Anki)"
     if fmt == "anki":
         from quiz.formats.anki import export_anki
 
-        text = export_anki(loaded, typed=typed, name=deck_name)
+        text = export_anki(loaded, typed=typed, name=deck_name, progress=bar.callback)
     elif fmt == "csv":
         from quiz.formats.plain import export_csv
 
-        text = export_csv(loaded, raw=raw_csv)
+        text = export_csv(loaded, raw=raw_csv, progress=bar.callback)
     elif fmt == "json":
         from quiz.formats.plain import export_json
 
@@ -102,7 +134,7 @@ def export(
     else:
         from quiz.formats.gift import export_gift, skipped
 
-        text = export_gift(loaded)
+        text = export_gift(loaded, bar.callback)
         left = list(skipped(loaded))
         if left:
             note = (
@@ -110,10 +142,13 @@ def export(
                 " question; 'quiz import' restores them from the file's comments)"
             )
     target = output or loaded.id + SUFFIXES[fmt]
+    if target == "-":
+        bar.close()  # erased before the text goes to the terminal
     _write(text, target, inputs=(str(loaded.path),))
-    if target != "-":
-        count = len(loaded.cards) - len(left)
-        click.echo(f"Wrote {count} cards of '{loaded.id}' to {target}{note}", err=True)
+    if target == "-":
+        return ""
+    count = len(loaded.cards) - len(left)
+    return f"Wrote {count} cards of '{loaded.id}' to {target}{note}"
 
 
 @click.command("import")
@@ -132,8 +167,15 @@ def export(
 )
 @click.option("--title", help="Title of the new deck (default: the Anki deck name).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@plain_option
 def import_(
-    file: str, output: str | None, as_type: str, deck_id: str | None, title: str | None, force: bool
+    file: str,
+    output: str | None,
+    as_type: str,
+    deck_id: str | None,
+    title: str | None,
+    force: bool,
+    plain: bool,
 ) -> None:
     """Turn an Anki notes file, a GIFT question bank or a JSON deck into a YAML deck.
 
@@ -147,9 +189,42 @@ def import_(
       flashcards (or short cards with --as short), Cloze notes cloze cards, and
       each note's guid becomes its card id, so exporting again updates the same
       notes.
+
+    On a terminal a progress bar shows on stderr while a large file is read and
+    the deck written.
     """
+    from quiz.ui.progress import Progress, wanted
+
+    with Progress(f"importing {Path(file).name}", show=wanted(plain=plain)) as bar:
+        deck, notes, summary, target = _import(bar, file, output, as_type, deck_id, title, force)
+    for note in notes:
+        click.echo(note, err=True)
+    if target != "-":
+        click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}'){summary}", err=True)
+
+
+def _import(
+    bar: Progress,
+    file: str,
+    output: str | None,
+    as_type: str,
+    deck_id: str | None,
+    title: str | None,
+    force: bool,
+) -> tuple[Deck, list[str], str, str]:
+    """``quiz import`` with its progress on ``bar``: the deck, the notes to print, the summary's
+    end and the file written ('-': stdout)."""
     from quiz.deckio.writer import to_yaml
 
+    # Reading the notes or questions is the first half of the bar, counted; making and writing the
+    # deck is the second, done at once.
+    read = [1]
+
+    def reading(done: int, total: int) -> None:
+        read[0] = total
+        bar.update(done, 2 * total)
+
+    progress = reading if bar.callback else None
     if output and output != "-":  # refused before the input is read
         from quiz.files import check_output
 
@@ -159,7 +234,7 @@ def import_(
     if lower.endswith((".gift", ".gift.txt")):
         from quiz.formats.gift_import import read_gift_file
 
-        imported = read_gift_file(file, deck_id=deck_id, title=title)
+        imported = read_gift_file(file, deck_id=deck_id, title=title, progress=progress)
         deck = imported.deck
         notes = [f"{file}: {n}" for n in imported.notes]
         n = imported.skipped
@@ -179,8 +254,10 @@ def import_(
             deck_id=deck_id,
             title=title,
             warnings=notes,
+            progress=progress,
         )
         summary = ""
+    bar.update(read[0], 2 * read[0])
     text = to_yaml(deck)
     target = output or deck.id + ".yaml"
     if target != "-":
@@ -192,11 +269,11 @@ def import_(
             raise ImportFileError(
                 f"'{target}' already exists; pass --force to overwrite it, or -o another file"
             )
+    if target == "-":
+        bar.close()  # erased before the deck goes to the terminal
     _write(text, target, inputs=(file,), force=force)
-    for note in notes:
-        click.echo(note, err=True)
-    if target != "-":
-        click.echo(f"Wrote {len(deck.cards)} cards to {target} (deck id '{deck.id}'){summary}", err=True)
+    bar.update(2 * read[0], 2 * read[0])
+    return deck, notes, summary, target
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (export, import_) if c.name}

@@ -53,20 +53,27 @@ __all__ = [
 ]
 
 
-def load(path: str | Path, cache_dir: Path | None = None) -> Deck:
+def load(
+    path: str | Path, cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> Deck:
     """Load one deck file; :class:`DeckError` lists every problem in it.
 
     With ``cache_dir``, a large deck is kept compiled there and read back while the file's content
-    is unchanged (always the same result as without).
+    is unchanged (always the same result as without). ``progress(done, total)``, if given, is
+    told how many parts of a large file have been parsed (not called for a small file or the cache).
     """
     if cache_dir is not None:
-        return _cache.load_cached(Path(path), cache_dir)
+        return _cache.load_cached(Path(path), cache_dir, progress)
     data = read_bytes(path)
-    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest())
+    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest(), progress=progress)
 
 
 def load_parts(
-    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+    path: str | Path,
+    work: Callable[[Deck], T],
+    *,
+    keep_cards: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`load` does, and run ``work`` on each part of it, in file order.
 
@@ -74,11 +81,14 @@ def load_parts(
     card once. ``work`` runs in whichever process parsed the part (both cores work on a large deck);
     what it returns must pickle. With ``keep_cards`` False the cards of a large deck may be
     dropped once ``work`` has seen them (the deck returned then has none): for a caller that
-    needs only what ``work`` found, in less memory and time.
+    needs only what ``work`` found, in less memory and time. ``progress(done, total)``, if given,
+    is told how many parts are done (a deck that is one part: 0 of 1, then 1 of 1).
     """
-    return _parallel.load_parts(path, work, keep_cards=keep_cards)
+    return _parallel.load_parts(path, work, keep_cards=keep_cards, progress=progress)
 
 
-def load_ref(ref: str, cache_dir: Path | None = None) -> Deck:
+def load_ref(
+    ref: str, cache_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+) -> Deck:
     """Load the deck a ``DECK`` argument names (a path, or the id of a deck ``quiz list`` shows)."""
-    return load(resolve(ref), cache_dir)
+    return load(resolve(ref), cache_dir, progress)

@@ -20,6 +20,7 @@ import os
 import pickle
 import tempfile
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,9 @@ def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
         pass  # a read-only or full data directory only costs speed
 
 
-def load_cached(path: Path, cache_dir: Path) -> Deck:
+def load_cached(
+    path: Path, cache_dir: Path, progress: Callable[[int, int], None] | None = None
+) -> Deck:
     """Load a deck file through the cache in ``cache_dir`` (the same result as :func:`quiz.deckio.load`)."""
     data = read_bytes(path)
     shown = str(path)
@@ -193,6 +196,6 @@ def load_cached(path: Path, cache_dir: Path) -> Deck:
         deck = _read_cache(file, digest, fingerprint)
     if deck is not None:
         return replace(deck, path=shown, content_hash=digest)
-    deck = _parallel.parse_bytes(data, shown, digest)
+    deck = _parallel.parse_bytes(data, shown, digest, progress=progress)
     _write_cache(file, deck, digest, fingerprint)
     return deck

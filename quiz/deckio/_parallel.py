@@ -40,6 +40,8 @@ MIN_FAST_BYTES = 256 * 1024
 
 T = TypeVar("T")
 P = TypeVar("P")
+#: ``progress(done, total)``: how much of the work is done (see :func:`load_parts`).
+Progress = Callable[[int, int], None]
 
 
 @contextmanager
@@ -62,7 +64,11 @@ def no_gc() -> Iterator[None]:
 
 
 def load_parts(
-    path: str | Path, work: Callable[[Deck], T], *, keep_cards: bool = True
+    path: str | Path,
+    work: Callable[[Deck], T],
+    *,
+    keep_cards: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
     """Load one deck file as :func:`quiz.deckio.load` does, and run ``work`` on each part of it.
 
@@ -72,14 +78,24 @@ def load_parts(
     between the cores too; what it returns is sent back pickled. The results are in file order.
     With ``keep_cards`` False a part's cards are dropped once ``work`` has run (they are not
     sent between the processes): the deck from a chunked parse then has no cards.
+
+    ``progress(done, total)``, if given, is called in this process as the parts are claimed (done
+    and total in parts; both processes' parts count, in the order they are handed out), and with
+    ``(0, 1)`` before and ``(1, 1)`` after a deck read as one part.
     """
     data = read_bytes(path)
-    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards)
+    return parse_parts(
+        data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards, progress=progress
+    )
 
 
-def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
+def parse_bytes(
+    data: bytes, shown: str, digest: str, *, workers: int = 2, progress: Progress | None = None
+) -> Deck:
     """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
-    return parse_parts(data, shown, digest, _nothing, workers=workers)[0]
+    if len(data) < MIN_FAST_BYTES:
+        progress = None  # milliseconds: nothing to show
+    return parse_parts(data, shown, digest, _nothing, workers=workers, progress=progress)[0]
 
 
 def parse_parts(
@@ -90,19 +106,32 @@ def parse_parts(
     *,
     workers: int = 2,
     keep_cards: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
     """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
     text = decode(data, shown)
     if len(data) < MIN_FAST_BYTES:
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
-        return deck, [work(deck)]
+        return deck, [_whole(work, deck, progress)]
     with no_gc():
         try:
-            return _parse_chunked(text, shown, digest, workers, work, keep_cards)
+            return _parse_chunked(text, shown, digest, workers, work, keep_cards, progress)
         except Fallback:
             pass
+        if progress is not None:
+            progress(0, 1)  # one part after all: what ``work`` reports, if anything, is the news
         deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
-        return deck, [work(deck)]
+        return deck, [_whole(work, deck, progress)]
+
+
+def _whole(work: Callable[[Deck], T], deck: Deck, progress: Progress | None) -> T:
+    """``work`` on a deck that is one part, with the part counted."""
+    if progress is not None:
+        progress(0, 1)
+    done = work(deck)
+    if progress is not None:
+        progress(1, 1)
+    return done
 
 
 def _nothing(deck: Deck) -> None:
@@ -196,7 +225,13 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
 
 
 def _parse_chunked(
-    text: str, shown: str, digest: str, workers: int, work: Callable[[Deck], T], keep_cards: bool = True
+    text: str,
+    shown: str,
+    digest: str,
+    workers: int,
+    work: Callable[[Deck], T],
+    keep_cards: bool = True,
+    progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
     head, chunks, no_strays = split(text)
 
@@ -211,9 +246,15 @@ def _parse_chunked(
 
     if workers < 2 or len(chunks) < 2 or not forked.can_fork():
         no_strays()
-        parsed = [part(i) for i in range(len(chunks))]
+        parsed = []
+        for i in range(len(chunks)):
+            if progress is not None:
+                progress(i, len(chunks))
+            parsed.append(part(i))
     else:
-        parsed = _parse_shared(len(chunks), part, no_strays)
+        parsed = _parse_shared(len(chunks), part, no_strays, progress)
+    if progress is not None:
+        progress(len(chunks), len(chunks))
     seen: set[str] = set()
     cards: list[AnyCard] = []
     for deck, ids, _ in parsed:
@@ -225,7 +266,9 @@ def _parse_chunked(
     return replace(parsed[0][0], cards=tuple(cards)), [done for _, _, done in parsed]
 
 
-def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None]) -> list[P]:
+def _parse_shared(
+    count: int, part: Callable[[int], P], first: Callable[[], None], progress: Progress | None = None
+) -> list[P]:
     """``part(i)`` for each of ``count`` chunks, in file order, done by this process and a forked
     child together; this process runs ``first`` (which may raise :class:`Fallback`) once the
     child has started.
@@ -235,6 +278,9 @@ def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None
     never split between readers), so both finish within about one chunk of each other
     however busy either core is. The child pickles each of its chunks as soon as it is
     parsed, while this process is still parsing, and sends them all at the end.
+
+    The tokens are read in order, so when this process claims chunk ``i`` every chunk before it
+    has been claimed by one process or the other: ``progress(i, count)`` says how far both are.
     """
     tokens_in, tokens_out = os.pipe()
     os.write(tokens_out, b"".join(i.to_bytes(4, "little") for i in range(count)))
@@ -258,6 +304,8 @@ def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None
     try:
         first()
         for i in claim():
+            if progress is not None:
+                progress(i, count)
             parsed[i] = part(i)
     except BaseException:  # Fallback, or an interrupt: the child should stop soon too
         for _ in claim():  # leave the child nothing more to parse

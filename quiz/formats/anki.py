@@ -59,6 +59,10 @@ HEADER = (
 #: and never shows (its renderer and its typed-answer comparison strip comments): docs/anki.md.
 DATA_OPEN = "<!--quiz:1:"
 DATA_CLOSE = "-->"
+#: Exports report their progress every this many cards.
+PROGRESS_EVERY = 1000
+#: ``progress(done, total)``: how many cards an export has done.
+Progress = Callable[[int, int], None]
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SPACES = re.compile(r"\s+")
 
@@ -302,8 +306,11 @@ def card_data(deck_meta: dict[str, Any] | str, deck: Deck, card: AnyCard) -> str
     return DATA_OPEN + base64.b64encode(raw).decode("ascii") + DATA_CLOSE
 
 
-def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tuple[str, ...]]:
-    """The data rows of the export (no header), one per card, in deck order."""
+def rows(
+    deck: Deck, *, typed: bool = False, name: str | None = None, progress: Progress | None = None
+) -> list[tuple[str, ...]]:
+    """The data rows of the export (no header), one per card, in deck order; ``progress(done,
+    total)``, if given, is told every :data:`PROGRESS_EVERY` cards."""
     target = deck_name(deck, name)
     meta = _JSON.encode(deck_data(deck))
     prefix = f"{GUID_PREFIX}{deck.id}:"
@@ -322,7 +329,10 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tu
     # Per card class, computed once: the side builder and the notetype; per (tags, class): the tags cell.
     per_class: dict[type[Card], tuple[Sides, str]] = {}
     tag_cells: dict[tuple[tuple[str, ...], type[Card]], str] = {}
-    for guid, card in zip(guids, deck.cards, strict=True):
+    total = len(guids)
+    for n, (guid, card) in enumerate(zip(guids, deck.cards, strict=True)):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, total)
         cls = type(card)
         known = per_class.get(cls)
         if known is None:
@@ -333,6 +343,8 @@ def rows(deck: Deck, *, typed: bool = False, name: str | None = None) -> list[tu
         if cell is None:
             cell = tag_cells[key] = " ".join(note_tags(deck, card))
         append((guid, known[1], target, to_html(front), to_html(back) + card_data(meta, deck, card), cell))
+    if progress is not None:
+        progress(total, total)
     return out
 
 
@@ -347,11 +359,14 @@ def _refuse_repeated_guid(deck: Deck, guids: list[str]) -> None:
         seen[guid] = card.id
 
 
-def export_anki(deck: Deck, *, typed: bool = False, name: str | None = None) -> str:
-    """The deck as an Anki import file (tab-separated, every header Anki reads, every cell quoted)."""
+def export_anki(
+    deck: Deck, *, typed: bool = False, name: str | None = None, progress: Progress | None = None
+) -> str:
+    """The deck as an Anki import file (tab-separated, every header Anki reads, every cell quoted);
+    ``progress`` as for :func:`rows`."""
     buf = io.StringIO()
     buf.write(HEADER)
     # The csv module does the quoting: every cell in quotes, quotes inside doubled.
     writer = csv.writer(buf, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerows(rows(deck, typed=typed, name=name))
+    writer.writerows(rows(deck, typed=typed, name=name, progress=progress))
     return buf.getvalue()

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from quiz.deckio import DECK_ID_RE, content_id
 from quiz.errors import DeckError, ImportFileError
-from quiz.formats.anki import GUID_PREFIX, card_id_for_guid, note_guid
+from quiz.formats.anki import GUID_PREFIX, PROGRESS_EVERY, Progress, card_id_for_guid, note_guid
 from quiz.model import CardType, Deck
 from quiz.model.variants import REVERSE_SUFFIX
 
@@ -176,12 +176,14 @@ def read_anki(
     deck_id: str | None = None,
     title: str | None = None,
     warnings: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> Deck:
     """A deck from the text of an Anki notes file or a two-column CSV; errors name the line.
 
     Notes that carry quiz's hidden card data (``quiz export``) come back as the cards they
     were; ``warnings`` (if given) collects notes edited in Anki since, and quiz notes whose
-    data was lost (exported from Anki without HTML).
+    data was lost (exported from Anki without HTML). ``progress(done, total)``, if given, is
+    told every ``PROGRESS_EVERY`` notes read.
     """
     lines = text.splitlines(keepends=True)
     headers, skip = _headers(lines)
@@ -224,7 +226,9 @@ def read_anki(
     deck_tags = headers.get("tags", "").split()
 
     notes: list[dict[str, Any]] = []
-    for line, cells in records:
+    for n, (line, cells) in enumerate(records):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, len(records))
         if len(cells) != expected:
             raise ImportFileError(
                 f"{name}:{line}: this row has {len(cells)} columns, the file has {expected}; "
@@ -268,6 +272,8 @@ def read_anki(
                 "data": data,
             }
         )
+    if progress is not None:
+        progress(len(records), len(records))
     deck = _deck(notes, name, as_type=as_type, deck_id=deck_id, title=title, deck_tags=deck_tags)
     if warnings is not None:
         warnings.extend(_notes_about(notes, deck, name))
@@ -427,7 +433,11 @@ def read_anki_file(
     deck_id: str | None = None,
     title: str | None = None,
     warnings: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> Deck:
-    """A deck from an Anki notes file or a two-column CSV on disk (``warnings``: see :func:`read_anki`)."""
+    """A deck from an Anki notes file or a two-column CSV on disk (``warnings``, ``progress``: see
+    :func:`read_anki`)."""
     text = decode(read_import(path), str(path))
-    return read_anki(text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings)
+    return read_anki(
+        text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings, progress=progress
+    )

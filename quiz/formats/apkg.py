@@ -48,7 +48,19 @@ from quiz.model import (
     assert_never,
 )
 
-from .anki import BASIC, CLOZE, DATA_OPEN, TYPED, deck_name, rows, sides, tag_text, to_html
+from .anki import (
+    BASIC,
+    CLOZE,
+    DATA_OPEN,
+    PROGRESS_EVERY,
+    TYPED,
+    Progress,
+    deck_name,
+    rows,
+    sides,
+    tag_text,
+    to_html,
+)
 
 INSTALL_HINT = "the .apkg export needs genanki: pip install 'quiz[apkg]'"
 #: A card tag that names the sub-deck (under the deck's Anki deck) its note goes into.
@@ -148,12 +160,13 @@ def typed_extra(card: AnyCard) -> str:
     return "\n\n".join(parts)
 
 
-def notes(deck: Deck, *, name: str | None = None) -> list[Note]:
-    """The notes of the package, one per card in deck order (an :class:`ExportError` for a bad name)."""
+def notes(deck: Deck, *, name: str | None = None, progress: Progress | None = None) -> list[Note]:
+    """The notes of the package, one per card in deck order (an :class:`ExportError` for a bad name);
+    ``progress`` as for :func:`quiz.formats.anki.rows`."""
     parent = deck_name(deck, name)
     out: list[Note] = []
     for (guid, notetype, _, front, back, tag_cell), card in zip(
-        rows(deck, typed=True, name=parent), deck.cards, strict=True
+        rows(deck, typed=True, name=parent, progress=progress), deck.cards, strict=True
     ):
         # The hidden card data (for `quiz import`) goes in the last field: a type-in note's Back
         # must be the answer alone, as Anki compares what the learner types with it.
@@ -217,16 +230,25 @@ def _models(genanki: Any) -> dict[str, Any]:
 
 
 def package(
-    found: list[Note], times: Mapping[str, tuple[str, int]], *, parent: str, description: str, now: int
+    found: list[Note],
+    times: Mapping[str, tuple[str, int]],
+    *,
+    parent: str,
+    description: str,
+    now: int,
+    progress: Progress | None = None,
 ) -> bytes:
     """The ``.apkg`` bytes: the deck ``parent`` (with ``description``) and its sub-decks holding ``found``.
 
-    Each note is stamped with its time from ``times``.
+    Each note is stamped with its time from ``times``. ``progress(done, total)``, if given, is told
+    every ``PROGRESS_EVERY`` notes added, then stamped (the total is twice the number of notes).
     """
     genanki = _genanki()
     models = _models(genanki)
     decks = {parent: genanki.Deck(stable_id("quiz deck", parent), parent, to_html(description))}
-    for note in found:
+    for n, note in enumerate(found):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, 2 * len(found))
         if note.deck not in decks:
             decks[note.deck] = genanki.Deck(stable_id("quiz deck", note.deck), note.deck)
         decks[note.deck].add_note(
@@ -235,7 +257,7 @@ def package(
             )
         )
     try:
-        return _zipped(genanki.Package(list(decks.values())), times, now)
+        return _zipped(genanki.Package(list(decks.values())), times, now, _shifted(progress, len(found), 0))
     except (sqlite3.Error, OSError) as err:  # the temporary collection could not be written
         raise ExportError(
             f"cannot build the package in a temporary folder ({err}; is the disk full or a file-size "
@@ -243,17 +265,22 @@ def package(
         ) from None
 
 
-def _zipped(package: Any, times: Mapping[str, tuple[str, int]], now: int) -> bytes:
-    """The package written to a temporary collection, with each note's time, and zipped."""
+def _zipped(
+    package: Any, times: Mapping[str, tuple[str, int]], now: int, progress: Progress | None = None
+) -> bytes:
+    """The package written to a temporary collection, with each note's time, and zipped;
+    ``progress(done, total)`` is told every ``PROGRESS_EVERY`` notes stamped."""
     with tempfile.TemporaryDirectory(prefix="quiz-apkg-") as tmp:
         db = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db)
         try:
             package.write_to_db(conn.cursor(), now, itertools.count(now * 1000))
             # genanki stamps every note with one time; each note gets the time it last changed.
-            conn.executemany(
-                "UPDATE notes SET mod = ? WHERE guid = ?", [(t, g) for g, (_, t) in times.items()]
-            )
+            stamps = [(t, g) for g, (_, t) in times.items()]
+            for at in range(0, len(stamps), PROGRESS_EVERY):
+                if progress is not None:
+                    progress(at, len(stamps))
+                conn.executemany("UPDATE notes SET mod = ? WHERE guid = ?", stamps[at : at + PROGRESS_EVERY])
             conn.commit()
         finally:
             conn.close()
@@ -273,14 +300,37 @@ def _read_memory(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_apkg(deck: Deck, target: Path, *, now: datetime, memory_dir: Path, name: str | None = None) -> int:
-    """Write the deck's package to ``target`` and remember its note times; the number of notes."""
+def _shifted(progress: Progress | None, start: int, total: int) -> Progress | None:
+    """``progress`` for one stage of a longer work: ``start`` more done, out of ``total`` (0: the
+    total the stage gives, plus ``start``)."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, of: report(start + done, total or start + of)
+
+
+def write_apkg(
+    deck: Deck,
+    target: Path,
+    *,
+    now: datetime,
+    memory_dir: Path,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write the deck's package to ``target`` and remember its note times; the number of notes.
+
+    ``progress(done, total)``, if given, counts each card three times: made into a note, added to
+    the package, stamped with its time (the total is three times the number of cards)."""
     parent = deck_name(deck, name)
-    found = notes(deck, name=parent)
+    total = 3 * len(deck.cards)
+    found = notes(deck, name=parent, progress=_shifted(progress, 0, total))
     memory_file = memory_dir / f"{deck.id}.apkg.json"
     stamp = int(now.timestamp())
     times = note_times(found, _read_memory(memory_file), stamp)
-    write_atomic(target, package(found, times, parent=parent, description=deck.description, now=stamp))
+    added = _shifted(progress, len(found), total)
+    packed = package(found, times, parent=parent, description=deck.description, now=stamp, progress=added)
+    write_atomic(target, packed)
     memory = json.dumps({g: [d, t] for g, (d, t) in times.items()}, separators=(",", ":"))
     try:
         memory_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from quiz.formats.anki import card_data, deck_data, nfc
+from quiz.formats.anki import PROGRESS_EVERY, Progress, card_data, deck_data, nfc
 from quiz.model import (
     AnyCard,
     BoolCard,
@@ -111,20 +111,26 @@ def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
     return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
 
 
-def export_gift(deck: Deck) -> str:
-    """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines."""
+def export_gift(deck: Deck, progress: Progress | None = None) -> str:
+    """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines;
+    ``progress(done, total)``, if given, is told every ``PROGRESS_EVERY`` cards."""
     meta = deck_data(deck)
     blocks = [
         f"// {' '.join(nfc(deck.title).split())} ({deck.id}), exported by quiz",
         f"$CATEGORY: {escape(deck.title)}",
     ]
-    for card in deck.cards:
+    total = len(deck.cards)
+    for n, card in enumerate(deck.cards):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, total)
         questions = questions_of(card)
         blocks.append(card_comment(meta, deck, card))
         if not questions:
             what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
             blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")
         blocks.extend(questions)
+    if progress is not None:
+        progress(total, total)
     return "\n\n".join(blocks) + "\n"
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.errors import DeckError, ImportFileError
+from quiz.formats.anki import PROGRESS_EVERY, Progress
 from quiz.model import Deck
 
 #: The largest GIFT file read (a question bank of some 50,000 questions).
@@ -412,9 +413,15 @@ def _has_answer_feedback(body: str) -> bool:
 
 # -- the deck -----------------------------------------------------------------------------------
 def read_gift(
-    text: str, name: str = "<gift>", *, deck_id: str | None = None, title: str | None = None
+    text: str,
+    name: str = "<gift>",
+    *,
+    deck_id: str | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
 ) -> GiftImport:
-    """A deck from the text of a GIFT file, and a note for each thing that did not map."""
+    """A deck from the text of a GIFT file, and a note for each thing that did not map;
+    ``progress(done, total)``, if given, is told every ``PROGRESS_EVERY`` questions read."""
     from quiz.deckio import DECK_ID_RE, content_id, parse
     from quiz.model import CardType
 
@@ -426,7 +433,9 @@ def read_gift(
     for line, data in loose:
         deck_meta = deck_meta or data["deck"]
         cards.append((line, dict(data["card"])))
-    for block in blocks:
+    for n, block in enumerate(blocks):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, len(blocks))
         if block.data is not None and _as_exported(block):
             deck_meta = deck_meta or block.data["deck"]
             card = dict(block.data["card"])
@@ -459,6 +468,8 @@ def read_gift(
             cards.append(
                 (block.line, {"id": card_id, **card, **({"tags": tags} if tags and tags[0] else {})})
             )
+    if progress is not None:
+        progress(len(blocks), len(blocks))
     if not cards:
         raise ImportFileError(
             f"{name}: no question could be imported"
@@ -526,8 +537,10 @@ def _as_exported(block: _Block) -> bool:
     return block.text.strip() in questions_of(deck.cards[0])
 
 
-def read_gift_file(path: str, *, deck_id: str | None = None, title: str | None = None) -> GiftImport:
-    """A deck from a GIFT file on disk (UTF-8)."""
+def read_gift_file(
+    path: str, *, deck_id: str | None = None, title: str | None = None, progress: Progress | None = None
+) -> GiftImport:
+    """A deck from a GIFT file on disk (UTF-8); ``progress``: see :func:`read_gift`."""
     from quiz.formats.anki_import import decode, read_import
 
-    return read_gift(decode(read_import(path), path), path, deck_id=deck_id, title=title)
+    return read_gift(decode(read_import(path), path), path, deck_id=deck_id, title=title, progress=progress)

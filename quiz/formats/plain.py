@@ -6,24 +6,30 @@ import json
 
 from quiz.csvsafe import csv_text
 from quiz.deckio.writer import deck_to_dict
-from quiz.formats.anki import nfc, sides
+from quiz.formats.anki import PROGRESS_EVERY, Progress, nfc, sides
 from quiz.model import ClozeCard, Deck
 from quiz.model.cloze import blanked, revealed
 
 
-def export_csv(deck: Deck, *, raw: bool = False) -> str:
+def export_csv(deck: Deck, *, raw: bool = False, progress: Progress | None = None) -> str:
     """One ``question,answer`` row per card, no title row, plain text with line breaks kept.
 
     Cells a spreadsheet would run as formulas are neutralised unless ``raw`` (:mod:`quiz.csvsafe`).
+    ``progress(done, total)``, if given, is told every ``PROGRESS_EVERY`` cards.
     """
     rows = []
-    for card in deck.cards:
+    total = len(deck.cards)
+    for n, card in enumerate(deck.cards):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, total)
         if isinstance(card, ClozeCard):
             question = blanked(card.prompt)
             answer = "\n\n".join(p for p in (revealed(card.prompt), sides(card)[1]) if p)
         else:
             question, answer = sides(card)
         rows.append([nfc(question), nfc(answer)])
+    if progress is not None:
+        progress(total, total)
     return csv_text(rows, raw=raw)
 
 

@@ -50,6 +50,9 @@ ADVICE_KINDS: dict[str, tuple[str, str, str]] = {
 #: How a summary says where the whole list is.
 LIST_OPTION = "quiz check --advice lists each"
 
+#: How many cards between two reports of progress running examples.
+PROGRESS_EVERY = 200
+
 _DEFAULT_POLICY = Policy()
 _LABEL = re.compile(r"\(?\s*([a-z]|\d{1,3})\s*[).:]?")
 
@@ -75,14 +78,18 @@ def _at(deck: Deck, card: Card, message: str, hint: str = "") -> Problem:
     return Problem(deck.path, card.line, card.col, f"card '{card.id}': {message}", hint, WARNING)
 
 
-def check_part(*, examples: bool = True) -> Callable[[Deck], Part]:
+def check_part(
+    *, examples: bool = True, progress: Callable[[int, int], None] | None = None
+) -> Callable[[Deck], Part]:
     """The per-card half of ``quiz check``, to run on each part of a deck where it was parsed:
-    the examples (with ``examples``), the warnings and advice, and the near-duplicate terms."""
+    the examples (with ``examples``), the warnings and advice, and the near-duplicate terms.
+    ``progress(done, total)``, if given, is told how many of a part's cards have had their
+    examples run (in whichever process runs the part)."""
     terms = index_terms()
 
     def work(deck: Deck) -> Part:
         with _gc_paused():
-            found = run_examples(deck) if examples else []
+            found = run_examples(deck, progress) if examples else []
             advice: list[Advice] = []
             found.extend(_card_warnings(deck, advice))
             found.sort(key=lambda p: (p.line, p.col))
@@ -258,12 +265,16 @@ def _look_alikes(deck: Deck, card: ChoiceCard | MultiCard) -> list[Problem]:
     return out
 
 
-def run_examples(deck: Deck) -> list[Problem]:
-    """Errors for every ``examples`` answer that grading treats the other way."""
+def run_examples(deck: Deck, progress: Callable[[int, int], None] | None = None) -> list[Problem]:
+    """Errors for every ``examples`` answer that grading treats the other way; ``progress(done,
+    total)``, if given, is told every :data:`PROGRESS_EVERY` cards how many have been run."""
     from quiz.grading import grade
 
     out: list[Problem] = []
-    for card in deck.cards:
+    total = len(deck.cards)
+    for n, card in enumerate(deck.cards):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n, total)
         policy = deck.policy(card)
         for example in card.accept_examples:
             verdict = grade(card, example.text, policy)
