@@ -277,11 +277,16 @@ def _zipped(
             package.write_to_db(conn.cursor(), now, itertools.count(now * 1000))
             # genanki stamps every note with one time; each note gets the time it last changed.
             stamps = [(t, g) for g, (_, t) in times.items()]
+            # Anki's notes table has no index on guid: without one each UPDATE scans every note
+            # (5,000 notes took 26 s). A temporary index, dropped again: the schema stays genanki's.
+            conn.execute("CREATE INDEX quiz_stamp_guid ON notes (guid)")
             for at in range(0, len(stamps), PROGRESS_EVERY):
                 if progress is not None:
                     progress(at, len(stamps))
                 conn.executemany("UPDATE notes SET mod = ? WHERE guid = ?", stamps[at : at + PROGRESS_EVERY])
+            conn.execute("DROP INDEX quiz_stamp_guid")
             conn.commit()
+            conn.execute("VACUUM")  # the index's pages are not left in the file
         finally:
             conn.close()
         out = io.BytesIO()
