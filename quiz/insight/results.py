@@ -310,10 +310,10 @@ def load_result(path: str | Path) -> Result:
     def fail(message: str) -> ResultFileError:
         return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
 
-    from quiz.files import FileRefused, JSONRefused, parse_json, read_input
+    from quiz.files import FileRefused, JSONRefused, open_regular, parse_json
 
     try:
-        raw = read_input(path, limit=MAX_BYTES, what="results file")
+        raw = open_regular(path, limit=MAX_BYTES, what="results file")
     except FileRefused as err:
         raise ResultFileError(f"{name}: cannot read the file ({err.reason})") from None
     try:

@@ -1,0 +1,166 @@
+"""Deck paths that are not deck files, and decks that stand for far more text than they hold.
+
+A FIFO, a socket or a device named as a deck is refused before it is opened for reading, in
+every command that reads a deck (a FIFO would wait for a writer for ever, ``/dev/zero`` never
+ends); one left in the deck cache folder is skipped. A deck whose aliases expand to more text than
+the largest deck file is refused at the alias, without expanding anything.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from quiz.deckio import parse
+from quiz.deckio._cache import cache_path, load_cached
+from quiz.errors import DeckError
+
+#: Every command that reads a deck file, with what it needs besides the deck. (``optimize`` and
+#: ``reset`` read it only when there are scores; they load it the same way, through ``load_ref``.)
+DECK_COMMANDS = [
+    ["check"],
+    ["show"],
+    ["preview"],
+    ["run"],
+    ["study"],
+    ["stats"],
+    ["history"],
+    ["suggest"],
+    ["export", "-o", "out.txt", "--format", "csv"],
+]
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()  # the socket file stays
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+NOT_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "fifo": (_fifo, "this is a FIFO (named pipe), not a deck file"),
+    "socket": (_socket, "this is a socket, not a deck file"),
+    "dev-zero": (_device, "this is a device, not a deck file"),
+}
+
+
+def quiz(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    """``quiz ARGS`` in a process of its own, so that a command that would hang fails the test."""
+    env = {**os.environ, "QUIZ_HOME": str(home), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "quiz", *args],
+        cwd=cwd,
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_deck_that_is_not_a_regular_file_is_refused_by_every_command(tmp_path: Path, kind: str) -> None:
+    """A FIFO, a socket or /dev/zero as DECK: one line saying what it is, exit 1, in every command."""
+    make, message = NOT_FILES[kind]
+    deck = tmp_path / "deck.yaml"
+    make(deck)
+    for command in DECK_COMMANDS:
+        args = [command[0], str(deck), *command[1:]]
+        got = quiz(args, tmp_path, tmp_path / "home")
+        assert got.returncode == 1, (args, got.stdout, got.stderr)
+        assert "Traceback" not in got.stderr
+        assert f"{deck}:1:1: error: {message}" in got.stdout + got.stderr, (args, got.stderr)
+        assert not (tmp_path / "out.txt").exists()
+
+
+def test_a_fifo_in_the_deck_cache_folder_is_skipped(tmp_path: Path) -> None:
+    """A FIFO where a large deck's cache file belongs is not opened: the deck loads from its file."""
+    lines = ["deck: {id: big, title: Big}", "cards:"]
+    lines += [f"  - {{id: q{n}, type: short, prompt: Question {n}?, answer: A{n}}}" for n in range(8_000)]
+    deck = tmp_path / "big.yaml"
+    deck.write_text("\n".join(lines) + "\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(cache_path(deck, cache))
+    script = (
+        "import sys; from pathlib import Path; from quiz.deckio._cache import load_cached; "
+        "print(len(load_cached(Path(sys.argv[1]), Path(sys.argv[2])).cards))"
+    )
+    got = subprocess.run(
+        [sys.executable, "-c", script, str(deck), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == "8000"
+    assert len(load_cached(deck, cache).cards) == 8_000  # and in this process, now that it is replaced
+
+
+def test_a_fifo_in_a_deck_folder_is_skipped_by_check_and_list(tmp_path: Path) -> None:
+    """``quiz check FOLDER`` and ``quiz list`` never open a FIFO named like a deck."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "good.yaml").write_text(
+        "deck: {id: good, title: Good}\ncards:\n  - {id: a, type: short, prompt: P?, answer: A}\n"
+    )
+    checked = quiz(["check", str(folder)], tmp_path, tmp_path / "home")
+    assert checked.returncode == 0, checked.stderr
+    assert "1 deck checked" in checked.stdout + checked.stderr
+    listed = quiz(["list"], tmp_path, tmp_path / "home")
+    assert listed.returncode == 0, listed.stderr
+    assert "good" in listed.stdout and "pipe" not in listed.stdout
+
+
+# -- aliases that stand for too much text --------------------------------------------------------
+def _aliased_deck(text_size: int, uses: int) -> str:
+    big = "x" * text_size
+    lines = [
+        "deck: {id: wide, title: Wide}",
+        "cards:",
+        f"  - {{id: c0, type: short, prompt: &big {big}, answer: A}}",
+    ]
+    lines += [f"  - {{id: c{n}, type: short, prompt: *big, answer: A}}" for n in range(1, uses)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_megabyte_aliased_3000_times_is_refused_at_the_alias_with_little_memory() -> None:
+    """One 1 MB text aliased 3,000 times (3 GB of text) is refused at the alias that passes 64 MB:
+    ``file:line:col`` of that ``*big``, while allocating little more than the file itself."""
+    text = _aliased_deck(1024 * 1024, 3_000)
+    tracemalloc.start()
+    with pytest.raises(DeckError) as info:
+        parse(text, "wide.yaml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    (problem,) = info.value.problems
+    # The anchor's 1 MB and 62 aliases, with the cards' other text, stay under 64 MB; the 63rd passes it.
+    line = text.splitlines()[problem.line - 1]
+    assert line.startswith("  - {id: c63,"), line
+    assert line[problem.col - 1 :].startswith("*big")
+    assert "passes 64 MB" in problem.message
+    assert peak < 16 * 1024 * 1024
+
+
+@pytest.mark.parametrize("uses", [2, 40, 60])
+def test_aliases_under_64_megabytes_of_text_still_load(uses: int) -> None:
+    """Up to 64 MB of expanded text, an alias of a long value is still a deck."""
+    deck = parse(_aliased_deck(1024 * 1024, uses), "wide.yaml")
+    assert len(deck.cards) == uses
