@@ -258,6 +258,25 @@ def _refuse_kind(path: Path, found: os.stat_result) -> None:
         )
 
 
+def wide_unicode(data: bytes) -> str:
+    """ "UTF-32" or "UTF-16" when ``data`` is text in one of them (by its byte-order mark, or,
+    without one, by the zero bytes of ASCII characters in its first four bytes); "" otherwise.
+
+    UTF-32's marks begin like UTF-16's (``FF FE 00 00``), so they are told first.
+    """
+    head = data[:4]
+    if head in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    zeros = tuple(byte == 0 for byte in head)
+    if zeros in ((False, True, True, True), (True, True, True, False)):
+        return "UTF-32"
+    if zeros in ((False, True, False, True), (True, False, True, False)):
+        return "UTF-16"
+    return ""
+
+
 class JSONRefused(ValueError):
     """JSON text quiz will not parse: nested too deeply, or a number too long to be a real figure."""
 

@@ -17,8 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import REPO
 
+from quiz.cli import cli
+from quiz.deckio import load as parse_file
 from quiz.deckio import parse
 from quiz.deckio._cache import cache_path, load_cached
 from quiz.errors import DeckError
@@ -164,3 +167,38 @@ def test_aliases_under_64_megabytes_of_text_still_load(uses: int) -> None:
     """Up to 64 MB of expanded text, an alias of a long value is still a deck."""
     deck = parse(_aliased_deck(1024 * 1024, uses), "wide.yaml")
     assert len(deck.cards) == uses
+
+
+# -- text in UTF-16 or UTF-32 ----------------------------------------------------------------------
+WIDE = ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+SMALL_DECK = "deck: {id: w, title: W}\ncards:\n  - {id: a, type: short, prompt: P?, answer: A}\n"
+
+
+@pytest.mark.parametrize("encoding", WIDE)
+def test_a_deck_an_import_and_a_result_in_utf16_or_utf32_are_named_rightly(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Each names its encoding (UTF-32 is not called UTF-16), with or without a byte-order mark,
+    and says to save it as UTF-8: a deck through every deck command, an import, a results file."""
+    named = encoding[:6].upper()
+    deck = tmp_path / "deck.yaml"
+    deck.write_bytes(SMALL_DECK.encode(encoding))
+    with pytest.raises(DeckError) as info:
+        parse_file(deck)
+    assert (
+        str(info.value)
+        == f"{deck}:1:1: error: the file is {named}, not UTF-8 (save it as UTF-8 in your editor)"
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes("front\tback\n".encode(encoding))
+    got = CliRunner().invoke(cli, ["import", str(notes), "-o", str(tmp_path / "out.yaml")])
+    assert got.exit_code == 1
+    assert (
+        got.stderr
+        == f"Error: {notes}:1: the file is {named}, not UTF-8; save it as UTF-8 (or export it again)\n"
+    )
+    result = tmp_path / "a.json"
+    result.write_bytes('{"format": "quiz-result", "version": 1}'.encode(encoding))
+    got = CliRunner().invoke(cli, ["report", str(result)])
+    assert got.exit_code == 1
+    assert f"{result}: the file is {named}, not UTF-8; save it as UTF-8" in got.stderr

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from quiz.errors import DeckError, Problem
-from quiz.files import FileRefused, open_regular
+from quiz.files import FileRefused, open_regular, wide_unicode
 
 #: The largest deck file read: 100,000 hand-written cards (about 600 bytes each) fit.
 MAX_BYTES = 64 * 1024 * 1024
@@ -50,9 +50,10 @@ def read_bytes(path: str | Path) -> bytes:
 
 def decode(data: bytes, path: str) -> str:
     """The file's text, or a :class:`DeckError` saying why it is not a UTF-8 text file."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_unicode(data)
+    if wide:
         raise DeckError(
-            [Problem(path, 1, 1, "the file is UTF-16, not UTF-8", "save it as UTF-8 in your editor")]
+            [Problem(path, 1, 1, f"the file is {wide}, not UTF-8", "save it as UTF-8 in your editor")]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -79,6 +79,13 @@ def card_data(fields: list[str]) -> dict[str, Any] | None:
 
 def decode(data: bytes, name: str) -> str:
     """The file's text, or an :class:`ImportFileError` naming the line that is not UTF-8."""
+    from quiz.files import wide_unicode
+
+    wide = wide_unicode(data)
+    if wide:
+        raise ImportFileError(
+            f"{name}:1: the file is {wide}, not UTF-8; save it as UTF-8 (or export it again)"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -310,12 +310,14 @@ def load_result(path: str | Path) -> Result:
     def fail(message: str) -> ResultFileError:
         return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
 
-    from quiz.files import FileRefused, JSONRefused, open_regular, parse_json
+    from quiz.files import FileRefused, JSONRefused, open_regular, parse_json, wide_unicode
 
     try:
         raw = open_regular(path, limit=MAX_BYTES, what="results file")
     except FileRefused as err:
         raise ResultFileError(f"{name}: cannot read the file ({err.reason})") from None
+    if wide_unicode(raw):
+        raise fail(f"the file is {wide_unicode(raw)}, not UTF-8; save it as UTF-8")
     try:
         data = parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError:
