@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tracemalloc
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from test_hostile_input import DECK, make_db, sha256
 
 from quiz.cli import cli
 from quiz.deckio import load as parse_file
@@ -202,3 +204,52 @@ def test_a_deck_an_import_and_a_result_in_utf16_or_utf32_are_named_rightly(
     got = CliRunner().invoke(cli, ["report", str(result)])
     assert got.exit_code == 1
     assert f"{result}: the file is {named}, not UTF-8; save it as UTF-8" in got.stderr
+
+
+# -- a read-only database ----------------------------------------------------------------------------
+READING = [["stats"], ["stats", DECK], ["history"], ["history", DECK], ["suggest", DECK]]
+
+
+@pytest.mark.parametrize("where", ["folder", "file", "both"])
+def test_reading_commands_read_a_read_only_database(tmp_path: Path, where: str) -> None:
+    """stats, history and suggest read a database whose file or folder is read-only (no write bit
+    at all, which also stops root) as they read a writable one, and create or change nothing."""
+    home = tmp_path / "home"
+    path = make_db(home)
+    expected = {tuple(c): CliRunner().invoke(cli, ["--data-dir", str(home), *c]).output for c in READING}
+    before = sha256(path)
+    if where in ("file", "both"):
+        path.chmod(0o444)
+    if where in ("folder", "both"):
+        home.chmod(0o555)
+    try:
+        for command in READING:
+            got = CliRunner().invoke(cli, ["--data-dir", str(home), *command])
+            assert got.exit_code == 0, (command, got.output)
+            assert got.output == expected[tuple(command)]
+        assert sorted(p.name for p in home.iterdir()) == ["quiz.db"]
+        refused = CliRunner().invoke(cli, ["--data-dir", str(home), "run", DECK], input="x\n")
+        assert refused.exit_code == 1 and "read-only" in refused.stderr
+    finally:
+        home.chmod(0o755)
+        path.chmod(0o644)
+    assert sha256(path) == before
+
+
+def test_a_read_only_database_from_an_older_quiz_is_a_clear_refusal(tmp_path: Path) -> None:
+    """A read-only database that would need upgrading is refused in one line saying what to do."""
+    home = tmp_path / "home"
+    path = make_db(home)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    path.chmod(0o444)
+    try:
+        got = CliRunner().invoke(cli, ["--data-dir", str(home), "stats"])
+    finally:
+        path.chmod(0o644)
+    assert got.exit_code == 1
+    assert got.stderr == (
+        f"Error: {path}: the database is read-only and from an older quiz (schema 1); "
+        "make it writable once so that quiz can upgrade it, or use --data-dir\n"
+    )
