@@ -253,3 +253,27 @@ def test_a_read_only_database_from_an_older_quiz_is_a_clear_refusal(tmp_path: Pa
         f"Error: {path}: the database is read-only and from an older quiz (schema 1); "
         "make it writable once so that quiz can upgrade it, or use --data-dir\n"
     )
+
+
+# -- an absurdly long line on stdin ---------------------------------------------------------------
+@pytest.mark.parametrize("command", ["run", "study"])
+def test_a_line_over_4_mb_on_stdin_ends_the_input_and_keeps_the_answers_before_it(
+    tmp_path: Path, command: str
+) -> None:
+    """A 5 MB line piped to ``quiz run`` or ``quiz study`` is not an answer: one line on stderr
+    says input ended there, the answers before it are stored, nothing after it is read."""
+    home = tmp_path / "home"
+    before = {"run": "Bern\nx\n", "study": "Bern\n3\n"}[command]
+    piped = before + "y" * (5 * 1024 * 1024) + "\nBern\nBern\n"
+    args = ["--data-dir", str(home), command, DECK, "--seed", "1"]
+    if command == "run":
+        args += ["--reask", "0"]
+    got = CliRunner().invoke(cli, args, input=piped)
+    assert got.exit_code == 0, got.output[-500:]
+    assert "Traceback" not in got.output
+    assert got.stderr.count("Input ended: a line of more than 4,194,304 characters") == 1, got.stderr[-300:]
+    conn = sqlite3.connect(home / "quiz.db")
+    typed = [row[0] for row in conn.execute("SELECT typed FROM attempts ORDER BY id")]
+    conn.close()
+    assert all(len(t or "") < 100 for t in typed)
+    assert len(typed) == {"run": 2, "study": 1}[command], typed
