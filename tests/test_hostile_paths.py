@@ -20,13 +20,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from test_hostile_input import DECK, make_db, sha256
+from test_hostile_outputs import make_results
+from test_hostile_reads import edited
 
 from quiz.cli import cli
 from quiz.deckio import load as parse_file
 from quiz.deckio import parse
 from quiz.deckio._cache import cache_path, load_cached
 from quiz.errors import DeckError
+from quiz.insight.results import ResultFileError, load_result
 
 #: Every command that reads a deck file, with what it needs besides the deck. (``optimize`` and
 #: ``reset`` read it only when there are scores; they load it the same way, through ``load_ref``.)
@@ -277,3 +282,62 @@ def test_a_line_over_4_mb_on_stdin_ends_the_input_and_keeps_the_answers_before_i
     conn.close()
     assert all(len(t or "") < 100 for t in typed)
     assert len(typed) == {"run": 2, "study": 1}[command], typed
+
+
+# -- optional fields of a results file ------------------------------------------------------------
+OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
+    "quiz_version": (str,),
+    "complete": (bool,),
+    "pass_mark": (int, float, type(None)),
+    "passed": (bool, type(None)),
+    "state": (str,),
+    "plan": (list, type(None)),
+    "options": (dict, type(None)),
+    "deck_file": (str, type(None)),
+    "answers.0.expected": (str,),
+    "answers.0.first": (bool,),
+    "answers.0.shown": (list, type(None)),
+}
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _of_type(value: object, types: tuple[type, ...]) -> bool:
+    return isinstance(value, types) and (not isinstance(value, bool) or bool in types)
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(sorted(OPTIONAL_TYPES)), value=JSON_VALUES)
+def test_an_optional_field_of_the_wrong_json_type_is_refused_by_name(
+    sample_results: Path, tmp_path_factory: pytest.TempPathFactory, field: str, value: object
+) -> None:
+    """Any JSON value of the wrong type in an optional field (``"plan": true``) is refused with the
+    field's name, never a traceback; the file is not read as if the field were absent."""
+    assume(not _of_type(value, OPTIONAL_TYPES[field]))
+    target = edited(sample_results, tmp_path_factory.mktemp("r") / "bad.json", {field: value})
+    with pytest.raises(ResultFileError) as info:
+        load_result(target)
+    assert f"'{field.rsplit('.', 1)[-1]}' is " in str(info.value), str(info.value)
+
+
+def test_report_names_a_file_with_a_bad_optional_field_and_reports_the_rest(tmp_path: Path) -> None:
+    """``"plan": true`` (a traceback before) is one ``skipped:`` line; the class is still reported, exit 3."""
+    good = make_results(tmp_path, "ann.json", "Ann")
+    bad = edited(make_results(tmp_path, "bob.json", "Bob"), tmp_path / "bob.json", {"plan": True})
+    got = CliRunner().invoke(cli, ["report", str(good), str(bad)])
+    assert got.exit_code == 3, got.output
+    assert f"skipped: {bad}: 'plan' is true, not a list or null" in got.stderr
+    assert "Ann" in got.stdout and "Traceback" not in got.output
+
+
+@pytest.fixture(scope="module")
+def sample_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real results file, written once for the module."""
+    return make_results(tmp_path_factory.mktemp("sample"), "sample.json", "Sam")
