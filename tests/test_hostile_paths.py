@@ -62,10 +62,15 @@ def _device(path: Path) -> None:
     path.symlink_to("/dev/zero")
 
 
+def _loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
 NOT_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo": (_fifo, "this is a FIFO (named pipe), not a deck file"),
     "socket": (_socket, "this is a socket, not a deck file"),
     "dev-zero": (_device, "this is a device, not a deck file"),
+    "symlink-loop": (_loop, "this is a symbolic link loop, not a deck file"),
 }
 
 
@@ -85,7 +90,8 @@ def quiz(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[
 
 @pytest.mark.parametrize("kind", sorted(NOT_FILES))
 def test_a_deck_that_is_not_a_regular_file_is_refused_by_every_command(tmp_path: Path, kind: str) -> None:
-    """A FIFO, a socket or /dev/zero as DECK: one line saying what it is, exit 1, in every command."""
+    """A FIFO, a socket, /dev/zero or a symbolic link loop as DECK: one line saying what it is, exit 1,
+    in every command."""
     make, message = NOT_FILES[kind]
     deck = tmp_path / "deck.yaml"
     make(deck)

@@ -36,6 +36,10 @@ def read_bytes(path: str | Path) -> bytes:
             ) from None
         if err.kind:
             raise fail(f"this is {err.kind}, not a deck file", "name a .yaml file") from None
+        if err.code == errno.ELOOP:
+            raise fail(
+                "this is a symbolic link loop, not a deck file", "point the link at a deck file"
+            ) from None
         if err.reason == "no such file":
             raise fail("no such file", "check the path") from None
         if err.code in (errno.EACCES, errno.EPERM):
