@@ -307,8 +307,8 @@ OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.integers(-(10**9), 10**9)  # a number of over 30 digits is refused before any field is read
+    | st.floats(-1e9, 1e9)
     | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
     max_leaves=6,
