@@ -36,9 +36,13 @@ class FileRefused(QuizError):
     ``reason`` is the why alone ("the file name is too long"), for callers that word their own message.
     """
 
-    def __init__(self, message: str, reason: str = "") -> None:
+    def __init__(self, message: str, reason: str = "", *, kind: str = "", code: int = 0) -> None:
         super().__init__(message)
         self.reason = reason or message
+        #: What the path is when it is not a regular file ("a FIFO (named pipe)"), else "".
+        self.kind = kind
+        #: The system's errno when the system refused the file, else 0.
+        self.code = code
 
 
 def describe(err: OSError) -> str:
@@ -83,7 +87,7 @@ def _stat(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise FileRefused(f"cannot use '{path}': {_reason(err)}", _reason(err)) from None
+        raise FileRefused(f"cannot use '{path}': {_reason(err)}", _reason(err), code=err.errno or 0) from None
 
 
 def check_output(
@@ -201,26 +205,76 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def read_input(source: str | Path, *, limit: int, what: str = "file") -> bytes:
-    """The bytes of an input file of at most ``limit`` bytes; anything else is a :class:`FileRefused`."""
+def open_regular(source: str | Path, *, limit: int, what: str = "file") -> bytes:
+    """The bytes of ``source`` when it is a regular file of at most ``limit`` bytes; otherwise a
+    :class:`FileRefused` whose ``reason`` says why ("it is a FIFO (named pipe)", "the file name is too long").
+
+    The one way quiz reads an input file (decks, imports, results files, the deck cache). What the
+    path names is checked before it is opened, and again on the opened file (``O_NONBLOCK``: opening
+    a FIFO never waits for a writer; the file cannot be swapped for one in between), so a FIFO, a
+    socket or a device such as ``/dev/zero`` is refused without a byte read; at most ``limit`` + 1
+    bytes are read, whatever the file claims its size is.
+    """
     path = Path(source)
     found = _stat(path)
     if found is None:
         raise FileRefused(f"cannot read '{path}': no such {what}", "no such file")
-    kind = _kind(found.st_mode)
-    if kind is not None:
-        raise FileRefused(f"cannot read '{path}': it is {kind}, not a regular file", f"it is {kind}")
-    too_big = f"larger than {limit:,} bytes, too large for a {what}"
-    if found.st_size > limit:
-        raise FileRefused(f"cannot read '{path}': {too_big}", too_big)
+    _refuse_kind(path, found)
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise FileRefused(
+            f"cannot read '{path}': {_reason(err)}", _reason(err), code=err.errno or 0
+        ) from None
+    try:
+        opened = os.fstat(fd)
+        _refuse_kind(path, opened)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        too_big = f"larger than {limit:,} bytes, too large for a {what}"
+        if opened.st_size > limit:
+            raise FileRefused(f"cannot read '{path}': {too_big}", too_big)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(limit + 1)
     except OSError as err:
-        raise FileRefused(f"cannot read '{path}': {_reason(err)}", _reason(err)) from None
+        raise FileRefused(
+            f"cannot read '{path}': {_reason(err)}", _reason(err), code=err.errno or 0
+        ) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise FileRefused(f"cannot read '{path}': {too_big}", too_big)
     return data
+
+
+def _refuse_kind(path: Path, found: os.stat_result) -> None:
+    kind = _kind(found.st_mode)
+    if kind is not None:
+        raise FileRefused(
+            f"cannot read '{path}': it is {kind}, not a regular file", f"it is {kind}", kind=kind
+        )
+
+
+def wide_unicode(data: bytes) -> str:
+    """ "UTF-32" or "UTF-16" when ``data`` is text in one of them (by its byte-order mark, or,
+    without one, by the zero bytes of ASCII characters in its first four bytes); "" otherwise.
+
+    UTF-32's marks begin like UTF-16's (``FF FE 00 00``), so they are told first.
+    """
+    head = data[:4]
+    if head in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "UTF-32"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16"
+    zeros = tuple(byte == 0 for byte in head)
+    if zeros in ((False, True, True, True), (True, True, True, False)):
+        return "UTF-32"
+    if zeros in ((False, True, False, True), (True, False, True, False)):
+        return "UTF-16"
+    return ""
 
 
 class JSONRefused(ValueError):

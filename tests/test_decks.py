@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -353,15 +354,18 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     """A file the OS refuses to open gives a one-line permission error.
 
     The tests may run as root, which reads a chmod 000 file anyway, so the
-    refusal is simulated at Path.open.
+    refusal is simulated at os.open, for this file only.
     """
     path = tmp_path / "locked.yaml"
     path.write_text("deck: {}\n")
+    real_open = os.open
 
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    def refuse(file: object, *args: object, **kwargs: object) -> int:
+        if Path(str(file)) == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(DeckError) as info:
         load(path)
     assert str(info.value) == (

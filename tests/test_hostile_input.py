@@ -241,14 +241,14 @@ def test_an_unreadable_deck_through_quiz_run(tmp_path: Path, monkeypatch: pytest
     """A deck file the OS refuses to open is one line, exit 1 (refusal simulated: tests may run as root)."""
     path = tmp_path / "locked.yaml"
     path.write_text(CAPITALS)
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
-        if self == path:
+    def refuse(file: object, *args: object, **kwargs: object) -> int:
+        if Path(str(file)) == path:
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     line = one_error_line(run_cli("run", str(path), input="x\n"), prefix=f"{path}:")
     assert line == f"{path}:1:1: error: the file cannot be read (permission denied) (check its permissions)"
 
@@ -307,18 +307,19 @@ def test_alias_bombs_fail_using_little_memory(tmp_path: Path, levels: int) -> No
 
 
 def test_a_big_text_aliased_many_times_uses_little_memory(tmp_path: Path) -> None:
-    """One 100 kB answer reused by alias 2,000 times (200 MB if copied) loads without copying it."""
+    """One 100 kB answer reused by alias 600 times (60 MB if copied, under the 64 MB cap) loads
+    without copying it."""
     big = "x" * 100_000
     lines = [
         "deck: {id: wide, title: Wide}",
         "cards:",
         f"  - {{id: c0, type: short, prompt: P0, answer: &big {big}}}",
     ]
-    lines += [f"  - {{id: c{n}, type: short, prompt: P{n}, answer: *big}}" for n in range(1, 2_000)]
+    lines += [f"  - {{id: c{n}, type: short, prompt: P{n}, answer: *big}}" for n in range(1, 600)]
     path = tmp_path / "wide.yaml"
     path.write_text("\n".join(lines) + "\n")
     deck = load(path)
-    assert len(deck.cards) == 2_000
+    assert len(deck.cards) == 600
     text = path.read_text()
     assert _peak_bytes(lambda: parse(text, str(path))) < 20 * 1024 * 1024
 
@@ -409,11 +410,11 @@ def read_only(directory: Path) -> Iterator[None]:
         directory.chmod(stat.S_IRWXU)
 
 
-@pytest.mark.parametrize(
-    "command", [["run", DECK], ["stats"], ["stats", DECK]], ids=["run", "stats", "stats-deck"]
-)
+@pytest.mark.parametrize("command", [["run", DECK]], ids=["run"])
 def test_read_only_data_directory_through_the_cli(tmp_path: Path, command: list[str]) -> None:
-    """A read-only data directory holding a database: one `Error:` line, exit 1, the file unchanged."""
+    """A read-only data directory holding a database: a command that writes says so in one `Error:`
+    line, exit 1, the file unchanged. (Commands that only read, read it:
+    ``tests/test_hostile_paths.py::test_reading_commands_read_a_read_only_database``.)"""
     home = tmp_path / "home"
     path = make_db(home)
     before = sha256(path)

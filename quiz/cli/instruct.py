@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from quiz.model import Card, Question
     from quiz.practice import Session
 
+
 # -- quiz new ----------------------------------------------------------------------------------
 def schema_uri() -> str:
     """The ``file://`` URI of the deck JSON Schema: the installed copy, else the checkout's."""

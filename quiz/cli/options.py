@@ -121,15 +121,19 @@ def use_color(plain: bool = False) -> bool:
     return not plain and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def existing_store() -> Store | None:
+def existing_store(*, reading: bool = False) -> Store | None:
     """The open database, or None when there is none: no file, or an empty one (read-only commands
-    create nothing, and an empty file is what a database looks like before its first write)."""
+    create nothing, and an empty file is what a database looks like before its first write).
+
+    ``reading``: the command only reads, so a read-only database or folder is read as it is
+    (:meth:`Store.open_reading`) instead of refused.
+    """
     from quiz.store import Store, db_path
 
     path = db_path(data_dir())
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return None
-    return Store.open(path)
+    return Store.open_reading(path) if reading else Store.open(path)
 
 
 def deck_ids() -> list[str]:

@@ -95,7 +95,7 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
     answers, leeches and orphans (cards with history that are no longer in the deck).
     """
     now = clock.now()
-    store = existing_store()
+    store = existing_store(reading=True)
     try:
         if deck is None:
             summaries = store.summaries() if store else []
@@ -103,7 +103,6 @@ def stats(deck: str | None, as_json: bool, plain: bool, all_cards: bool) -> None
             return
         deck_id, loaded = _resolve(deck, store, cached=True)
         if store is None:
-
             rows = DeckRows(deck_id, [], {}, [], [], Reviews(0, 0), {})
         elif loaded is None and not as_json and not all_cards:
             # Only what is printed: a few cards and deck-wide sums, not 100,000 rows.
@@ -301,7 +300,7 @@ def history(deck: str | None, limit: int, session_id: int | None, as_json: bool)
     Each line: session id, start (UTC), deck, mode, score, duration, and whether
     the session was interrupted. With --session ID, every answer of that session.
     """
-    store = existing_store()
+    store = existing_store(reading=True)
     try:
         if session_id is not None:
             rec = store.session(session_id) if store else None

@@ -117,6 +117,7 @@ def study(
     def say(line: str) -> None:
         for part in wrap(line, screen, ""):
             click.echo(part)
+
     with Store.open(db_path(data_dir())) as store:
         # The queue comes from the due times alone; states are read only for the cards asked.
         due_times = store.due_times(loaded.id)

@@ -33,7 +33,7 @@ def suggest(deck: str, min_learners: int, as_json: bool) -> None:
     other card types, which have no accept: list, get their answers as comments.
     """
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
-    store = existing_store()
+    store = existing_store(reading=True)
     found: list[Proposal] = []
     if store is not None:
         with store:

@@ -122,9 +122,7 @@ def _multi(r: Reader, fields: dict[str, Field], what: str) -> dict[str, Any] | N
             )
             return None
         if match in found:
-            r.error(
-                node, f"{what}: the answer '{clip(text)}' is listed twice", "list each right choice once"
-            )
+            r.error(node, f"{what}: the answer '{clip(text)}' is listed twice", "list each right choice once")
             return None
         found.append(match)
     ordered = tuple(c for c in choices if c in found)

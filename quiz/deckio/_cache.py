@@ -26,16 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from quiz import __version__
+from quiz.files import FileRefused, open_regular
 from quiz.model import AnyCard, Card, Deck, LazyCards
 
 from . import _parallel
-from ._file import decode, read_bytes
+from ._file import MAX_BYTES, decode, read_bytes
 from ._parallel import no_gc
 from ._parse import parse
 
 CACHE_MAGIC = b"quiz-deck-cache 2\n"
 #: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
 BLOCK_CARDS = 1024
+#: A cache file larger than this is not read (a deck of at most 64 MB pickles to far less).
+_MAX_CACHE_BYTES = 4 * MAX_BYTES
 #: The files whose source decides what a deck file loads to (every private module of deckio).
 _SOURCES = (
     "deckio/_builders.py",
@@ -90,13 +93,17 @@ def cache_path(path: str | Path, cache_dir: Path) -> Path:
 def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
     """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
     try:
-        with file.open("rb") as fh:
-            head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
-            header = fh.read(len(head) + 9)
-            if header[: len(head)] != head or header[-1:] != b"\n":
-                return None
-            crc = int(header[len(head) : -1], 16)
-            payload = fh.read()
+        # Only a regular file is read: a FIFO or a device left in the cache folder is skipped.
+        whole = open_regular(file, limit=_MAX_CACHE_BYTES, what="deck cache")
+    except FileRefused:
+        return None
+    try:
+        head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
+        header = whole[: len(head) + 9]
+        if header[: len(head)] != head or header[-1:] != b"\n":
+            return None
+        crc = int(header[len(head) : -1], 16)
+        payload = whole[len(header) :]
         if zlib.crc32(payload) != crc:
             return None  # damaged: a block would fail (or lie) only when first used
         stream = io.BytesIO(payload)

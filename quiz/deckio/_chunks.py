@@ -71,6 +71,7 @@ def split(text: str) -> tuple[str, list[tuple[int, int, int]], Callable[[], None
     def no_strays() -> None:
         if stray.search(text, head_end - 1):  # from the line break that ends 'cards:'
             raise Fallback
+
     item = re.compile(rf" {{{k}}}-(?:[ ]|\r?\n)")
     size = max(CHUNK_BYTES, len(text) // MAX_CHUNKS + 1)
     starts = [head_end]

@@ -211,6 +211,7 @@ def parse_key_number(raw: str) -> float | None:
         return None
     return value
 
+
 ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 

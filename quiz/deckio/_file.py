@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
 from quiz.errors import DeckError, Problem
+from quiz.files import FileRefused, open_regular, wide_unicode
 
 #: The largest deck file read: 100,000 hand-written cards (about 600 bytes each) fit.
 MAX_BYTES = 64 * 1024 * 1024
@@ -15,37 +17,47 @@ _CONTENT_LINE = re.compile(r"^[^\S\n]*[^\s#]", re.MULTILINE)
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The bytes of a deck file, or a :class:`DeckError` saying why it cannot be read."""
-    p = Path(path)
+    """The bytes of a deck file, or a :class:`DeckError` saying why it cannot be read.
+
+    Read through :func:`quiz.files.open_regular`: a FIFO, a socket or a device is refused before
+    a byte is read (a FIFO would wait for a writer for ever, ``/dev/zero`` never ends).
+    """
     shown = str(path)
 
     def fail(message: str, hint: str) -> DeckError:
         return DeckError([Problem(shown, 1, 1, message, hint)])
 
     try:
-        if p.is_dir():
-            raise fail("this is a directory, not a deck file", "name a .yaml file, or run 'quiz check' on it")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise fail("no such file", "check the path") from None
-    except PermissionError:
-        raise fail("the file cannot be read (permission denied)", "check its permissions") from None
-    except OSError as err:
-        raise fail(f"the file cannot be read ({err.strerror})", "check the path") from None
-    if len(data) > MAX_BYTES:
-        raise fail(
-            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a deck",
-            "split it into several decks",
-        )
-    return data
+        return open_regular(path, limit=MAX_BYTES, what="deck")
+    except FileRefused as err:
+        if err.kind == "a folder":
+            raise fail(
+                "this is a directory, not a deck file", "name a .yaml file, or run 'quiz check' on it"
+            ) from None
+        if err.kind:
+            raise fail(f"this is {err.kind}, not a deck file", "name a .yaml file") from None
+        if err.code == errno.ELOOP:
+            raise fail(
+                "this is a symbolic link loop, not a deck file", "point the link at a deck file"
+            ) from None
+        if err.reason == "no such file":
+            raise fail("no such file", "check the path") from None
+        if err.code in (errno.EACCES, errno.EPERM):
+            raise fail("the file cannot be read (permission denied)", "check its permissions") from None
+        if err.reason.startswith("larger than"):
+            raise fail(
+                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a deck",
+                "split it into several decks",
+            ) from None
+        raise fail(f"the file cannot be read ({err.reason})", "check the path") from None
 
 
 def decode(data: bytes, path: str) -> str:
     """The file's text, or a :class:`DeckError` saying why it is not a UTF-8 text file."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_unicode(data)
+    if wide:
         raise DeckError(
-            [Problem(path, 1, 1, "the file is UTF-16, not UTF-8", "save it as UTF-8 in your editor")]
+            [Problem(path, 1, 1, f"the file is {wide}, not UTF-8", "save it as UTF-8 in your editor")]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

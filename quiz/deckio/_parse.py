@@ -12,12 +12,15 @@ from quiz.model import AnyCard, Deck, Policy
 
 from ._cards import draw_distractors, read_cards
 from ._fields import Reader, misspelt, read_policy, read_tags
-from ._yaml import BOMB, alias_bomb, clip, compose, has_anchor, is_map, pos
+from ._file import MAX_BYTES
+from ._yaml import BOMB, alias_bomb, alias_text_over, clip, compose, has_anchor, is_map, pos
 
 MAX_PROBLEMS = 200
 #: Values the YAML may expand to per byte of text before aliases count as a bomb.
 ALIAS_BUDGET_PER_BYTE = 4
 MIN_ALIAS_BUDGET = 10_000
+#: The most text a deck may stand for with its aliases expanded: as much as the largest deck file.
+MAX_EXPANDED_CHARS = MAX_BYTES
 DECK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TOP_KEYS = ("deck", "cards")
 DECK_KEYS = ("id", "title", "description", "source", "tags", "grading", "steps")
@@ -35,6 +38,19 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
         bomb = alias_bomb(root, max(MIN_ALIAS_BUDGET, ALIAS_BUDGET_PER_BYTE * len(text)))
     if bomb is not None:
         raise DeckError([Problem(path, *pos(bomb), *BOMB)])
+    over = alias_text_over(root, text, MAX_EXPANDED_CHARS) if has_anchor(text) else None
+    if over is not None:
+        raise DeckError(
+            [
+                Problem(
+                    path,
+                    *over,
+                    f"with this alias the deck's text passes {MAX_EXPANDED_CHARS // (1024 * 1024)} MB "
+                    "(the aliases before it are counted at their full size each time)",
+                    "write a shorter text, or split the deck; an alias copies its anchor's whole value",
+                )
+            ]
+        )
     reader = Reader(path)
     deck = read_deck(reader, root)
     raise_problems(path, reader.problems)

@@ -163,7 +163,13 @@ def alias_bomb(root: Any, budget: int) -> Any | None:
     Composed YAML shares one node per anchor, so sizes are summed over the graph
     once per node (iteratively: nesting may be deep); nothing is expanded.
     """
+    return _expanded(root, budget)[0]
+
+
+def _expanded(root: Any, budget: int) -> tuple[Any | None, dict[int, int]]:
+    """:func:`alias_bomb`'s answer, and the text each node stands for with aliases expanded (by id)."""
     size: dict[int, int] = {}
+    chars: dict[int, int] = {}
     on_path: set[int] = set()
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
@@ -171,23 +177,66 @@ def alias_bomb(root: Any, budget: int) -> Any | None:
         key = id(node)
         if done:
             on_path.discard(key)
-            total = 1 + sum(size[id(c)] for c in _children(node))
+            children = _children(node)
+            total = 1 + sum(size[id(c)] for c in children)
             size[key] = total
+            chars[key] = sum(chars[id(c)] for c in children) if children else len(str(node.value))
             if total > budget:
-                return node
+                return node, chars
             continue
         if key in size:
             continue
         if key in on_path:
-            return node
+            return node, chars
         on_path.add(key)
         stack.append((node, True))
         for child in _children(node):
             if id(child) in on_path:
-                return child
+                return child, chars
             if id(child) not in size:
                 stack.append((child, False))
+    return None, chars
+
+
+def alias_text_over(root: Any, text: str, limit: int) -> tuple[int, int] | None:
+    """The line and column of the alias at which the deck's text, with aliases expanded, passes
+    ``limit`` characters; None when it stays within (or when the aliases are a bomb of nodes).
+
+    One 1 MB text aliased 3,000 times is a 1 MB file that stands for 3 GB: every command
+    that reads the cards would copy, fold or grade gigabytes. The walk counts, it never copies.
+    """
+    bomb, chars = _expanded(root, 1 << 62)
+    if bomb is not None or chars.get(id(root), 0) <= limit:
+        return None
+    seen: set[int] = set()
+    total = 0
+    stack: list[tuple[Any, int]] = [(root, -1)]  # (node, where the text before it ends)
+    while stack:
+        node, after = stack.pop()
+        key = id(node)
+        if key in seen:  # a second appearance: an alias, standing for the whole node again
+            total += chars[key]
+            if total > limit:
+                return _alias_at(text, after, node)
+            continue
+        seen.add(key)
+        children = _children(node)
+        if not children:
+            total += chars[key]
+            continue
+        ends = [node.start_mark.index] + [c.end_mark.index for c in children[:-1]]
+        stack.extend(reversed(list(zip(children, ends, strict=True))))
     return None
+
+
+def _alias_at(text: str, after: int, node: Any) -> tuple[int, int]:
+    """Where the alias ``*name`` after offset ``after`` is written (the anchor's node if not found)."""
+    found = re.compile(r"\*[^\s,\[\]{}]+").search(text, max(after, 0))
+    if found is None:
+        return pos(node)
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def _children(node: Any) -> list[Any]:

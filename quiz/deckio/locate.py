@@ -91,8 +91,8 @@ def search_dirs(cwd: Path | None = None) -> list[Path]:
 def resolve(ref: str, cwd: Path | None = None) -> Path:
     """The file a ``DECK`` argument names: a path to a file, or the id of a known deck."""
     p = Path(ref)
-    if p.suffix in DECK_SUFFIXES or "/" in ref or p.exists():
-        if p.exists():
+    if p.suffix in DECK_SUFFIXES or "/" in ref or p.exists() or p.is_symlink():
+        if p.exists() or p.is_symlink():  # a symbolic link loop "does not exist": the reader says why
             return p
         raise DeckNotFound(f"no deck file at '{ref}' (check the path, or run 'quiz list' for deck ids)")
     known: list[str] = []

@@ -140,9 +140,7 @@ def to_yaml(deck: Deck) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
-    out: str = yaml.dump(
-        deck_to_dict(deck), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    out: str = yaml.dump(deck_to_dict(deck), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     return out
 
 

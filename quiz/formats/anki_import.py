@@ -79,6 +79,13 @@ def card_data(fields: list[str]) -> dict[str, Any] | None:
 
 def decode(data: bytes, name: str) -> str:
     """The file's text, or an :class:`ImportFileError` naming the line that is not UTF-8."""
+    from quiz.files import wide_unicode
+
+    wide = wide_unicode(data)
+    if wide:
+        raise ImportFileError(
+            f"{name}:1: the file is {wide}, not UTF-8; save it as UTF-8 (or export it again)"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -418,10 +425,10 @@ MAX_BYTES = 64 * 1024 * 1024
 def read_import(path: str | Path) -> bytes:
     """The bytes of a file to import: a regular file of at most :data:`MAX_BYTES` (a FIFO, a
     device such as /dev/zero or a folder is refused before reading), else an ImportFileError."""
-    from quiz.files import FileRefused, read_input
+    from quiz.files import FileRefused, open_regular
 
     try:
-        return read_input(path, limit=MAX_BYTES, what="file to import")
+        return open_regular(path, limit=MAX_BYTES, what="file to import")
     except FileRefused as err:
         raise ImportFileError(f"{path}: cannot be read ({err.reason}); check the path") from None
 

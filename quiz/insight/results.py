@@ -264,6 +264,44 @@ _TOTAL_FIELDS: dict[str, tuple[type, ...]] = {
 }
 
 
+_NULL = type(None)
+#: Fields a results file may leave out (older files have none of them), and the JSON types each may hold.
+_OPTIONAL_TOP: dict[str, tuple[type, ...]] = {
+    "quiz_version": (str,),
+    "complete": (bool,),
+    "pass_mark": (int, float, _NULL),
+    "passed": (bool, _NULL),
+    "state": (str,),
+    "plan": (list, _NULL),
+    "options": (dict, _NULL),
+    "deck_file": (str, _NULL),
+}
+_OPTIONAL_ANSWER: dict[str, tuple[type, ...]] = {"expected": (str,), "first": (bool,), "shown": (list, _NULL)}
+#: The states a results file is written in (results_log), "" in files from before there were states.
+_STATES = ("", "in progress", "finished", "interrupted", "ended")
+_JSON_NAMES = {str: "a text", int: "a number", float: "a number", bool: "true or false", list: "a list"}
+_JSON_NAMES.update({dict: "an object", _NULL: "null"})
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def _check_optional(obj: dict[str, Any], spec: dict[str, tuple[type, ...]], where: str, fail: Any) -> None:
+    """Each optional field present holds a JSON value of its type (``'plan' is true, not a list or null``)."""
+    for key, types in spec.items():
+        if key not in obj:
+            continue
+        value = obj[key]
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            wanted = " or ".join(dict.fromkeys(_JSON_NAMES[t] for t in types))
+            raise fail(f"{where}'{key}' is {_json_kind(value)}, not {wanted}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise fail(f"{where}'{key}' is not a finite number")
+
+
 def _check(obj: dict[str, Any], spec: dict[str, tuple[type, ...]], where: str, fail: Any) -> None:
     for key, types in spec.items():
         if key not in obj:
@@ -307,12 +345,14 @@ def load_result(path: str | Path) -> Result:
     def fail(message: str) -> ResultFileError:
         return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
 
-    from quiz.files import FileRefused, JSONRefused, parse_json, read_input
+    from quiz.files import FileRefused, JSONRefused, open_regular, parse_json, wide_unicode
 
     try:
-        raw = read_input(path, limit=MAX_BYTES, what="results file")
+        raw = open_regular(path, limit=MAX_BYTES, what="results file")
     except FileRefused as err:
         raise ResultFileError(f"{name}: cannot read the file ({err.reason})") from None
+    if wide_unicode(raw):
+        raise fail(f"the file is {wide_unicode(raw)}, not UTF-8; save it as UTF-8")
     try:
         data = parse_json(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -331,6 +371,12 @@ def load_result(path: str | Path) -> Result:
     if version > VERSION:
         raise ResultFileError(f"{name}: written by a newer quiz (format version {version}); upgrade quiz")
     _check(data, _TOP_FIELDS, "", fail)
+    _check_optional(data, _OPTIONAL_TOP, "", fail)
+    if data.get("state", "") not in _STATES:
+        raise fail(f"'state' is not one of: {', '.join(repr(s) for s in _STATES[1:])}")
+    pass_mark = data.get("pass_mark")
+    if pass_mark is not None and not 0 <= pass_mark <= 100:
+        raise fail(f"a pass mark of {pass_mark:g} % is out of range (0-100)")
     deck = data["deck"]
     _check(deck, {"id": (str,), "title": (str,), "hash": (str,)}, "deck: ", fail)
     totals = data["totals"]
@@ -340,6 +386,7 @@ def load_result(path: str | Path) -> Result:
         if not isinstance(a, dict):
             raise fail(f"answer {i} is not an object")
         _check(a, _ANSWER_FIELDS, f"answer {i}: ", fail)
+        _check_optional(a, _OPTIONAL_ANSWER, f"answer {i}: ", fail)
         shown = a.get("shown")
         if shown is not None and not (isinstance(shown, list) and all(isinstance(s, str) for s in shown)):
             raise fail(f"answer {i}: 'shown' must be a list of texts or null")
@@ -373,7 +420,6 @@ def load_result(path: str | Path) -> Result:
         raise fail(f"totals say a score of {totals['score']:g} but the answers add up to {score:g}")
     if totals["total"] < totals["asked"]:
         raise fail("totals say fewer questions than were answered")
-    pass_mark = data.get("pass_mark")
     passed = data.get("passed")
     state = data.get("state", "")
     if not isinstance(state, str):

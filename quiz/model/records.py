@@ -26,6 +26,7 @@ class Phase(StrEnum):
     REVIEW = "review"
     RELEARNING = "relearning"
 
+
 @dataclass(frozen=True)
 class Attempt:
     """One answer given in a session, as stored (append-only)."""

@@ -40,6 +40,7 @@ class Rule(StrEnum):
     PATTERN = "pattern"
     UNIT = "unit"
 
+
 @dataclass(frozen=True)
 class Verdict:
     """The result of grading one typed answer.

@@ -34,6 +34,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 OVERRIDE_KEY = "r"
 """Typed at the rating prompt after a refusal: "I was right"."""
 
+
 @dataclass
 class Item:
     """A card waiting to be asked, and why (``due``, ``new``, ``ahead``, ``cram``, ``learn``)."""

@@ -74,6 +74,59 @@ class Database:
             raise
         return store
 
+    @classmethod
+    def open_reading(cls: type[D], path: Path, *, timeout: float = 10.0) -> D:
+        """Open an existing database for reading only (``stats``, ``history``, ``suggest``).
+
+        A writable database is opened as :meth:`open` opens it. One whose file or folder is
+        read-only cannot be written by any quiz, so it is read with SQLite's ``immutable=1``
+        (no ``-shm`` or ``-wal`` is created, which a read-only folder would refuse) when no
+        write-ahead log is waiting to be read, else with ``mode=ro``. A database from an older
+        quiz, which would need upgrading, is refused with what to do.
+        """
+        path = Path(path)
+        if not (read_only(path) or read_only(path.parent)):
+            return cls.open(path, timeout=timeout)
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory, not a database file; {MOVE_ASIDE}")
+        wal = path.with_name(path.name + "-wal")
+        settle = not (wal.exists() and wal.stat().st_size > 0)
+        # No quiz writes a read-only database, so with no write-ahead log waiting the file cannot
+        # change under us: immutable=1 reads it without creating a -shm or -wal beside it.
+        attempts = ["immutable=1", "mode=ro"] if settle else ["mode=ro"]
+        failure: sqlite3.Error | None = None
+        for mode in attempts:
+            uri = f"{path.resolve().as_uri()}?{mode}"
+            try:
+                conn = sqlite3.connect(
+                    uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
+            except sqlite3.Error as err:
+                failure = err
+                continue
+            try:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error as err:
+                conn.close()
+                if is_locked(err):
+                    raise translate(path, err, timeout) from None
+                failure = err
+                continue
+            store = cls(path, conn, timeout)
+            try:
+                version = store._retry(store._inspect, time.monotonic() + timeout)
+                if version < migrations.SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{path}: the database is read-only and from an older quiz (schema {version}); "
+                        "make it writable once so that quiz can upgrade it, or use --data-dir"
+                    )
+            except BaseException:
+                conn.close()
+                raise
+            return store
+        raise StoreError(f"{path}: the read-only database cannot be read ({failure}); {MAKE_WRITABLE}")
+
     def _prepare(self) -> None:
         """Refuse a foreign, newer or broken file before anything is written, then migrate."""
         deadline = time.monotonic() + self._timeout

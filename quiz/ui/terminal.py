@@ -134,16 +134,37 @@ def enable_line_editing() -> None:
         import readline  # noqa: F401
 
 
+#: The longest line read from a pipe as one answer (characters): 4 MB, 4,000 times a long answer.
+MAX_LINE = 4 * 1024 * 1024
+#: The streams whose input ended at such a line (the rest of the line is still unread).
+_ENDED: list[Any] = []
+
+
 def read_line(prompt: str = "", *, interactive: bool) -> str | None:
-    """One answer: ``input()`` at a terminal, a line of stdin otherwise; None at end of input."""
+    """One answer: ``input()`` at a terminal, a line of stdin otherwise; None at end of input.
+
+    A line from a pipe longer than :data:`MAX_LINE` is not an answer: it ends the input (one
+    line on stderr says so), as end of input does, so the answers before it are kept and the
+    memory used stays bounded, however long the line.
+    """
     if interactive:
         try:
             return input(prompt)
         except EOFError:
             click.echo()
             return None
-    line = sys.stdin.readline()
+    if any(stream is sys.stdin for stream in _ENDED):
+        return None
+    line = sys.stdin.readline(MAX_LINE + 1)
     if not line:
+        return None
+    if len(line) > MAX_LINE and not line.endswith("\n"):
+        _ENDED.append(sys.stdin)
+        click.echo(
+            f"Input ended: a line of more than {MAX_LINE:,} characters on stdin is not an answer "
+            "(the answers before it are kept).",
+            err=True,
+        )
         return None
     if line.endswith("\n"):
         line = line[:-1]
