@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from quiz.errors import Problem
+    from quiz.insight.lint import Inferred
 
 
 @click.command("list")
@@ -108,7 +109,20 @@ def show(deck: str, as_json: bool) -> None:
     is_flag=True,
     help="List every piece of advice card by card (by default advice on many cards of a deck is one line).",
 )
-def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, every_advice: bool) -> None:
+@click.option(
+    "--explain-types",
+    "explain_types",
+    is_flag=True,
+    help="Also print the type each card written without 'type:' was given, and why.",
+)
+def check(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    as_json: bool,
+    strict: bool,
+    every_advice: bool,
+    explain_types: bool,
+) -> None:
     """Validate deck files (or every deck in directories) and run their examples.
 
     Prints 'file:line:col: error|warning|advice: message (hint)' for each finding
@@ -118,10 +132,12 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     that ask the same question (within and across the decks checked together).
     Advice (style): a card without explain, examples or tags; on more than three
     cards of a deck it is one line with the count, and --advice lists each.
+    With --explain-types, each card without 'type:' also gets a line
+    'file:line: card ID → TYPE, because REASON' (in file order, before the file's findings).
     """
     from quiz.deckio import expand_paths, load_parts
     from quiz.errors import DeckError
-    from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings
+    from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings, inferred_types
     from quiz.model import Deck
 
     if as_json:
@@ -138,14 +154,20 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     decks: list[Deck] = []
     parts: list[list[Part]] = []
     each_part = check_part()  # examples, warnings, advice: run on each part where it was parsed
+
+    def work(deck: Deck) -> tuple[Part, list[Inferred]]:
+        return each_part(deck), inferred_types(deck) if explain_types else []
+
+    inferred: dict[str, list[Inferred]] = {}
     for f in files:
         try:
-            deck, deck_parts = load_parts(f, each_part, keep_cards=False)  # the parts' findings suffice
+            deck, done = load_parts(f, work, keep_cards=False)  # the parts' findings suffice
         except DeckError as err:
             load_errors[str(f)] = err.problems
             continue
         decks.append(deck)
-        parts.append(deck_parts)
+        parts.append([part for part, _ in done])
+        inferred[str(f)] = [i for _, found in done for i in found]
     render: Callable[[Problem], str]
     if fmt == "json":
         render = _json_line
@@ -157,26 +179,41 @@ def check(paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, 
     for p in findings(decks, parts, every_advice=every_advice):
         by_file.setdefault(p.path, []).append(p)
     found: list[Problem] = []
+    lines: list[str] = []
     for f in files:
-        found.extend(load_errors.get(str(f), []))
-        found.extend(by_file.pop(str(f), []))
+        lines.extend(_explained(i, fmt) for i in inferred.get(str(f), []))
+        here = load_errors.get(str(f), []) + by_file.pop(str(f), [])
+        found.extend(here)
+        lines.extend(map(render, here))
     for rest in by_file.values():
         found.extend(rest)
+        lines.extend(map(render, rest))
     errors = sum(p.severity == ERROR for p in found)
     advice = sum(p.severity == ADVICE for p in found)
     warnings = len(found) - errors - advice
-    lines = list(map(render, found))
     # Written in large batches: one echo per line costs seconds on a deck with 100,000 findings.
     for at in range(0, len(lines), 20_000):
         click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
             f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, "
-            f"{_count(warnings, 'warning')}, {advice} advice",
+            f"{_count(warnings, 'warning')}, {advice} advice"
+            + (f", {_count(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
             err=True,
         )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _explained(i: Inferred, fmt: str) -> str:
+    """One card's inferred type as ``quiz check --explain-types`` prints it in ``fmt``."""
+    text = f"card '{i.card}' → {i.type}, because {i.reason}"
+    if fmt == "json":
+        fields = {"path": i.path, "line": i.line, "col": i.col, "severity": "info", "message": text}
+        return json.dumps({**fields, "card": i.card, "type": i.type, "reason": i.reason}, ensure_ascii=False)
+    if fmt == "github":
+        return f"::notice {_where(i.path, i.line, i.col)}::{_escape_data(text)}"
+    return f"{i.path}:{i.line}: {text}"
 
 
 def _json_line(p: Problem) -> str:
@@ -195,12 +232,14 @@ def github_annotation(p: Problem) -> str:
     """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``
     (advice is a ``::notice``)."""
     kind = {"error": "error", "advice": "notice"}.get(p.severity, "warning")
-    props = ",".join(
-        f"{k}={_escape_property(v)}"
-        for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", "quiz check"))
-    )
     hint = f" ({p.hint})" if p.hint else ""
-    return f"::{kind} {props}::{_escape_data(p.message + hint)}"
+    return f"::{kind} {_where(p.path, p.line, p.col)}::{_escape_data(p.message + hint)}"
+
+
+def _where(path: str, line: int, col: int) -> str:
+    """The properties of a GitHub annotation at ``path:line:col``."""
+    where = (("file", path), ("line", str(line)), ("col", str(col)), ("title", "quiz check"))
+    return ",".join(f"{k}={_escape_property(v)}" for k, v in where)
 
 
 def _count(n: int, word: str) -> str:
