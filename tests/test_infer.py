@@ -11,15 +11,17 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import DECKS
 from hypothesis import assume, given
 from strategies import decks
+from test_schema import EditorLoader
 
 from quiz.cli import cli
-from quiz.deckio import load, parse
+from quiz.deckio import load, parse, schema_path
 from quiz.deckio.writer import deck_to_dict, yaml_text
 from quiz.errors import DeckError
 from quiz.model import Deck
@@ -355,3 +357,31 @@ def test_the_writer_keeps_type_and_quotes_text_that_would_read_as_a_value(tmp_pa
     assert "answer: Bern" in written
     assert [c.answer for c in parse(written).cards] == texts  # type: ignore[attr-defined]
     assert yaml.safe_load(written)["cards"][0]["answer"] == "2017-02"
+
+
+@pytest.fixture(scope="module")
+def schema() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
+
+
+def _schema_errors(validator: jsonschema.Draft202012Validator, path: Path) -> list[str]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=EditorLoader)
+    return [e.message for e in validator.iter_errors(data)]
+
+
+def test_the_schema_accepts_every_rule_without_type(
+    tmp_path: Path, schema: jsonschema.Draft202012Validator
+) -> None:
+    """docs/deck.schema.json lets an editor accept each card the rules give a type (anyOf the types)."""
+    for n, (card, _, _) in enumerate(RULES):
+        path = _deck(tmp_path, "- " + card.replace("\n", "\n  "), f"rule{n}.yaml")
+        assert _schema_errors(schema, path) == [], card
+
+
+@pytest.mark.parametrize(("card", "message"), NO_FIT)
+def test_the_schema_refuses_a_card_no_type_fits(
+    tmp_path: Path, schema: jsonschema.Draft202012Validator, card: str, message: str
+) -> None:
+    """A card without type whose keys (or list answer) fit no type fails the schema as it fails the loader."""
+    path = _deck(tmp_path, "- " + card.replace("\n", "\n  "))
+    assert _schema_errors(schema, path) != []
