@@ -385,3 +385,11 @@ def test_the_schema_refuses_a_card_no_type_fits(
     """A card without type whose keys (or list answer) fit no type fails the schema as it fails the loader."""
     path = _deck(tmp_path, "- " + card.replace("\n", "\n  "))
     assert _schema_errors(schema, path) != []
+
+
+def test_the_new_deck_template_has_a_card_without_type(tmp_path: Path) -> None:
+    """`quiz new` shows a card without `type:`; --explain-types names it, and the deck passes --strict."""
+    path = tmp_path / "new.yaml"
+    assert _quiz("new", str(path)).exit_code == 0
+    assert _quiz("check", "--strict", str(path)).exit_code == 0
+    assert [(e["card"], e["type"]) for e in _explained(path)] == [("photosynthesis", "card")]
