@@ -19,6 +19,7 @@ from ._types import (
     CARD_KEY_SET,
     COMMON_KEYS,
     REQUIRED,
+    REQUIRED_SETS,
     TYPE_KEY_SETS,
     TYPE_KEYS,
     TYPES_BY_NAME,
@@ -158,7 +159,7 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
             return None
     if kind is None:
         return None
-    required = required_keys(kind, fields)
+    required = REQUIRED_SETS[kind] if "distractors" not in fields else required_keys(kind, fields)
     if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= required):
         _wrong_keys(r, node, fields, kind, what, required)
         return None
