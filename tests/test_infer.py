@@ -393,3 +393,24 @@ def test_the_new_deck_template_has_a_card_without_type(tmp_path: Path) -> None:
     assert _quiz("new", str(path)).exit_code == 0
     assert _quiz("check", "--strict", str(path)).exit_code == 0
     assert [(e["card"], e["type"]) for e in _explained(path)] == [("photosynthesis", "card")]
+
+
+def test_a_large_deck_without_types_loads_the_same_in_parts(tmp_path: Path) -> None:
+    """A deck big enough to be parsed in two processes infers each card as a whole-file parse does,
+    and `quiz check --explain-types` lists every card once."""
+    kinds = [
+        "{{id: n{i}, prompt: 'How many {i}?', answer: {i}.5}}",
+        "{{id: s{i}, prompt: 'Word {i}?', answer: word{i}}}",
+        "{{id: f{i}, front: 'front {i}', back: 'back {i}'}}",
+        "{{id: z{i}, text: 'gap {{{{c1::w{i}}}}}'}}",
+    ]
+    cards = "\n".join("- " + kinds[i % 4].format(i=i) for i in range(6000))
+    path = _deck(tmp_path, cards)
+    assert path.stat().st_size > 256 * 1024
+    whole = parse(path.read_text(encoding="utf-8"), str(path))
+    loaded = load(path)
+    assert loaded.cards == whole.cards
+    assert [c.type_reason for c in loaded.cards] == [c.type_reason for c in whole.cards]
+    explained = _explained(path)
+    assert [e["card"] for e in explained] == [c.id for c in whole.cards]
+    assert {e["type"] for e in explained} == {"number", "short", "card", "cloze"}
