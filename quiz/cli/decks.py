@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from quiz.errors import Problem
+    from quiz.insight.lint import Inferred
     from quiz.ui.progress import Progress
 
 
@@ -110,8 +111,20 @@ def show(deck: str, as_json: bool) -> None:
     help="List every piece of advice card by card (by default advice on many cards of a deck is one line).",
 )
 @plain_option
+@click.option(
+    "--explain-types",
+    "explain_types",
+    is_flag=True,
+    help="Also print the type each card written without 'type:' was given, and why.",
+)
 def check(
-    paths: tuple[str, ...], fmt: str | None, as_json: bool, strict: bool, every_advice: bool, plain: bool
+    paths: tuple[str, ...],
+    fmt: str | None,
+    as_json: bool,
+    strict: bool,
+    every_advice: bool,
+    plain: bool,
+    explain_types: bool,
 ) -> None:
     """Validate deck files (or every deck in directories) and run their examples.
 
@@ -123,10 +136,12 @@ def check(
     Advice (style): a card without explain, examples or tags; on more than three
     cards of a deck it is one line with the count, and --advice lists each.
     On a terminal a progress bar shows on stderr while a large deck is checked.
+    With --explain-types, each card without 'type:' also gets a line
+    'file:line: card ID → TYPE, because REASON' (in file order, before the file's findings).
     """
     from quiz.deckio import expand_paths, load_parts
     from quiz.errors import DeckError
-    from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings
+    from quiz.insight.lint import ADVICE, ERROR, Part, check_part, findings, inferred_types
     from quiz.model import Deck
     from quiz.ui.progress import Progress, wanted
 
@@ -143,21 +158,27 @@ def check(
     load_errors: dict[str, list[Problem]] = {}
     decks: list[Deck] = []
     parts: list[list[Part]] = []
+    inferred: dict[str, list[Inferred]] = {}
     with Progress("checking", show=wanted(as_json=fmt == "json", plain=plain)) as bar:
         shown = _CheckProgress(bar)
         # examples, warnings, advice: run on each part where it was parsed
         each_part = check_part(progress=shown.cards if bar.callback else None)
+
+        def work(deck: Deck) -> tuple[Part, list[Inferred]]:
+            return each_part(deck), inferred_types(deck) if explain_types else []
+
         for f in files:
             bar.describe(f"checking {f.name}")
             try:
-                deck, deck_parts = load_parts(
-                    f, each_part, keep_cards=False, progress=shown.parts if bar.callback else None
+                deck, done = load_parts(
+                    f, work, keep_cards=False, progress=shown.parts if bar.callback else None
                 )  # the parts' findings suffice
             except DeckError as err:
                 load_errors[str(f)] = err.problems
                 continue
             decks.append(deck)
-            parts.append(deck_parts)
+            parts.append([part for part, _ in done])
+            inferred[str(f)] = [i for _, found in done for i in found]
         found_all = findings(decks, parts, every_advice=every_advice)
     render: Callable[[Problem], str]
     if fmt == "json":
@@ -170,22 +191,26 @@ def check(
     for p in found_all:
         by_file.setdefault(p.path, []).append(p)
     found: list[Problem] = []
+    lines: list[str] = []
     for f in files:
-        found.extend(load_errors.get(str(f), []))
-        found.extend(by_file.pop(str(f), []))
+        lines.extend(_explained(i, fmt) for i in inferred.get(str(f), []))
+        here = load_errors.get(str(f), []) + by_file.pop(str(f), [])
+        found.extend(here)
+        lines.extend(map(render, here))
     for rest in by_file.values():
         found.extend(rest)
+        lines.extend(map(render, rest))
     errors = sum(p.severity == ERROR for p in found)
     advice = sum(p.severity == ADVICE for p in found)
     warnings = len(found) - errors - advice
-    lines = list(map(render, found))
     # Written in large batches: one echo per line costs seconds on a deck with 100,000 findings.
     for at in range(0, len(lines), 20_000):
         click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
             f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, "
-            f"{_count(warnings, 'warning')}, {advice} advice",
+            f"{_count(warnings, 'warning')}, {advice} advice"
+            + (f", {_count(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
             err=True,
         )
     if errors or (strict and warnings):
@@ -210,6 +235,17 @@ class _CheckProgress:
             self.bar.update(done, total)
 
 
+def _explained(i: Inferred, fmt: str) -> str:
+    """One card's inferred type as ``quiz check --explain-types`` prints it in ``fmt``."""
+    text = f"card '{i.card}' → {i.type}, because {i.reason}"
+    if fmt == "json":
+        fields = {"path": i.path, "line": i.line, "col": i.col, "severity": "info", "message": text}
+        return json.dumps({**fields, "card": i.card, "type": i.type, "reason": i.reason}, ensure_ascii=False)
+    if fmt == "github":
+        return f"::notice {_where(i.path, i.line, i.col)}::{_escape_data(text)}"
+    return f"{i.path}:{i.line}: {text}"
+
+
 def _json_line(p: Problem) -> str:
     return json.dumps(p.to_dict(), ensure_ascii=False)
 
@@ -226,12 +262,14 @@ def github_annotation(p: Problem) -> str:
     """A finding as a GitHub Actions workflow command: ``::error file=F,line=L,col=C,title=...::message``
     (advice is a ``::notice``)."""
     kind = {"error": "error", "advice": "notice"}.get(p.severity, "warning")
-    props = ",".join(
-        f"{k}={_escape_property(v)}"
-        for k, v in (("file", p.path), ("line", str(p.line)), ("col", str(p.col)), ("title", "quiz check"))
-    )
     hint = f" ({p.hint})" if p.hint else ""
-    return f"::{kind} {props}::{_escape_data(p.message + hint)}"
+    return f"::{kind} {_where(p.path, p.line, p.col)}::{_escape_data(p.message + hint)}"
+
+
+def _where(path: str, line: int, col: int) -> str:
+    """The properties of a GitHub annotation at ``path:line:col``."""
+    where = (("file", path), ("line", str(line)), ("col", str(col)), ("title", "quiz check"))
+    return ",".join(f"{k}={_escape_property(v)}" for k, v in where)
 
 
 def _count(n: int, word: str) -> str:

@@ -49,6 +49,7 @@ _SOURCES = (
     "deckio/_file.py",
     "deckio/_parallel.py",
     "deckio/_parse.py",
+    "deckio/_types.py",
     "deckio/_yaml.py",
     "model/cards.py",
     "model/policy.py",

@@ -15,39 +15,19 @@ from quiz.model.variants import draw_choices, shown_side, variants
 
 from ._builders import BUILDERS
 from ._fields import Reader, did_you_mean, misspelt, read_policy, read_tags
+from ._types import (
+    CARD_KEY_SET,
+    COMMON_KEYS,
+    REQUIRED,
+    REQUIRED_SETS,
+    TYPE_KEY_SETS,
+    TYPE_KEYS,
+    TYPES_BY_NAME,
+    infer,
+    required_keys,
+)
 from ._yaml import Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
 
-COMMON_KEYS = ("id", "type", "explain", "tags", "examples", "grading")
-TYPE_KEYS: dict[CardType, tuple[str, ...]] = {
-    CardType.SHORT: ("prompt", "answer", "accept", "person", "reverse"),
-    CardType.CHOICE: ("prompt", "choices", "answer", "shuffle", "distractors"),
-    CardType.MULTI: ("prompt", "choices", "answer", "shuffle"),
-    CardType.BOOL: ("prompt", "answer"),
-    CardType.NUMBER: ("prompt", "answer", "tolerance", "unit"),
-    CardType.DATE: ("prompt", "answer"),
-    CardType.CLOZE: ("text", "accept"),
-    CardType.ORDER: ("prompt", "items"),
-    CardType.CARD: ("front", "back", "reverse"),
-}
-REQUIRED: dict[CardType, tuple[str, ...]] = {
-    CardType.SHORT: ("prompt", "answer"),
-    CardType.CHOICE: ("prompt", "choices", "answer"),
-    CardType.MULTI: ("prompt", "choices", "answer"),
-    CardType.BOOL: ("prompt", "answer"),
-    CardType.NUMBER: ("prompt", "answer"),
-    CardType.DATE: ("prompt", "answer"),
-    CardType.CLOZE: ("text",),
-    CardType.ORDER: ("prompt", "items"),
-    CardType.CARD: ("front", "back"),
-}
-ALL_CARD_KEYS = sorted({k for keys in TYPE_KEYS.values() for k in keys} | set(COMMON_KEYS))
-# Looked up once per key of every card: sets, and card types by name without Enum's call.
-CARD_KEY_SET = frozenset(ALL_CARD_KEYS)
-TYPE_KEY_SETS = {kind: frozenset(keys + COMMON_KEYS) for kind, keys in TYPE_KEYS.items()}
-REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED.items()}
-TYPES_BY_NAME = {kind.value: kind for kind in CardType}
-#: A choice card with ``distractors: from-deck`` has its choices drawn, not written.
-_DRAWN_REQUIRED = frozenset(("prompt", "answer"))
 _CONTROL = re.compile("[\x00-\x1f]")
 
 
@@ -149,6 +129,7 @@ def _peek_card_id(node: Any) -> tuple[str, Any] | None:
 def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, Any] | None) -> AnyCard | None:
     """One card, or None after reporting its problems; ``peeked`` is its :func:`_peek_card_id`."""
     what = f"card '{clip(peeked[0])}'" if peeked else f"card {index}"
+    before_map = len(r.problems)
     fields = r.mapping(node, what, CARD_KEY_SET)
     if fields is None or id(node) in r.merged:
         return None
@@ -166,23 +147,19 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
                 card_id = None
     else:
         card_id = ""
-    if "type" not in fields:
-        r.error(node, f"{what}: 'type' is missing", "one of: " + ", ".join(t.value for t in CardType))
-        return None
-    type_text = r.text(fields["type"], what)
-    if type_text is None:
-        return None
-    kind = TYPES_BY_NAME.get(type_text.strip().lower())
+    reason = ""
+    if "type" in fields:
+        kind = _written_type(r, fields["type"], what)
+    else:
+        kind, reason, hint, by_keys = infer(fields)
+        if kind is None:
+            # Keys already reported as unknown explain a card whose keys fit no type.
+            if not (by_keys and before_map != len(r.problems)):
+                r.error(node, f"{what}: {reason}", hint)
+            return None
     if kind is None:
-        r.error(
-            fields["type"].node,
-            f"{what}: unknown card type '{clip(type_text)}'",
-            did_you_mean(type_text.strip().lower(), [t.value for t in CardType]).replace(
-                "allowed keys", "card types"
-            ),
-        )
         return None
-    required = REQUIRED_SETS[kind] if "distractors" not in fields else _DRAWN_REQUIRED
+    required = REQUIRED_SETS[kind] if "distractors" not in fields else required_keys(kind, fields)
     if not (fields.keys() <= TYPE_KEY_SETS[kind] and fields.keys() >= required):
         _wrong_keys(r, node, fields, kind, what, required)
         return None
@@ -196,7 +173,26 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
     if generated:
         card_id = content_id(kind, values["prompt"])
     values.update(common, id=card_id, id_generated=generated, line=line, col=col)
+    if reason:
+        values["type_reason"] = reason
     return CARD_CLASSES[kind].from_fields(values)
+
+
+def _written_type(r: Reader, f: Field, what: str) -> CardType | None:
+    """The type a card's ``type:`` names, or None after reporting it."""
+    type_text = r.text(f, what)
+    if type_text is None:
+        return None
+    kind = TYPES_BY_NAME.get(type_text.strip().lower())
+    if kind is None:
+        r.error(
+            f.node,
+            f"{what}: unknown card type '{clip(type_text)}'",
+            did_you_mean(type_text.strip().lower(), [t.value for t in CardType]).replace(
+                "allowed keys", "card types"
+            ),
+        )
+    return kind
 
 
 def _wrong_keys(

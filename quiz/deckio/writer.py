@@ -27,6 +27,7 @@ from quiz.model import (
 )
 
 from ._parse import parse
+from ._types import looks_typed
 
 
 def _number(value: float) -> int | float:
@@ -128,6 +129,13 @@ def deck_to_dict(deck: Deck) -> dict[str, Any]:
 
 def to_yaml(deck: Deck) -> str:
     """The deck as YAML text that loads back to an equal deck."""
+    return yaml_text(deck_to_dict(deck))
+
+
+def yaml_text(data: dict[str, Any]) -> str:
+    """YAML-shaped data as the text of a deck file: ``type:`` is kept on every card, and text that
+    would read as true/false, a number or a date if written bare is quoted (so a card whose
+    ``type:`` is deleted is reported as ambiguous rather than given another type)."""
     import yaml  # deferred: quiz show --json uses this module on a warm start, without PyYAML
 
     base = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
@@ -136,11 +144,11 @@ def to_yaml(deck: Deck) -> str:
         """Writes multi-line text as a ``|`` block, the way a person would."""
 
     def text(dumper: Any, value: str) -> Any:
-        style = "|" if "\n" in value else None
+        style = "|" if "\n" in value else "'" if looks_typed(value) else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, text)
-    out: str = yaml.dump(deck_to_dict(deck), Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    out: str = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     return out
 
 

@@ -74,6 +74,26 @@ class Part(NamedTuple):
     terms: Terms
 
 
+class Inferred(NamedTuple):
+    """A card written without ``type:``: the type it was given and why (``--explain-types``)."""
+
+    path: str
+    line: int
+    col: int
+    card: str
+    type: str
+    reason: str
+
+
+def inferred_types(deck: Deck) -> list[Inferred]:
+    """The cards of ``deck`` whose type was inferred, in file order (a reversed card is not written)."""
+    return [
+        Inferred(deck.path, c.line, c.col, c.id, c.kind.value, c.type_reason)
+        for c in deck.cards
+        if c.type_reason and not c.variant_of
+    ]
+
+
 def _at(deck: Deck, card: Card, message: str, hint: str = "") -> Problem:
     return Problem(deck.path, card.line, card.col, f"card '{card.id}': {message}", hint, WARNING)
 

@@ -88,6 +88,8 @@ class Card:
     grading: Policy | None = None  # None: the deck's policy
     id_generated: bool = field(default=False, compare=False)
     variant_of: str = ""  # the id of the written card this one was made from (``reverse: true``)
+    #: Why the card has its type when ``type:`` was left out (quiz check --explain-types); else "".
+    type_reason: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
 
