@@ -73,13 +73,38 @@ def test_no_tags_anywhere_is_warned_but_deck_tags_are_enough() -> None:
     assert lint(parse(deck(card, deck_tags="colours"))) == []
 
 
-def test_generated_id_is_still_warned() -> None:
-    """A card without an id keeps its warning about editing the prompt."""
+def test_generated_id_is_advice_that_names_the_id_to_write() -> None:
+    """A card without an id is advice (a style choice with a cost), whose hint is the derived id."""
     text = deck("  - type: bool\n    prompt: Sky is blue.\n    answer: true\n    explain: x\n"
                 "    tags: [t]\n    examples: {accept: [yes]}\n")  # fmt: skip
     (problem,) = lint(parse(text))
     assert "editing the prompt resets its history" in problem.message
-    assert problem.severity == "warning"
+    assert problem.severity == "advice"
+    card_id = parse(text).cards[0].id
+    assert problem.hint == f"add 'id: {card_id}' or a name of your own"
+
+
+def test_a_deck_written_without_ids_gets_one_line_and_no_warning(tmp_path: Path) -> None:
+    """Forty cards without ids: one advice line with the count, no warning; --advice lists each."""
+    cards = "".join(
+        f"  - prompt: What is {n} + {n}?\n    answer: {2 * n}\n    explain: x\n"
+        f"    examples: {{accept: ['{2 * n}']}}\n"
+        for n in range(40)
+    )
+    path = tmp_path / "sums.yaml"
+    path.write_text(deck(cards, deck_tags="sums"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "no id" in line]
+    assert len(lines) == 1 and "and 39 more have no id" in lines[0] and ": advice: " in lines[0]
+    assert "0 warnings" in result.stderr
+    listed = CliRunner().invoke(cli, ["check", str(path), "--advice"])
+    ids = [c.id for c in parse(path.read_text(encoding="utf-8")).cards]
+    assert [line for line in listed.stdout.splitlines() if "no id" in line] == [
+        f"{path}:{6 + 4 * n}:5: advice: card '{i}': has no id; its id is derived from its type and prompt, "
+        f"so editing the prompt resets its history (add 'id: {i}' or a name of your own)"
+        for n, i in enumerate(ids)
+    ]
 
 
 def test_choice_that_is_the_answer_in_other_words() -> None:

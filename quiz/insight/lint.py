@@ -29,8 +29,14 @@ from quiz.model import Card, ChoiceCard, Deck, FlashCard, MultiCard, Policy
 ERROR, WARNING, ADVICE = "error", "warning", "advice"
 #: Advice on more cards of one deck than this is one finding with the count.
 ADVICE_LISTED = 3
-#: Each kind of advice: what the card lacks, the hint, and the summary's words.
+#: Each kind of advice: what the card lacks, the hint (``{card}`` is the card's id), and the
+#: summary's words.
 ADVICE_KINDS: dict[str, tuple[str, str, str]] = {
+    "id": (
+        "has no id; its id is derived from its type and prompt, so editing the prompt resets its history",
+        "add 'id: {card}' or a name of your own",
+        "have no id (each is derived from its type and prompt, so editing a prompt resets its history)",
+    ),
     "explain": (
         "has no 'explain'",
         "add 'explain:' to say why the answer is right",
@@ -171,8 +177,11 @@ def _advice(deck: Deck, advice: list[Advice], every: bool) -> list[Problem]:
     for kind, (message, hint, summary) in ADVICE_KINDS.items():
         mine = [a for a in advice if a.kind == kind]
         if every or len(mine) <= ADVICE_LISTED:
-            out.extend(Problem(deck.path, a.line, a.col, f"card '{a.card}': {message}", hint, ADVICE)
-                       for a in mine)  # fmt: skip
+            out.extend(
+                Problem(deck.path, a.line, a.col, f"card '{a.card}': {message}",
+                        hint.replace("{card}", a.card), ADVICE)
+                for a in mine
+            )
         else:
             a = mine[0]
             out.append(
@@ -181,7 +190,7 @@ def _advice(deck: Deck, advice: list[Advice], every: bool) -> list[Problem]:
                     a.line,
                     a.col,
                     f"card '{a.card}' and {len(mine) - 1} more {summary}",
-                    f"{hint}; {LIST_OPTION}",
+                    f"{hint.replace('{card}', '…')}; {LIST_OPTION}",
                     ADVICE,
                 )
             )
@@ -226,15 +235,7 @@ def _card_warnings(deck: Deck, advice: list[Advice]) -> list[Problem]:
         if card.variant_of:
             continue  # made from a card by 'reverse: true': what is said of that card covers it
         if card.id_generated:
-            out.append(
-                _at(
-                    deck,
-                    card,
-                    "has no id; its id is derived from its type and prompt, "
-                    "so editing the prompt resets its history",
-                    f"add 'id: {card.id}' or a name of your own",
-                )
-            )
+            advice.append(Advice("id", card.line, card.col, card.id))
         if not card.explain.strip():
             advice.append(Advice("explain", card.line, card.col, card.id))
         if not isinstance(card, FlashCard) and not (card.accept_examples or card.reject_examples):
