@@ -347,3 +347,24 @@ def test_report_names_a_file_with_a_bad_optional_field_and_reports_the_rest(tmp_
 def sample_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real results file, written once for the module."""
     return make_results(tmp_path_factory.mktemp("sample"), "sample.json", "Sam")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("mode", "study", "'mode' is \"study\"; quiz writes \"quiz\" or \"exam\""),
+        ("learner", "   ", "'learner' is empty"),
+        ("started_at", "yesterday", "'started_at' is \"yesterday\", not a time"),
+    ],
+)
+def test_values_quiz_never_writes_are_refused_by_name(
+    tmp_path: Path, field: str, value: str, said: str
+) -> None:
+    """A mode other than quiz/exam, a blank learner name or a start that is not a time: one
+    ``skipped:`` line naming the field; the rest of the class is still reported (exit 3)."""
+    good = make_results(tmp_path, "ann.json", "Ann")
+    bad = edited(make_results(tmp_path, "bob.json", "Bob"), tmp_path / "bob.json", {field: value})
+    got = CliRunner().invoke(cli, ["report", str(good), str(bad)])
+    assert got.exit_code == 3, got.output
+    assert f"skipped: {bad}: {said}" in got.stderr
+    assert "Ann" in got.stdout

@@ -332,6 +332,17 @@ def _check_ranges(data: dict[str, Any], answers: list[ResultAnswer], fail: Any) 
         raise fail(f"totals: a percent of {totals['percent']:g} is out of range (0 to 100)")
     if data["seed"] < 0:
         raise fail("'seed' is negative")
+    if data["mode"] not in ("quiz", "exam"):
+        raise fail(f"'mode' is {json.dumps(data['mode'][:40])}; quiz writes \"quiz\" or \"exam\"")
+    if not data["learner"].strip():
+        raise fail("'learner' is empty; each result file names its learner (quiz run --name NAME)")
+    try:
+        datetime.fromisoformat(data["started_at"].replace("Z", "+00:00"))
+    except ValueError:
+        raise fail(
+            f"'started_at' is {json.dumps(data['started_at'][:40])}, not a time (ISO 8601, e.g. "
+            "2026-12-05T09:00:00+00:00)"
+        ) from None
 
 
 def load_result(path: str | Path) -> Result:
