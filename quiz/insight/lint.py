@@ -266,7 +266,7 @@ def run_examples(deck: Deck) -> list[Problem]:
     for card in deck.cards:
         policy = deck.policy(card)
         for example in card.accept_examples:
-            verdict = grade(card, example.text, policy)
+            verdict = grade(card, example.text, policy, explain=False)  # only rule is said
             if not verdict.correct:
                 out.append(
                     Problem(
