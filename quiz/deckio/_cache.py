@@ -164,14 +164,17 @@ def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
     ]
     ids = "\n".join(c.id for c in cards)
     index = (replace(deck, cards=()), ids, tags, BLOCK_CARDS, [len(b) for b in blocks])
-    payload = b"".join([pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), *blocks])
+    payload = [pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), *blocks]
+    crc = 0
+    for part in payload:  # the parts are written one after another, never joined (a second copy)
+        crc = zlib.crc32(part, crc)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(CACHE_MAGIC + f"{digest}{fingerprint}{zlib.crc32(payload):08x}\n".encode())
-                out.write(payload)
+                out.write(CACHE_MAGIC + f"{digest}{fingerprint}{crc:08x}\n".encode())
+                out.writelines(payload)
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -194,5 +197,6 @@ def load_cached(path: Path, cache_dir: Path) -> Deck:
     if deck is not None:
         return replace(deck, path=shown, content_hash=digest)
     deck = _parallel.parse_bytes(data, shown, digest)
+    del data  # the file's bytes are not needed to write the cache (59 MB for 100k realistic cards)
     _write_cache(file, deck, digest, fingerprint)
     return deck
