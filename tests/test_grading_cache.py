@@ -84,3 +84,24 @@ def test_policies_that_differ_hash_as_their_fields(a: Policy, b: Policy) -> None
     assert (a == b) == (a.to_dict() == b.to_dict())
     if a == b:
         assert hash(a) == hash(b)
+
+
+@given(graded())
+def test_grading_leaves_no_garbage_for_the_collector(case: tuple[Card, str, Policy]) -> None:
+    """``quiz check`` grades every author's example with the garbage collector paused, so grading
+    must free everything it made by reference counting alone: no reference cycles (a recursive
+    closure left 148,000 such objects, 26 MB, per 10,000 cards before)."""
+    import gc
+
+    card, typed, policy = case
+    grade(card, typed, policy)  # caches filled: only what one grading makes is left to count
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        grade(card, typed, policy, explain=False)
+        grade(card, f"{typed}, {typed}; {typed} and b", policy)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()

@@ -208,7 +208,10 @@ def _texts_in_a_row(words: Sequence[str], prep: Prepared) -> list[int] | None:
                     break
         return memo[i]
 
-    return solve(0) if len(words) <= 200 else None
+    try:
+        return solve(0) if len(words) <= 200 else None
+    finally:
+        del solve  # a closure that calls itself is a reference cycle: emptying its cell frees it now
 
 
 def _segment_exact(
@@ -238,7 +241,10 @@ def _segment_exact(
                 break
         return memo[k]
 
-    return solve(0)
+    try:
+        return solve(0)
+    finally:
+        del solve  # as above: no garbage left for the collector (quiz check grades with it paused)
 
 
 ORDER_SEP = re.compile(r"(\s*(?:[,;>→\n]|->)\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
