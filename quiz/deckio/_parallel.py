@@ -73,13 +73,23 @@ def load_parts(
     With ``keep_cards`` False a part's cards are dropped once ``work`` has run (they are not
     sent between the processes): the deck from a chunked parse then has no cards.
     """
+    text, digest = read_text(path)
+    return parse_text(text, str(path), digest, work, keep_cards=keep_cards)
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's text and the SHA-256 of its bytes; the bytes themselves are let go (on a deck of
+    100k realistic cards they are 59 MB, in both processes' memory while it is parsed)."""
     data = read_bytes(path)
-    return parse_parts(data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards)
+    return decode(data, str(path)), hashlib.sha256(data).hexdigest()
 
 
-def parse_bytes(data: bytes, shown: str, digest: str, *, workers: int = 2) -> Deck:
-    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
-    return parse_parts(data, shown, digest, _nothing, workers=workers)[0]
+def parse_bytes(data: bytes | str, shown: str, digest: str, *, workers: int = 2) -> Deck:
+    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large.
+    ``data`` is the file's bytes, or its text already decoded (so that the bytes can be let go)."""
+    if isinstance(data, str):
+        return parse_text(data, shown, digest, nothing, workers=workers)[0]
+    return parse_parts(data, shown, digest, nothing, workers=workers)[0]
 
 
 def parse_parts(
@@ -92,8 +102,20 @@ def parse_parts(
     keep_cards: bool = True,
 ) -> tuple[Deck, list[T]]:
     """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
-    text = decode(data, shown)
-    if len(data) < MIN_FAST_BYTES:
+    return parse_text(decode(data, shown), shown, digest, work, workers=workers, keep_cards=keep_cards)
+
+
+def parse_text(
+    text: str,
+    shown: str,
+    digest: str,
+    work: Callable[[Deck], T],
+    *,
+    workers: int = 2,
+    keep_cards: bool = True,
+) -> tuple[Deck, list[T]]:
+    """:func:`parse_parts` of a file already decoded."""
+    if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:  # in bytes, as the file
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
         return deck, [work(deck)]
     with no_gc():
@@ -105,7 +127,7 @@ def parse_parts(
         return deck, [work(deck)]
 
 
-def _nothing(deck: Deck) -> None:
+def nothing(deck: Deck) -> None:
     return None
 
 
