@@ -290,7 +290,9 @@ def _parse_shared(count: int, part: Callable[[int], P], first: Callable[[], None
         os.close(tokens_in)
     if done is None:
         raise Fallback
-    for i, blob in done:
+    done.reverse()
+    while done:  # each blob let go once read back, not all kept until the last is
+        i, blob = done.pop()
         # Our own child pickled these a moment ago and sent them through a private pipe.
         parsed[i] = pickle.loads(blob)
     return [parsed[i] for i in range(count)]
