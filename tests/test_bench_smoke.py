@@ -31,6 +31,28 @@ def test_benchmark_runs_on_tiny_size(script: str) -> None:
         assert "| MET" in line or "| MISSED" in line, line
 
 
+@pytest.mark.parametrize("script", ["bench_load.py", "bench_export.py"])
+def test_issue_16_benchmarks_run_on_both_kinds_beside_anki(script: str) -> None:
+    """With ``--kind both`` every figure is printed for the realistic and the templated deck, each
+    beside the real Anki's import of the same deck measured in the same run."""
+    env = {k: v for k, v in os.environ.items() if k != "QUIZ_HOME"}
+    out = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), "--size", "tiny", "--kind", "both"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = [ln for ln in out.stdout.splitlines() if "| baseline Anki importing quiz export's file: " in ln]
+    for kind in ("realistic", "templated"):
+        mine = [ln for ln in lines if f"({kind}, tiny)" in ln]
+        assert len(mine) >= 2, out.stdout
+        for line in mine:
+            assert " | ratio " in line and " | target <= " in line and " CPU " in line, line
+    assert len(lines) % 2 == 0 and len(lines) >= 4, out.stdout
+
+
 def test_generator_writes_a_deck_that_loads(tmp_path: object) -> None:
     """``bench/gen.py deck`` writes a deck of the asked size that the loader accepts without errors."""
     from pathlib import Path

@@ -5,7 +5,6 @@ every way gives the same deck and the same ``file:line:col`` problems.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -64,8 +63,8 @@ def load(
     """
     if cache_dir is not None:
         return _cache.load_cached(Path(path), cache_dir, progress)
-    data = read_bytes(path)
-    return _parallel.parse_bytes(data, str(path), hashlib.sha256(data).hexdigest(), progress=progress)
+    text, digest = _parallel.read_text(path)  # the bytes let go before parsing
+    return _parallel.parse_bytes(text, str(path), digest, progress=progress)
 
 
 def load_parts(

@@ -83,19 +83,27 @@ def load_parts(
     and total in parts; both processes' parts count, in the order they are handed out), and with
     ``(0, 1)`` before and ``(1, 1)`` after a deck read as one part.
     """
+    text, digest = read_text(path)
+    return parse_text(text, str(path), digest, work, keep_cards=keep_cards, progress=progress)
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's text and the SHA-256 of its bytes; the bytes themselves are let go (on a deck of
+    100k realistic cards they are 59 MB, in both processes' memory while it is parsed)."""
     data = read_bytes(path)
-    return parse_parts(
-        data, str(path), hashlib.sha256(data).hexdigest(), work, keep_cards=keep_cards, progress=progress
-    )
+    return decode(data, str(path)), hashlib.sha256(data).hexdigest()
 
 
 def parse_bytes(
-    data: bytes, shown: str, digest: str, *, workers: int = 2, progress: Progress | None = None
+    data: bytes | str, shown: str, digest: str, *, workers: int = 2, progress: Progress | None = None
 ) -> Deck:
-    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large."""
+    """The deck in ``data`` (shown as ``shown`` in messages), the fast way when it is large.
+    ``data`` is the file's bytes, or its text already decoded (so that the bytes can be let go)."""
     if len(data) < MIN_FAST_BYTES:
         progress = None  # milliseconds: nothing to show
-    return parse_parts(data, shown, digest, _nothing, workers=workers, progress=progress)[0]
+    if isinstance(data, str):
+        return parse_text(data, shown, digest, nothing, workers=workers, progress=progress)[0]
+    return parse_parts(data, shown, digest, nothing, workers=workers, progress=progress)[0]
 
 
 def parse_parts(
@@ -109,8 +117,23 @@ def parse_parts(
     progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
     """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
-    text = decode(data, shown)
-    if len(data) < MIN_FAST_BYTES:
+    return parse_text(
+        decode(data, shown), shown, digest, work, workers=workers, keep_cards=keep_cards, progress=progress
+    )
+
+
+def parse_text(
+    text: str,
+    shown: str,
+    digest: str,
+    work: Callable[[Deck], T],
+    *,
+    workers: int = 2,
+    keep_cards: bool = True,
+    progress: Progress | None = None,
+) -> tuple[Deck, list[T]]:
+    """:func:`parse_parts` of a file already decoded."""
+    if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:  # in bytes, as the file
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
         return deck, [_whole(work, deck, progress)]
     with no_gc():
@@ -134,7 +157,7 @@ def _whole(work: Callable[[Deck], T], deck: Deck, progress: Progress | None) -> 
     return done
 
 
-def _nothing(deck: Deck) -> None:
+def nothing(deck: Deck) -> None:
     return None
 
 
@@ -316,7 +339,9 @@ def _parse_shared(
         os.close(tokens_in)
     if done is None:
         raise Fallback
-    for i, blob in done:
+    done.reverse()
+    while done:  # each blob let go once read back, not all kept until the last is
+        i, blob = done.pop()
         # Our own child pickled these a moment ago and sent them through a private pipe.
         parsed[i] = pickle.loads(blob)
     return [parsed[i] for i in range(count)]

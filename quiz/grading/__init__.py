@@ -59,8 +59,14 @@ def grade(
     *,
     shown: Sequence[str] | None = None,
     reject: Sequence[str] = (),
+    explain: bool = True,
 ) -> Verdict:
-    """Grade ``typed`` for ``card`` under ``policy``; ``shown`` is the display order of choices/items."""
+    """Grade ``typed`` for ``card`` under ``policy``; ``shown`` is the display order of choices/items.
+
+    With ``explain=False`` the note of an answer accepted once normalised does not say which
+    differences were ignored (working that out is most of the cost of such a verdict): for callers
+    that read only ``correct``, ``rule`` and ``score``, such as ``quiz check`` on an author's accept
+    examples. Every other field is the same as with ``explain=True``."""
     try:
         expected = card.answer_text()
     except Exception:
@@ -68,7 +74,7 @@ def grade(
     if not isinstance(card, AnyCard):  # narrows a Card to the union that _grade matches on
         return Verdict(correct=False, rule=Rule.WRONG, note="this card cannot be graded", expected=expected)
     try:
-        return _grade(card, typed, policy, shown, tuple(reject), expected)
+        return _grade(card, typed, policy, shown, tuple(reject), expected, explain)
     except Exception:  # a bug must not end a learner's session; tests assert this never happens
         return Verdict(correct=False, rule=Rule.ERROR, note="could not grade this answer", expected=expected)
 
@@ -80,6 +86,7 @@ def _grade(
     shown: Sequence[str] | None,
     reject: tuple[str, ...],
     expected: str,
+    explain: bool,
 ) -> Verdict:
     if not isinstance(typed, str):
         typed = str(typed)
@@ -92,9 +99,9 @@ def _grade(
     match card:
         case ShortCard():
             prep = prepare_text((card.answer, *card.accept), wrong, policy, expected, card.person)
-            return grade_short(typed, prep)
+            return grade_short(typed, prep, explain)
         case FlashCard():
-            return grade_short(typed, prepare_text((card.back,), wrong, policy, expected))
+            return grade_short(typed, prepare_text((card.back,), wrong, policy, expected), explain)
         case ChoiceCard():
             return grade_choice(card, typed, policy, _shown(shown, card.choices), wrong, expected)
         case MultiCard():
@@ -106,7 +113,7 @@ def _grade(
         case DateCard():
             return listed(grade_date(card, typed, policy, expected), typed, wrong, policy)
         case ClozeCard():
-            return grade_cloze(card, typed, policy, wrong, expected)
+            return grade_cloze(card, typed, policy, wrong, expected, explain)
         case OrderCard():
             return grade_order(card, typed, policy, _shown(shown, card.items), wrong, expected)
         case _:

@@ -32,7 +32,7 @@ def _cloze_parts(typed: str, count: int) -> list[str]:
 
 
 def grade_cloze(
-    card: ClozeCard, typed: str, policy: Policy, wrong: tuple[str, ...], expected: str
+    card: ClozeCard, typed: str, policy: Policy, wrong: tuple[str, ...], expected: str, explain: bool = True
 ) -> Verdict:
     found = gaps(card.prompt)
     if not found:
@@ -52,7 +52,7 @@ def grade_cloze(
         prep = prepare_text(answers, known, policy, gap.answer)
         part = parts[i] if i < len(parts) else ""
         v = (
-            grade_short(part.strip(), prep)
+            grade_short(part.strip(), prep, explain)
             if part.strip()
             else Verdict(correct=False, rule=Rule.EMPTY, note="no answer given")
         )

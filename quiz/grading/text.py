@@ -117,9 +117,10 @@ def listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verd
     return v
 
 
-def grade_short(typed: str, prep: Prepared) -> Verdict:
+def grade_short(typed: str, prep: Prepared, explain: bool = True) -> Verdict:
     """A typed text against the key and alternates: as written, normalised, with typos, in other forms
-    (numbers, numerals, abbreviations, initials), by an accept pattern, or as a person's name."""
+    (numbers, numerals, abbreviations, initials), by an accept pattern, or as a person's name. Without
+    ``explain``, a normalised match's note does not say what was ignored (see ``grading.grade``)."""
     answers = prep.texts
     if typed == answers[0]:
         return Verdict(correct=True, rule=Rule.EXACT, note="accepted", score=1.0, expected=prep.expected)
@@ -133,7 +134,8 @@ def grade_short(typed: str, prep: Prepared) -> Verdict:
     if hit.distance:
         return _right(Rule.TYPO, typo_note(hit, text), prep, hit.distance)
     if hit.index == 0 or prep.matcher.texts[hit.index] == prep.matcher.texts[0]:
-        return _right(Rule.NORMALIZED, why_normalized(typed, text, prep.policy), prep)
+        note = why_normalized(typed, text, prep.policy) if explain else "accepted"
+        return _right(Rule.NORMALIZED, note, prep)
     return _right(Rule.ALTERNATE, f"accepted: '{text}' is an alternate answer", prep)
 
 

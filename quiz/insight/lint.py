@@ -298,7 +298,7 @@ def run_examples(deck: Deck, progress: Callable[[int, int], None] | None = None)
             progress(n, total)
         policy = deck.policy(card)
         for example in card.accept_examples:
-            verdict = grade(card, example.text, policy)
+            verdict = grade(card, example.text, policy, explain=False)  # only rule is said
             if not verdict.correct:
                 out.append(
                     Problem(

@@ -29,13 +29,20 @@ class CardType(StrEnum):
 C = TypeVar("C", bound="Card")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Example:
-    """An answer an author says must be accepted (or rejected), with where it was written."""
+    """An answer an author says must be accepted (or rejected), with where it was written.
+
+    Slotted: a deck of 100k cards written as the shipped ones are holds about 600k of them, and an
+    instance dict (made as soon as one is pickled or read back) would add 300 bytes to each."""
 
     text: str
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
+
+    def __reduce__(self) -> tuple[type[Example], tuple[str, int, int]]:
+        """Pickled as the call that makes it (smaller and faster to read back than a slot state)."""
+        return (Example, (self.text, self.line, self.col))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,20 @@ class Policy:
     abbreviations: Literal["expand", "keep"] = "expand"
     initials: Literal["accept", "refuse"] = "accept"
 
+    def __hash__(self) -> int:
+        """The hash of the fields, computed once per object: a policy is part of the key of
+        grading's caches, looked up several times for every answer graded."""
+        try:
+            return self.__dict__["_hash"]  # type: ignore[no-any-return]
+        except KeyError:
+            value = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", value)
+            return value
+
+    def __getstate__(self) -> dict[str, object]:
+        """The fields alone (a string's hash differs from one process to the next)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def to_dict(self) -> dict[str, object]:
         """Every key and value, as written in YAML."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
