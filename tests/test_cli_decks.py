@@ -117,18 +117,30 @@ def test_check_directory_of_invalid_decks_reports_each() -> None:
     assert files == {str(p) for p in INVALID.glob("*.yaml")}
 
 
-def test_check_warns_about_derived_ids() -> None:
-    """Cards without ids pass, with a warning that editing the prompt resets history."""
+def test_check_advises_about_derived_ids() -> None:
+    """Cards without ids pass, with advice that editing the prompt resets history (not a warning:
+    --strict passes)."""
     result = CliRunner().invoke(cli, ["check", str(VALID / "no-ids.yaml")])
     assert result.exit_code == 0, result.output
-    assert "warning: card 'short-" in result.output
+    assert "advice: card 'short-" in result.output
     assert "editing the prompt resets its history" in result.output
 
 
-def test_check_strict_fails_on_warnings() -> None:
-    """`quiz check --strict` exits 1 when there are only warnings."""
-    result = CliRunner().invoke(cli, ["check", "--strict", str(VALID / "no-ids.yaml")])
-    assert result.exit_code == 1
+def test_check_strict_fails_on_warnings(tmp_path: Path) -> None:
+    """`quiz check --strict` exits 1 when there are only warnings (a wrong choice that is the
+    answer in other words), and 0 when there is only advice."""
+    deck = tmp_path / "d.yaml"
+    deck.write_text(
+        "deck: {id: d, title: D, tags: [t]}\ncards:\n"
+        "  - {id: a, type: choice, prompt: Country?, choices: [Switzerland, Switzerlnd, France],\n"
+        "     answer: Switzerland,\n"
+        "     explain: x, examples: {accept: [Switzerland]}}\n",
+        encoding="utf-8",
+    )
+    plain = CliRunner().invoke(cli, ["check", str(deck)])
+    assert plain.exit_code == 0 and ": warning: " in plain.output, plain.output
+    assert CliRunner().invoke(cli, ["check", "--strict", str(deck)]).exit_code == 1
+    assert CliRunner().invoke(cli, ["check", "--strict", str(VALID / "no-ids.yaml")]).exit_code == 0
 
 
 def test_check_json_lines_parse() -> None:
