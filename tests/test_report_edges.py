@@ -50,7 +50,7 @@ def test_results_of_two_decks_without_deck_are_an_error(tmp_path: Path) -> None:
     assert "the results are for 2 different decks: 'class' (" in err and "'other-deck' (" in err
     assert "give --deck DECK" in err
     code, out, err = report(str(ada), str(bob), "--deck", str(deck))
-    assert code == 0 and "Ada" in out and "Bob" not in out
+    assert code == 3 and "Ada" in out and "Bob" not in out  # made, without a file: exit 3
     assert f"{bob}: results for deck 'other-deck', not 'class': left out" in err
 
 

@@ -321,6 +321,8 @@ def report(
         click.echo(line, err=True)
     skipped = len(skips)
     deck_obj = load_ref(deck) if deck else None
+    if deck_obj is not None:  # another deck's results are left out (a warning each): skipped too
+        skipped += sum(result.deck_id != deck_obj.id for _, result in loaded)
     if not loaded:
         raise click.ClickException("no result file could be read (see the messages above)")
     try:
