@@ -95,12 +95,14 @@ def answers_for(rng: random.Random, ability: float) -> list[str]:
     return typed
 
 
-def take_exam(deck: Path, out: Path, name: str, typed: list[str]) -> Path:
-    """``quiz run DECK --exam --no-shuffle --name NAME --results OUT`` with ``typed`` on stdin."""
+def take_exam(deck: Path, out: Path, name: str, typed: list[str], exam: bool = True) -> Path:
+    """``quiz run DECK --exam --no-shuffle --name NAME --results OUT`` with ``typed`` on stdin
+    (without ``--exam`` when ``exam`` is False: a quiz, whose results hold the flashcard too)."""
     runner = CliRunner()
+    mode = ["--exam"] if exam else []
     result = runner.invoke(
         cli,
-        ["run", str(deck), "--exam", "--no-shuffle", "--name", name, "--results", str(out)],
+        ["run", str(deck), *mode, "--no-shuffle", "--name", name, "--results", str(out)],
         input="".join(t + "\n" for t in typed),
     )
     assert result.exit_code in (0, 1), result.output
@@ -108,8 +110,11 @@ def take_exam(deck: Path, out: Path, name: str, typed: list[str]) -> Path:
     return out
 
 
-def make_class(folder: Path, size: int = 24, seed: int = 7, incomplete: int = 1) -> tuple[Path, list[Path]]:
-    """A deck and ``size`` learners' result files; the last ``incomplete`` stop after 4 answers."""
+def make_class(
+    folder: Path, size: int = 24, seed: int = 7, incomplete: int = 1, exam: bool = True
+) -> tuple[Path, list[Path]]:
+    """A deck and ``size`` learners' result files; the last ``incomplete`` stop after 4 answers.
+    An exam leaves out the flashcard (the last card); with ``exam`` False every card is asked."""
     rng = random.Random(seed)
     deck = make_deck(folder)
     files = []
@@ -118,5 +123,5 @@ def make_class(folder: Path, size: int = 24, seed: int = 7, incomplete: int = 1)
         typed = answers_for(rng, ability=0.15 + 0.8 * rng.random())
         if i >= size - incomplete:
             typed = typed[:4]
-        files.append(take_exam(deck, folder / f"learner-{i:02d}.json", name, typed))
+        files.append(take_exam(deck, folder / f"learner-{i:02d}.json", name, typed, exam))
     return deck, files

@@ -407,3 +407,26 @@ def test_no_override_is_offered_through_a_pipe(quiz_home: Path) -> None:
     assert "I was right" not in result.output
     _, attempts = stored(quiz_home)
     assert [a.typed for a in attempts] == ["Geneva", "false"]
+
+
+def test_an_exam_asks_no_flashcard_so_self_rating_cannot_pass_it(tmp_path: Path) -> None:
+    """A flashcard's own "I knew it" cannot be marked: an exam leaves flashcards out, so saying
+    "y" to them cannot turn a wrong answer into a pass; flashcards alone are refused."""
+    deck = tmp_path / "fc.yaml"
+    deck.write_text(
+        "deck: {id: fc, title: FC}\ncards:\n"
+        "  - {id: peru, type: short, prompt: Capital of Peru?, answer: Lima}\n"
+        "  - {id: f1, type: card, front: One, back: Uno}\n"
+        "  - {id: f2, type: card, front: Two, back: Dos}\n",
+        encoding="utf-8",
+    )
+    env = {"QUIZ_HOME": str(tmp_path / "home")}
+    args = ["run", str(deck), "--exam", "--no-shuffle", "--plain"]
+    ran = CliRunner().invoke(cli, args, "Quito\ny\ny\n", env=env)
+    assert ran.exit_code == 1, ran.output  # failed: 0 of 1 marked question
+    assert "FAILED (0% of 1 question, pass mark 60%)" in ran.output and "Uno" not in ran.output
+    only = CliRunner().invoke(
+        cli, ["run", str(deck), "--exam", "--card", "f1", "--card", "f2", "--plain"], "y\ny\n", env=env
+    )
+    assert only.exit_code == 2  # a selection that cannot be an exam: bad usage, as an unknown tag
+    assert "every card chosen from deck 'fc' is a self-rated flashcard (run it without --exam)" in only.output

@@ -96,7 +96,7 @@ def test_a_card_removed_from_the_deck_is_named(tmp_path: Path) -> None:
 
 def test_flashcards_are_reported_as_self_rated(tmp_path: Path) -> None:
     """A flashcard shows how many said they knew it, no item figures and no empty sections."""
-    deck, files = make_class(tmp_path, size=6, incomplete=0)
+    deck, files = make_class(tmp_path, size=6, incomplete=0, exam=False)  # an exam asks no flashcard
     html = tmp_path / "r.html"
     code, out, _ = report(*map(str, files), "--deck", str(deck), "--html", str(html))
     assert code == 0
@@ -118,14 +118,14 @@ def test_answered_counts_in_every_format(tmp_path: Path) -> None:
     assert code == 0
     last = json.loads(files[-1].read_text("utf-8"))
     assert last["complete"] is False and last["totals"]["asked"] == 4
-    assert "4 learners (1 incomplete) · 9 questions" in out
+    assert "4 learners (1 incomplete) · 8 questions" in out
     assert "(incomplete: 4 answered)" in out
     rows = list(csv.DictReader(io.StringIO(table.read_text("utf-8"))))
     mine = [r for r in rows if r["file"] == str(files[-1])]
     assert len(mine) == 4 and {r["learner_answered"] for r in mine} == {"4"}
     assert {r["learner_complete"] for r in mine} == {"0"}
     page = html.read_text("utf-8")
-    assert "(incomplete: 4 answered)" in page and "<td class=num>4 of 9</td>" in page
+    assert "(incomplete: 4 answered)" in page and "<td class=num>4 of 8</td>" in page
     assert "<li>4 answered; right:" in page  # a question the unfinished learner never reached
     data = json.loads(report(*map(str, files), "--deck", str(deck), "--json")[1])
     learner = data["learners"][-1]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.options import complete_deck, data_dir, data_dir_option, plain_option, use_color
+from quiz.ui.render import counted
 from quiz.ui.terminal import echo
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
         if "error" in r:
             echo(f"{'(invalid)':<{width}}  {r['error']}")
         else:
-            echo(f"{r['id']!s:<{width}}  {r['title']}  ({r['cards']} cards)  {r['file']}")
+            cards = counted(int(str(r["cards"])), "card")
+            echo(f"{r['id']!s:<{width}}  {r['title']}  ({cards})  {r['file']}")
 
 
 @click.command("show")
@@ -208,9 +210,9 @@ def check(
         click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
-            f"{_count(len(files), 'deck')} checked: {_count(errors, 'error')}, "
-            f"{_count(warnings, 'warning')}, {advice} advice"
-            + (f", {_count(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
+            f"{counted(len(files), 'deck')} checked: {counted(errors, 'error')}, "
+            f"{counted(warnings, 'warning')}, {advice} advice"
+            + (f", {counted(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
             err=True,
         )
     if errors or (strict and warnings):
@@ -270,10 +272,6 @@ def _where(path: str, line: int, col: int) -> str:
     """The properties of a GitHub annotation at ``path:line:col``."""
     where = (("file", path), ("line", str(line)), ("col", str(col)), ("title", "quiz check"))
     return ",".join(f"{k}={_escape_property(v)}" for k, v in where)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (list_decks, show, check) if c.name}

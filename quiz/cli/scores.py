@@ -19,6 +19,7 @@ from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord
 from quiz.model.names import did_you_mean
 from quiz.store import DeckSummary, Store, db_path
 from quiz.store.rows import DeckRows, Reviews
+from quiz.ui.render import counted
 from quiz.ui.terminal import echo
 
 
@@ -166,7 +167,7 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = F
     )
     if st.trend:
         shown = sparkline(st.trend) if spark else " ".join(_pct(p) for p in st.trend)
-        echo(f"Trend        {shown}  (last {len(st.trend)} sessions, oldest first)")
+        echo(f"Trend        {shown}  (last {counted(len(st.trend), 'session')}, oldest first)")
     echo(f"Answers      {st.attempts}, {_pct(st.accuracy)} right")
     cards = f"{st.new} new, " if st.new is not None else ""
     echo(

@@ -20,6 +20,7 @@ from quiz.model import (
     OrderCard,
     ShortCard,
     assert_never,
+    self_rated,
 )
 from quiz.model.names import nearest
 
@@ -35,6 +36,7 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[AnyCa
     tags or is named); neither means every card. With ``options.count``, that many are drawn
     at random by ``rng`` (the first ones in file order when ``options.shuffle`` is False);
     without it, all of them, shuffled by ``rng`` unless ``options.shuffle`` is False.
+    An exam leaves out flashcards: they are self-rated, so nothing in them can be marked.
     """
     ids = deck.card_ids()
     known = set(ids) if options.card_ids else set()
@@ -69,6 +71,14 @@ def select_cards(deck: Deck, options: Options, rng: random.Random) -> list[AnyCa
             hint = ("its tags: " + ", ".join(deck_tags)) if deck_tags else "its cards have no tags"
         tags = ", ".join(f"'{t}'" for t in options.tags)
         raise SelectionError(f"no card in deck '{deck.id}' is tagged {tags} ({hint})")
+    if options.exam:  # an exam marks answers: a flashcard's own "I knew it" cannot be marked
+        cards = deck.cards
+        chosen = [i for i in chosen if not self_rated(cards[i])]
+        if not chosen:
+            raise SelectionError(
+                f"an exam marks typed answers, and every card chosen from deck '{deck.id}' is a "
+                "self-rated flashcard (run it without --exam)"
+            )
     if options.count is not None and options.count < len(chosen):
         # Draw only the cards asked for: shuffling 100,000 cards to ask 10 costs a tenth of a second.
         chosen = rng.sample(chosen, options.count) if options.shuffle else chosen[: options.count]
