@@ -201,18 +201,18 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
     'quiz run --no-shuffle'). Nothing is saved; the score database is not opened.
     """
     import random
-    import shutil
     from datetime import datetime, timezone
 
     from quiz.deckio import load_ref
     from quiz.model import Options
     from quiz.practice import SelectionError
     from quiz.practice import Session as SessionClass
-    from quiz.ui.render import flash_reveal_lines, question_lines, styled
+    from quiz.ui.render import counted, flash_reveal_lines, question_lines, styled
+    from quiz.ui.terminal import echo, terminal_width
 
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
     color = use_color()
-    width = max(40, min(100, shutil.get_terminal_size().columns - 2)) if sys.stdout.isatty() else None
+    width = terminal_width() if sys.stdout.isatty() else None
     options = Options(card_ids=card_ids, shuffle=seed is not None)
     started = datetime.now(timezone.utc)
     try:
@@ -223,26 +223,27 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
         raise click.UsageError(str(err)) from None
     from quiz.model import self_rated
 
-    count = f"{len(session.questions)} card{'s' if len(session.questions) != 1 else ''}"
-    click.echo(f"{styled(loaded.title, 'title', color)} · {count} · {loaded.path}")
+    # Every line through echo: at a terminal, wrapped to its width under its own indent.
+    count = counted(len(session.questions), "card")
+    echo(f"{styled(loaded.title, 'title', color)} · {count} · {loaded.path}")
     if seed is None:
-        click.echo("File order, choices as written (as 'quiz run --no-shuffle'); nothing is saved.")
+        echo("File order, choices as written (as 'quiz run --no-shuffle'); nothing is saved.")
     else:
-        click.echo(f"The order of 'quiz run --seed {seed}'; nothing is saved.")
+        echo(f"The order of 'quiz run --seed {seed}'; nothing is saved.")
     for q in session.questions:
-        click.echo()
-        click.echo(styled(f"── {q.card.id} ({q.card.kind.value})", "hint", color))
+        echo()
+        echo(styled(f"── {q.card.id} ({q.card.kind.value})", "hint", color))
         for line in question_lines(q, color, width):
-            click.echo(line)
+            echo(line)
         if self_rated(q.card):
             for line in flash_reveal_lines(q, color, width):
-                click.echo(line)
+                echo(line)
         for line in accepted_lines(q):
-            click.echo(line)
+            echo(line)
         for line in example_lines(session, q):
-            click.echo(line)
+            echo(line)
         if q.card.explain:
-            click.echo(f"Explain: {' '.join(q.card.explain.split())}")
+            echo(f"Explain: {' '.join(q.card.explain.split())}")
 
 
 # -- quiz report -------------------------------------------------------------------------------
