@@ -153,3 +153,17 @@ def test_a_question_edited_after_export_is_read_as_gift(tmp_path: Path) -> None:
     capital = imported.deck.card("capital")
     assert capital is not None and "Bärn" in capital.accept  # type: ignore[attr-defined]
     assert any("edited since 'quiz export'" in str(n) for n in imported.notes)
+
+
+def test_a_bank_with_no_importable_question_says_why(tmp_path: Path) -> None:
+    """Nothing imported: the error itself says why each question was left out (it used to say
+    'see below' with nothing below) and how GIFT separates questions; no file is written."""
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::Q1:: What is 2+2? {#4}\n::Q2:: Capital of France? {=Paris ~Lyon}\n", encoding="utf-8")
+    out = tmp_path / "bank.yaml"
+    result = CliRunner().invoke(cli, ["import", str(bank), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "see below" not in result.output
+    assert f"{bank}: line 1: left out: more than one answer block" in result.output
+    assert "separated by a blank line" in result.output
+    assert not out.exists()

@@ -223,7 +223,7 @@ def test_every_line_of_a_question_its_verdict_and_the_summary_fits(
 def test_report_commands_fit_a_narrow_terminal(  # type: ignore[no-untyped-def]
     term, tmp_path: Path, width: int, args: tuple[str, ...]
 ) -> None:
-    """list, stats, history, where, show and preview wrap their long lines under their own indent at a terminal."""
+    """list, stats, history, where, show and preview wrap long lines under their own indent at a terminal."""
     home = tmp_path / "home"  # the window's QUIZ_HOME: two sessions to report, one cut short
     for count in ("2", "1"):
         subprocess.run(

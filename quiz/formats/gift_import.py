@@ -471,10 +471,7 @@ def read_gift(
     if progress is not None:
         progress(len(blocks), len(blocks))
     if not cards:
-        raise ImportFileError(
-            f"{name}: no question could be imported"
-            + (f" ({len(notes)} left out, see below)" if notes else "")
-        )
+        raise ImportFileError(_none_imported(name, notes))
     cards.sort(key=lambda lc: lc[0])  # file order: cards carried in comments alone sit among the others
     seen: dict[str, int] = {}
     for line, card in cards:
@@ -510,10 +507,19 @@ def read_gift(
             except DeckError as err:
                 notes.append(Note(line, f"not a valid quiz card: {err.problems[0].message}", skipped=True))
         if not kept:
-            raise ImportFileError(f"{name}: no question could be imported (see below)") from None
+            raise ImportFileError(_none_imported(name, notes)) from None
         deck = check([c for _, c in kept])
     notes.sort(key=lambda n: n.line)
     return GiftImport(deck, notes)
+
+
+def _none_imported(name: str, notes: list[Note]) -> str:
+    """The error when no question could be imported, with why for the first few left out."""
+    shown = sorted(notes, key=lambda n: n.line)[:5]
+    more = f"\n{name}: … and {len(notes) - len(shown)} more" if len(notes) > len(shown) else ""
+    why = "".join(f"\n{name}: {n}" for n in shown)
+    hint = " (GIFT questions are separated by a blank line)"
+    return f"{name}: no question could be imported{hint}{why}{more}"
 
 
 def _title(text: str) -> str:
