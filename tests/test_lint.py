@@ -425,3 +425,29 @@ def test_warnings_are_shown_beside_errors(tmp_path: Path) -> None:
     assert [r["severity"] for r in rows] == ["warning", "error"]
     github = CliRunner().invoke(cli, ["check", "--format", "github", str(a)]).stdout.splitlines()
     assert [line.split(" ")[0] for line in github] == ["::warning", "::error"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "iso", "other"),
+    [("May 8, 1945", "1945-05-08", "8 May 1945"), ("8 May 1945", "1945-05-08", "8 May 1945"),
+     ("March 2019", "2019-03", "March 2019")],
+)  # fmt: skip
+def test_a_short_answer_that_is_a_date_is_warned_with_the_date_card_to_write(
+    answer: str, iso: str, other: str
+) -> None:
+    """A date written as a short card's answer is graded as text: the warning gives the date card."""
+    text = deck(GOOD_CARD.format(id="ve", prompt="When?", answer=f"'{answer}'"))
+    (problem,) = lint(parse(text))
+    assert problem.severity == "warning"
+    assert problem.message == (
+        f"card 've': the answer '{answer}' is a date, graded as text (a learner's '{other}' is not "
+        "read as the same date)"
+    )
+    assert f"'answer: {iso}'" in problem.hint
+
+
+@pytest.mark.parametrize("answer", ["May", "Bern", "World War II", "Route 66", "'1945'", "'1945-05-08'"])
+def test_a_short_answer_that_is_not_a_month_and_year_is_not_warned(answer: str) -> None:
+    """A month alone, a word, a numeral in a name, a year or an ISO date (the author's choice) pass."""
+    text = deck(GOOD_CARD.format(id="s", prompt="Which?", answer=answer))
+    assert lint(parse(text)) == []
