@@ -164,6 +164,8 @@ def test_a_bank_with_no_importable_question_says_why(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", str(bank), "-o", str(out)])
     assert result.exit_code == 1
     assert "see below" not in result.output
-    assert f"{bank}: line 1: left out: more than one answer block" in result.output
+    said = f"{bank}: no question could be imported (line 1: left out: more than one answer block"
+    assert said in result.output
+    assert result.stderr.count("\n") == 1  # one line
     assert "separated by a blank line" in result.output
     assert not out.exists()

@@ -343,3 +343,26 @@ def test_bad_json_imports_say_what_is_wrong(tmp_path: Path, content: str, messag
     result = CliRunner().invoke(cli, ["import", str(bad), "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("title", ["question,answer", "Front,Back", "TERM,Definition", "Prompt:,Answer:"])
+def test_a_csv_title_row_is_not_a_card(tmp_path: Path, title: str) -> None:
+    """A spreadsheet's row naming the columns is skipped; the rows under it are the cards."""
+    src = tmp_path / "my.csv"
+    src.write_text(f"{title}\nCapital of Spain?,Madrid\nfront,back side\n", encoding="utf-8")
+    out = tmp_path / "my.yaml"
+    result = CliRunner().invoke(cli, ["import", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cards = load(out).cards
+    expected = [("Capital of Spain?", "Madrid"), ("front", "back side")]
+    assert [(c.prompt, c.answer_text()) for c in cards] == expected
+
+
+def test_a_csv_of_only_a_title_row_has_no_notes(tmp_path: Path) -> None:
+    """Only a title row: one clear line, no deck written."""
+    src = tmp_path / "h.csv"
+    src.write_text("Front,Back\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(src), "-o", str(tmp_path / "h.yaml")])
+    assert result.exit_code == 1
+    assert "the file has no notes (only a row naming the columns)" in result.output
+    assert not (tmp_path / "h.yaml").exists()

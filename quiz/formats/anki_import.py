@@ -170,6 +170,17 @@ def _column(headers: dict[str, str], key: str, name: str) -> int | None:
     return int(raw) - 1
 
 
+#: What the first row of a two-column CSV says when it names its columns instead of holding a card.
+_COLUMN_NAMES = frozenset(
+    {"question", "answer", "front", "back", "prompt", "term", "definition", "questions", "answers"}
+)
+
+
+def _names_columns(cells: list[str]) -> bool:
+    """Whether a row is a header row: every cell is a column name such as question/answer."""
+    return all(c.strip().strip(":").casefold() in _COLUMN_NAMES for c in cells)
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
     return slug or "imported"
@@ -223,6 +234,10 @@ def read_anki(
             f"{name}:{records[0][0]}: a file without '#' headers must have 2 columns (question, answer), "
             f"this row has {expected}"
         )
+    if not headers and _names_columns(records[0][1]):
+        records = records[1:]  # a spreadsheet's header row ("question,answer"), not a card
+        if not records:
+            raise ImportFileError(f"{name}: the file has no notes (only a row naming the columns)")
     if max(meta, default=-1) >= expected:
         raise ImportFileError(
             f"{name}:{records[0][0]}: the headers name column {max(meta) + 1}, "

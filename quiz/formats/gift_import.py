@@ -514,12 +514,11 @@ def read_gift(
 
 
 def _none_imported(name: str, notes: list[Note]) -> str:
-    """The error when no question could be imported, with why for the first few left out."""
-    shown = sorted(notes, key=lambda n: n.line)[:5]
-    more = f"\n{name}: … and {len(notes) - len(shown)} more" if len(notes) > len(shown) else ""
-    why = "".join(f"\n{name}: {n}" for n in shown)
-    hint = " (GIFT questions are separated by a blank line)"
-    return f"{name}: no question could be imported{hint}{why}{more}"
+    """The error, on one line, when no question could be imported: why for the first few left out."""
+    shown = sorted(notes, key=lambda n: n.line)[:3]
+    why = "; ".join(str(n) for n in shown) or "no question found"
+    why += f"; and {len(notes) - len(shown)} more" if len(notes) > len(shown) else ""
+    return f"{name}: no question could be imported ({why}); GIFT questions are separated by a blank line"
 
 
 def _title(text: str) -> str:
