@@ -87,7 +87,7 @@ def show(deck: str, as_json: bool) -> None:
         return
     color = use_color()
     echo(click.style(loaded.title, bold=True) if color else loaded.title)
-    echo(f"{loaded.id} · {len(loaded.cards)} cards · {loaded.path}")
+    echo(f"{loaded.id} · {counted(len(loaded.cards), 'card')} · {loaded.path}")
     if loaded.source:
         echo(f"Source: {loaded.source}")
     for n, card in enumerate(loaded.cards, start=1):
