@@ -230,11 +230,16 @@ GERASIMOV = short("Valery Gerasimov", person=True, reject=("Gerasimova",))
         (short("Charles de Gaulle", person=True), "General de Gaulle", True),
         (short("Charles de Gaulle", person=True), "De Gaulle, Charles", True),
         (short("Valery Gerasimov"), "Gerasimov", False),  # not a person card: the whole name is asked
+        (GERASIMOV, "V. Gerasimov", True), (GERASIMOV, "V Gerasimov", True),
+        (GERASIMOV, "Gen. V. Gerasimov", True),
+        (GERASIMOV, "S. Gerasimov", False), (GERASIMOV, "V. Shoigu", False),
+        (short("Mark A. Milley", person=True), "M. A. Milley", True),
+        (short("Mark A. Milley", person=True), "M. J. Milley", False),
     ],
 )  # fmt: skip
 def test_person_names(card: Card, typed: str, correct: bool) -> None:
-    """On a person card the surname alone, 'Surname, Given' and a title in front are accepted;
-    another surname is not."""
+    """On a person card the surname alone, 'Surname, Given', a title in front and initials for the
+    given names are accepted; another surname, or an initial that is not the given name's, is not."""
     v = grade(card, typed, P)
     assert v.correct == correct, v
     assert v.note
@@ -416,3 +421,17 @@ def test_a_star_in_accept_matches_any_text(head: str, middle: str, tail: str) ->
     card = short("zzzz qqqq", f"{head}*{tail}")
     assume(normalize(head, P) and normalize(tail, P))
     assert grade(card, f"{head} {middle} {tail}", P).correct
+
+
+@given(
+    given_name=st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=3, max_size=8),
+    surname=st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=4, max_size=10),
+    initial=st.sampled_from("bcdfghjklmnpqrstvwxz"),
+)
+def test_an_initial_is_accepted_only_for_the_given_name_it_stands_for(
+    given_name: str, surname: str, initial: str
+) -> None:
+    """'X. Surname' on a person card is right exactly when X is the given name's first letter."""
+    card = short(f"{given_name.title()} {surname.title()}", person=True)
+    v = grade(card, f"{initial.upper()}. {surname.title()}", P)
+    assert v.correct == (initial == given_name[0]), v

@@ -44,6 +44,22 @@ def surnames(key_norm: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((with_particles, words[-1])))
 
 
+def given_initials(forward: str, key_norm: str) -> tuple[str, str]:
+    """A name typed with initials for the given names ("m milley", "m a milley" for "mark a milley"):
+    what the initials stand for (as the learner reads it) and the rest of the typed name (the surname
+    to check); ("", "") when the typed name has no initials or they are not the key's, in order."""
+    words = forward.split()
+    given = _SUFFIXES.sub("", key_norm).split()
+    if len(words) < 2 or len(given) < 2 or not all(len(w) == 1 and w.isalpha() for w in words[:-1]):
+        return "", ""
+    typed = words[:-1]
+    wanted = given[: len(given) - 1]  # the words before the surname's last word
+    if len(typed) > len(wanted) or any(t != g[0] for t, g in zip(typed, wanted, strict=False)):
+        return "", ""
+    stands = ", ".join(f"'{t}' for '{g}'" for t, g in zip(typed, wanted, strict=False))
+    return f"the initial{'s' if len(typed) > 1 else ''} {stands}", words[-1]
+
+
 def as_written_forward(typed: str, policy: Policy) -> tuple[str, str]:
     """The typed name as "Given Surname" with titles in front taken off, normalised; and what was
     changed, as the learner reads it ('' when nothing)."""

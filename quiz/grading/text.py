@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from quiz.model import Policy, Rule, Verdict
 
 from .forms import canonical, initials_of
-from .names import as_written_forward, surnames
+from .names import as_written_forward, given_initials, surnames
 from .normalize import normalize
 from .notes import plural, typo_note, why_normalized, why_wrong
 from .typos import Matcher, distinct_policy
@@ -188,9 +188,16 @@ def _as_name(typed: str, prep: Prepared) -> Verdict | None:
     key = prep.matcher.texts[0]
     if hit is None:
         names = surnames(key)
-        m = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy).find(forward)
+        surname_of = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy)
+        m = surname_of.find(forward)
         if m is None:
-            return None
+            initials, said = given_initials(forward, key)
+            m = surname_of.find(said) if initials else None
+            if m is None:
+                return None
+            changes = ", ".join(filter(None, [changes, initials]))
+            why = changes + (f", {plural(m.distance, 'typo')}" if m.distance else "")
+            return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
         why = "the surname is enough" + (f", {changes}" if changes else "")
         if m.distance:
             why += f", {plural(m.distance, 'typo')}"
