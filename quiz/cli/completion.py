@@ -8,13 +8,8 @@ already typed on the line) are in :mod:`quiz.cli.options`, beside the options th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 from click.shell_completion import get_completion_class
-
-if TYPE_CHECKING:
-    pass
 
 from . import cli
 

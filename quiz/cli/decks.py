@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.options import complete_deck, data_dir, data_dir_option, plain_option, use_color
-from quiz.ui.render import counted
+from quiz.model import plural
 from quiz.ui.terminal import echo
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def list_decks(paths: tuple[str, ...], as_json: bool) -> None:
         if "error" in r:
             echo(f"{'(invalid)':<{width}}  {r['error']}")
         else:
-            cards = counted(int(str(r["cards"])), "card")
+            cards = plural(int(str(r["cards"])), "card")
             echo(f"{r['id']!s:<{width}}  {r['title']}  ({cards})  {r['file']}")
 
 
@@ -87,7 +87,7 @@ def show(deck: str, as_json: bool) -> None:
         return
     color = use_color()
     echo(click.style(loaded.title, bold=True) if color else loaded.title)
-    echo(f"{loaded.id} · {counted(len(loaded.cards), 'card')} · {loaded.path}")
+    echo(f"{loaded.id} · {plural(len(loaded.cards), 'card')} · {loaded.path}")
     if loaded.source:
         echo(f"Source: {loaded.source}")
     for n, card in enumerate(loaded.cards, start=1):
@@ -210,9 +210,9 @@ def check(
         click.echo("\n".join(lines[at : at + 20_000]))
     if fmt != "json":
         click.echo(
-            f"{counted(len(files), 'deck')} checked: {counted(errors, 'error')}, "
-            f"{counted(warnings, 'warning')}, {advice} advice"
-            + (f", {counted(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
+            f"{plural(len(files), 'deck')} checked: {plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')}, {advice} advice"
+            + (f", {plural(sum(map(len, inferred.values())), 'type')} inferred" if explain_types else ""),
             err=True,
         )
     if errors or (strict and warnings):

@@ -204,10 +204,10 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
     from datetime import datetime, timezone
 
     from quiz.deckio import load_ref
-    from quiz.model import Options
+    from quiz.model import Options, plural, self_rated
     from quiz.practice import SelectionError
     from quiz.practice import Session as SessionClass
-    from quiz.ui.render import counted, flash_reveal_lines, question_lines, styled
+    from quiz.ui.render import flash_reveal_lines, question_lines, styled
     from quiz.ui.terminal import echo, terminal_width
 
     loaded = load_ref(deck, cache_dir=data_dir() / "cache")
@@ -221,10 +221,9 @@ def preview(deck: str, card_ids: tuple[str, ...], seed: int | None) -> None:
         )
     except SelectionError as err:
         raise click.UsageError(str(err)) from None
-    from quiz.model import self_rated
 
     # Every line through echo: at a terminal, wrapped to its width under its own indent.
-    count = counted(len(session.questions), "card")
+    count = plural(len(session.questions), "card")
     echo(f"{styled(loaded.title, 'title', color)} · {count} · {loaded.path}")
     if seed is None:
         echo("File order, choices as written (as 'quiz run --no-shuffle'); nothing is saved.")

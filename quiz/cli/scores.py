@@ -15,11 +15,10 @@ from quiz.clock import parse_time
 from quiz.deckio import load_ref
 from quiz.errors import DeckError, DeckNotFound
 from quiz.insight.stats import CARD_ROWS, HARDEST, DeckStats, compute, due_bounds, percent, sparkline
-from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord
+from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord, plural
 from quiz.model.names import did_you_mean
 from quiz.store import DeckSummary, Store, db_path
 from quiz.store.rows import DeckRows, Reviews
-from quiz.ui.render import counted
 from quiz.ui.terminal import echo
 
 
@@ -167,7 +166,7 @@ def _print_stats(st: DeckStats, *, color: bool, spark: bool, all_cards: bool = F
     )
     if st.trend:
         shown = sparkline(st.trend) if spark else " ".join(_pct(p) for p in st.trend)
-        echo(f"Trend        {shown}  (last {counted(len(st.trend), 'session')}, oldest first)")
+        echo(f"Trend        {shown}  (last {plural(len(st.trend), 'session')}, oldest first)")
     echo(f"Answers      {st.attempts}, {_pct(st.accuracy)} right")
     cards = f"{st.new} new, " if st.new is not None else ""
     echo(
@@ -406,8 +405,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
             if not targets:
                 echo(f"No orphans in deck '{deck_id}': every card with history is in the deck.")
                 return
-            plural = "s" if len(targets) > 1 else ""
-            what = f"{len(targets)} orphan card{plural} of deck '{deck_id}' ({', '.join(targets)})"
+            what = f"{plural(len(targets), 'orphan card')} of deck '{deck_id}' ({', '.join(targets)})"
         preview = store.forget(deck_id, targets, dry_run=True)
         if preview.total == 0:
             known = set(store.card_ids(deck_id)) | set(loaded.card_ids() if loaded is not None else ())

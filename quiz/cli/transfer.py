@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli.options import complete_deck, data_dir, data_dir_option, plain_option
-from quiz.ui.render import counted
+from quiz.model import plural
 
 if TYPE_CHECKING:
     from quiz.model import Deck
@@ -119,7 +119,7 @@ def _export(
             name=deck_name,
             progress=bar.callback,
         )
-        return f"Wrote {counted(count, 'card')} of '{loaded.id}' to {target} (open it with Anki)"
+        return f"Wrote {plural(count, 'card')} of '{loaded.id}' to {target} (open it with Anki)"
     if fmt == "anki":
         from quiz.formats.anki import export_anki
 
@@ -149,7 +149,7 @@ def _export(
     if target == "-":
         return ""
     count = len(loaded.cards) - len(left)
-    return f"Wrote {counted(count, 'card')} of '{loaded.id}' to {target}{note}"
+    return f"Wrote {plural(count, 'card')} of '{loaded.id}' to {target}{note}"
 
 
 @click.command("import")
@@ -201,7 +201,7 @@ def import_(
     for note in notes:
         click.echo(note, err=True)
     if target != "-":
-        wrote = counted(len(deck.cards), "card")
+        wrote = plural(len(deck.cards), "card")
         click.echo(f"Wrote {wrote} to {target} (deck id '{deck.id}'){summary}", err=True)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from quiz.model import ClozeCard, Policy, Rule, Verdict
+from quiz.model import ClozeCard, Policy, Rule, Verdict, plural
 from quiz.model.cloze import gaps
 
-from .notes import join_names, plural
+from .notes import join_names
 from .text import grade_short, listed, partly, prepare_text
 
 _CLOZE_SEPS = tuple(re.compile(p, re.IGNORECASE) for p in (",", r"\s*\n\s*", r"\s+/\s+", r"\s+and\s+"))

@@ -8,15 +8,11 @@ from dataclasses import replace
 
 from rapidfuzz.distance import OSA
 
-from quiz.model import Policy, Rule, Verdict
+from quiz.model import Policy, Rule, Verdict, plural
 
 from .forms import canonical
 from .normalize import PREPOSITIONS, normalize
 from .typos import Hit, fixed_word
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def join_names(texts: Sequence[str]) -> str:

@@ -7,12 +7,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from quiz.model import Policy, Rule, Verdict
+from quiz.model import Policy, Rule, Verdict, plural
 
 from .forms import canonical, initials_of
 from .names import as_written_forward, given_initials, surnames
 from .normalize import normalize
-from .notes import plural, typo_note, why_normalized, why_wrong
+from .notes import typo_note, why_normalized, why_wrong
 from .typos import Matcher, distinct_policy
 
 # ---------------------------------------------------------------------------------------------

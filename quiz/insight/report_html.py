@@ -16,9 +16,9 @@ from quiz.insight.report_text import (
     fmt_score,
     fmt_time,
     headline,
-    plural,
     question_cells,
 )
+from quiz.model import plural
 
 _CSS = """
 *{box-sizing:border-box}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from quiz.insight.report import LearnerStat, QuestionStat, Report
 from quiz.insight.report_figures import ExamFigures
+from quiz.model import plural
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -43,11 +44,6 @@ def fmt_num(value: float | None) -> str:
 def fmt_score(x: LearnerStat) -> str:
     """``7/9``; an unfinished attempt says so: ``3/9 (incomplete: 5 answered)``."""
     return f"{x.correct}/{x.total}" + ("" if x.complete else f" (incomplete: {x.asked} answered)")
-
-
-def plural(n: int, word: str) -> str:
-    """``1 learner``, ``2 learners``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def headline(report: Report) -> str:

@@ -30,6 +30,7 @@ from .policy import POLICY_CHOICES, Policy, Typos
 from .records import LEECH_MISSES, Attempt, CardState, Mode, Phase, SessionRecord
 from .session import Ended, Options, Outcome, Question, Summary
 from .verdict import Rule, Verdict
+from .words import plural
 
 __all__ = [
     "CARD_CLASSES",
@@ -70,6 +71,7 @@ __all__ = [
     "assert_never",
     "letter",
     "options_of",
+    "plural",
     "question_text",
     "self_rated",
 ]

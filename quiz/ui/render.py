@@ -27,15 +27,12 @@ from quiz.model import (
     Verdict,
     assert_never,
     letter,
+    plural,
     question_text,
     self_rated,
 )
 from quiz.model.cloze import gaps
 
-
-def counted(n: int, word: str) -> str:
-    """``1 card``, ``2 cards``: ``n`` and ``word``, plural unless ``n`` is 1."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 def _card_details(card: AnyCard) -> list[str]:
     """The lines of ``quiz show`` between the prompt and the explanation: choices, answer, alternates."""
@@ -314,7 +311,7 @@ def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None 
     """The end of a session: score, percentage, time, the questions missed, exam pass/fail."""
     lines: list[str] = []
     if summary.ended == Ended.END_OF_INPUT and not summary.complete:
-        lines.append(f"Input ended after {summary.asked} of {counted(summary.total, 'question')}.")
+        lines.append(f"Input ended after {summary.asked} of {plural(summary.total, 'question')}.")
     score = f"{summary.correct}/{summary.asked} ({summary.percent:g}%)"
     scored = pack([f"Score: {score}", f"time {_duration(summary.duration_s)}"], width)
     scored[0] = styled("Score", "title", color) + scored[0][len("Score") :]
@@ -333,7 +330,7 @@ def summary_lines(summary: Summary, color: bool, plain: bool, width: int | None 
             )
     if summary.exam:
         share = 100.0 * summary.correct / summary.total if summary.total else 0.0
-        mark = f"{share:.0f}% of {counted(summary.total, 'question')}, pass mark {summary.pass_mark:g}%"
+        mark = f"{share:.0f}% of {plural(summary.total, 'question')}, pass mark {summary.pass_mark:g}%"
         word, role = ("PASSED", "pass") if summary.passed else ("FAILED", "fail")
         verdict = wrap(f"{word} ({mark})", width, "")
         verdict[0] = styled(word, role, color) + verdict[0][len(word) :]
