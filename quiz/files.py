@@ -205,7 +205,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def open_regular(source: str | Path, *, limit: int, what: str = "file") -> bytes:
+def read_regular(source: str | Path, *, limit: int, what: str = "file") -> bytes:
     """The bytes of ``source`` when it is a regular file of at most ``limit`` bytes; otherwise a
     :class:`FileRefused` whose ``reason`` says why ("it is a FIFO (named pipe)", "the file name is too long").
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.files import FileRefused, open_regular, write_atomic
+from quiz.files import FileRefused, read_regular, write_atomic
 
 
 def test_a_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_non_regular_targets_and_inputs_are_refused(tmp_path: Path, kind: str) -
     else:
         path = Path("/dev/zero")
     with pytest.raises(FileRefused, match="not a regular file"):
-        open_regular(path, limit=1000)
+        read_regular(path, limit=1000)
     with pytest.raises(FileRefused, match="not a regular file"):
         write_atomic(path, "x")
     assert path.exists() and not path.is_file()
@@ -81,8 +81,8 @@ def test_a_too_large_input_is_refused(tmp_path: Path) -> None:
     big = tmp_path / "big.json"
     big.write_bytes(b"x" * 2000)
     with pytest.raises(FileRefused, match="too large for a results file"):
-        open_regular(big, limit=1000, what="results file")
-    assert open_regular(big, limit=2000) == b"x" * 2000
+        read_regular(big, limit=1000, what="results file")
+    assert read_regular(big, limit=2000) == b"x" * 2000
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:

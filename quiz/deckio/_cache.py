@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz import __version__
-from quiz.files import FileRefused, open_regular
+from quiz.files import FileRefused, read_regular
 from quiz.model import AnyCard, Card, Deck, LazyCards
 
 from . import _parallel
@@ -95,7 +95,7 @@ def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
     """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
     try:
         # Only a regular file is read: a FIFO or a device left in the cache folder is skipped.
-        whole = open_regular(file, limit=_MAX_CACHE_BYTES, what="deck cache")
+        whole = read_regular(file, limit=_MAX_CACHE_BYTES, what="deck cache")
     except FileRefused:
         return None
     try:

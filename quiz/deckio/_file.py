@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from quiz.errors import DeckError, Problem
-from quiz.files import FileRefused, open_regular, wide_unicode
+from quiz.files import FileRefused, read_regular, wide_unicode
 
 #: The largest deck file read: 100,000 hand-written cards (about 600 bytes each) fit.
 MAX_BYTES = 64 * 1024 * 1024
@@ -19,7 +19,7 @@ _CONTENT_LINE = re.compile(r"^[^\S\n]*[^\s#]", re.MULTILINE)
 def read_bytes(path: str | Path) -> bytes:
     """The bytes of a deck file, or a :class:`DeckError` saying why it cannot be read.
 
-    Read through :func:`quiz.files.open_regular`: a FIFO, a socket or a device is refused before
+    Read through :func:`quiz.files.read_regular`: a FIFO, a socket or a device is refused before
     a byte is read (a FIFO would wait for a writer for ever, ``/dev/zero`` never ends).
     """
     shown = str(path)
@@ -28,7 +28,7 @@ def read_bytes(path: str | Path) -> bytes:
         return DeckError([Problem(shown, 1, 1, message, hint)])
 
     try:
-        return open_regular(path, limit=MAX_BYTES, what="deck")
+        return read_regular(path, limit=MAX_BYTES, what="deck")
     except FileRefused as err:
         if err.kind == "a folder":
             raise fail(

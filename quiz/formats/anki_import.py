@@ -440,10 +440,10 @@ MAX_BYTES = 64 * 1024 * 1024
 def read_import(path: str | Path) -> bytes:
     """The bytes of a file to import: a regular file of at most :data:`MAX_BYTES` (a FIFO, a
     device such as /dev/zero or a folder is refused before reading), else an ImportFileError."""
-    from quiz.files import FileRefused, open_regular
+    from quiz.files import FileRefused, read_regular
 
     try:
-        return open_regular(path, limit=MAX_BYTES, what="file to import")
+        return read_regular(path, limit=MAX_BYTES, what="file to import")
     except FileRefused as err:
         raise ImportFileError(f"{path}: cannot be read ({err.reason}); check the path") from None
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.errors import ExportError
-from quiz.files import FileRefused, open_regular, write_atomic
+from quiz.files import FileRefused, read_regular, write_atomic
 from quiz.model import (
     AnyCard,
     BoolCard,
@@ -299,7 +299,7 @@ def _zipped(
 def _read_memory(path: Path) -> dict[str, Any]:
     """The remembered note times of a deck; a missing or unreadable memory is empty (all notes new)."""
     try:
-        data = json.loads(open_regular(path, limit=_MEMORY_LIMIT, what="memory file"))
+        data = json.loads(read_regular(path, limit=_MEMORY_LIMIT, what="memory file"))
     except (FileRefused, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

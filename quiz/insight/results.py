@@ -356,10 +356,10 @@ def load_result(path: str | Path) -> Result:
     def fail(message: str) -> ResultFileError:
         return ResultFileError(f"{name}: {message} (not a valid quiz result file)")
 
-    from quiz.files import FileRefused, JSONRefused, open_regular, parse_json, wide_unicode
+    from quiz.files import FileRefused, JSONRefused, parse_json, read_regular, wide_unicode
 
     try:
-        raw = open_regular(path, limit=MAX_BYTES, what="results file")
+        raw = read_regular(path, limit=MAX_BYTES, what="results file")
     except FileRefused as err:
         raise ResultFileError(f"{name}: cannot read the file ({err.reason})") from None
     if wide_unicode(raw):

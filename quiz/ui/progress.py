@@ -37,6 +37,8 @@ def delay(environ: Mapping[str, str] | None = None) -> float:
     except ValueError:
         return DELAY
     return value if 0 <= value <= 3600 else DELAY
+
+
 #: Seconds between two redraws of the bar.
 REDRAW = 0.1
 #: What the bar says: no rate, as the units (parts, cards, files) differ from one work to the next.

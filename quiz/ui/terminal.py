@@ -123,8 +123,8 @@ def fit(text: str, width: int | None = None) -> str:
 
 
 def echo(text: str = "") -> None:
-    """Print a line of a report (``list``, ``stats``, ``history``, ``where``): at a terminal, wrapped
-    to its width by :func:`fit`; into a pipe or a file, exactly as given, for programs to read."""
+    """Print a line of a report (``list``, ``show``, ``preview``, ``stats``, ``history``, ``where``):
+    at a terminal, wrapped to its width by :func:`fit`; into a pipe or a file, exactly as given."""
     click.echo(fit(text) if sys.stdout.isatty() else text)
 
 
