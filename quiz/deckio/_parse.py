@@ -33,12 +33,12 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
     if root is None:
         raise DeckError([Problem(path, 1, 1, "the file is empty", "a deck needs 'deck:' and 'cards:'")])
     # Without an anchor there is no alias, so nothing can expand: skip the walk over the whole tree.
-    bomb = None
+    over = None
     if has_anchor(text):
-        bomb = alias_bomb(root, max(MIN_ALIAS_BUDGET, ALIAS_BUDGET_PER_BYTE * len(text)))
-    if bomb is not None:
-        raise DeckError([Problem(path, *pos(bomb), *BOMB)])
-    over = alias_text_over(root, text, MAX_EXPANDED_CHARS) if has_anchor(text) else None
+        bomb, chars = alias_bomb(root, max(MIN_ALIAS_BUDGET, ALIAS_BUDGET_PER_BYTE * len(text)))
+        if bomb is not None:
+            raise DeckError([Problem(path, *pos(bomb), *BOMB)])
+        over = alias_text_over(root, text, MAX_EXPANDED_CHARS, chars)
     if over is not None:
         raise DeckError(
             [

@@ -157,17 +157,14 @@ BOMB = (
 )
 
 
-def alias_bomb(root: Any, budget: int) -> Any | None:
-    """The first node whose value, with aliases expanded, exceeds ``budget`` nodes (or refers to itself).
+def alias_bomb(root: Any, budget: int) -> tuple[Any | None, dict[int, int]]:
+    """The first node whose value, with aliases expanded, exceeds ``budget`` nodes (or refers to
+    itself), or None; and the text each node stands for with aliases expanded (characters, by
+    ``id``; complete when there is no bomb), for :func:`alias_text_over`.
 
     Composed YAML shares one node per anchor, so sizes are summed over the graph
     once per node (iteratively: nesting may be deep); nothing is expanded.
     """
-    return _expanded(root, budget)[0]
-
-
-def _expanded(root: Any, budget: int) -> tuple[Any | None, dict[int, int]]:
-    """:func:`alias_bomb`'s answer, and the text each node stands for with aliases expanded (by id)."""
     size: dict[int, int] = {}
     chars: dict[int, int] = {}
     on_path: set[int] = set()
@@ -198,15 +195,14 @@ def _expanded(root: Any, budget: int) -> tuple[Any | None, dict[int, int]]:
     return None, chars
 
 
-def alias_text_over(root: Any, text: str, limit: int) -> tuple[int, int] | None:
+def alias_text_over(root: Any, text: str, limit: int, chars: dict[int, int]) -> tuple[int, int] | None:
     """The line and column of the alias at which the deck's text, with aliases expanded, passes
-    ``limit`` characters; None when it stays within (or when the aliases are a bomb of nodes).
+    ``limit`` characters; None when it stays within. ``chars``: what :func:`alias_bomb` counted.
 
     One 1 MB text aliased 3,000 times is a 1 MB file that stands for 3 GB: every command
     that reads the cards would copy, fold or grade gigabytes. The walk counts, it never copies.
     """
-    bomb, chars = _expanded(root, 1 << 62)
-    if bomb is not None or chars.get(id(root), 0) <= limit:
+    if chars.get(id(root), 0) <= limit:
         return None
     seen: set[int] = set()
     total = 0
