@@ -101,25 +101,8 @@ def parse_bytes(
     ``data`` is the file's bytes, or its text already decoded (so that the bytes can be let go)."""
     if len(data) < MIN_FAST_BYTES:
         progress = None  # milliseconds: nothing to show
-    if isinstance(data, str):
-        return parse_text(data, shown, digest, nothing, workers=workers, progress=progress)[0]
-    return parse_parts(data, shown, digest, nothing, workers=workers, progress=progress)[0]
-
-
-def parse_parts(
-    data: bytes,
-    shown: str,
-    digest: str,
-    work: Callable[[Deck], T],
-    *,
-    workers: int = 2,
-    keep_cards: bool = True,
-    progress: Progress | None = None,
-) -> tuple[Deck, list[T]]:
-    """The deck in ``data`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
-    return parse_text(
-        decode(data, shown), shown, digest, work, workers=workers, keep_cards=keep_cards, progress=progress
-    )
+    text = data if isinstance(data, str) else decode(data, shown)
+    return parse_text(text, shown, digest, _nothing, workers=workers, progress=progress)[0]
 
 
 def parse_text(
@@ -132,7 +115,7 @@ def parse_text(
     keep_cards: bool = True,
     progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
-    """:func:`parse_parts` of a file already decoded."""
+    """The deck in ``text`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
     if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:  # in bytes, as the file
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
         return deck, [_whole(work, deck, progress)]
@@ -157,7 +140,7 @@ def _whole(work: Callable[[Deck], T], deck: Deck, progress: Progress | None) -> 
     return done
 
 
-def nothing(deck: Deck) -> None:
+def _nothing(deck: Deck) -> None:
     return None
 
 
