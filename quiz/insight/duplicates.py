@@ -89,7 +89,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def question_text(card: AnyCard) -> str:
+def compared_text(card: AnyCard) -> str:
     """What a learner reads: the prompt (a cloze with its gaps blanked), and the choices or items."""
     match card:
         case ChoiceCard() | MultiCard():
@@ -145,7 +145,7 @@ def index_terms() -> Callable[[Deck], Terms]:
         ends = array("Q")
         where = [(card.id, card.line, card.col) for card in deck.cards]
         for card in deck.cards:
-            ws = words(question_text(card))
+            ws = words(compared_text(card))
             texts.append(" ".join(ws))
             answers.append(tuple(dict.fromkeys(" ".join(words(a)) for a in answer_texts(card))))
             content = {w for w in ws if w not in SMALL_WORDS} or set(ws)

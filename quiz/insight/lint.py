@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from quiz.errors import Problem
 from quiz.insight.duplicates import Terms, find, index_terms
-from quiz.model import Card, ChoiceCard, Deck, FlashCard, MultiCard, Policy, ShortCard
+from quiz.model import Card, ChoiceCard, Deck, FlashCard, MultiCard, PartialDate, Policy, ShortCard
 
 ERROR, WARNING, ADVICE = "error", "warning", "advice"
 #: Advice on more cards of one deck than this is one finding with the count.
@@ -244,42 +244,29 @@ def _card_warnings(deck: Deck, advice: list[Advice]) -> list[Problem]:
             advice.append(Advice("tags", card.line, card.col, card.id))
         if isinstance(card, (ChoiceCard, MultiCard)):
             out.extend(_look_alikes(deck, card))
-        if isinstance(card, ShortCard) and (iso := _as_date(card.answer, deck.policy(card))):
+        if isinstance(card, ShortCard) and (date := _as_date(card.answer, deck.policy(card))):
             out.append(
                 _at(
                     deck,
                     card,
                     f"the answer '{card.answer}' is a date, graded as text (a learner's "
-                    f"'{_other_form(iso)}' is not read as the same date)",
-                    f"make it a date card ('type: date', 'answer: {iso}'), which accepts a date written "
-                    "any common way",
+                    f"'{date.human()}' is not read as the same date)",
+                    f"make it a date card ('type: date', 'answer: {date.iso()}'), which accepts a date "
+                    "written any common way",
                 )
             )
     return out
 
 
-def _as_date(text: str, policy: Policy) -> str:
-    """``text`` as an ISO date (``1945-05`` or ``1945-05-08``) when it is a date with at least a
-    year and a month written another way than ISO; else ""."""
+def _as_date(text: str, policy: Policy) -> PartialDate | None:
+    """``text`` read as a date with at least a year and a month, when it is written another way
+    than ISO (an ISO date as text is the author's choice); else None."""
     from quiz.grading.dates import parse_date
 
     if re.fullmatch(r"\s*\d{4}(-\d{1,2}){0,2}\s*", text):
-        return ""
+        return None
     found = parse_date(text, policy.date_order)
-    if found is None or not found.year or found.month is None:
-        return ""
-    return f"{found.year:04d}-{found.month:02d}" + (f"-{found.day:02d}" if found.day else "")
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")  # fmt: skip
-
-
-def _other_form(iso: str) -> str:
-    """Another common way of writing the ISO date ``iso``: '8 May 1945', 'May 1945'."""
-    parts = [int(p) for p in iso.split("-")]
-    month = _MONTHS[parts[1] - 1]
-    return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+    return found if found is not None and found.year and found.month is not None else None
 
 
 def _look_alikes(deck: Deck, card: ChoiceCard | MultiCard) -> list[Problem]:
