@@ -516,7 +516,9 @@ def read_gift(
 def _none_imported(name: str, notes: list[Note]) -> str:
     """The error, on one line, when no question could be imported: why for the first few left out."""
     shown = sorted(notes, key=lambda n: n.line)[:3]
-    why = "; ".join(str(n) for n in shown) or "no question found"
+    if not notes:
+        return f"{name}: no question could be imported (no question found in the file)"
+    why = "; ".join(str(n) for n in shown)
     why += f"; and {len(notes) - len(shown)} more" if len(notes) > len(shown) else ""
     return f"{name}: no question could be imported ({why}); GIFT questions are separated by a blank line"
 
