@@ -256,6 +256,44 @@ def test_undo_at_the_rating_prompt_discards_this_answer(quiz_home: Path) -> None
         assert [(a.typed, a.rating) for a in s.attempts(deck_id=DECK_ID)] == [("Bern", 3)]
 
 
+CHOICES = re.compile(r"^ +([a-z])\) (.+)$", flags=re.M)
+SHUFFLED = """\
+deck:
+  id: shuffled
+  title: Shuffled
+cards:
+  - id: planet
+    type: choice
+    prompt: Which is the largest planet?
+    choices: [Mars, Jupiter, Venus, Saturn, Mercury, Neptune]
+    answer: Jupiter
+  - id: boils
+    type: bool
+    prompt: At sea level, water boils at 100 °C.
+    answer: true
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_card_asked_again_after_undo_shows_its_choices_in_the_same_order(
+    quiz_home: Path, tmp_path: Path, seed: int
+) -> None:
+    """Undo asks the same question again: its shuffled choices keep the order the learner answered."""
+    deck = tmp_path / "shuffled.yaml"
+    deck.write_text(SHUFFLED, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["study", str(deck), "--seed", str(seed), "--plain"],
+        input="b\n\nundo\nb\n\n",
+        env={"QUIZ_NOW": T0.isoformat()},
+    )
+    assert result.exit_code == 0, result.output
+    assert asked(result)[:3] == ["planet", "boils", "planet"]
+    first, again = result.output.split("Undid your last answer (planet)")
+    assert len(CHOICES.findall(again)) == 6
+    assert CHOICES.findall(first) == CHOICES.findall(again)
+
+
 def test_undo_with_nothing_to_undo(quiz_home: Path) -> None:
     """Undo before any answer says so and asks the same card."""
     result = study("--limit", "1", lines=["undo", "Bern", ""])

@@ -135,6 +135,10 @@ class StudyPlan(Plan):
         self.done: list[_Done] = []
         self._total = len(items)
         self._current: Item | None = None
+        # The order each card's choices were last shown in, kept for a card asked again because its
+        # answer was taken back (undo, a discarded answer): the learner sees the same question.
+        self._shown: dict[str, tuple[str, ...] | None] = {}
+        self._same_again: set[str] = set()
 
     @property
     def total(self) -> int:
@@ -165,11 +169,16 @@ class StudyPlan(Plan):
         card = self.deck.card(item.card_id)
         assert card is not None
         n = len(self.done) + 1
+        if item.card_id in self._same_again:
+            self._same_again.discard(item.card_id)
+            shown = self._shown[item.card_id]
+        else:
+            shown = self._shown[item.card_id] = shown_order(card, self.rng)
         return Question(
             n,
             n + self.left,
             card,
-            shown_order(card, self.rng),
+            shown,
             round=1 if item.kind == "learn" else 0,
             kind=item.kind,
         )
@@ -178,6 +187,7 @@ class StudyPlan(Plan):
         """The card was not answered: it is the next one."""
         if self._current is not None:
             self.todo.insert(0, self._current)
+            self._same_again.add(self._current.card_id)
             self._current = None
 
     def settle(self, answered: Answered, learner: Learner) -> Settled | Step:
@@ -265,6 +275,8 @@ class StudyPlan(Plan):
             else:
                 self.states[card_id] = last.before
         self.todo.insert(0, Item(card_id, last.kind))
+        if card_id in self._shown:
+            self._same_again.add(card_id)
         return card_id
 
 
