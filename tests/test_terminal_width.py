@@ -236,6 +236,10 @@ def test_report_commands_fit_a_narrow_terminal(  # type: ignore[no-untyped-def]
     assert_fits(screen, width)
     if args[0] == "history":
         assert "interrupted" in screen
+        # Too narrow for the table: no header, each session a block with its deck on a line of its own.
+        if width == 40:
+            assert "started (UTC)" not in screen, screen
+            assert "UTC  quiz" in screen and "       study-sample" in screen, screen
 
 
 def test_report_lines_are_unchanged_in_a_pipe(tmp_path: Path) -> None:

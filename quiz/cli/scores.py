@@ -19,7 +19,7 @@ from quiz.model import LEECH_MISSES, Attempt, Deck, SessionRecord, plural
 from quiz.model.names import did_you_mean
 from quiz.store import DeckSummary, Store, db_path
 from quiz.store.rows import DeckRows, Reviews
-from quiz.ui.terminal import echo
+from quiz.ui.terminal import echo, terminal_width
 
 
 def _heading(text: str, color: bool) -> str:
@@ -323,16 +323,25 @@ def history(deck: str | None, limit: int, session_id: int | None, as_json: bool)
         echo("No sessions yet." if deck is None else f"No sessions of '{deck_id}' yet.")
         return
     width = max(len(r.deck_id) for r in records)
-    echo(
-        f"{'id':>5}  {'started (UTC)':<16}  {'deck':<{width}}  {'mode':<5}  {'score':>11}  {'time':>7}"
-    )
+    blocks: list[str] = []
+    header = f"{'id':>5}  {'started (UTC)':<16}  {'deck':<{width}}  {'mode':<5}  {'score':>11}  {'time':>7}"
+    table = [header]
     for r in records:
         score = f"{r.correct}/{r.asked} {_pct(percent(r.correct, r.asked))}"
         flag = "  interrupted" if r.interrupted else ("  unfinished" if r.finished_at is None else "")
-        echo(
+        table.append(
             f"{r.id:>5}  {_clock(r.started_at):<16}  {r.deck_id:<{width}}  {r.mode:<5}  {score:>11}"
             f"  {_span(_duration(r)):>7}{flag}"
         )
+        stacked = (
+            f"{r.id:>5}  {_clock(r.started_at)} UTC  {r.mode}\n       {r.deck_id}\n"
+            f"       {score}  {_span(_duration(r))}{flag}"
+        )
+        blocks.append(stacked)
+    narrow = sys.stdout.isatty() and max(map(len, table)) > terminal_width()
+    # Too narrow for the table at a terminal: each session as a block of short lines; a pipe gets the table.
+    for line in blocks if narrow else table:
+        echo(line)
 
 
 def _print_session(rec: SessionRecord, attempts: list[Attempt], as_json: bool) -> None:
