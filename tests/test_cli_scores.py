@@ -459,6 +459,8 @@ def test_reset_asks_at_a_terminal(quiz_home: Path, deck_file: Path, monkeypatch:
 def test_reset_with_nothing_to_remove(quiz_home: Path, deck_file: Path) -> None:
     """A deck without history, or no database at all: nothing to remove, exit 0, no question."""
     assert run("reset", str(deck_file)).output == "Nothing to remove: no scores have been saved yet.\n"
+    misspelt = run("reset", "capitalz")  # no scores yet, and still the deck's name is checked
+    assert misspelt.exit_code == 1 and "no deck with id 'capitalz'" in misspelt.output
     assert not db_path(quiz_home).exists()
     fill(quiz_home)
     result = run("reset", str(deck_file), "--card", "peru")

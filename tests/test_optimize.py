@@ -178,3 +178,5 @@ def test_optimize_without_any_history_says_to_study_first() -> None:
     result = CliRunner().invoke(cli, ["optimize"])
     assert result.exit_code == 0
     assert result.output == "No study history yet: study with 'quiz study DECK' first.\n"
+    misspelt = CliRunner().invoke(cli, ["optimize", "us-rusia-incidents-2019"])
+    assert misspelt.exit_code == 1 and "no deck with id 'us-rusia-incidents-2019'" in misspelt.output

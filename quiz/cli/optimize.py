@@ -103,6 +103,10 @@ def optimize(deck: str | None, dry_run: bool, reset: bool) -> None:
         raise click.UsageError("--reset and --dry-run do not go together")
     path = db_path(data_dir())
     if not path.exists():
+        if deck is not None:  # a misspelt or broken DECK is said as such, history or not
+            from quiz.deckio import load_ref
+
+            load_ref(deck, cache_dir=data_dir() / "cache")
         click.echo("No study history yet: study with 'quiz study DECK' first.")
         return
     if not reset:

@@ -396,6 +396,7 @@ def reset(deck: str, card_ids: tuple[str, ...], orphans: bool, yes: bool) -> Non
         raise click.UsageError("use --card or --orphans, not both")
     store = existing_store()
     if store is None:
+        _resolve(deck, None)  # a misspelt or broken DECK is said as such, scores or not
         echo("Nothing to remove: no scores have been saved yet.")
         return
     with store:
