@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
 
@@ -174,3 +175,23 @@ def test_check_refuses_distractors_with_nothing_to_draw_or_beside_choices(tmp_pa
         " (list the choices, or let them be drawn from the other cards' answers)",
         "20:18: error: card 'c': 'distractors' can only be 'from-deck' (or list the choices under 'choices')",
     ]
+
+
+VARIED = SPANISH + CAPITALS.split("cards:\n", 1)[1]
+
+
+@pytest.mark.parametrize("fmt,suffix", [("anki", ".anki.txt"), ("gift", ".gift"), ("json", ".json")])
+def test_every_export_quiz_imports_gives_back_reversed_and_drawn_cards_as_written(
+    tmp_path: Path, fmt: str, suffix: str
+) -> None:
+    """Exported and imported again, a deck with reversed cards and drawn choices is the deck it was:
+    'reverse: true' and 'distractors: from-deck' come back, not a second copy of each variant."""
+    path = deck_file(tmp_path, VARIED)
+    out = tmp_path / f"varied{suffix}"
+    result = CliRunner().invoke(cli, ["export", str(path), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back.yaml"
+    result = CliRunner().invoke(cli, ["import", str(out), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert "edited" not in result.output
+    assert load(back).cards == load(path).cards
