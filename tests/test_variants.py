@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.deckio import load
+from quiz.deckio import load, parse
 from quiz.deckio.writer import to_yaml
 from quiz.store import Store, db_path
 
@@ -142,6 +145,67 @@ def test_distractors_from_the_deck_are_the_other_cards_answers_and_the_same_ever
     shown = CliRunner().invoke(cli, ["show", str(path)]).output
     assert shown == CliRunner().invoke(cli, ["show", str(path)]).output
     assert "distractors: from-deck" in to_yaml(load(path)) and "choices" not in to_yaml(load(path))
+
+
+def test_drawn_choices_are_fixed_values_on_every_machine_and_python(tmp_path: Path) -> None:
+    """The capitals deck draws exactly these options: a class on any machine or Python sees them.
+
+    The draw uses SHA-256 digests only (no random module, whose draws may change between
+    Python versions), so these values are the same wherever quiz runs."""
+    cards = {c.id: list(c.choices) for c in load(deck_file(tmp_path, CAPITALS)).cards}
+    assert cards == {
+        "france": ["Paris", "Vienna", "Rome", "Berlin"],
+        "spain": ["Madrid", "Berlin", "Vienna", "Paris"],
+        "italy": ["Berlin", "Rome", "Madrid", "Paris"],
+        "germany": ["Berlin", "Paris", "Madrid", "Rome"],
+        "austria": ["Vienna", "Berlin", "Paris", "Madrid"],
+    }
+
+
+ANSWERS = st.lists(
+    st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=2, max_size=9
+).filter(lambda xs: len({" ".join(x.split()).casefold() for x in xs}) == len(xs))
+
+
+def drawn(answers: list[str], order: list[int]) -> dict[str, list[str]]:
+    """The options of a deck of from-deck cards q0, q1, … (answer i on card qi), written in ``order``."""
+    text = "deck:\n  id: drawn\n  title: Drawn\ncards:\n" + "".join(
+        f"  - id: q{i}\n    type: choice\n    prompt: Q{i}?\n"
+        f"    answer: {json.dumps(answers[i], ensure_ascii=False)}\n    distractors: from-deck\n"
+        for i in order
+    )
+    return {c.id: list(c.choices) for c in parse(text).cards}
+
+
+@given(answers=ANSWERS, data=st.data())
+def test_drawn_choices_do_not_depend_on_the_order_the_cards_are_written_in(
+    answers: list[str], data: st.DataObject
+) -> None:
+    """Cards moved around in the file offer the same options; each offers its answer once and
+    up to three other cards' answers."""
+    order = data.draw(st.permutations(range(len(answers))))
+    first = drawn(answers, list(range(len(answers))))
+    assert drawn(answers, list(order)) == first
+    for i, answer in enumerate(answers):
+        options = first[f"q{i}"]
+        assert options.count(answer) == 1
+        assert len(options) == min(3, len(answers) - 1) + 1
+        assert set(options) <= set(answers)
+
+
+@given(answers=ANSWERS)
+def test_a_card_added_changes_another_cards_options_by_at_most_its_own_answer(answers: list[str]) -> None:
+    """Adding a from-deck card to a deck puts its answer among some cards' options (taking one
+    other answer's place) and leaves every other option as it was."""
+    *old, new = answers
+    if len(old) < 2:
+        return
+    before = drawn(old, list(range(len(old))))
+    after = drawn(answers, list(range(len(answers))))
+    for card, options in before.items():
+        gained = set(after[card]) - set(options)
+        assert gained <= {new}
+        assert len(set(options) - set(after[card])) <= (1 if len(old) > 3 else 0)
 
 
 def test_a_drawn_choice_is_answered_by_letter_like_a_written_one(tmp_path: Path) -> None:
