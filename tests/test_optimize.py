@@ -165,12 +165,19 @@ def test_study_schedules_with_the_stored_parameters(tmp_path: Path, quiz_home: P
 def test_without_the_optimizer_the_command_says_how_to_install_it(
     tmp_path: Path, quiz_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the optimize extra missing, one line names the pip command, exit 1."""
-    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=5, days=5, seed=1))
+    """With the optimize extra missing, a history too short still gets its count (no extra needed
+    for that); one long enough to fit gets one line naming the pip command, exit 1, nothing stored."""
     monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
+    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=5, days=5, seed=1))
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 0
+    assert "fitting needs at least 400" in result.output
+    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=300, days=200, seed=2))
     result = CliRunner().invoke(cli, ["optimize"])
     assert result.exit_code == 1
     assert result.output == "Error: quiz optimize needs fsrs-rs-python: pip install 'quiz[optimize]'\n"
+    with Store.open(db_path(quiz_home)) as store:
+        assert store.fsrs_params("memory") is None
 
 
 def test_optimize_without_any_history_says_to_study_first() -> None:
