@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from hypothesis import strategies as st
 from quiz.cli import cli
 from quiz.deckio import load, parse
 from quiz.deckio.writer import to_yaml
-from quiz.store import Store, db_path
+from quiz.store import db_path
 
 SPANISH = """\
 deck:
@@ -59,17 +62,27 @@ def test_a_reversed_card_is_also_asked_the_other_way_round_with_its_own_id(tmp_p
 
 
 def test_each_variant_keeps_its_own_scores_and_schedule(tmp_path: Path, quiz_home: Path) -> None:
-    """Studying the reversed card stores an answer and an FSRS state under its own id only."""
+    """Studied, a card and its reverse are asked apart (the reversed cards after the others) and
+    each gets its own answers and its own FSRS state in the score database: gato right, its
+    reverse missed."""
     path = deck_file(tmp_path)
     result = CliRunner().invoke(
-        cli, ["study", str(path), "--new", "5", "--limit", "4", "--seed", "3"], input="gato\n\n" * 4
+        cli,
+        ["study", str(path), "--new", "5", "--limit", "5", "--seed", "3"],
+        input="\ngood\ncat\n\nhouse\n\n\ngood\nwrong\n\n",
+        env={"QUIZ_NOW": "2026-01-01T09:00:00+00:00"},
     )
     assert result.exit_code == 0, result.output
-    with Store.open(db_path(quiz_home)) as store:
-        answered = {a.card_id for a in store.attempts(deck_id="spanish")}
-        states = store.card_states("spanish")
-    assert {"gato", "gato~reverse"} <= answered
-    assert {"gato", "gato~reverse"} <= set(states)
+    asked = re.findall(r"^new · (\S+)$", result.output, re.MULTILINE)
+    assert asked == ["perro", "gato", "casa", "perro~reverse", "gato~reverse"]
+    with closing(sqlite3.connect(db_path(quiz_home))) as db:
+        answers = db.execute("SELECT card_id, correct, rating FROM attempts ORDER BY id").fetchall()
+        states = dict(db.execute("SELECT card_id, data FROM card_states WHERE deck_id = ?", ("spanish",)))
+    assert [a for a in answers if a[0].startswith("gato")] == [("gato", 1, 3), ("gato~reverse", 0, 1)]
+    assert set(states) == {"perro", "perro~reverse", "gato", "gato~reverse", "casa"}
+    forward, backward = json.loads(states["gato"]), json.loads(states["gato~reverse"])
+    assert forward["stability"] > backward["stability"]
+    assert forward["due"] > backward["due"]
 
 
 def test_check_refuses_a_reverse_question_with_two_answers(tmp_path: Path) -> None:
@@ -259,3 +272,22 @@ def test_every_export_quiz_imports_gives_back_reversed_and_drawn_cards_as_writte
     assert result.exit_code == 0, result.output
     assert "edited" not in result.output
     assert load(back).cards == load(path).cards
+
+
+@given(
+    cards=st.lists(
+        st.tuples(st.from_regex(r"[a-z]{1,4}", fullmatch=True), st.booleans()), unique_by=lambda c: c[0]
+    ),
+    new=st.integers(0, 30),
+)
+def test_new_reversed_cards_come_after_every_other_new_card(cards: list[tuple[str, bool]], new: int) -> None:
+    """Whatever the deck, study's new cards are the written ones in deck order, then the reversed ones
+    in deck order: a card is never followed by its own reverse unless nothing else is left."""
+    from datetime import datetime, timezone
+
+    from quiz.practice.schedule import queue_due
+
+    ids = [cid for card, flipped in cards for cid in ((card, f"{card}~reverse") if flipped else (card,))]
+    picked = queue_due(ids, {}, datetime(2026, 1, 1, tzinfo=timezone.utc), new_per_day=new)
+    written = [c for c in ids if not c.endswith("~reverse")]
+    assert picked == (written + [c for c in ids if c.endswith("~reverse")])[:new]
