@@ -316,11 +316,12 @@ def _notes_about(notes: list[dict[str, Any]], deck: Deck, name: str) -> list[str
     out = []
     for note, card in zip(notes, deck.cards, strict=True):
         if note["data"] is not None:
-            front, back = sides(card)
+            # As exported with or without --typed (a type-in note's Back is the answer alone).
+            exported = (sides(card), sides(card, typed=True))
             edited = [
-                f
-                for f, a, b in (("front", note["front"], front), ("back", note["back"], back))
-                if not same(a, b)
+                field
+                for field, i in (("front", 0), ("back", 1))
+                if not any(same(note[field], pair[i]) for pair in exported)
             ]
             if edited:
                 out.append(
