@@ -329,3 +329,26 @@ def test_html_and_script_in_a_card_arrive_as_text_not_markup(tmp_path: Path, col
     assert "&lt;script&gt;alert('x')&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in shown
     assert note["fields"]["Back"] == "&lt;i&gt;safe&lt;/i&gt;"
     assert "&lt;u&gt;why&lt;/u&gt;" in note["fields"]["Extra"]
+
+
+@pytest.mark.parametrize("deck_file", [ONE_OF_EACH, "varied"])
+def test_notes_from_the_package_come_back_to_quiz_through_ankis_text_export(
+    deck_file: Path | str, tmp_path: Path, col: Collection
+) -> None:
+    """The package's own note types are read by 'quiz import': Anki's "Notes in Plain Text" export
+    of an imported package gives back every card as written, none said to be edited."""
+    from test_import import anki_export
+    from test_variants import VARIED
+
+    if deck_file == "varied":
+        deck_file = tmp_path / "varied.yaml"
+        deck_file.write_text(VARIED, encoding="utf-8")
+    export(deck_file, tmp_path / "d.apkg")
+    import_package(col, tmp_path / "d.apkg")
+    anki_export(col, tmp_path / "from-anki.txt")
+    back = tmp_path / "back.yaml"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "from-anki.txt"), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert "edited" not in result.stderr
+    written = {card.id: card for card in load(deck_file).cards}
+    assert {card.id: card for card in load(back).cards} == written  # Anki lists the notes in its own order
