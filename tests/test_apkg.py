@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
+import zipfile
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +23,7 @@ from quiz.cli import cli
 from quiz.deckio import load
 from quiz.formats.anki_import import DATA_RE, card_data
 from quiz.formats.apkg import write_apkg
-from quiz.model import ClozeCard, Deck, FlashCard, ShortCard
+from quiz.model import ChoiceCard, ClozeCard, Deck, FlashCard, ShortCard
 
 ONE_OF_EACH = FIXTURES / "decks" / "valid" / "one-of-each-type.yaml"
 DECK_FILES = [*sorted(DECKS.glob("*.yaml")), ONE_OF_EACH]
@@ -85,8 +87,12 @@ def test_every_shipped_deck_opens_in_anki_with_its_notes_decks_tags_and_note_typ
     """Each deck's package imports as one note per card, in the deck's Anki deck, tagged, of its type."""
     deck = load(deck_file)
     export(deck_file, tmp_path / "deck.apkg")
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as archive:  # no media: nothing but the notes
+        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
+        assert archive.read("media") == b"{}"
     log = import_package(col, tmp_path / "deck.apkg")
     assert len(log.new) == len(deck.cards)
+    assert os.listdir(col.media.dir()) == []
     found = notes(col)
     assert set(found) == {f"quiz:{deck.id}:{card.id}" for card in deck.cards}
     for card in deck.cards:
@@ -159,6 +165,40 @@ def test_reimporting_an_edited_deck_updates_exactly_the_changed_notes(
     assert notes(col)["quiz:every-type:distance"]["fields"]["Front"].startswith(
         "How far is Geneva from Bern by"
     )
+
+
+def test_reimporting_a_deck_with_two_cards_changed_one_added_one_removed(
+    tmp_path: Path, col: Collection
+) -> None:
+    """Two edited cards update their two notes, the new card adds one note, the removed card's
+    note stays in Anki as it was, and nothing is doubled; the learner's review is kept."""
+    export(ONE_OF_EACH, tmp_path / "v1.apkg")
+    count = len(import_package(col, tmp_path / "v1.apkg").new)
+    studied = col.get_card(notes(col)["quiz:every-type:first"]["cards"][0].id)
+    studied.type, studied.queue, studied.ivl, studied.due = 2, 2, 12, 30
+    col.update_card(studied)
+    text = ONE_OF_EACH.read_text(encoding="utf-8")
+    text = text.replace("It was their first meeting in person.", "It was their first meeting face to face.")
+    text = text.replace("prompt: When did they meet?", "prompt: On which day did they meet?")
+    start, end = text.index("  - id: sequence"), text.index("  - id: flash")
+    text = text[:start] + text[end:] + "  - id: added\n    type: short\n    prompt: Who met Milley?\n"
+    text += "    answer: Gerasimov\n"
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text, encoding="utf-8")
+    export(edited, tmp_path / "v2.apkg", now="2026-01-02T09:00:00+00:00")
+    log = import_package(col, tmp_path / "v2.apkg")
+    assert [n.fields[0] for n in log.new] == ["Who met Milley?"]
+    assert sorted(n.fields[0] for n in log.updated) == [
+        "It was their first meeting face to face.True or false?",
+        "On which day did they meet?",
+    ]
+    assert len(log.duplicate) == count - 3
+    found = notes(col)
+    assert len(found) == count + 1
+    assert "quiz:every-type:sequence" in found  # Anki's import never deletes a note
+    assert found["quiz:every-type:first"]["fields"]["Front"].startswith("It was their first meeting face")
+    kept = col.get_card(studied.id)
+    assert (kept.type, kept.ivl, kept.due) == (2, 12, 30)
 
 
 def test_reimporting_the_same_deck_again_changes_nothing(tmp_path: Path, col: Collection) -> None:
@@ -251,3 +291,64 @@ def test_the_package_carries_each_card_for_quiz_import(tmp_path: Path, col: Coll
     for note in found.values():
         carried = [d for d in note["data"] if d is not None]
         assert len(carried) == 1, note["fields"]
+
+
+def test_reversed_cards_and_drawn_choices_are_notes_of_their_own(tmp_path: Path, col: Collection) -> None:
+    """A reversed card's variant is its own note (type-in for a short card) and a from-deck
+    choice card shows the choices it drew, as quiz shows them."""
+    from test_variants import VARIED
+
+    path = tmp_path / "varied.yaml"
+    path.write_text(VARIED, encoding="utf-8")
+    deck = load(path)
+    export(path, tmp_path / "v.apkg")
+    import_package(col, tmp_path / "v.apkg")
+    found = notes(col)
+    assert set(found) == {f"quiz:spanish:{card.id}" for card in deck.cards}
+    flipped = found["quiz:spanish:gato~reverse"]
+    assert flipped["notetype"] == TYPE_IN
+    assert (flipped["fields"]["Front"], flipped["fields"]["Back"]) == ("cat", "gato")
+    assert "[[type:Back]]" in flipped["cards"][0].question()
+    card = found["quiz:spanish:perro~reverse"]
+    assert (card["fields"]["Front"], card["fields"]["Back"]) == ("dog", "perro")
+    for choice in (c for c in deck.cards if isinstance(c, ChoiceCard)):
+        front = found[f"quiz:spanish:{choice.id}"]["fields"]["Front"]
+        lettered = (f"{'abcd'[i]}) {c}" for i, c in enumerate(choice.choices))
+        assert front.endswith("<br><br>" + "<br>".join(lettered))
+
+
+def test_html_and_script_in_a_card_arrive_as_text_not_markup(tmp_path: Path, col: Collection) -> None:
+    """A prompt with a script tag and an image with an onerror handler is shown as text by Anki."""
+    hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> & <b>bold</b>?"
+    deck = Deck("evil", "Evil", (ShortCard("s", hostile, answer="<i>safe</i>", explain="<u>why</u>"),))
+    write_apkg(deck, tmp_path / "e.apkg", now=datetime.now(timezone.utc), memory_dir=tmp_path / "mem")
+    import_package(col, tmp_path / "e.apkg")
+    (note,) = notes(col).values()
+    shown = note["cards"][0].question() + note["cards"][0].answer()
+    assert "<script" not in shown and "<img" not in shown and "<b>" not in shown and "<i>" not in shown
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert note["fields"]["Back"] == "&lt;i&gt;safe&lt;/i&gt;"
+    assert "&lt;u&gt;why&lt;/u&gt;" in note["fields"]["Extra"]
+
+
+@pytest.mark.parametrize("deck_file", [ONE_OF_EACH, "varied"])
+def test_notes_from_the_package_come_back_to_quiz_through_ankis_text_export(
+    deck_file: Path | str, tmp_path: Path, col: Collection
+) -> None:
+    """The package's own note types are read by 'quiz import': Anki's "Notes in Plain Text" export
+    of an imported package gives back every card as written, none said to be edited."""
+    from test_import import anki_export
+    from test_variants import VARIED
+
+    if deck_file == "varied":
+        deck_file = tmp_path / "varied.yaml"
+        deck_file.write_text(VARIED, encoding="utf-8")
+    export(deck_file, tmp_path / "d.apkg")
+    import_package(col, tmp_path / "d.apkg")
+    anki_export(col, tmp_path / "from-anki.txt")
+    back = tmp_path / "back.yaml"
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "from-anki.txt"), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert "edited" not in result.stderr
+    written = {card.id: card for card in load(deck_file).cards}
+    assert {card.id: card for card in load(back).cards} == written  # Anki lists the notes in its own order

@@ -279,7 +279,8 @@ def test_an_anki_export_of_every_card_type_reimports_as_the_same_deck() -> None:
 def test_export_anki_export_import_gives_the_same_cards(
     deck_file: Path, tmp_path: Path, col: Collection
 ) -> None:
-    """quiz export → Anki's import → Anki's plain-text export → quiz import: the same deck, every key."""
+    """quiz export --typed → Anki's import → Anki's plain-text export → quiz import: the same deck, every
+    key, and no card said to be edited."""
     from quiz.deckio import deck_to_dict
 
     deck = load(deck_file)
@@ -291,6 +292,7 @@ def test_export_anki_export_import_gives_the_same_cards(
     out = tmp_path / "again.yaml"
     result = CliRunner().invoke(cli, ["import", str(tmp_path / "from-anki.txt"), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "edited in Anki" not in result.stderr  # no note was: none is reported
     assert deck_to_dict(load(out)) == deck_to_dict(deck)
 
 

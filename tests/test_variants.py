@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from anki.collection import Collection, ImportCsvRequest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.cli import cli
-from quiz.deckio import load
+from quiz.deckio import load, parse
 from quiz.deckio.writer import to_yaml
-from quiz.store import Store, db_path
+from quiz.store import db_path
 
 SPANISH = """\
 deck:
@@ -55,17 +62,27 @@ def test_a_reversed_card_is_also_asked_the_other_way_round_with_its_own_id(tmp_p
 
 
 def test_each_variant_keeps_its_own_scores_and_schedule(tmp_path: Path, quiz_home: Path) -> None:
-    """Studying the reversed card stores an answer and an FSRS state under its own id only."""
+    """Studied, a card and its reverse are asked apart (the reversed cards after the others) and
+    each gets its own answers and its own FSRS state in the score database: gato right, its
+    reverse missed."""
     path = deck_file(tmp_path)
     result = CliRunner().invoke(
-        cli, ["study", str(path), "--new", "5", "--limit", "4", "--seed", "3"], input="gato\n\n" * 4
+        cli,
+        ["study", str(path), "--new", "5", "--limit", "5", "--seed", "3"],
+        input="\ngood\ncat\n\nhouse\n\n\ngood\nwrong\n\n",
+        env={"QUIZ_NOW": "2026-01-01T09:00:00+00:00"},
     )
     assert result.exit_code == 0, result.output
-    with Store.open(db_path(quiz_home)) as store:
-        answered = {a.card_id for a in store.attempts(deck_id="spanish")}
-        states = store.card_states("spanish")
-    assert {"gato", "gato~reverse"} <= answered
-    assert {"gato", "gato~reverse"} <= set(states)
+    asked = re.findall(r"^new · (\S+)$", result.output, re.MULTILINE)
+    assert asked == ["perro", "gato", "casa", "perro~reverse", "gato~reverse"]
+    with closing(sqlite3.connect(db_path(quiz_home))) as db:
+        answers = db.execute("SELECT card_id, correct, rating FROM attempts ORDER BY id").fetchall()
+        states = dict(db.execute("SELECT card_id, data FROM card_states WHERE deck_id = ?", ("spanish",)))
+    assert [a for a in answers if a[0].startswith("gato")] == [("gato", 1, 3), ("gato~reverse", 0, 1)]
+    assert set(states) == {"perro", "perro~reverse", "gato", "gato~reverse", "casa"}
+    forward, backward = json.loads(states["gato"]), json.loads(states["gato~reverse"])
+    assert forward["stability"] > backward["stability"]
+    assert forward["due"] > backward["due"]
 
 
 def test_check_refuses_a_reverse_question_with_two_answers(tmp_path: Path) -> None:
@@ -143,6 +160,67 @@ def test_distractors_from_the_deck_are_the_other_cards_answers_and_the_same_ever
     assert "distractors: from-deck" in to_yaml(load(path)) and "choices" not in to_yaml(load(path))
 
 
+def test_drawn_choices_are_fixed_values_on_every_machine_and_python(tmp_path: Path) -> None:
+    """The capitals deck draws exactly these options: a class on any machine or Python sees them.
+
+    The draw uses SHA-256 digests only (no random module, whose draws may change between
+    Python versions), so these values are the same wherever quiz runs."""
+    cards = {c.id: list(c.choices) for c in load(deck_file(tmp_path, CAPITALS)).cards}
+    assert cards == {
+        "france": ["Paris", "Vienna", "Rome", "Berlin"],
+        "spain": ["Madrid", "Berlin", "Vienna", "Paris"],
+        "italy": ["Berlin", "Rome", "Madrid", "Paris"],
+        "germany": ["Berlin", "Paris", "Madrid", "Rome"],
+        "austria": ["Vienna", "Berlin", "Paris", "Madrid"],
+    }
+
+
+ANSWERS = st.lists(
+    st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=2, max_size=9
+).filter(lambda xs: len({" ".join(x.split()).casefold() for x in xs}) == len(xs))
+
+
+def drawn(answers: list[str], order: list[int]) -> dict[str, list[str]]:
+    """The options of a deck of from-deck cards q0, q1, … (answer i on card qi), written in ``order``."""
+    text = "deck:\n  id: drawn\n  title: Drawn\ncards:\n" + "".join(
+        f"  - id: q{i}\n    type: choice\n    prompt: Q{i}?\n"
+        f"    answer: {json.dumps(answers[i], ensure_ascii=False)}\n    distractors: from-deck\n"
+        for i in order
+    )
+    return {c.id: list(c.choices) for c in parse(text).cards}
+
+
+@given(answers=ANSWERS, data=st.data())
+def test_drawn_choices_do_not_depend_on_the_order_the_cards_are_written_in(
+    answers: list[str], data: st.DataObject
+) -> None:
+    """Cards moved around in the file offer the same options; each offers its answer once and
+    up to three other cards' answers."""
+    order = data.draw(st.permutations(range(len(answers))))
+    first = drawn(answers, list(range(len(answers))))
+    assert drawn(answers, list(order)) == first
+    for i, answer in enumerate(answers):
+        options = first[f"q{i}"]
+        assert options.count(answer) == 1
+        assert len(options) == min(3, len(answers) - 1) + 1
+        assert set(options) <= set(answers)
+
+
+@given(answers=ANSWERS)
+def test_a_card_added_changes_another_cards_options_by_at_most_its_own_answer(answers: list[str]) -> None:
+    """Adding a from-deck card to a deck puts its answer among some cards' options (taking one
+    other answer's place) and leaves every other option as it was."""
+    *old, new = answers
+    if len(old) < 2:
+        return
+    before = drawn(old, list(range(len(old))))
+    after = drawn(answers, list(range(len(answers))))
+    for card, options in before.items():
+        gained = set(after[card]) - set(options)
+        assert gained <= {new}
+        assert len(set(options) - set(after[card])) <= (1 if len(old) > 3 else 0)
+
+
 def test_a_drawn_choice_is_answered_by_letter_like_a_written_one(tmp_path: Path) -> None:
     """The drawn options are lettered and graded as any choice card's."""
     path = deck_file(tmp_path, CAPITALS)
@@ -174,3 +252,42 @@ def test_check_refuses_distractors_with_nothing_to_draw_or_beside_choices(tmp_pa
         " (list the choices, or let them be drawn from the other cards' answers)",
         "20:18: error: card 'c': 'distractors' can only be 'from-deck' (or list the choices under 'choices')",
     ]
+
+
+VARIED = SPANISH + CAPITALS.split("cards:\n", 1)[1]
+
+
+@pytest.mark.parametrize("fmt,suffix", [("anki", ".anki.txt"), ("gift", ".gift"), ("json", ".json")])
+def test_every_export_quiz_imports_gives_back_reversed_and_drawn_cards_as_written(
+    tmp_path: Path, fmt: str, suffix: str
+) -> None:
+    """Exported and imported again, a deck with reversed cards and drawn choices is the deck it was:
+    'reverse: true' and 'distractors: from-deck' come back, not a second copy of each variant."""
+    path = deck_file(tmp_path, VARIED)
+    out = tmp_path / f"varied{suffix}"
+    result = CliRunner().invoke(cli, ["export", str(path), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back.yaml"
+    result = CliRunner().invoke(cli, ["import", str(out), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert "edited" not in result.output
+    assert load(back).cards == load(path).cards
+
+
+@given(
+    cards=st.lists(
+        st.tuples(st.from_regex(r"[a-z]{1,4}", fullmatch=True), st.booleans()), unique_by=lambda c: c[0]
+    ),
+    new=st.integers(0, 30),
+)
+def test_new_reversed_cards_come_after_every_other_new_card(cards: list[tuple[str, bool]], new: int) -> None:
+    """Whatever the deck, study's new cards are the written ones in deck order, then the reversed ones
+    in deck order: a card is never followed by its own reverse unless nothing else is left."""
+    from datetime import datetime, timezone
+
+    from quiz.practice.schedule import queue_due
+
+    ids = [cid for card, flipped in cards for cid in ((card, f"{card}~reverse") if flipped else (card,))]
+    picked = queue_due(ids, {}, datetime(2026, 1, 1, tzinfo=timezone.utc), new_per_day=new)
+    written = [c for c in ids if not c.endswith("~reverse")]
+    assert picked == (written + [c for c in ids if c.endswith("~reverse")])[:new]

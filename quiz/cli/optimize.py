@@ -50,6 +50,7 @@ def _one(store: Store, deck_id: str, cards: int | None, *, dry_run: bool) -> Non
         fit,
         forecast,
         long_term_reviews,
+        require_optimizer,
         reviews,
     )
     from quiz.practice.schedule import DEFAULT_PARAMETERS
@@ -62,6 +63,7 @@ def _one(store: Store, deck_id: str, cards: int | None, *, dry_run: bool) -> Non
             f"{MIN_REVIEWS:,}. Keep studying: 'quiz study' goes on with the FSRS defaults."
         )
         return
+    require_optimizer()  # only now: counting the reviews needs no extra
     fitted = fit(found)
     stored = store.fsrs_params(deck_id)
     current, label = (stored.params, "fitted before") if stored else (DEFAULT_PARAMETERS, "FSRS defaults")
@@ -109,10 +111,6 @@ def optimize(deck: str | None, dry_run: bool, reset: bool) -> None:
             load_ref(deck, cache_dir=data_dir() / "cache")
         click.echo("No study history yet: study with 'quiz study DECK' first.")
         return
-    if not reset:
-        from quiz.practice.optimize import require_optimizer
-
-        require_optimizer()
     with Store.open(path) as store:
         targets = _deck_ids(deck, store)
         if not targets:

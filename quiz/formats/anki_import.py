@@ -33,7 +33,13 @@ SEPARATORS = {
 BASIC_LIKE = ("basic", "basic (and reversed card)", "basic (optional reversed card)")
 TYPED = "basic (type in the answer)"
 CLOZE = "cloze"
-KNOWN = "Basic, Basic (and reversed card), Basic (optional reversed card), Basic (type in the answer), Cloze"
+#: The note types of quiz's own .apkg packages (quiz.formats.apkg), read as the Anki ones they copy;
+#: the type-in one has a third field, Extra (alternates, explanation and the hidden card).
+QUIZ_NOTETYPES = {"basic (quiz)": "basic", "basic (type in the answer) (quiz)": TYPED, "cloze (quiz)": CLOZE}
+KNOWN = (
+    "Basic, Basic (and reversed card), Basic (optional reversed card), Basic (type in the answer), Cloze"
+    " and the .apkg export's Basic (quiz), Basic (type in the answer) (quiz), Cloze (quiz)"
+)
 DATA_RE = re.compile(r"<!--quiz:1:([A-Za-z0-9+/=\s]*)-->")
 BLOCK_OPEN = re.compile(r"<(?:div|p|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 BLOCK_CLOSE = re.compile(r"</(?:div|p|li|tr|h[1-6])\s*>", re.IGNORECASE)
@@ -258,6 +264,8 @@ def read_anki(
             )
         kind = cells[type_col].strip() if type_col is not None else default_type
         key = kind.lower()
+        with_extra = key == "basic (type in the answer) (quiz)"
+        key = QUIZ_NOTETYPES.get(key, key)
         if key not in (*BASIC_LIKE, TYPED, CLOZE):
             raise ImportFileError(f"{name}:{line}: unknown notetype '{kind}' (quiz imports {KNOWN})")
         fields = [c for i, c in enumerate(cells) if i not in meta]
@@ -272,6 +280,7 @@ def read_anki(
             fields = fields[:2]
         if key == "basic (optional reversed card)":
             extra = extra[1:]  # its third field, Add Reverse, has no place in a quiz card
+        carried, extra = (extra[:1], extra[1:]) if with_extra else ([], extra)
         if any(c.strip() for c in extra):
             raise ImportFileError(
                 f"{name}:{line}: a {kind} note has 2 fields but this row fills {2 + len(extra)} columns"
@@ -280,7 +289,7 @@ def read_anki(
             raise ImportFileError(
                 f"{name}:{line}: a {kind} note needs 2 columns (Front, Back), this row has 1"
             )
-        data = card_data(fields) if html_on else None
+        data = card_data(fields + carried) if html_on else None
         values = [html_to_text(f) if html_on else re.sub(r"\r\n?", "\n", f) for f in fields] + [""]
         notes.append(
             {
@@ -316,11 +325,12 @@ def _notes_about(notes: list[dict[str, Any]], deck: Deck, name: str) -> list[str
     out = []
     for note, card in zip(notes, deck.cards, strict=True):
         if note["data"] is not None:
-            front, back = sides(card)
+            # As exported with or without --typed (a type-in note's Back is the answer alone).
+            exported = (sides(card), sides(card, typed=True))
             edited = [
-                f
-                for f, a, b in (("front", note["front"], front), ("back", note["back"], back))
-                if not same(a, b)
+                field
+                for field, i in (("front", 0), ("back", 1))
+                if not any(same(note[field], pair[i]) for pair in exported)
             ]
             if edited:
                 out.append(

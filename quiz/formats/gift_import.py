@@ -21,7 +21,8 @@ from typing import Any
 
 from quiz.errors import DeckError, ImportFileError
 from quiz.formats.anki import PROGRESS_EVERY, Progress
-from quiz.model import Deck
+from quiz.model import AnyCard, Deck
+from quiz.model.variants import REVERSE_SUFFIX
 
 #: The largest GIFT file read (a question bank of some 50,000 questions).
 MAX_BYTES = 64 * 1024 * 1024
@@ -430,13 +431,14 @@ def read_gift(
     cards: list[tuple[int, dict[str, Any]]] = []
     deck_meta: dict[str, Any] = {}
     consumed: set[str] = set()
+    drawn = _drawn(blocks)
     for line, data in loose:
         deck_meta = deck_meta or data["deck"]
         cards.append((line, dict(data["card"])))
     for n, block in enumerate(blocks):
         if progress is not None and not n % PROGRESS_EVERY:
             progress(n, len(blocks))
-        if block.data is not None and _as_exported(block):
+        if block.data is not None and _as_exported(block, drawn):
             deck_meta = deck_meta or block.data["deck"]
             card = dict(block.data["card"])
             cards.append((block.line, card))
@@ -470,6 +472,9 @@ def read_gift(
             )
     if progress is not None:
         progress(len(blocks), len(blocks))
+    # A reversed card's own question (reverse: true) is made again when the deck is read, not kept.
+    flipped = {f"{c['id']}{REVERSE_SUFFIX}" for _, c in cards if c.get("reverse") is True}
+    cards = [(line, c) for line, c in cards if c["id"] not in flipped]
     if not cards:
         raise ImportFileError(_none_imported(name, notes))
     cards.sort(key=lambda lc: lc[0])  # file order: cards carried in comments alone sit among the others
@@ -531,12 +536,31 @@ def _title(text: str) -> str:
     return unescape(stripped[2:end]) if end != -1 else ""
 
 
-def _as_exported(block: _Block) -> bool:
-    """True when the block is still the question 'quiz export' wrote for the card it carries."""
+def _drawn(blocks: list[_Block]) -> dict[str, AnyCard]:
+    """The carried choice cards whose choices are drawn from the deck (``distractors``), by id: the
+    choices depend on every such card, so they are made once from all of them, in file order."""
+    from quiz.deckio import deck_from_dict
+
+    carried = [b.data for b in blocks if b.data is not None and b.data["card"].get("distractors")]
+    if not carried:
+        return {}
+    try:
+        deck = deck_from_dict({"deck": carried[0]["deck"], "cards": [d["card"] for d in carried]})
+    except DeckError:
+        return {}
+    return {card.id: card for card in deck.cards}
+
+
+def _as_exported(block: _Block, drawn: dict[str, AnyCard]) -> bool:
+    """True when the block is still the question 'quiz export' wrote for the card it carries
+    (``drawn``: the cards whose choices are drawn, made from all of them, :func:`_drawn`)."""
     from quiz.deckio import deck_from_dict
     from quiz.formats.gift import questions_of
 
     assert block.data is not None
+    if block.data["card"].get("distractors"):
+        card = drawn.get(str(block.data["card"].get("id")))
+        return card is not None and block.text.strip() in questions_of(card)
     try:
         deck = deck_from_dict({"deck": block.data["deck"], "cards": [block.data["card"]]})
     except DeckError:

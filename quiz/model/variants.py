@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import random
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -92,25 +92,34 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _rank(deck_id: str, card_id: str, text: str) -> bytes:
+    """A fixed pseudo-random rank of ``text`` for one card: SHA-256 of the deck id, card id and text."""
+    return hashlib.sha256(f"{deck_id}\0{card_id}\0{text}".encode()).digest()
+
+
 def draw_choices(deck_id: str, cards: Sequence[Card]) -> dict[str, tuple[str, ...]]:
     """The choices of each ``distractors: from-deck`` choice card, by card id.
 
-    Its wrong choices are up to three answers of the deck's other such cards (each text once,
-    the card's own answer left out), drawn with a seed made of the deck id and the card id, and
-    the right answer is put among them at a place drawn the same way: every load, and every
-    learner of a class, sees the same options. A card with no other answer to draw from gets
-    its answer alone (the loader reports it).
+    Its wrong choices are the up to three answers of the deck's other such cards (each text
+    once, compared ignoring case and spacing; the card's own answer left out) that rank first
+    by a SHA-256 digest of the deck id, the card id and the answer; the right answer is put
+    among them at a place taken from a digest too. Nothing depends on Python's random module
+    (whose draws may change between Python versions) or on the order the cards are written
+    in, so every load, on every machine, and every learner of a class sees the same options;
+    a card added to the deck changes another card's options only when its answer ranks among
+    that card's first three. A card with no other answer to draw from gets its answer alone
+    (the loader reports it).
     """
     siblings = [c for c in cards if isinstance(c, ChoiceCard) and c.distractors == FROM_DECK]
     pool: dict[str, str] = {}
-    for card in siblings:
+    for card in sorted(siblings, key=lambda c: c.answer):  # one spelling per text, whatever the order
         pool.setdefault(_fold(card.answer), card.answer)
     out: dict[str, tuple[str, ...]] = {}
     for card in siblings:
         own = _fold(card.answer)
-        others = [text for key, text in pool.items() if key != own]
-        rng = random.Random(f"{deck_id}\0{card.id}")
-        wrong = rng.sample(others, min(DRAWN, len(others)))
-        wrong.insert(rng.randrange(len(wrong) + 1), card.answer)
+        ranked = sorted((_rank(deck_id, card.id, key), text) for key, text in pool.items() if key != own)
+        wrong = [text for _, text in ranked[:DRAWN]]
+        place = int.from_bytes(_rank(deck_id, card.id, "\0place"), "big") % (len(wrong) + 1)
+        wrong.insert(place, card.answer)
         out[card.id] = tuple(wrong)
     return out

@@ -23,6 +23,7 @@ import fsrs
 import fsrs.scheduler
 
 from quiz.model import CardState, Phase, Verdict
+from quiz.model.variants import REVERSE_SUFFIX
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS: dict[int, str] = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
@@ -277,6 +278,20 @@ def _utc_text(moment: datetime) -> str:
     return _utc(moment).isoformat(timespec="microseconds")
 
 
+def _new_cards(ids: Sequence[str], due_times: Mapping[str, str]) -> Iterator[str]:
+    """The new cards in deck order, the reversed variants (``<id>~reverse``) after all the others:
+    as Anki asks a note's first card before its reverse, so that a card and its reverse are not
+    asked one right after the other (the second would only repeat the first's answer)."""
+    flipped: list[str] = []
+    for cid in ids:
+        if cid not in due_times:
+            if cid.endswith(REVERSE_SUFFIX):
+                flipped.append(cid)
+            else:
+                yield cid
+    yield from flipped
+
+
 def queue_due(
     card_ids_in_deck_order: Sequence[str],
     due_times: Mapping[str, str],
@@ -292,7 +307,8 @@ def queue_due(
 
     ``due_times`` maps each scheduled card to its due time as stored UTC text (``Store.due_times``);
     a card without one is new. A card is due once its due time has passed. New cards come in deck
-    order, at most ``new_per_day - new_seen_today`` of them. With ``ahead``, cards not yet due
+    order (reversed variants after the others, :func:`_new_cards`), at most
+    ``new_per_day - new_seen_today`` of them. With ``ahead``, cards not yet due
     follow, soonest first. ``skip`` removes cards (leeches); ``limit`` caps the whole list. No
     state is built or parsed: fixed-width UTC text compares and sorts as the times do.
     """
@@ -304,7 +320,7 @@ def queue_due(
     due_at = [(w, i) for i, c in enumerate(ids) if (w := get(c)) and w <= now_text]
     due = [ids[i] for _, i in sorted(due_at)]
     wanted = max(0, new_per_day - new_seen_today)
-    new = list(itertools.islice((c for c in ids if c not in due_times), wanted)) if wanted else []
+    new = list(itertools.islice(_new_cards(ids, due_times), wanted)) if wanted else []
     later: list[str] = []
     if ahead:
         later_at = [(w, i) for i, c in enumerate(ids) if (w := get(c)) and w > now_text]
