@@ -4,6 +4,7 @@ title or rank in front are the same person (docs/grading.md, People's names)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from quiz.model import Policy
 
@@ -50,13 +51,18 @@ def given_initials(forward: str, key_norm: str) -> tuple[str, str]:
     to check); ("", "") when the typed name has no initials or they are not the key's, in order."""
     words = forward.split()
     given = _SUFFIXES.sub("", key_norm).split()
+    if len(words) == 2 and 2 <= len(words[0]) <= 3 and words[0].isalpha():
+        words = [*words[0], words[1]]  # initials run together: 'ma milley' (M.A. Milley, MA Milley)
     if len(words) < 2 or len(given) < 2 or not all(len(w) == 1 and w.isalpha() for w in words[:-1]):
         return "", ""
     typed = words[:-1]
     wanted = given[: len(given) - 1]  # the words before the surname's last word
-    if len(typed) > len(wanted) or any(t != g[0] for t, g in zip(typed, wanted, strict=False)):
+    # One initial more than the key's given names is a middle initial, as a full name may add one.
+    extra = typed[len(wanted) :] if len(typed) == len(wanted) + 1 and len(wanted) == 1 else []
+    if len(typed) > len(wanted) + len(extra) or any(t != g[0] for t, g in zip(typed, wanted, strict=False)):
         return "", ""
     stands = ", ".join(f"'{t}' for '{g}'" for t, g in zip(typed, wanted, strict=False))
+    stands += "".join(f", with a middle initial '{t}'" for t in extra)
     return f"the initial{'s' if len(typed) > 1 else ''} {stands}", words[-1]
 
 
@@ -70,7 +76,8 @@ def as_written_forward(typed: str, policy: Policy) -> tuple[str, str]:
         if surname and given:
             text = f"{given} {surname}"
             changes.append(f"'{typed.strip()}' read as '{text}'")
-    words = normalize(text, policy).split()
+    # A leading 'A' is an initial here, not an article ('A. Milley' is not 'Milley').
+    words = normalize(text, replace(policy, articles="keep")).split()
     titles = []
     while len(words) > 1 and words[0] in TITLES:
         titles.append(words.pop(0))

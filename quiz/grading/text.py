@@ -150,6 +150,9 @@ def _forms(texts: tuple[str, ...], wrong: tuple[str, ...], policy: Policy) -> Ma
     return Matcher.build(canon, [0] * len(texts), [canonical(w, policy) for w in wrong], policy)
 
 
+_RUN_INITIALS = re.compile(r"^([^\W\d_]{2,}) (\d+|[ivxlcdm]+)$")
+
+
 def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
     policy = prep.policy
     if policy.numerals == "any" or policy.abbreviations == "expand":
@@ -162,9 +165,10 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
                 why = typo_note(hit, prep.texts[hit.index]).removeprefix("accepted: ")
                 return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
             return _right(Rule.EQUIVALENT, read, prep)
-    if policy.initials == "accept" and n.isalnum() and len(n) >= 3:
+    run = _RUN_INITIALS.sub(r"\1\2", n)  # 'ww ii', 'ww 2': initials then a number
+    if policy.initials == "accept" and run.isalnum() and len(run) >= 3:
         for i, key in enumerate(prep.matcher.texts):
-            if n in initials_of(key):
+            if run in initials_of(key) or run in initials_of(canonical(prep.texts[i], policy)):
                 note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
                 return _right(Rule.EQUIVALENT, note, prep)
     kept = normalize(typed, replace(policy, articles="keep")) if prep.patterns else ""

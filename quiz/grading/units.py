@@ -11,6 +11,34 @@ from typing import Any
 # pint's "decade" is the logarithmic ratio of 10 (frequency decades); in an answer it is ten years.
 _CALENDAR = re.compile(r"\bdecades?\b", re.IGNORECASE)
 
+# The ways a temperature scale is written: a letter (any case, with or without a degree sign or
+# "deg"/"degrees" before it) or its name. pint reads "C" and "F" as coulomb and farad and is
+# case-sensitive; in a quiz about temperatures they are the scales.
+_DEGREE = r"(?:°|º|˚|deg\.?|degrees?)"
+_SCALE_RE = re.compile(
+    rf"{_DEGREE}?\s*(celsius|centigrade|c|fahrenheit|f|kelvins?|k)\.?|({_DEGREE})", re.IGNORECASE
+)
+_PINT_SCALE = {"c": "degC", "f": "degF", "k": "kelvin"}
+# A typed temperature: a number, then a scale (or a degree sign alone: the card's scale).
+_TEMPERATURE_RE = re.compile(rf"(.*?[\w.,])\s*(?:{_SCALE_RE.pattern})", re.IGNORECASE)
+
+
+def temperature_scale(unit: str) -> str | None:
+    """pint's name for a temperature scale written ``°C``, ``C``, ``degrees F``, ``kelvin`` ...; ''
+    for a degree sign or "degrees" alone; None when ``unit`` is not a temperature scale."""
+    m = _SCALE_RE.fullmatch(unit.strip())
+    if m is None:
+        return None
+    return _PINT_SCALE[m[1][0].casefold()] if m[1] else ""
+
+
+def split_temperature(typed: str) -> tuple[str, str] | None:
+    """A typed temperature as (number, pint's scale or '' for the card's own), or None."""
+    m = _TEMPERATURE_RE.fullmatch(typed.strip().rstrip("!. "))
+    if m is None:
+        return None
+    return m[1], _PINT_SCALE[m[2][0].casefold()] if m[2] else ""
+
 
 @dataclass(frozen=True)
 class Converted:
@@ -34,11 +62,15 @@ def _unit(text: str) -> Any:
     import pint
 
     ureg = _registry()
-    spelled = _CALENDAR.sub("(10 * year)", text.strip())
+    spelled = temperature_scale(text) or _CALENDAR.sub("(10 * year)", text.strip())
     try:
         return ureg.parse_units(spelled) if "*" not in spelled else ureg.parse_expression(spelled)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, KeyError):
         return None
+    except AssertionError:  # pint's parser on a lone symbol such as '$'
+        return None
+
+
 
 
 def _kind(dimensionality: Any) -> str:
@@ -63,6 +95,7 @@ def convert(number: float, typed_unit: str, card_unit: str) -> Converted:
     return Converted(float(quantity.to(goal).magnitude) / scale)
 
 
+@functools.lru_cache(maxsize=1024)
 def kind_of(card_unit: str) -> str:
     """What kind of quantity ``card_unit`` measures (length, time, ...); '' when pint does not know it."""
     unit = _unit(card_unit)
