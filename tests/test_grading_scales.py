@@ -192,3 +192,17 @@ def test_initials_run_together_name_the_person_and_only_in_order(
 @pytest.mark.parametrize("typed", ["A. Milley", "A Milley", "AM Milley", "M.A. Miller-Smith"])
 def test_an_initial_that_is_not_the_persons_is_refused(typed: str) -> None:
     assert not grade(short("Mark Milley", person=True), typed, P).correct
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "note"),
+    [
+        ("Valery Gerasimov", "S. Gerasimov", "not accepted: 's' is not the initial of 'valery' (Valery Gerasimov)"),  # noqa: E501
+        ("Mark A. Milley", "MB Milley", "not accepted: 'b' is not the initial 'a' (Mark A. Milley)"),
+        ("Mark Milley", "MAB Milley", "not accepted: more initials than 'mark' (Mark Milley)"),
+        ("Mark A. Milley", "Milley, Mark", "accepted: 'Milley, Mark' read as 'Mark Milley', without 'a' (Mark A. Milley)"),  # noqa: E501
+        ("Joe Biden", "Biden Jr", "accepted: the surname is enough, with an extra 'jr' (Joe Biden)"),
+    ],
+)
+def test_a_name_verdict_says_which_initial_or_word(key: str, typed: str, note: str) -> None:
+    assert grade(short(key, person=True), typed, P).note == note

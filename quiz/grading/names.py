@@ -45,6 +45,23 @@ def surnames(key_norm: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((with_particles, words[-1])))
 
 
+def wrong_initial(forward: str, key_norm: str) -> str:
+    """Why a typed "initials Surname" with the key's surname is not the person ("'s' is not the initial
+    of 'valery'"); '' when it is not written that way or its initials are right."""
+    words = forward.split()
+    if len(words) == 2 and 2 <= len(words[0]) <= 3 and words[0].isalpha():
+        words = [*words[0], words[1]]
+    if len(words) < 2 or words[-1] not in surnames(key_norm) or given_initials(forward, key_norm)[0]:
+        return ""
+    given = _SUFFIXES.sub("", key_norm).split()[:-1]
+    for t, g in zip(words[:-1], given, strict=False):
+        if len(t) != 1 or not t.isalpha():
+            return ""
+        if t != g[0]:
+            return f"'{t}' is not the initial {'of ' if len(g) > 1 else ''}'{g}'"
+    return f"more initials than '{' '.join(given)}'"
+
+
 def given_initials(forward: str, key_norm: str) -> tuple[str, str]:
     """A name typed with initials for the given names ("m milley", "m a milley" for "mark a milley"):
     what the initials stand for (as the learner reads it) and the rest of the typed name (the surname

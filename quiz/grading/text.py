@@ -7,13 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from quiz.model import Policy, Rule, Verdict, plural
+from quiz.model import Policy, Rule, Verdict
 
 from .forms import canonical, initials_of
-from .names import as_written_forward, given_initials, surnames
+from .names import as_written_forward, given_initials, surnames, wrong_initial
 from .normalize import normalize
 from .notes import typo_note, why_normalized, why_wrong
-from .typos import Matcher, distinct_policy
+from .typos import Hit, Matcher, distinct_policy
 
 # ---------------------------------------------------------------------------------------------
 # Per-card preparation (cached: a card is graded many times with the same policy)
@@ -175,11 +175,14 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
     for i, (pattern, written) in enumerate(prep.patterns):
         if n and pattern.fullmatch(kept if i % 2 else n) and n not in prep.wrong_norm:
             return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
+    note = ""
     if prep.person:
         verdict = _as_name(typed, prep)
         if verdict is not None:
             return verdict
-    note = why_wrong(typed, prep.texts, policy, prep.expected)
+        initial = wrong_initial(as_written_forward(typed, policy)[0], prep.matcher.texts[0])
+        note = f"not accepted: {initial} ({prep.expected})" if initial else ""
+    note = note or why_wrong(typed, prep.texts, policy, prep.expected)
     return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
 
 
@@ -200,11 +203,16 @@ def _as_name(typed: str, prep: Prepared) -> Verdict | None:
             if m is None:
                 return None
             changes = ", ".join(filter(None, [changes, initials]))
-            why = changes + (f", {plural(m.distance, 'typo')}" if m.distance else "")
+            why = changes + (f", {_slips(m)}" if m.distance else "")
             return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
         why = "the surname is enough" + (f", {changes}" if changes else "")
         if m.distance:
-            why += f", {plural(m.distance, 'typo')}"
+            why += f", {_slips(m)}"
         return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
-    why = changes + (f", {plural(hit.distance, 'typo')}" if hit.distance else "")
+    why = changes + (f", {_slips(hit)}" if hit.distance else "")
     return _right(Rule.NAME, f"accepted: {why} ({prep.texts[hit.index]})", prep, hit.distance)
+
+
+def _slips(hit: Hit) -> str:
+    """What a typo match forgave, as in a typo's note: ``1 typo``, ``without 'a'``."""
+    return typo_note(hit, "").removeprefix("accepted: ").removesuffix(" ()")
