@@ -194,6 +194,13 @@ def test_an_initial_that_is_not_the_persons_is_refused(typed: str) -> None:
     assert not grade(short("Mark Milley", person=True), typed, P).correct
 
 
+def test_a_short_given_name_is_a_name_not_initials() -> None:
+    """Two letters written as a name (Al) are a given name; in capitals or with stops, initials."""
+    assert not grade(short("Abe Lincoln", person=True), "Al Lincoln", P).correct
+    assert grade(short("Abe Lincoln", person=True), "A.L. Lincoln", P).correct
+    assert grade(short("Mark Milley", person=True), "Milley, M.A.", P).correct
+
+
 @pytest.mark.parametrize(
     ("key", "typed", "note"),
     [

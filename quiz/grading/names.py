@@ -45,13 +45,29 @@ def surnames(key_norm: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((with_particles, words[-1])))
 
 
-def wrong_initial(forward: str, key_norm: str) -> str:
+# Initials run together as people write them: in capitals (MA) or each with a full stop (M.A., m.a.).
+# A word of two or three letters in lowercase or capitalised (Al, Ed) is a given name, not initials.
+_RUN_TOGETHER = re.compile(r"(?<!\S)(?:[A-Z]{2,3}|(?:[^\W\d_]\.){2,3}|[A-Z]\.[A-Z])(?![\w.])")
+
+
+def run_together(typed: str) -> bool:
+    """``typed`` holds initials run together (``MA Milley``, ``M.A. Milley``), not a short given name."""
+    return _RUN_TOGETHER.search(typed) is not None
+
+
+def _spread(words: list[str], together: bool) -> list[str]:
+    if together and len(words) == 2 and 2 <= len(words[0]) <= 3 and words[0].isalpha():
+        return [*words[0], words[1]]  # 'ma milley' (M.A. Milley, MA Milley)
+    return words
+
+
+def wrong_initial(forward: str, key_norm: str, together: bool = False) -> str:
     """Why a typed "initials Surname" with the key's surname is not the person ("'s' is not the initial
     of 'valery'"); '' when it is not written that way or its initials are right."""
-    words = forward.split()
-    if len(words) == 2 and 2 <= len(words[0]) <= 3 and words[0].isalpha():
-        words = [*words[0], words[1]]
-    if len(words) < 2 or words[-1] not in surnames(key_norm) or given_initials(forward, key_norm)[0]:
+    words = _spread(forward.split(), together)
+    if len(words) < 2 or words[-1] not in surnames(key_norm):
+        return ""
+    if given_initials(forward, key_norm, together)[0]:
         return ""
     given = _SUFFIXES.sub("", key_norm).split()[:-1]
     for t, g in zip(words[:-1], given, strict=False):
@@ -62,14 +78,12 @@ def wrong_initial(forward: str, key_norm: str) -> str:
     return f"more initials than '{' '.join(given)}'"
 
 
-def given_initials(forward: str, key_norm: str) -> tuple[str, str]:
+def given_initials(forward: str, key_norm: str, together: bool = False) -> tuple[str, str]:
     """A name typed with initials for the given names ("m milley", "m a milley" for "mark a milley"):
     what the initials stand for (as the learner reads it) and the rest of the typed name (the surname
     to check); ("", "") when the typed name has no initials or they are not the key's, in order."""
-    words = forward.split()
+    words = _spread(forward.split(), together)
     given = _SUFFIXES.sub("", key_norm).split()
-    if len(words) == 2 and 2 <= len(words[0]) <= 3 and words[0].isalpha():
-        words = [*words[0], words[1]]  # initials run together: 'ma milley' (M.A. Milley, MA Milley)
     if len(words) < 2 or len(given) < 2 or not all(len(w) == 1 and w.isalpha() for w in words[:-1]):
         return "", ""
     typed = words[:-1]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from quiz.model import Policy, Rule, Verdict
 
 from .forms import canonical, initials_of
-from .names import as_written_forward, given_initials, surnames, wrong_initial
+from .names import as_written_forward, given_initials, run_together, surnames, wrong_initial
 from .normalize import normalize
 from .notes import typo_note, why_normalized, why_wrong
 from .typos import Hit, Matcher, distinct_policy
@@ -180,7 +180,8 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
         verdict = _as_name(typed, prep)
         if verdict is not None:
             return verdict
-        initial = wrong_initial(as_written_forward(typed, policy)[0], prep.matcher.texts[0])
+        forward = as_written_forward(typed, policy)[0]
+        initial = wrong_initial(forward, prep.matcher.texts[0], run_together(typed))
         note = f"not accepted: {initial} ({prep.expected})" if initial else ""
     note = note or why_wrong(typed, prep.texts, policy, prep.expected)
     return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
@@ -198,7 +199,7 @@ def _as_name(typed: str, prep: Prepared) -> Verdict | None:
         surname_of = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy)
         m = surname_of.find(forward)
         if m is None:
-            initials, said = given_initials(forward, key)
+            initials, said = given_initials(forward, key, run_together(typed))
             m = surname_of.find(said) if initials else None
             if m is None:
                 return None
