@@ -147,6 +147,8 @@ def test_the_new_equivalences_are_symmetric(form: str, name: str, before: bool) 
 @given(S.answer_text, S.policies)
 @example("Ç", Policy(case="sensitive", accents="insensitive", numerals="any"))  # folds to C: 100
 @example("C'", Policy(case="sensitive", punctuation="ignore", numerals="any"))
+@example("Second World War", P)  # an ordinal in front moves to the end once
+@example("First XI", P)
 def test_canonical_form_is_idempotent(text: str, policy: Policy) -> None:
     """Reading numerals and abbreviations twice changes nothing more than reading them once."""
     once = canonical(text, policy)

@@ -213,3 +213,12 @@ def test_a_short_given_name_is_a_name_not_initials() -> None:
 )
 def test_a_name_verdict_says_which_initial_or_word(key: str, typed: str, note: str) -> None:
     assert grade(short(key, person=True), typed, P).note == note
+
+
+def test_a_unit_is_read_as_typed_then_in_lowercase() -> None:
+    """pint's case matters where it tells units apart (C coulomb, c the speed of light); a unit in
+    capitals that is not of the card's kind is read in lowercase (KM); the degree sign is an angle."""
+    assert grade(number(5, "coulomb"), "5 C", P).correct
+    assert grade(number(3000, "m"), "3 KM", P).correct
+    assert grade(number(90, "degrees"), "90°", P).correct
+    assert not grade(number(90, "degrees"), "90 C", P).correct

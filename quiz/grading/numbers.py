@@ -114,7 +114,7 @@ def _fmt_number(x: float) -> str:
 
 
 # A number followed by a word that is not the card's unit ('70 years' for decades).
-_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+)\.?")
+_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+|°)\.?")
 
 
 #: The forms a number is read in, told to a learner whose answer could not be read.
@@ -146,7 +146,9 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
     if value is None:
         note = f"not a number I can read: '{text[:40]}'; {FORMS}{in_unit}"
-        other = _OTHER_UNIT_RE.fullmatch(_from_words(text.casefold())) if card.unit else None
+        # The unit as typed (pint tells 'C', coulomb, from 'c'), and number words read.
+        other = _OTHER_UNIT_RE.fullmatch(text) or _OTHER_UNIT_RE.fullmatch(_from_words(text.casefold()))
+        other = other if card.unit else None
         number = parse_number(other[1]) if other else None
         if other is None or number is None:
             return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
@@ -179,9 +181,7 @@ def _without_currency(typed: str, unit: str) -> tuple[str, str]:
             unit_signs = {c for c in unit if unicodedata.category(c) == "Sc"}
             if unit_signs and sign not in unit_signs:
                 return typed, sign
-            if sign in unit_signs:
-                return typed, ""  # the card's unit as typed: read like any unit
-            if not _measured(unit):
+            if sign in unit_signs or not _measured(unit):
                 return rest.strip(), ""
     return typed, ""
 

@@ -62,7 +62,7 @@ def _unit(text: str) -> Any:
     import pint
 
     ureg = _registry()
-    spelled = temperature_scale(text) or _CALENDAR.sub("(10 * year)", text.strip())
+    spelled = _CALENDAR.sub("(10 * year)", text.strip())
     try:
         return ureg.parse_units(spelled) if "*" not in spelled else ureg.parse_expression(spelled)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError, KeyError):
@@ -80,25 +80,32 @@ def _kind(dimensionality: Any) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def convert(number: float, typed_unit: str, card_unit: str) -> Converted:
-    """``number`` ``typed_unit`` expressed in ``card_unit``."""
-    typed, target = _unit(typed_unit), _unit(card_unit)
-    if typed is None:
+    """``number`` ``typed_unit`` expressed in ``card_unit``: the unit as typed (pint tells ``C``,
+    coulomb, from ``c``), else in lowercase (``KM``, ``Years``), whichever is of the card's kind."""
+    scale = temperature_scale(card_unit)
+    # On a temperature card 'C', 'F' and 'K' are its scales; elsewhere what pint reads (C coulomb).
+    target = _unit(scale or card_unit)
+    read = [_unit(u) for u in dict.fromkeys(((temperature_scale(typed_unit) if scale else "") or typed_unit,
+                                              typed_unit.casefold()))]  # fmt: skip
+    known = [u for u in read if u is not None]
+    if not known:
         return Converted(None, known=False)
     if target is None:  # a unit of measure for a count of things (countries, meetings)
-        return Converted(None, kind=_kind(typed.dimensionality))
+        return Converted(None, kind=_kind(known[0].dimensionality))
     ureg = _registry()
-    quantity = ureg.Quantity(number, typed) if not hasattr(typed, "magnitude") else number * typed
     goal = target if not hasattr(target, "magnitude") else target.units
-    scale = 1.0 if not hasattr(target, "magnitude") else float(target.magnitude)
-    if quantity.dimensionality != goal.dimensionality:
-        return Converted(None, kind=_kind(quantity.dimensionality))
-    return Converted(float(quantity.to(goal).magnitude) / scale)
+    size = 1.0 if not hasattr(target, "magnitude") else float(target.magnitude)
+    quantities = [ureg.Quantity(number, u) if not hasattr(u, "magnitude") else number * u for u in known]
+    for quantity in quantities:
+        if quantity.dimensionality == goal.dimensionality:
+            return Converted(float(quantity.to(goal).magnitude) / size)
+    return Converted(None, kind=_kind(quantities[-1].dimensionality))
 
 
 @functools.lru_cache(maxsize=1024)
 def kind_of(card_unit: str) -> str:
     """What kind of quantity ``card_unit`` measures (length, time, ...); '' when pint does not know it."""
-    unit = _unit(card_unit)
+    unit = _unit(temperature_scale(card_unit) or card_unit)
     if unit is None:
         return ""
     return _kind(unit.dimensionality)
