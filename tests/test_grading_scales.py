@@ -222,3 +222,10 @@ def test_a_unit_is_read_as_typed_then_in_lowercase() -> None:
     assert grade(number(3000, "m"), "3 KM", P).correct
     assert grade(number(90, "degrees"), "90°", P).correct
     assert not grade(number(90, "degrees"), "90 C", P).correct
+
+
+def test_initials_read_numbers_but_not_abbreviations() -> None:
+    """An ordinal word counts as its number in initials (Second World War: WWII), but an abbreviation
+    is not spelt out to make initials: 'USA' (the country) is not the U.S. Army."""
+    assert grade(short("Second World War"), "WWII", P).correct
+    assert not grade(short("U.S. Army"), "USA", P).correct

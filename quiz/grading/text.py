@@ -166,9 +166,12 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
                 return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
             return _right(Rule.EQUIVALENT, read, prep)
     run = _RUN_INITIALS.sub(r"\1\2", n)  # 'ww ii', 'ww 2': initials then a number
+    # Numbers read as numbers for initials (Second World War: ww2), abbreviations as written (U.S. Army
+    # has no initials: 'USA' is the country).
+    numbered = replace(policy, abbreviations="keep")
     if policy.initials == "accept" and run.isalnum() and len(run) >= 3:
         for i, key in enumerate(prep.matcher.texts):
-            if run in initials_of(key) or run in initials_of(canonical(prep.texts[i], policy)):
+            if run in initials_of(key) or run in initials_of(canonical(prep.texts[i], numbered)):
                 note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
                 return _right(Rule.EQUIVALENT, note, prep)
     kept = normalize(typed, replace(policy, articles="keep")) if prep.patterns else ""
