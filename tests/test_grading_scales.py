@@ -125,6 +125,7 @@ def test_a_currency_sign_is_read_past_unless_the_card_names_another(
         not v.correct and v.note == f"not accepted: '{sign}' is another currency than the answer's ({other})"
     )
     assert not grade(number(value + 1), typed, P).correct
+    assert grade(number(value), f"about {typed}", P).correct
 
 
 # --- numbers in initials, ordinals in front -----------------------------------------------------

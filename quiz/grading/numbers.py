@@ -176,6 +176,8 @@ def _without_currency(typed: str, unit: str) -> tuple[str, str]:
     card's unit is none, that sign, or money written in letters (USD, dollars: a unit pint does not
     know); and the sign when the card's unit holds another currency sign."""
     text = typed.strip()
+    hedge = len(text) - len(unhedged(text.casefold()))
+    text = text[hedge:]  # 'about $1.5M': the hedge is read past anyway
     for sign, rest in ((text[:1], text[1:]), (text[-1:], text[:-1])):
         if sign and unicodedata.category(sign) == "Sc":
             unit_signs = {c for c in unit if unicodedata.category(c) == "Sc"}
