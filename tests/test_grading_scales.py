@@ -70,6 +70,11 @@ def test_kelvin_on_a_temperature_card_is_never_a_thousand() -> None:
     assert (v.correct, v.rule, v.note) == (True, Rule.UNIT, "accepted: 212 F is 100 °C")
 
 
+def test_an_unreadable_temperature_says_which_scales_are_read() -> None:
+    v = grade(number(100, "°C"), "hot", P)
+    assert v.rule == Rule.UNREADABLE and v.note.endswith("in °C, °F or K")
+
+
 def test_degrees_alone_are_the_cards_scale_and_another_kind_is_refused() -> None:
     assert grade(number(100, "°C"), "100°", P).correct
     assert grade(number(100, "°C"), "100 degrees", P).correct

@@ -125,6 +125,9 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     """A typed number (in the card's unit, or in another unit of the same kind) against the key."""
     text = typed.strip()
     in_unit = f", in {card.unit}" if card.unit else ""
+    scale = temperature_scale(card.unit)
+    if scale:
+        in_unit += ", " + " or ".join(v for k, v in _SCALE_SHOWN.items() if k != scale)
     asked = unsure(typed, FORMS + in_unit, expected)
     if asked is not None:
         return asked
@@ -132,7 +135,6 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     if other_money:
         note = f"not accepted: '{other_money}' is another currency than the answer's ({card.unit})"
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
-    scale = temperature_scale(card.unit)
     if scale:
         read = _temperature(typed, scale)
         if read is not None:
