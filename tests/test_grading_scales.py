@@ -235,3 +235,8 @@ def test_initials_read_numbers_but_not_abbreviations() -> None:
     is not spelt out to make initials: 'USA' (the country) is not the U.S. Army."""
     assert grade(short("Second World War"), "WWII", P).correct
     assert not grade(short("U.S. Army"), "USA", P).correct
+
+
+def test_initials_with_another_number_say_so() -> None:
+    v = grade(short("World War II"), "WWI", P)
+    assert (v.correct, v.note) == (False, "not accepted: WWI has another number than World War II")

@@ -3,6 +3,7 @@ title or rank in front are the same person (docs/grading.md, People's names)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -97,6 +98,11 @@ def given_initials(forward: str, key_norm: str, together: bool = False) -> tuple
     return f"the initial{'s' if len(typed) > 1 else ''} {stands}", words[-1]
 
 
+@functools.lru_cache(maxsize=256)
+def _articles_kept(policy: Policy) -> Policy:
+    return replace(policy, articles="keep")
+
+
 def as_written_forward(typed: str, policy: Policy) -> tuple[str, str]:
     """The typed name as "Given Surname" with titles in front taken off, normalised; and what was
     changed, as the learner reads it ('' when nothing)."""
@@ -108,7 +114,7 @@ def as_written_forward(typed: str, policy: Policy) -> tuple[str, str]:
             text = f"{given} {surname}"
             changes.append(f"'{typed.strip()}' read as '{text}'")
     # A leading 'A' is an initial here, not an article ('A. Milley' is not 'Milley').
-    words = normalize(text, replace(policy, articles="keep")).split()
+    words = normalize(text, _articles_kept(policy)).split()
     titles = []
     while len(words) > 1 and words[0] in TITLES:
         titles.append(words.pop(0))

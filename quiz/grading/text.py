@@ -151,6 +151,23 @@ def _forms(texts: tuple[str, ...], wrong: tuple[str, ...], policy: Policy) -> Ma
 
 
 _RUN_INITIALS = re.compile(r"^([^\W\d_]{2,}) (\d+|[ivxlcdm]+)$")
+# The number that ends initials (wwii, ww2): what tells 'WWI' from 'WWII'.
+_NUMBER_END = re.compile(r"(?:\d+|[ivxlcdm]+)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _initials(
+    texts: tuple[str, ...], norms: tuple[str, ...], policy: Policy
+) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """For each candidate text: the initials it may be written as, and whether it holds a number.
+    Numbers are read as numbers (Second World War: ww2) but abbreviations are not spelt out (U.S. Army
+    has no initials: 'USA' is the country)."""
+    numbered = replace(policy, abbreviations="keep")
+    out = []
+    for text, norm in zip(texts, norms, strict=True):
+        numeric = canonical(text, numbered)
+        out.append(((*initials_of(norm), *initials_of(numeric)), any(c.isdigit() for c in numeric)))
+    return tuple(out)
 
 
 def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
@@ -166,14 +183,15 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
                 return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
             return _right(Rule.EQUIVALENT, read, prep)
     run = _RUN_INITIALS.sub(r"\1\2", n)  # 'ww ii', 'ww 2': initials then a number
-    # Numbers read as numbers for initials (Second World War: ww2), abbreviations as written (U.S. Army
-    # has no initials: 'USA' is the country).
-    numbered = replace(policy, abbreviations="keep")
+    other_number = ""
     if policy.initials == "accept" and run.isalnum() and len(run) >= 3:
-        for i, key in enumerate(prep.matcher.texts):
-            if run in initials_of(key) or run in initials_of(canonical(prep.texts[i], numbered)):
+        letters = _NUMBER_END.sub("", run)
+        for i, (spelt, numbered) in enumerate(_initials(prep.texts, prep.matcher.texts, policy)):
+            if run in spelt:
                 note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
                 return _right(Rule.EQUIVALENT, note, prep)
+            if numbered and any(_NUMBER_END.sub("", f) == letters for f in spelt):
+                other_number = f"not accepted: {typed.strip()} has another number than {prep.texts[i]}"
     kept = normalize(typed, replace(policy, articles="keep")) if prep.patterns else ""
     for i, (pattern, written) in enumerate(prep.patterns):
         if n and pattern.fullmatch(kept if i % 2 else n) and n not in prep.wrong_norm:
@@ -186,7 +204,7 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
         forward = as_written_forward(typed, policy)[0]
         initial = wrong_initial(forward, prep.matcher.texts[0], run_together(typed))
         note = f"not accepted: {initial} ({prep.expected})" if initial else ""
-    note = note or why_wrong(typed, prep.texts, policy, prep.expected)
+    note = note or other_number or why_wrong(typed, prep.texts, policy, prep.expected)
     return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
 
 
