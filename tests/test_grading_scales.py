@@ -59,6 +59,8 @@ def test_a_temperature_in_any_scale_is_the_same_temperature(c: int, card: str, t
     assert back.correct, back.note
     off = float(_in(typed, c)) + 1
     assert not grade(number(key, unit), f"{off:g} {written}", P).correct
+    if float(_in(typed, c)) != key:  # the scale is a distinguishing token: the key's digits in another scale
+        assert not grade(number(key, unit), f"{_in(card, c)} {written}", P).correct
 
 
 def test_kelvin_on_a_temperature_card_is_never_a_thousand() -> None:
