@@ -21,6 +21,9 @@ _ROMAN_TOKEN = re.compile(r"(?<![\w'])([IVXLCDM]+|[ivxlcdm]{2,})(?![\w'])")
 _ROMAN_VALID = re.compile(r"(?=[ivxlcdm])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 # An ordinal after a word reads as a regnal number: "Henry the 8th", "Henry 8th" = "Henry 8".
 _REGNAL = re.compile(r"(?<=\S) (?:the )?(\d+)(?:st|nd|rd|th)\b")
+# An ordinal in front is the same number at the end: "Second World War" = "World War 2" (= "World War II");
+# only when it is the text's one number.
+_LEADING_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th) ([^\d]+)$")
 
 #: Abbreviations read as their full word wherever they stand.
 ABBREVIATIONS = {
@@ -69,10 +72,11 @@ def _roman_to_arabic(text: str) -> str:
 
 def _words_to_digits(norm: str) -> str:
     """Number words as digits (twenty-one: 21, second: 2nd), regnal ordinals as plain numbers."""
-    if not any(is_number_word(w) for w in norm.split()) and not _REGNAL.search(norm):
+    numbers = any(is_number_word(w) for w in norm.split())
+    if not numbers and not _REGNAL.search(norm) and not _LEADING_ORDINAL.match(norm):
         return norm
-    out = alpha2digit(norm, "en", threshold=0)
-    return _REGNAL.sub(r" \1", out)
+    out = _REGNAL.sub(r" \1", alpha2digit(norm, "en", threshold=0))
+    return _LEADING_ORDINAL.sub(r"\2 \1", out)
 
 
 def _expand(norm: str) -> str:
@@ -114,11 +118,33 @@ def _canonical_pass(text: str, policy: Policy) -> str:
     return norm
 
 
+def _initial(word: str, first: bool) -> tuple[str, ...]:
+    """What ``word`` gives to the initials of a name: its first letter; but a number, a Roman numeral or
+    a number word is given whole (World War II: wwii or ww2, never wwi), in digits or in Roman numerals."""
+    if any(c.isdigit() for c in word):
+        if word.isdigit() and 0 < int(word) < 4000:
+            return word, roman.toRoman(int(word)).lower()
+        return (word,)
+    if not first and len(word) > 1 and _ROMAN_VALID.fullmatch(word):
+        return word, str(roman.fromRoman(word.upper()))
+    if is_number_word(word):
+        digits = alpha2digit(word, "en", threshold=0)
+        return (digits,) if digits.isdigit() else (word,)
+    return (word[0],)
+
+
 def initials_of(norm: str) -> tuple[str, ...]:
     """The initials a normalised name of three words or more is written as (North Atlantic Treaty
-    Organization: nato; Union of Soviet Socialist Republics: ussr, or uossr); none for a shorter name."""
+    Organization: nato; Union of Soviet Socialist Republics: ussr, or uossr; World War II: wwii, ww2);
+    none for a shorter name."""
     words = norm.split()
     content = [w for w in words if w not in _LINK_WORDS]
-    if len(content) < 3 or not all(w[:1].isalpha() for w in words):
+    if len(content) < 3 or not any(w[:1].isalpha() for w in words):
         return ()
-    return tuple(dict.fromkeys(("".join(w[0] for w in content), "".join(w[0] for w in words))))
+    out: list[str] = []
+    for chosen in (content, words):
+        spelled = [""]
+        for i, w in enumerate(chosen):
+            spelled = [s + part for s in spelled for part in _initial(w, i == 0)][:16]
+        out.extend(spelled)
+    return tuple(dict.fromkeys(out))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from text_to_num import alpha2digit
 
@@ -11,9 +12,12 @@ from quiz.model import NumberCard, Rule, Verdict
 
 from .normalize import unhedged
 from .notes import unsure
-from .units import convert, kind_of
+from .units import convert, kind_of, split_temperature, temperature_scale
 
 _SCALES = {"k": 1e3, "thousand": 1e3, "million": 1e6, "bn": 1e9, "billion": 1e9, "trillion": 1e12}
+# Magnitude letters that are also units of measure (m metre, b barn, mn ...): read as magnitudes only
+# where the card's unit is not a unit of measure (none, money, a count of things).
+_LETTER_SCALES = {"mio": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "b": 1e9}
 _SPACES = "\u00a0\u202f\u2009\u2007 "
 _NUM_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?")
 
@@ -33,8 +37,9 @@ def _singular(unit: str) -> str:
     return ""
 
 
-def parse_number(text: str, unit: str = "") -> float | None:
-    """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional."""
+def parse_number(text: str, unit: str = "", letters: bool = False) -> float | None:
+    """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional;
+    with ``letters``, also ``1.5M``, ``1.5 mn``, ``1,5 Mio``, ``2B`` (see ``_LETTER_SCALES``)."""
     s = unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
     if len(s) > 100:
         return None
@@ -53,7 +58,7 @@ def parse_number(text: str, unit: str = "") -> float | None:
     if not any(c.isdigit() for c in s):
         s = _from_words(s)
     scale = 1.0
-    for word, factor in _SCALES.items():
+    for word, factor in (*_SCALES.items(), *(_LETTER_SCALES.items() if letters else ())):
         if s.endswith(word) and s[: -len(word)].strip()[-1:].isdigit():
             s, scale = s[: -len(word)].strip(), factor
             break
@@ -109,7 +114,7 @@ def _fmt_number(x: float) -> str:
 
 
 # A number followed by a word that is not the card's unit ('70 years' for decades).
-_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+)\.?")
+_OTHER_UNIT_RE = re.compile(r"(.{0,60}\d)\s*([^\W\d_]+|°)\.?")
 
 
 #: The forms a number is read in, told to a learner whose answer could not be read.
@@ -120,17 +125,32 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
     """A typed number (in the card's unit, or in another unit of the same kind) against the key."""
     text = typed.strip()
     in_unit = f", in {card.unit}" if card.unit else ""
+    scale = temperature_scale(card.unit)
+    if scale:
+        in_unit += ", " + " or ".join(v for k, v in _SCALE_SHOWN.items() if k != scale)
     asked = unsure(typed, FORMS + in_unit, expected)
     if asked is not None:
         return asked
+    typed, other_money = _without_currency(typed, card.unit)
+    if other_money:
+        note = f"not accepted: '{other_money}' is another currency than the answer's ({card.unit})"
+        return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
+    if scale:
+        read = _temperature(typed, scale)
+        if read is not None:
+            return _compare(card, read[0], typed.strip(), expected, read[1])
     value = parse_number(typed, card.unit)
+    if value is None and _measured(card.unit) is False:
+        value = parse_number(typed, card.unit, letters=True)
     converted = ""
     if value is None and _BOUND_RE.match(text.casefold()):
         note = f"not accepted: '{text[:40]}' is not a value"
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
     if value is None:
         note = f"not a number I can read: '{text[:40]}'; {FORMS}{in_unit}"
-        other = _OTHER_UNIT_RE.fullmatch(_from_words(text.casefold())) if card.unit else None
+        # The unit as typed (pint tells 'C', coulomb, from 'c'), and number words read.
+        other = _OTHER_UNIT_RE.fullmatch(text) or _OTHER_UNIT_RE.fullmatch(_from_words(text.casefold()))
+        other = other if card.unit else None
         number = parse_number(other[1]) if other else None
         if other is None or number is None:
             return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
@@ -145,6 +165,57 @@ def grade_number(card: NumberCard, typed: str, expected: str) -> Verdict:
             return Verdict(correct=False, rule=Rule.UNREADABLE, note=note, expected=expected)
         value = got.value
         converted = f"{text} is {_fmt_number(value)} {card.unit}"
+    return _compare(card, value, text, expected, converted)
+
+
+def _measured(unit: str) -> bool:
+    """``unit`` is a unit of measure pint knows (m, kg, decades), not money or a count of things."""
+    return bool(unit) and kind_of(unit) != ""
+
+
+def _without_currency(typed: str, unit: str) -> tuple[str, str]:
+    """``typed`` without a currency sign ($ € £ ¥ ..., Unicode category Sc) at its start or end, when the
+    card's unit is none, that sign, or money written in letters (USD, dollars: a unit pint does not
+    know); and the sign when the card's unit holds another currency sign."""
+    text = typed.strip()
+    hedge = len(text) - len(unhedged(text.casefold()))
+    text = text[hedge:]  # 'about $1.5M': the hedge is read past anyway
+    for sign, rest in ((text[:1], text[1:]), (text[-1:], text[:-1])):
+        if sign and unicodedata.category(sign) == "Sc":
+            unit_signs = {c for c in unit if unicodedata.category(c) == "Sc"}
+            if unit_signs and sign not in unit_signs:
+                return typed, sign
+            if sign in unit_signs or not _measured(unit):
+                return rest.strip(), ""
+    return typed, ""
+
+
+def _temperature(typed: str, scale: str) -> tuple[float, str] | None:
+    """A typed temperature on a card in ``scale`` (pint's name): its value in that scale, and how it
+    was converted ('' when typed in the card's scale); None when it is not written as a temperature."""
+    split = split_temperature(typed)
+    if split is None:
+        return None
+    number = parse_number(split[0])
+    if number is None:
+        return None
+    if split[1] in ("", scale):
+        return number, ""
+    got = convert(number, split[1], scale)
+    if got.value is None:
+        return None
+    # The offsets (273.15, 459.67) leave float noise: 32 °F is 5.7e-14 °C, not 0. No temperature is
+    # asked to a billionth of a degree.
+    value = round(got.value, 9)
+    return value, f"{typed.strip()} is {_fmt_number(value)} {_SCALE_SHOWN[scale]}"
+
+
+_SCALE_SHOWN = {"degC": "°C", "degF": "°F", "kelvin": "K"}
+
+
+def _compare(card: NumberCard, value: float, text: str, expected: str, converted: str) -> Verdict:
+    """The value read (in the card's unit) against the key and its tolerance."""
+    typed = text
     key = float(card.answer)
     tol = abs(key) * card.tolerance / 100 if card.tolerance_percent else card.tolerance
     diff = abs(value - key)

@@ -7,13 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from quiz.model import Policy, Rule, Verdict, plural
+from quiz.model import Policy, Rule, Verdict
 
 from .forms import canonical, initials_of
-from .names import as_written_forward, given_initials, surnames
+from .names import as_written_forward, given_initials, run_together, surnames, wrong_initial
 from .normalize import normalize
 from .notes import typo_note, why_normalized, why_wrong
-from .typos import Matcher, distinct_policy
+from .typos import Hit, Matcher, distinct_policy
 
 # ---------------------------------------------------------------------------------------------
 # Per-card preparation (cached: a card is graded many times with the same policy)
@@ -150,6 +150,26 @@ def _forms(texts: tuple[str, ...], wrong: tuple[str, ...], policy: Policy) -> Ma
     return Matcher.build(canon, [0] * len(texts), [canonical(w, policy) for w in wrong], policy)
 
 
+_RUN_INITIALS = re.compile(r"^([^\W\d_]{2,}) (\d+|[ivxlcdm]+)$")
+# The number that ends initials (wwii, ww2): what tells 'WWI' from 'WWII'.
+_NUMBER_END = re.compile(r"(?:\d+|[ivxlcdm]+)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _initials(
+    texts: tuple[str, ...], norms: tuple[str, ...], policy: Policy
+) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """For each candidate text: the initials it may be written as, and whether it holds a number.
+    Numbers are read as numbers (Second World War: ww2) but abbreviations are not spelt out (U.S. Army
+    has no initials: 'USA' is the country)."""
+    numbered = replace(policy, abbreviations="keep")
+    out = []
+    for text, norm in zip(texts, norms, strict=True):
+        numeric = canonical(text, numbered)
+        out.append(((*initials_of(norm), *initials_of(numeric)), any(c.isdigit() for c in numeric)))
+    return tuple(out)
+
+
 def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
     policy = prep.policy
     if policy.numerals == "any" or policy.abbreviations == "expand":
@@ -162,20 +182,29 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
                 why = typo_note(hit, prep.texts[hit.index]).removeprefix("accepted: ")
                 return _right(Rule.TYPO, f"{read}, {why.rsplit(' (', 1)[0]}", prep, hit.distance)
             return _right(Rule.EQUIVALENT, read, prep)
-    if policy.initials == "accept" and n.isalnum() and len(n) >= 3:
-        for i, key in enumerate(prep.matcher.texts):
-            if n in initials_of(key):
+    run = _RUN_INITIALS.sub(r"\1\2", n)  # 'ww ii', 'ww 2': initials then a number
+    other_number = ""
+    if policy.initials == "accept" and run.isalnum() and len(run) >= 3:
+        letters = _NUMBER_END.sub("", run)
+        for i, (spelt, numbered) in enumerate(_initials(prep.texts, prep.matcher.texts, policy)):
+            if run in spelt:
                 note = f"accepted: {typed.strip()}, the initials of {prep.texts[i]}"
                 return _right(Rule.EQUIVALENT, note, prep)
+            if numbered and any(_NUMBER_END.sub("", f) == letters for f in spelt):
+                other_number = f"not accepted: {typed.strip()} has another number than {prep.texts[i]}"
     kept = normalize(typed, replace(policy, articles="keep")) if prep.patterns else ""
     for i, (pattern, written) in enumerate(prep.patterns):
         if n and pattern.fullmatch(kept if i % 2 else n) and n not in prep.wrong_norm:
             return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
+    note = ""
     if prep.person:
         verdict = _as_name(typed, prep)
         if verdict is not None:
             return verdict
-    note = why_wrong(typed, prep.texts, policy, prep.expected)
+        forward = as_written_forward(typed, policy)[0]
+        initial = wrong_initial(forward, prep.matcher.texts[0], run_together(typed))
+        note = f"not accepted: {initial} ({prep.expected})" if initial else ""
+    note = note or other_number or why_wrong(typed, prep.texts, policy, prep.expected)
     return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
 
 
@@ -191,16 +220,21 @@ def _as_name(typed: str, prep: Prepared) -> Verdict | None:
         surname_of = Matcher.build(names, [0] * len(names), tuple(prep.wrong_norm), prep.policy)
         m = surname_of.find(forward)
         if m is None:
-            initials, said = given_initials(forward, key)
+            initials, said = given_initials(forward, key, run_together(typed))
             m = surname_of.find(said) if initials else None
             if m is None:
                 return None
             changes = ", ".join(filter(None, [changes, initials]))
-            why = changes + (f", {plural(m.distance, 'typo')}" if m.distance else "")
+            why = changes + (f", {_slips(m)}" if m.distance else "")
             return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
         why = "the surname is enough" + (f", {changes}" if changes else "")
         if m.distance:
-            why += f", {plural(m.distance, 'typo')}"
+            why += f", {_slips(m)}"
         return _right(Rule.NAME, f"accepted: {why} ({prep.texts[0]})", prep, m.distance)
-    why = changes + (f", {plural(hit.distance, 'typo')}" if hit.distance else "")
+    why = changes + (f", {_slips(hit)}" if hit.distance else "")
     return _right(Rule.NAME, f"accepted: {why} ({prep.texts[hit.index]})", prep, hit.distance)
+
+
+def _slips(hit: Hit) -> str:
+    """What a typo match forgave, as in a typo's note: ``1 typo``, ``without 'a'``."""
+    return typo_note(hit, "").removeprefix("accepted: ").removesuffix(" ()")
