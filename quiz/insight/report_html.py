@@ -29,6 +29,7 @@ p,li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5em 0}
 td,th{padding:.2em .6em;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere;min-width:6em}
 th{border-bottom:1px solid #999}tr:nth-child(even) td{background:#f4f4f4}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 .warn{color:#a33}.incomplete{color:#a33;white-space:nowrap}
