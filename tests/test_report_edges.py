@@ -94,6 +94,29 @@ def test_a_card_removed_from_the_deck_is_named(tmp_path: Path) -> None:
     assert "changed since some answers were given: no longer in the deck" in out
 
 
+def test_a_class_on_an_older_deck_is_one_warning_of_each_kind(tmp_path: Path) -> None:
+    """Five results of one older version: one line says so, one names the changed questions and
+    one the card added since (named once, not five times); a --count exam cannot tell what was added."""
+    deck = make_deck(tmp_path)
+    files = [take_exam(deck, tmp_path / f"l{i}.json", f"L{i}", RIGHT) for i in range(5)]
+    counted = tmp_path / "counted.json"
+    args = ["run", str(deck), "--exam", "--count", "2", "--name", "C", "--results", str(counted)]
+    assert CliRunner().invoke(cli, args, input="x\nx\n").exit_code in (0, 1)
+    text = deck.read_text("utf-8").replace("    answer: Pacific\n", "    answer: Atlantic\n")
+    added = "  - id: added-card\n    type: short\n    prompt: 2 + 2?\n    answer: '4'\n"
+    deck.write_text(text + added, "utf-8")
+    code, _, err = report(*map(str, files), "--deck", str(deck))
+    assert code == 0, err
+    who = f"warning: {files[0]}, {files[1]}, {files[2]} and 2 more (5 files)"
+    assert err.splitlines() == [
+        f"{who}: results from a different version of the deck (its content hash differs from {deck})",
+        f"{who}: answered questions that changed since: largest-ocean (answer 'Pacific' → 'Atlantic')",
+        f"{who}: questions added to the deck since (not asked): added-card",
+    ]
+    code, _, err = report(str(counted), "--deck", str(deck))
+    assert code == 0 and "different version" in err and "added to the deck" not in err
+
+
 def test_flashcards_are_reported_as_self_rated(tmp_path: Path) -> None:
     """A flashcard shows how many said they knew it, no item figures and no empty sections."""
     deck, files = make_class(tmp_path, size=6, incomplete=0, exam=False)  # an exam asks no flashcard
