@@ -33,6 +33,12 @@ def escape(text: str) -> str:
     return re.sub(r"\r\n|\r|\n", r"\\n", out)
 
 
+def escape_answer(text: str) -> str:
+    """A short answer escaped as :func:`escape`, and ``*`` as ``\\*``: Moodle reads a bare ``*`` in a
+    short answer as a wildcard (any text), ``\\*`` as the character itself."""
+    return escape(text).replace("*", "\\*")
+
+
 def _number(value: float) -> str:
     return f"{value:.10g}"
 
@@ -51,10 +57,12 @@ def questions_of(card: AnyCard) -> list[str]:
     fb = _feedback(card)
     match card:
         case ShortCard():
-            alts = " ".join(f"={escape(a)}" for a in (card.answer, *card.accept))
+            alts = " ".join(f"={escape_answer(a)}" for a in (card.answer, *card.accept))
             return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
         case DateCard():
-            alts = " ".join(f"={escape(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso())))
+            alts = " ".join(
+                f"={escape_answer(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso()))
+            )
             return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
         case ChoiceCard():
             opts = " ".join(f"{'=' if c == card.answer else '~'}{escape(c)}" for c in card.choices)
@@ -92,7 +100,7 @@ def _cloze(card: ClozeCard) -> list[str]:
             if done:
                 return "[...]"
             done = True
-            alts = " ".join(f"={escape(a)}" for a in (m.group(2), *accept.get(number, ())))
+            alts = " ".join(f"={escape_answer(a)}" for a in (m.group(2), *accept.get(number, ())))
             return f"{{{alts}{_feedback(card)}}}"
 
         pieces: list[str] = []

@@ -31,6 +31,7 @@ _ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":
 _FORMAT_RE = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _BLANK = "_____"
+_STAR = "\x00"  # an escaped '*' while a short answer's wildcards are read (no text holds NUL)
 _TRUE = ("T", "TRUE")
 _FALSE = ("F", "FALSE")
 
@@ -133,7 +134,9 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
             pending = None
         current = []
 
-    for n, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at a line feed or carriage return only, as in Moodle: str.splitlines() would also
+    # break at U+2028, U+0085, a form feed..., which a question's text may hold.
+    for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         stripped = raw.strip()
         data_match = DATA_RE.match(raw)
         if data_match:
@@ -278,21 +281,25 @@ def _short(answers: list[tuple[str, float | None, str, str]], fmt: str, notes: l
     accepted: list[str] = []
     dropped = len(notes)
     for _, weight, answer, _ in answers:
-        text = unescape(answer, fmt)
+        # "\*" is an asterisk, a bare "*" Moodle's wildcard: the escape is kept apart while the rest is read
+        text = unescape(re.sub(r"\\(.)", lambda m: _STAR if m.group(1) == "*" else m.group(0), answer), fmt)
         if weight is not None and weight < 100:
+            text = text.replace(_STAR, "*")
             notes.append(f"the answer '{text}' ({weight:g}%) was dropped: quiz has no partial credit for"
                          " short "
                          "answers")  # fmt: skip
             continue
         if "*" in text:
-            fixed = " ".join(text.replace("*", " ").split())
+            fixed = " ".join(text.replace("*", " ").split()).replace(_STAR, "*")
+            shown = text.replace(_STAR, "\\*")
             if not fixed:
-                notes.append(f"the wildcard answer '{text}' (any answer) was dropped: quiz accepts only "
+                notes.append(f"the wildcard answer '{shown}' (any answer) was dropped: quiz accepts only "
                              "the answers listed")  # fmt: skip
                 continue
-            notes.append(f"the wildcard answer '{text}' became '{fixed}': quiz matches whole answers "
+            notes.append(f"the wildcard answer '{shown}' became '{fixed}': quiz matches whole answers "
                          "(with typo tolerance), not '*' patterns")  # fmt: skip
             text = fixed
+        text = text.replace(_STAR, "*")
         if text and text not in accepted:
             accepted.append(text)
     if not accepted:
@@ -352,7 +359,13 @@ def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
     if close_at == -1:
         raise _Skip("the answer block '{' is not closed")
     before, body, after = text[:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
-    if _find(after, "{") != -1:
+    second = _find(after, "{")
+    if second != -1:
+        if "\n" in after[:second]:  # on a later line: a question with no blank line before it
+            raise _Skip(
+                "more than one answer block: if the next line starts another question, "
+                "put a blank line before it (GIFT separates questions with a blank line)"
+            )
         raise _Skip("more than one answer block (quiz asks one question per card)")
     general = ""
     i = body.find("####")
