@@ -154,3 +154,20 @@ def test_answered_counts_in_every_format(tmp_path: Path) -> None:
     learner = data["learners"][-1]
     assert (learner["answered"], learner["incomplete"]) == (4, True)
     assert data["exam"]["attempts"] == 3  # item analysis: finished attempts only, as Moodle
+
+
+def test_a_question_no_learner_reached_is_listed_with_none_answered(tmp_path: Path) -> None:
+    """Every exam stopped after 4 answers: the report still has all 8 questions of the exam, the
+    unreached ones with 0 answered (they were in every learner's plan), in every output."""
+    deck = make_deck(tmp_path)
+    files = [take_exam(deck, tmp_path / f"{n}.json", n, RIGHT[:4]) for n in ("Ada", "Bob")]
+    code, out, _ = report(*map(str, files), "--deck", str(deck))
+    assert code == 0
+    assert out.splitlines()[0].endswith("2 learners (2 incomplete) · 8 questions")
+    row = next(line for line in out.splitlines() if line.startswith("planets-from-sun "))
+    assert row.split()[1:3] == ["0", "-"]
+    assert "planets-from-sun: Put these planets" in out
+    assert "  answered by nobody: every attempt stopped before it" in out
+    data = json.loads(report(*map(str, files), "--deck", str(deck), "--json")[1])
+    answered = {q["card"]: q["answered"] for q in data["questions"]}
+    assert answered == {c: (2 if i < 4 else 0) for i, c in enumerate(ORDER[:8])}

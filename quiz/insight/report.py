@@ -307,8 +307,9 @@ def build_report(results: Sequence[tuple[str, Result]], deck: Deck | None = None
             if a.first:
                 by_card.setdefault(a.card, []).append((name, r, a))
     order = list(by_card)
-    if deck is not None:
-        in_deck = [c.id for c in deck.cards if c.id in by_card]
+    if deck is not None:  # with the questions of the exams that nobody reached (0 answered)
+        planned = {card for _, r in kept for card, _ in r.plan}
+        in_deck = [c.id for c in deck.cards if c.id in by_card or c.id in planned]
         order = in_deck + [c for c in order if c not in in_deck]
 
     # Item analysis: finished attempts only (as Moodle), marked questions only (not self-rated).
@@ -323,8 +324,12 @@ def build_report(results: Sequence[tuple[str, Result]], deck: Deck | None = None
     questions: list[QuestionStat] = []
     rows: list[AnswerRow] = []
     for card_id in order:
-        entries = by_card[card_id]
+        entries = by_card.get(card_id, [])
         card = deck.card(card_id) if deck is not None else None
+        if not entries and card is not None:  # asked in no attempt yet: every exam stopped before it
+            q = QuestionStat(card_id, card.kind.value, _prompt_of(card), 0, 0, None)
+            questions.append(replace(q, changed=changed.get(card_id, "")))
+            continue
         q = _question(card_id, card, deck, entries)
         questions.append(replace(q, figures=figures.get(card_id), changed=changed.get(card_id, "")))
         policy = deck.policy(card) if deck is not None and card is not None else LOOSE

@@ -102,6 +102,8 @@ def question_cells(q: QuestionStat) -> list[str]:
 def detail_lines(q: QuestionStat) -> list[str]:
     """What the class typed: options picked, common wrong answers, accept candidates, changes."""
     details = []
+    if not q.answered:
+        details.append("answered by nobody: every attempt stopped before it")
     if q.changed:
         details.append(f"changed since some answers were given: {q.changed}")
     if q.self_rated:
