@@ -248,3 +248,34 @@ def test_questions_run_together_are_told_to_take_a_blank_line(tmp_path: Path) ->
     assert said + "put a blank line before it" in result.stderr
     said = f"{bank}: line 4: left out: more than one answer block (quiz asks one question per card)"
     assert said in result.stderr
+
+
+def test_moodle_id_numbers_and_tags_become_card_ids_and_tags() -> None:
+    """Moodle's '// [id:...] [tag:...]' comment before a question (its export writes one) gives the
+    card its id and tags; '\\]' is a ']' inside one; other comments are only comments."""
+    bank = (
+        "$CATEGORY: $course$/top/Geo\n\n"
+        "// question: 12  name: Capital\n// [id:geo-ch-1] [tag:Geography] [tag:easy]\n"
+        "::Capital::What is the capital of Switzerland?{=Bern}\n\n"
+        "// [tag:a\\]b]\n::Q2::The Sun is a star.{T}\n\n"
+        "// a plain comment\n::Q3::Water boils at 50 °C.{F}\n"
+    )
+    cards = {c["id"]: c for c in deck_to_dict(read_gift(bank, "x.gift").deck)["cards"]}
+    assert list(cards) == ["geo-ch-1", "Q2", "Q3"]
+    assert cards["geo-ch-1"]["tags"] == ["geo", "geography", "easy"]
+    assert cards["Q2"]["tags"] == ["geo", "a-b"] and cards["Q3"]["tags"] == ["geo"]
+
+
+def test_card_ids_and_tags_survive_a_trip_through_moodle() -> None:
+    """The export gives each question Moodle's id number and tags, so a bank Moodle exports again
+    (without quiz's comments) comes back with the same card ids and tags."""
+    deck = load(ONE_OF_EACH)
+    text = "\n".join(ln for ln in export_gift(deck).split("\n") if not ln.startswith("// quiz:"))
+    assert "// [id:hosts] [tag:where] [tag:series]\n::hosts::" in text
+    again = {c.id: c for c in read_gift(text, "x.gift").deck.cards}
+    category = next(iter(again.values())).tags[0]  # the deck's title, as Moodle's category
+    for card in deck.cards:
+        if card.kind.value in ("order", "card"):  # GIFT has no such question
+            continue
+        ids = [card.id] if card.kind.value != "cloze" else [f"{card.id}-c1", f"{card.id}-c2"]
+        assert all(again[i].tags == (category, *card.tags) for i in ids)

@@ -114,6 +114,16 @@ def _cloze(card: ClozeCard) -> list[str]:
     return out
 
 
+def moodle_comment(idnumber: str, tags: tuple[str, ...]) -> str:
+    """Moodle's comment that gives a question its ID number and tags (``// [id:capital] [tag:geo]``),
+    which Moodle's GIFT import reads and its export writes: the card id survives a trip through Moodle."""
+
+    def token(kind: str, text: str) -> str:
+        return f"[{kind}:" + " ".join(text.split()).replace("]", "\\]") + "]"
+
+    return "// " + " ".join([token("id", idnumber), *(token("tag", t) for t in tags)])
+
+
 def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
     """The ``// quiz:1:...`` comment that carries the card: Moodle ignores it, ``quiz import`` reads it."""
     return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
@@ -136,7 +146,9 @@ def export_gift(deck: Deck, progress: Progress | None = None) -> str:
         if not questions:
             what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
             blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")
-        blocks.extend(questions)
+        for i, question in enumerate(questions, start=1):
+            idnumber = card.id if len(questions) == 1 else f"{card.id}-c{i}"
+            blocks.append(f"{moodle_comment(idnumber, card.tags)}\n{question}")
     if progress is not None:
         progress(total, total)
     return "\n\n".join(blocks) + "\n"

@@ -67,6 +67,7 @@ class _Block:
     text: str
     category: str
     data: dict[str, Any] | None = None
+    comment: str = ""  # the // lines just before the question (Moodle's [id:...] and [tag:...])
 
 
 # -- text ---------------------------------------------------------------------------------------
@@ -123,15 +124,17 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
     blocks: list[_Block] = []
     loose: list[tuple[int, dict[str, Any]]] = []
     current: list[str] = []
+    comments: list[str] = []  # comment lines since the last question
     start, category, first_category = 0, "", ""
     pending: tuple[int, dict[str, Any]] | None = None
 
     def flush() -> None:
-        nonlocal current, pending
+        nonlocal current, pending, comments
         if current:
             data = pending[1] if pending else None
-            blocks.append(_Block(start, "\n".join(current), category, data))
+            blocks.append(_Block(start, "\n".join(current), category, data, "\n".join(comments)))
             pending = None
+            comments = []
         current = []
 
     # Lines end at a line feed or carriage return only, as in Moodle: str.splitlines() would also
@@ -147,11 +150,13 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
             pending = (n, found) if found else None
             continue
         if stripped.startswith("//"):
+            comments.append(stripped)
             continue
         if not stripped:
             flush()
             continue
         if stripped.startswith("$CATEGORY:") and not current:
+            comments = []
             category = stripped[len("$CATEGORY:") :].strip()
             first_category = first_category or category
             continue
@@ -167,6 +172,20 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
 # -- questions ----------------------------------------------------------------------------------
 class _Skip(Exception):
     """A question quiz cannot ask; the message says why."""
+
+
+#: Moodle's question id number and tags, in a comment before the question: ``// [id:q1] [tag:easy]``
+#: (``\]`` is a ``]`` inside one). Moodle's own GIFT export writes them.
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+
+
+def _id_and_tags(comment: str) -> tuple[str, list[str]]:
+    """The ``[id:...]`` (the first; "" if none) and ``[tag:...]`` of the comment lines before a question."""
+    found = _ID_RE.search(comment)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else ""
+    tags = [_slug(t.replace("\\]", "]").strip()).lower() for t in _TAG_RE.findall(comment)]
+    return idnumber, tags
 
 
 def _slug(text: str) -> str:
@@ -470,17 +489,17 @@ def read_gift(
             continue
         notes.extend(Note(block.line, m) for m in messages)
         question_title = _title(block.text)
+        idnumber, more_tags = _id_and_tags(block.comment)
         for card in made:
             part = card.pop("part", None)
-            slug = _slug(question_title) if question_title else ""
+            slug = _slug(idnumber or question_title) if idnumber or question_title else ""
             if slug and part:
                 slug = f"{slug}-{part}"
             kind = CardType(card["type"])
             card_id = slug or content_id(kind, card.get("prompt") or card.get("text", ""))
             tags = [_slug(block.category.split("/")[-1]).lower()] if block.category else []
-            cards.append(
-                (block.line, {"id": card_id, **card, **({"tags": tags} if tags and tags[0] else {})})
-            )
+            tags = [t for t in dict.fromkeys([*tags, *more_tags]) if t]
+            cards.append((block.line, {"id": card_id, **card, **({"tags": tags} if tags else {})}))
     if progress is not None:
         progress(len(blocks), len(blocks))
     if not cards:
