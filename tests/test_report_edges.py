@@ -123,8 +123,9 @@ def test_flashcards_are_reported_as_self_rated(tmp_path: Path) -> None:
     html = tmp_path / "r.html"
     code, out, _ = report(*map(str, files), "--deck", str(deck), "--html", str(html))
     assert code == 0
-    row = next(line for line in out.splitlines() if line.startswith("photosynthesis  "))
-    assert "knew it" in row and "self-rated" in row and "%" not in row.split("knew it")[1]
+    counts, figures = [line for line in out.splitlines() if line.startswith("photosynthesis  ")]
+    assert "knew it" in counts and "%" not in counts.split("knew it")[1]
+    assert figures.split()[1:] == ["self-rated", "-", "-", "-", "-"]  # no item figures
     block = out.split("photosynthesis: What is photosynthesis?\n")[1].split("\n\n")[0]
     assert block.strip().startswith("self-rated flashcard: ") and "(not marked)" in block
     assert "wrong answers" not in block and "picked" not in block
@@ -171,3 +172,16 @@ def test_a_question_no_learner_reached_is_listed_with_none_answered(tmp_path: Pa
     data = json.loads(report(*map(str, files), "--deck", str(deck), "--json")[1])
     answered = {q["card"]: q["answered"] for q in data["questions"]}
     assert answered == {c: (2 if i < 4 else 0) for i, c in enumerate(ORDER[:8])}
+
+
+def test_the_terminal_report_fits_80_columns(tmp_path: Path) -> None:
+    """A class's report reads at an 80-column terminal: the question counts and Moodle's item
+    analysis are two tables, so neither runs past the edge (the template deck's longest card id)."""
+    deck, files = make_class(tmp_path, size=6, incomplete=1)
+    code, out, _ = report(*map(str, files), "--deck", str(deck))
+    assert code == 0
+    lines = out.splitlines()
+    figures = lines.index("Item analysis (Moodle's; over finished attempts, in percent)")
+    tables = lines[lines.index("Questions (first tries)") : lines.index("", figures)]
+    assert max(map(len, tables)) <= 80
+    assert "card                 facility  SD     discrimination  efficiency  weight" in tables

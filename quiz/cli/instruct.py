@@ -348,7 +348,7 @@ def report(
     else:
         color = use_color(plain)
         for line in text_lines(built):
-            heading = line == "Learners" or line.startswith(("Questions (", "Exam ("))
+            heading = line == "Learners" or line.startswith(("Questions (", "Item analysis (", "Exam ("))
             click.echo(click.style(line, bold=True) if color and heading else line)
     if skipped:
         click.get_current_context().exit(EXIT_SKIPPED)
