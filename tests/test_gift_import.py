@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import DECKS, FIXTURES
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+from strategies import bool_cards, choice_cards, decks, multi_cards, short_cards
 
 from quiz.cli import cli
-from quiz.deckio import deck_to_dict, load
+from quiz.deckio import deck_from_dict, deck_to_dict, load
+from quiz.errors import DeckError
 from quiz.formats.gift import export_gift
 from quiz.formats.gift_import import read_gift, read_gift_file
+from quiz.model import Card, Deck, ShortCard, options_of, question_text
 
 BANK = FIXTURES / "gift" / "moodle-every-feature.gift"
 ONE_OF_EACH = FIXTURES / "decks" / "valid" / "one-of-each-type.yaml"
@@ -169,3 +176,106 @@ def test_a_bank_with_no_importable_question_says_why(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1  # one line
     assert "separated by a blank line" in result.output
     assert not out.exists()
+
+
+def _text(value: Any) -> Any:
+    """``value`` (deck data) without the characters YAML refuses (the strategies make them)."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    return value
+
+
+def _file_deck(deck: Deck) -> Deck | None:
+    """``deck`` as a deck file can hold it (None if it cannot): what 'quiz export' is given."""
+    try:
+        return deck_from_dict(_text(deck_to_dict(deck)))
+    except DeckError:
+        return None
+
+
+file_decks = decks().map(_file_deck).filter(lambda d: d is not None)
+
+
+@given(file_decks)
+@example(Deck(id="d", title="D", cards=(ShortCard(id="s", prompt="a\u2028b", answer="x\u2028y"),)))
+def test_any_deck_survives_gift_export_and_import(deck: Deck) -> None:
+    """Any deck (every card type, hostile text, any policy) comes back from its GIFT export equal."""
+    again = read_gift(export_gift(deck), "x.gift").deck
+    assert deck_to_dict(again)["cards"] == deck_to_dict(deck)["cards"]
+
+
+@given(st.lists(st.one_of(short_cards(), choice_cards(), multi_cards(), bool_cards), min_size=1, max_size=4,
+                unique_by=lambda c: c.id))  # fmt: skip
+@example([ShortCard(id="s", prompt="5 * 3?", answer="5*3", accept=("*", "x \\* y"))])
+def test_gift_text_alone_maps_back_to_the_same_answers(cards: list[Card]) -> None:
+    """Without quiz's comments (as Moodle keeps a bank), GIFT's own text carries each short, choice,
+    multi and true/false card's prompt, answers, alternates and choices: every escape survives."""
+    made = _file_deck(Deck(id="d", title="D", cards=tuple(cards)))
+    assume(made is not None)
+    assert made is not None
+    cards = list(made.cards)
+    deck = made
+    text = "\n".join(ln for ln in export_gift(deck).split("\n") if not ln.startswith("// quiz:"))
+    again = read_gift(text, "x.gift").deck.cards  # ids are made from the titles, so compared in order
+    assert len(again) == len(cards)
+    for card, back in zip(cards, again, strict=True):
+        assert type(back) is type(card)
+        assert _words(question_text(back)) == _words(question_text(card))
+        assert _words(back.answer_text()) == _words(card.answer_text())
+        alternates = dict.fromkeys(_words(a) for a in getattr(card, "accept", ()))
+        alternates.pop(_words(card.answer_text()), None)  # an alternate that is the answer says nothing
+        assert [_words(a) for a in getattr(back, "accept", ())] == list(alternates)
+        assert [_words(o) for o in options_of(back) or ()] == [_words(o) for o in options_of(card) or ()]
+
+
+def _words(text: str) -> str:
+    """``text`` as GIFT keeps it: its words (not a no-break space or a run of spaces), in NFC."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def test_questions_run_together_are_told_to_take_a_blank_line(tmp_path: Path) -> None:
+    """Two questions on consecutive lines are one block to GIFT: the note says to add a blank line;
+    two answer blocks in one line's question say only that quiz asks one question per card."""
+    bank = tmp_path / "bank.gift"
+    bank.write_text("::A:: One? {T}\n::B:: Two? {F}\n\n::C:: Pick {=a ~b} and {=c ~d}.\n\n::D:: Ok? {T}\n")
+    result = CliRunner().invoke(cli, ["import", str(bank), "-o", str(tmp_path / "bank.yaml")])
+    assert result.exit_code == 0, result.output
+    said = f"{bank}: line 1: left out: more than one answer block: if the next line starts another question, "
+    assert said + "put a blank line before it" in result.stderr
+    said = f"{bank}: line 4: left out: more than one answer block (quiz asks one question per card)"
+    assert said in result.stderr
+
+
+def test_moodle_id_numbers_and_tags_become_card_ids_and_tags() -> None:
+    """Moodle's '// [id:...] [tag:...]' comment before a question (its export writes one) gives the
+    card its id and tags; '\\]' is a ']' inside one; other comments are only comments."""
+    bank = (
+        "$CATEGORY: $course$/top/Geo\n\n"
+        "// question: 12  name: Capital\n// [id:geo-ch-1] [tag:Geography] [tag:easy]\n"
+        "::Capital::What is the capital of Switzerland?{=Bern}\n\n"
+        "// [tag:a\\]b]\n::Q2::The Sun is a star.{T}\n\n"
+        "// a plain comment\n::Q3::Water boils at 50 °C.{F}\n"
+    )
+    cards = {c["id"]: c for c in deck_to_dict(read_gift(bank, "x.gift").deck)["cards"]}
+    assert list(cards) == ["geo-ch-1", "Q2", "Q3"]
+    assert cards["geo-ch-1"]["tags"] == ["geo", "geography", "easy"]
+    assert cards["Q2"]["tags"] == ["geo", "a-b"] and cards["Q3"]["tags"] == ["geo"]
+
+
+def test_card_ids_and_tags_survive_a_trip_through_moodle() -> None:
+    """The export gives each question Moodle's id number and tags, so a bank Moodle exports again
+    (without quiz's comments) comes back with the same card ids and tags."""
+    deck = load(ONE_OF_EACH)
+    text = "\n".join(ln for ln in export_gift(deck).split("\n") if not ln.startswith("// quiz:"))
+    assert "// [id:hosts] [tag:where] [tag:series]\n::hosts::" in text
+    again = {c.id: c for c in read_gift(text, "x.gift").deck.cards}
+    category = next(iter(again.values())).tags[0]  # the deck's title, as Moodle's category
+    for card in deck.cards:
+        if card.kind.value in ("order", "card"):  # GIFT has no such question
+            continue
+        ids = [card.id] if card.kind.value != "cloze" else [f"{card.id}-c1", f"{card.id}-c2"]
+        assert all(again[i].tags == (category, *card.tags) for i in ids)

@@ -196,6 +196,7 @@ def test_html_fields_become_plain_text() -> None:
     ("content", "message"),
     [
         ("caf\xe9,cr\xe8me\n".encode("latin-1"), "x.csv:1: the file is not UTF-8"),
+        (b"PK\x03\x04\x14\x00\x08\x00\x99", "x.csv:1: the file is a zip archive (an Anki package"),
         (b"#separator:comma\n#html:true\n", "has no notes"),
         (b"", "has no notes"),
         (b"#separator:comma\nq1,a1\nq2,a2,extra\n", "x.csv:3: this row has 3 columns, the file has 2"),

@@ -94,14 +94,38 @@ def test_a_card_removed_from_the_deck_is_named(tmp_path: Path) -> None:
     assert "changed since some answers were given: no longer in the deck" in out
 
 
+def test_a_class_on_an_older_deck_is_one_warning_of_each_kind(tmp_path: Path) -> None:
+    """Five results of one older version: one line says so, one names the changed questions and
+    one the card added since (named once, not five times); a --count exam cannot tell what was added."""
+    deck = make_deck(tmp_path)
+    files = [take_exam(deck, tmp_path / f"l{i}.json", f"L{i}", RIGHT) for i in range(5)]
+    counted = tmp_path / "counted.json"
+    args = ["run", str(deck), "--exam", "--count", "2", "--name", "C", "--results", str(counted)]
+    assert CliRunner().invoke(cli, args, input="x\nx\n").exit_code in (0, 1)
+    text = deck.read_text("utf-8").replace("    answer: Pacific\n", "    answer: Atlantic\n")
+    added = "  - id: added-card\n    type: short\n    prompt: 2 + 2?\n    answer: '4'\n"
+    deck.write_text(text + added, "utf-8")
+    code, _, err = report(*map(str, files), "--deck", str(deck))
+    assert code == 0, err
+    who = f"warning: {files[0]}, {files[1]}, {files[2]} and 2 more (5 files)"
+    assert err.splitlines() == [
+        f"{who}: results from a different version of the deck (its content hash differs from {deck})",
+        f"{who}: answered questions that changed since: largest-ocean (answer 'Pacific' → 'Atlantic')",
+        f"{who}: questions added to the deck since (not asked): added-card",
+    ]
+    code, _, err = report(str(counted), "--deck", str(deck))
+    assert code == 0 and "different version" in err and "added to the deck" not in err
+
+
 def test_flashcards_are_reported_as_self_rated(tmp_path: Path) -> None:
     """A flashcard shows how many said they knew it, no item figures and no empty sections."""
     deck, files = make_class(tmp_path, size=6, incomplete=0, exam=False)  # an exam asks no flashcard
     html = tmp_path / "r.html"
     code, out, _ = report(*map(str, files), "--deck", str(deck), "--html", str(html))
     assert code == 0
-    row = next(line for line in out.splitlines() if line.startswith("photosynthesis  "))
-    assert "knew it" in row and "self-rated" in row and "%" not in row.split("knew it")[1]
+    counts, figures = [line for line in out.splitlines() if line.startswith("photosynthesis  ")]
+    assert "knew it" in counts and "%" not in counts.split("knew it")[1]
+    assert figures.split()[1:] == ["self-rated", "-", "-", "-", "-"]  # no item figures
     block = out.split("photosynthesis: What is photosynthesis?\n")[1].split("\n\n")[0]
     assert block.strip().startswith("self-rated flashcard: ") and "(not marked)" in block
     assert "wrong answers" not in block and "picked" not in block
@@ -131,3 +155,33 @@ def test_answered_counts_in_every_format(tmp_path: Path) -> None:
     learner = data["learners"][-1]
     assert (learner["answered"], learner["incomplete"]) == (4, True)
     assert data["exam"]["attempts"] == 3  # item analysis: finished attempts only, as Moodle
+
+
+def test_a_question_no_learner_reached_is_listed_with_none_answered(tmp_path: Path) -> None:
+    """Every exam stopped after 4 answers: the report still has all 8 questions of the exam, the
+    unreached ones with 0 answered (they were in every learner's plan), in every output."""
+    deck = make_deck(tmp_path)
+    files = [take_exam(deck, tmp_path / f"{n}.json", n, RIGHT[:4]) for n in ("Ada", "Bob")]
+    code, out, _ = report(*map(str, files), "--deck", str(deck))
+    assert code == 0
+    assert out.splitlines()[0].endswith("2 learners (2 incomplete) · 8 questions")
+    row = next(line for line in out.splitlines() if line.startswith("planets-from-sun "))
+    assert row.split()[1:3] == ["0", "-"]
+    assert "planets-from-sun: Put these planets" in out
+    assert "  answered by nobody: every attempt stopped before it" in out
+    data = json.loads(report(*map(str, files), "--deck", str(deck), "--json")[1])
+    answered = {q["card"]: q["answered"] for q in data["questions"]}
+    assert answered == {c: (2 if i < 4 else 0) for i, c in enumerate(ORDER[:8])}
+
+
+def test_the_terminal_report_fits_80_columns(tmp_path: Path) -> None:
+    """A class's report reads at an 80-column terminal: the question counts and Moodle's item
+    analysis are two tables, so neither runs past the edge (the template deck's longest card id)."""
+    deck, files = make_class(tmp_path, size=6, incomplete=1)
+    code, out, _ = report(*map(str, files), "--deck", str(deck))
+    assert code == 0
+    lines = out.splitlines()
+    figures = lines.index("Item analysis (Moodle's; over finished attempts, in percent)")
+    tables = lines[lines.index("Questions (first tries)") : lines.index("", figures)]
+    assert max(map(len, tables)) <= 80
+    assert "card                 facility  SD     discrimination  efficiency  weight" in tables

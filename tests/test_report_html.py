@@ -20,6 +20,9 @@ from click.testing import CliRunner
 from quiz.cli import cli
 
 HOSTILE = ('<img src=x onerror="alert(1)">', "</style><script>alert(2)</script>")
+#: A name with no place to break it, and one whose bidi override would show "evil" as "live".
+LONG = "W" * 150
+RTL = "مريم ‮evil"
 HIST_RGB = (0x2F, 0x85, 0x5A)
 FACILITY_RGB = (0x2B, 0x6C, 0xB0)
 
@@ -36,7 +39,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _make_page(folder: Path) -> Path:
     """The class, the two hostile learners and the report page, in ``folder``."""
     deck, files = make_class(folder, size=24, incomplete=1)
-    for i, name in enumerate(HOSTILE):
+    for i, name in enumerate((*HOSTILE, LONG, RTL)):
         typed = [ANSWERS[c][0] for c in ORDER]
         typed[0] = name  # the short answer too
         files.append(take_exam(deck, folder / f"hostile-{i}.json", name, typed))
@@ -72,8 +75,10 @@ def test_page_is_self_contained_and_escaped(page: Path) -> None:
     assert not re.search(r"(?i)url\(|@import|https?:", css)
     assert source.count("<style>") == 1
     text = "".join(parser.text)
-    for name in HOSTILE:
+    for name in (*HOSTILE, LONG):
         assert name in text  # shown as the learner typed it, as text
+    # the bidi override shown, not obeyed
+    assert "\u202e" not in source and RTL.replace("\u202e", "\\u202e") in text
 
 
 def _measure(browser: Browser) -> dict:  # type: ignore[type-arg]
@@ -89,6 +94,10 @@ def _measure(browser: Browser) -> dict:  # type: ignore[type-arg]
         return {
             width: innerWidth, scrollWidth: document.documentElement.scrollWidth, overflowing: over,
             scripts: document.scripts.length,
+            learnersHidden: (e => e.scrollWidth > e.clientWidth + 1)(
+                document.querySelector('#learners .scroll')),
+            nameCells: [...document.querySelectorAll('#learners td:first-child')].map(e => box(e)),
+            learnersBox: box(document.querySelector('#learners .scroll')),
             hidden: [...document.querySelectorAll('#exam .scroll, #distribution .scroll, #facility .scroll')]
                 .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.closest('section').id),
             bars: [...document.querySelectorAll('.hist .bar')].map(e => ({bin: e.dataset.bin, ...box(e)})),
@@ -133,7 +142,14 @@ def test_charts_line_up_and_nothing_overflows(page: Path, width: int, tmp_path: 
         assert abs((label["l"] + label["r"]) / 2 - middle) < 1
         assert bar["b"] <= label["t"]
     assert [row[1] for row in m["histTable"]] == m["counts"]
-    assert sum(map(int, m["counts"])) == 26
+    assert sum(map(int, m["counts"])) == 28
+
+    # A learner's name wraps inside its cell: no name widens the learner table past its box,
+    # and at a desktop's width every column of it is in view without scrolling.
+    box = m["learnersBox"]
+    assert all(cell["r"] - cell["l"] <= (box["r"] - box["l"]) / 2 for cell in m["nameCells"])
+    if width >= 1280:
+        assert not m["learnersHidden"], "the learner table needs scrolling at a desktop's width"
 
     # Facility chart: each question's bars in the same row as its name, to its right; the table agrees.
     assert [n["q"] for n in m["names"]] == [t["q"] for t in m["tracks"]] == [r[0] for r in m["facTable"]]

@@ -167,3 +167,32 @@ def test_the_report_shows_an_unfinished_exam_as_incomplete(tmp_path: Path) -> No
     assert (
         f"0/{COUNT} (incomplete: 2 answered)" in report.stdout or "(incomplete: 2 answered)" in report.stdout
     )
+
+
+def test_resume_finds_the_deck_beside_the_results_file_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file records the deck's path as typed ('exam.yaml'); resumed from another folder, the
+    deck is looked for beside the results file too; if it is nowhere, the error says to give it."""
+    from classroom import make_deck
+
+    room = tmp_path / "room"
+    room.mkdir()
+    (room / "exam.yaml").write_bytes(make_deck(tmp_path).read_bytes())
+    monkeypatch.chdir(room)
+    runner = CliRunner()
+    args = ["run", "exam.yaml", "--exam", "--no-shuffle", "--name", "Ada", "--results", "ada.json"]
+    assert runner.invoke(cli, args, input="Bern\n").exit_code == 1  # input ran out after one answer
+    assert json.loads((room / "ada.json").read_text("utf-8"))["deck_file"] == "exam.yaml"
+    monkeypatch.chdir(tmp_path)
+    resumed = runner.invoke(cli, ["run", "--resume", "room/ada.json"], input="a\n")
+    assert resumed.exit_code == 1, resumed.output  # the input ran out again: but it went on
+    assert [a.typed for a in load_result(room / "ada.json").answers] == ["Bern", "a"]
+    (room / "exam.yaml").rename(tmp_path / "moved.yaml")
+    lost = runner.invoke(cli, ["run", "--resume", "room/ada.json"])
+    assert lost.exit_code == 1
+    said = "the exam's deck was at 'room/exam.yaml': give it, as in 'quiz run DECK --resume room/ada.json'"
+    assert said in lost.stderr  # the path as the last sitting found it
+    found = runner.invoke(cli, ["run", "moved.yaml", "--resume", "room/ada.json"], input="a, b, c\n")
+    assert found.exit_code == 1, found.output
+    assert [a.typed for a in load_result(room / "ada.json").answers] == ["Bern", "a", "a, b, c"]

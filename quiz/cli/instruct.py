@@ -292,6 +292,7 @@ def report(
     from quiz.insight.report_text import text_lines, to_csv
     from quiz.insight.results import ResultFileError, load_result
     from quiz.ui.progress import Progress, wanted
+    from quiz.ui.safe import visible
 
     for target in (csv_file, html_file):  # refused before anything is read or printed
         if target:
@@ -332,16 +333,22 @@ def report(
     for warning in built.warnings:
         click.echo(f"warning: {warning}", err=True)
     # The files first: a closed pipe on stdout (quiz report ... | head) must not lose them.
-    for target, render in ((csv_file, lambda b: to_csv(b, raw=raw_csv)), (html_file, to_html)):
+    def csv_page() -> str:
+        return to_csv(built, raw=raw_csv)
+
+    def html_page() -> str:  # shown as the terminal shows it: a bidi override is not obeyed
+        return visible(to_html(built))
+
+    for target, render in ((csv_file, csv_page), (html_file, html_page)):
         if target:
-            write_atomic(target, render(built), inputs=(*results, *([deck] if deck else [])))
+            write_atomic(target, render(), inputs=(*results, *([deck] if deck else [])))
             click.echo(f"Wrote {target}", err=True)
     if as_json:
         click.echo(json.dumps(built.to_dict(), ensure_ascii=False, indent=2))
     else:
         color = use_color(plain)
         for line in text_lines(built):
-            heading = line == "Learners" or line.startswith(("Questions (", "Exam ("))
+            heading = line == "Learners" or line.startswith(("Questions (", "Item analysis (", "Exam ("))
             click.echo(click.style(line, bold=True) if color and heading else line)
     if skipped:
         click.get_current_context().exit(EXIT_SKIPPED)

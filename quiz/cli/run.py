@@ -7,6 +7,7 @@ the score database and signals (:mod:`quiz.cli.sessions`). See ``docs/quiz-sessi
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -28,6 +29,19 @@ if TYPE_CHECKING:
     from quiz.store import Store
 
 EXIT_FAILED_EXAM = 1
+
+
+def _resumed_deck(recorded: str, deck_id: str, results_file: str) -> str:
+    """The deck of a resumed exam: the path its results file records, as given (from here) or
+    from the results file's folder (the learner may resume from elsewhere), else its id."""
+    if recorded:
+        path = Path(recorded)
+        if path.exists():
+            return recorded
+        beside = Path(results_file).parent / path
+        if not path.is_absolute() and beside.exists():
+            return str(beside)
+    return deck_id
 
 
 @click.command("run")
@@ -104,6 +118,7 @@ def run(
     from quiz.cli.run_io import QuizTerminal
     from quiz.cli.sessions import Driver, Saver
     from quiz.deckio import load_ref
+    from quiz.errors import DeckNotFound
 
     # Imported now, not at the first answer: an interrupt that lands inside a compiled
     # extension's module initialisation makes Python exit by SIGINT instead of with 130.
@@ -116,8 +131,9 @@ def run(
 
     ctx = click.get_current_context()
     prior = rlog.resume_from(resume) if resume else None
+    given = deck
     if prior is not None:  # everything that chose the questions comes from the file
-        deck = deck or prior.deck_path or prior.deck_id
+        deck = deck or _resumed_deck(prior.deck_path, prior.deck_id, str(resume))
         name, seed, results = prior.learner, prior.seed, resume
         exam, retry_wrong = prior.mode == "exam", False
     if deck is None:
@@ -128,7 +144,15 @@ def run(
         raise click.UsageError(
             "--retry-wrong cannot be used with --exam (an exam shows no verdict until the end)"
         )
-    loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    try:
+        loaded = load_ref(deck, cache_dir=data_dir() / "cache")
+    except DeckNotFound as err:
+        if prior is None or given:
+            raise
+        where = f"at '{prior.deck_path}'" if prior.deck_path else f"'{prior.deck_id}'"
+        raise DeckNotFound(
+            f"{err}; the exam's deck was {where}: give it, as in 'quiz run DECK --resume {resume}'"
+        ) from None
     if seed is None:
         seed = secrets.randbelow(900_000) + 100_000
     options = Options(

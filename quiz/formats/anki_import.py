@@ -87,6 +87,11 @@ def decode(data: bytes, name: str) -> str:
     """The file's text, or an :class:`ImportFileError` naming the line that is not UTF-8."""
     from quiz.files import wide_unicode
 
+    if data.startswith(b"PK\x03\x04"):  # an .apkg or .colpkg is a zip of Anki's database, not text
+        raise ImportFileError(
+            f"{name}:1: the file is a zip archive (an Anki package, .apkg), not text; quiz imports notes as "
+            "text: in Anki, File → Export → 'Notes in Plain Text' (or 'quiz export --format anki')"
+        )
     wide = wide_unicode(data)
     if wide:
         raise ImportFileError(

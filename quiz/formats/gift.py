@@ -33,6 +33,12 @@ def escape(text: str) -> str:
     return re.sub(r"\r\n|\r|\n", r"\\n", out)
 
 
+def escape_answer(text: str) -> str:
+    """A short answer escaped as :func:`escape`, and ``*`` as ``\\*``: Moodle reads a bare ``*`` in a
+    short answer as a wildcard (any text), ``\\*`` as the character itself."""
+    return escape(text).replace("*", "\\*")
+
+
 def _number(value: float) -> str:
     return f"{value:.10g}"
 
@@ -51,10 +57,12 @@ def questions_of(card: AnyCard) -> list[str]:
     fb = _feedback(card)
     match card:
         case ShortCard():
-            alts = " ".join(f"={escape(a)}" for a in (card.answer, *card.accept))
+            alts = " ".join(f"={escape_answer(a)}" for a in (card.answer, *card.accept))
             return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
         case DateCard():
-            alts = " ".join(f"={escape(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso())))
+            alts = " ".join(
+                f"={escape_answer(a)}" for a in dict.fromkeys((card.answer.human(), card.answer.iso()))
+            )
             return [f"{title}{escape(card.prompt)}{{{alts}{fb}}}"]
         case ChoiceCard():
             opts = " ".join(f"{'=' if c == card.answer else '~'}{escape(c)}" for c in card.choices)
@@ -92,7 +100,7 @@ def _cloze(card: ClozeCard) -> list[str]:
             if done:
                 return "[...]"
             done = True
-            alts = " ".join(f"={escape(a)}" for a in (m.group(2), *accept.get(number, ())))
+            alts = " ".join(f"={escape_answer(a)}" for a in (m.group(2), *accept.get(number, ())))
             return f"{{{alts}{_feedback(card)}}}"
 
         pieces: list[str] = []
@@ -104,6 +112,16 @@ def _cloze(card: ClozeCard) -> list[str]:
         pieces.append(escape(card.prompt[pos:]))
         out.append(f"::{escape(card.id)} c{number}::{''.join(pieces)}")
     return out
+
+
+def moodle_comment(idnumber: str, tags: tuple[str, ...]) -> str:
+    """Moodle's comment that gives a question its ID number and tags (``// [id:capital] [tag:geo]``),
+    which Moodle's GIFT import reads and its export writes: the card id survives a trip through Moodle."""
+
+    def token(kind: str, text: str) -> str:
+        return f"[{kind}:" + " ".join(text.split()).replace("]", "\\]") + "]"
+
+    return "// " + " ".join([token("id", idnumber), *(token("tag", t) for t in tags)])
 
 
 def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
@@ -128,7 +146,9 @@ def export_gift(deck: Deck, progress: Progress | None = None) -> str:
         if not questions:
             what = "flashcard" if card.kind.value == "card" else f"{card.kind.value} card"
             blocks.append(f"// skipped {what} '{card.id}': GIFT has no such question")
-        blocks.extend(questions)
+        for i, question in enumerate(questions, start=1):
+            idnumber = card.id if len(questions) == 1 else f"{card.id}-c{i}"
+            blocks.append(f"{moodle_comment(idnumber, card.tags)}\n{question}")
     if progress is not None:
         progress(total, total)
     return "\n\n".join(blocks) + "\n"

@@ -32,6 +32,7 @@ _ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":
 _FORMAT_RE = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _BLANK = "_____"
+_STAR = "\x00"  # an escaped '*' while a short answer's wildcards are read (no text holds NUL)
 _TRUE = ("T", "TRUE")
 _FALSE = ("F", "FALSE")
 
@@ -67,6 +68,7 @@ class _Block:
     text: str
     category: str
     data: dict[str, Any] | None = None
+    comment: str = ""  # the // lines just before the question (Moodle's [id:...] and [tag:...])
 
 
 # -- text ---------------------------------------------------------------------------------------
@@ -123,18 +125,22 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
     blocks: list[_Block] = []
     loose: list[tuple[int, dict[str, Any]]] = []
     current: list[str] = []
+    comments: list[str] = []  # comment lines since the last question
     start, category, first_category = 0, "", ""
     pending: tuple[int, dict[str, Any]] | None = None
 
     def flush() -> None:
-        nonlocal current, pending
+        nonlocal current, pending, comments
         if current:
             data = pending[1] if pending else None
-            blocks.append(_Block(start, "\n".join(current), category, data))
+            blocks.append(_Block(start, "\n".join(current), category, data, "\n".join(comments)))
             pending = None
+            comments = []
         current = []
 
-    for n, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at a line feed or carriage return only, as in Moodle: str.splitlines() would also
+    # break at U+2028, U+0085, a form feed..., which a question's text may hold.
+    for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         stripped = raw.strip()
         data_match = DATA_RE.match(raw)
         if data_match:
@@ -145,11 +151,13 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
             pending = (n, found) if found else None
             continue
         if stripped.startswith("//"):
+            comments.append(stripped)
             continue
         if not stripped:
             flush()
             continue
         if stripped.startswith("$CATEGORY:") and not current:
+            comments = []
             category = stripped[len("$CATEGORY:") :].strip()
             first_category = first_category or category
             continue
@@ -165,6 +173,20 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], 
 # -- questions ----------------------------------------------------------------------------------
 class _Skip(Exception):
     """A question quiz cannot ask; the message says why."""
+
+
+#: Moodle's question id number and tags, in a comment before the question: ``// [id:q1] [tag:easy]``
+#: (``\]`` is a ``]`` inside one). Moodle's own GIFT export writes them.
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\x00-\x1f])+)\]")
+
+
+def _id_and_tags(comment: str) -> tuple[str, list[str]]:
+    """The ``[id:...]`` (the first; "" if none) and ``[tag:...]`` of the comment lines before a question."""
+    found = _ID_RE.search(comment)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else ""
+    tags = [_slug(t.replace("\\]", "]").strip()).lower() for t in _TAG_RE.findall(comment)]
+    return idnumber, tags
 
 
 def _slug(text: str) -> str:
@@ -279,21 +301,25 @@ def _short(answers: list[tuple[str, float | None, str, str]], fmt: str, notes: l
     accepted: list[str] = []
     dropped = len(notes)
     for _, weight, answer, _ in answers:
-        text = unescape(answer, fmt)
+        # "\*" is an asterisk, a bare "*" Moodle's wildcard: the escape is kept apart while the rest is read
+        text = unescape(re.sub(r"\\(.)", lambda m: _STAR if m.group(1) == "*" else m.group(0), answer), fmt)
         if weight is not None and weight < 100:
+            text = text.replace(_STAR, "*")
             notes.append(f"the answer '{text}' ({weight:g}%) was dropped: quiz has no partial credit for"
                          " short "
                          "answers")  # fmt: skip
             continue
         if "*" in text:
-            fixed = " ".join(text.replace("*", " ").split())
+            fixed = " ".join(text.replace("*", " ").split()).replace(_STAR, "*")
+            shown = text.replace(_STAR, "\\*")
             if not fixed:
-                notes.append(f"the wildcard answer '{text}' (any answer) was dropped: quiz accepts only "
+                notes.append(f"the wildcard answer '{shown}' (any answer) was dropped: quiz accepts only "
                              "the answers listed")  # fmt: skip
                 continue
-            notes.append(f"the wildcard answer '{text}' became '{fixed}': quiz matches whole answers "
+            notes.append(f"the wildcard answer '{shown}' became '{fixed}': quiz matches whole answers "
                          "(with typo tolerance), not '*' patterns")  # fmt: skip
             text = fixed
+        text = text.replace(_STAR, "*")
         if text and text not in accepted:
             accepted.append(text)
     if not accepted:
@@ -353,7 +379,13 @@ def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
     if close_at == -1:
         raise _Skip("the answer block '{' is not closed")
     before, body, after = text[:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
-    if _find(after, "{") != -1:
+    second = _find(after, "{")
+    if second != -1:
+        if "\n" in after[:second]:  # on a later line: a question with no blank line before it
+            raise _Skip(
+                "more than one answer block: if the next line starts another question, "
+                "put a blank line before it (GIFT separates questions with a blank line)"
+            )
         raise _Skip("more than one answer block (quiz asks one question per card)")
     general = ""
     i = body.find("####")
@@ -459,17 +491,17 @@ def read_gift(
             continue
         notes.extend(Note(block.line, m) for m in messages)
         question_title = _title(block.text)
+        idnumber, more_tags = _id_and_tags(block.comment)
         for card in made:
             part = card.pop("part", None)
-            slug = _slug(question_title) if question_title else ""
+            slug = _slug(idnumber or question_title) if idnumber or question_title else ""
             if slug and part:
                 slug = f"{slug}-{part}"
             kind = CardType(card["type"])
             card_id = slug or content_id(kind, card.get("prompt") or card.get("text", ""))
             tags = [_slug(block.category.split("/")[-1]).lower()] if block.category else []
-            cards.append(
-                (block.line, {"id": card_id, **card, **({"tags": tags} if tags and tags[0] else {})})
-            )
+            tags = [t for t in dict.fromkeys([*tags, *more_tags]) if t]
+            cards.append((block.line, {"id": card_id, **card, **({"tags": tags} if tags else {})}))
     if progress is not None:
         progress(len(blocks), len(blocks))
     # A reversed card's own question (reverse: true) is made again when the deck is read, not kept.

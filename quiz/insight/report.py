@@ -17,7 +17,17 @@ from quiz.errors import QuizError
 from quiz.insight.report_answers import LOOSE, Candidate, candidates_for, picked_options, picked_text
 from quiz.insight.report_figures import ExamFigures, ItemFigures, all_item_figures, exam_figures
 from quiz.insight.results import Result, ResultAnswer
-from quiz.model import AnyCard, Card, ChoiceCard, Deck, MultiCard, OrderCard, options_of, question_text
+from quiz.model import (
+    AnyCard,
+    Card,
+    ChoiceCard,
+    Deck,
+    MultiCard,
+    OrderCard,
+    options_of,
+    question_text,
+    self_rated,
+)
 
 TOP_WRONG = 3
 SELF_RATED = "card"  # the flashcard type: the learner says whether they knew it
@@ -203,30 +213,63 @@ def changes(card: AnyCard | None, answer: ResultAnswer) -> str:
     return ", ".join(what)
 
 
+def _files(names: Sequence[str]) -> str:
+    """One file's name, or the first three of several and how many: one warning for a group."""
+    if len(names) == 1:
+        return names[0]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return f"{', '.join(names[:3])}{more} ({len(names)} files)"
+
+
+def _whole_deck(r: Result) -> bool:
+    """Whether ``r``'s exam asked every card of its deck (no --count, --tag or --card)."""
+    o = r.options
+    return bool(r.plan) and o.get("count") is None and not o.get("tags") and not o.get("card_ids")
+
+
+def _added(group: Sequence[Result], deck: Deck) -> list[str]:
+    """Cards of ``deck`` that no exam of ``group`` (one older version, whole deck asked) had in its plan."""
+    if not all(_whole_deck(r) for r in group):
+        return []
+    planned = {card for r in group for card, _ in r.plan}
+    exam = all(r.mode == "exam" for r in group)  # an exam asks no flashcard
+    return [c.id for c in deck.cards if c.id not in planned and not (exam and self_rated(c))]
+
+
 def _changed_cards(kept: Sequence[tuple[str, Result]], deck: Deck) -> tuple[dict[str, str], list[str]]:
-    """For results of another version of ``deck``: each changed card's difference, and the warnings."""
+    """For results of another version of ``deck``: each changed card's difference, and the warnings.
+
+    Results of one older version are one group, with one warning of each kind (a class of 30
+    gives three lines, not sixty): that they are of another version, the questions they
+    answered that changed since, and the cards added since (when their exams asked every card).
+    """
     changed: dict[str, str] = {}
-    warnings = []
+    groups: dict[str, list[tuple[str, Result]]] = {}
     for name, r in kept:
-        if not deck.content_hash or r.deck_hash == deck.content_hash:
-            continue
+        if deck.content_hash and r.deck_hash != deck.content_hash:
+            groups.setdefault(r.deck_hash, []).append((name, r))
+    warnings = []
+    for group in groups.values():
+        who = _files([name for name, _ in group])
         warnings.append(
-            f"{name}: results from a different version of the deck "
+            f"{who}: results from a different version of the deck "
             f"(its content hash differs from {deck.path or deck.id})"
         )
-        mine = []
-        for a in r.answers:
-            if a.first and a.card not in changed:
-                why = changes(deck.card(a.card), a)
-                if why:
-                    changed[a.card] = why
-            if a.first and a.card in changed and a.card not in mine:
-                mine.append(a.card)
+        mine: list[str] = []
+        for _, r in group:
+            for a in r.answers:
+                if a.first and a.card not in changed:
+                    why = changes(deck.card(a.card), a)
+                    if why:
+                        changed[a.card] = why
+                if a.first and a.card in changed and a.card not in mine:
+                    mine.append(a.card)
         if mine:
-            warnings.append(
-                f"{name}: answered questions that changed since: "
-                + ", ".join(f"{c} ({changed[c]})" for c in mine)
-            )
+            which = ", ".join(f"{c} ({changed[c]})" for c in mine)
+            warnings.append(f"{who}: answered questions that changed since: {which}")
+        added = _added([r for _, r in group], deck)
+        if added:
+            warnings.append(f"{who}: questions added to the deck since (not asked): {', '.join(added)}")
     return changed, warnings
 
 
@@ -264,8 +307,9 @@ def build_report(results: Sequence[tuple[str, Result]], deck: Deck | None = None
             if a.first:
                 by_card.setdefault(a.card, []).append((name, r, a))
     order = list(by_card)
-    if deck is not None:
-        in_deck = [c.id for c in deck.cards if c.id in by_card]
+    if deck is not None:  # with the questions of the exams that nobody reached (0 answered)
+        planned = {card for _, r in kept for card, _ in r.plan}
+        in_deck = [c.id for c in deck.cards if c.id in by_card or c.id in planned]
         order = in_deck + [c for c in order if c not in in_deck]
 
     # Item analysis: finished attempts only (as Moodle), marked questions only (not self-rated).
@@ -280,8 +324,12 @@ def build_report(results: Sequence[tuple[str, Result]], deck: Deck | None = None
     questions: list[QuestionStat] = []
     rows: list[AnswerRow] = []
     for card_id in order:
-        entries = by_card[card_id]
+        entries = by_card.get(card_id, [])
         card = deck.card(card_id) if deck is not None else None
+        if not entries and card is not None:  # asked in no attempt yet: every exam stopped before it
+            q = QuestionStat(card_id, card.kind.value, _prompt_of(card), 0, 0, None)
+            questions.append(replace(q, changed=changed.get(card_id, "")))
+            continue
         q = _question(card_id, card, deck, entries)
         questions.append(replace(q, figures=figures.get(card_id), changed=changed.get(card_id, "")))
         policy = deck.policy(card) if deck is not None and card is not None else LOOSE

@@ -29,6 +29,7 @@ p,li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5em 0}
 td,th{padding:.2em .6em;text-align:left;vertical-align:top}
+td.wrap{overflow-wrap:anywhere;min-width:6em}
 th{border-bottom:1px solid #999}tr:nth-child(even) td{background:#f4f4f4}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
 .warn{color:#a33}.incomplete{color:#a33;white-space:nowrap}
@@ -57,15 +58,24 @@ def _e(text: object) -> str:
 
 
 def _table(
-    header: tuple[str, ...] | list[str], rows: list[list[str]], numeric: set[int], cls: str = ""
+    header: tuple[str, ...] | list[str],
+    rows: list[list[str]],
+    numeric: set[int],
+    cls: str = "",
+    wrap: frozenset[int] = frozenset({0}),
 ) -> str:
-    """A table (cells escaped) in a scrolling box, so a wide table never widens the page."""
+    """A table (cells escaped) in a scrolling box, so a wide table never widens the page.
+
+    The ``wrap`` columns hold names (a learner's, a card id, a file) that may break anywhere, so a
+    long one with no space cannot push the other columns out of view.
+    """
     head = "".join(f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(header))
+
+    def cell(i: int) -> str:
+        return " class=num" if i in numeric else " class=wrap" if i in wrap else ""
+
     body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=num' if i in numeric else ''}>{_e(c)}</td>" for i, c in enumerate(row))
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td{cell(i)}>{_e(c)}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows
     )
     return f'<div class="scroll"><table class="{cls}"><tr>{head}</tr>{body}</table></div>'
 
@@ -156,7 +166,13 @@ def to_html(report: Report) -> str:
         for x in report.learners
     ]
     parts.append(
-        _table(["name", "score", "percent", "answered", "time", "file"], learner_rows, {2, 3, 4}, "learners")
+        _table(
+            ["name", "score", "percent", "answered", "time", "file"],
+            learner_rows,
+            {2, 3, 4},
+            "learners",
+            frozenset({0, 5}),
+        )
     )
     parts.append('</section><section id="items"><h2>Questions</h2>')
     parts.append(

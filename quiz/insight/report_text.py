@@ -102,6 +102,8 @@ def question_cells(q: QuestionStat) -> list[str]:
 def detail_lines(q: QuestionStat) -> list[str]:
     """What the class typed: options picked, common wrong answers, accept candidates, changes."""
     details = []
+    if not q.answered:
+        details.append("answered by nobody: every attempt stopped before it")
     if q.changed:
         details.append(f"changed since some answers were given: {q.changed}")
     if q.self_rated:
@@ -114,6 +116,11 @@ def detail_lines(q: QuestionStat) -> list[str]:
     for c in q.candidates:
         details.append(f"candidate for accept: '{c.typed}' ({plural(c.count, 'learner')}; {c.why})")
     return details
+
+
+#: The columns of :data:`QUESTION_COLUMNS` in the terminal's two question tables.
+_COUNTS = (0, 1, 2, 8)
+_FIGURES = (0, 3, 4, 5, 6, 7)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -136,8 +143,12 @@ def text_lines(report: Report) -> list[str]:
             for x in report.learners
         ],
     )
-    lines += ["", "Questions (first tries; figures over finished attempts, in percent)"]
-    lines += _table(QUESTION_COLUMNS, [question_cells(q) for q in report.questions])
+    # Two tables, so that each fits an 80-column terminal: the counts, then Moodle's item analysis.
+    cells = [question_cells(q) for q in report.questions]
+    lines += ["", "Questions (first tries)"]
+    lines += _table([QUESTION_COLUMNS[i] for i in _COUNTS], [[row[i] for i in _COUNTS] for row in cells])
+    lines += ["", "Item analysis (Moodle's; over finished attempts, in percent)"]
+    lines += _table([QUESTION_COLUMNS[i] for i in _FIGURES], [[row[i] for i in _FIGURES] for row in cells])
     for q in report.questions:
         lines += ["", f"{q.card}: {q.prompt}", *(f"  {d}" for d in detail_lines(q))]
     return lines
