@@ -546,6 +546,18 @@ def test_the_first_load_after_an_edit_builds_no_card_until_one_is_used(tmp_path:
     assert cold.cards == CARDS.cards
 
 
+def test_a_deck_read_whole_is_cached_in_blocks_of_its_own(tmp_path: Path) -> None:
+    """A file the chunk cutter declines (an anchor) is parsed whole and cached in blocks of
+    ``BLOCK_CARDS``; the warm load equals it card for card."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE.replace("tags: [bench]", "tags: [&b bench]"), encoding="utf-8")
+    cold = _cache.load_cached(path, tmp_path / "cache")
+    assert isinstance(cold.cards, tuple) and cold == decks.load(path)
+    warm = _cache.load_cached(path, tmp_path / "cache")
+    assert isinstance(warm.cards, LazyCards) and f"0 of {-(-120 // 7)} blocks built" in repr(warm.cards)
+    assert warm == cold
+
+
 def test_a_damaged_cache_file_is_parsed_again_and_rewritten(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,7 @@ run code; it lives in the user's own data directory, which already holds their s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -200,8 +201,9 @@ def _write_blocks(
     """Write a cache file atomically: an index (the deck without its cards, the cards' ids, tags,
     how many cards each block holds and its length in bytes), then the blocks of pickled cards.
 
-    The index needs every block's length, so the blocks go to an unnamed spill file as they come
-    and are copied after the index. The CRC-32 in the header is filled in last.
+    The index needs every block's length: blocks given as a list are written straight after it;
+    others go to an unnamed spill file as they come and are copied after it. The CRC-32 in the
+    header is filled in last.
     """
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     tags = tuple(shared.setdefault(t, t) for t in tags)  # each tag set pickled once
@@ -209,16 +211,22 @@ def _write_blocks(
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
         try:
-            with os.fdopen(fd, "wb") as out, tempfile.TemporaryFile(dir=file.parent) as spill:
-                lengths = [spill.write(block) for block in blocks]
+            with os.fdopen(fd, "wb") as out, contextlib.ExitStack() as stack:
+                if isinstance(blocks, list):  # already in memory: written straight after the index
+                    lengths = [len(block) for block in blocks]
+                    payload: Iterable[bytes] = blocks
+                else:
+                    spill = stack.enter_context(tempfile.TemporaryFile(dir=file.parent))
+                    lengths = [spill.write(block) for block in blocks]
+                    spill.seek(0)
+                    payload = iter(lambda: spill.read(1 << 20), b"")
                 index = (replace(deck, cards=()), "\n".join(ids), tags, sizes, lengths)
                 head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
                 out.write(head + b"00000000\n")  # the CRC-32 of what follows, written at the end
                 indexed = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
                 out.write(indexed)
                 crc = zlib.crc32(indexed)
-                spill.seek(0)
-                while chunk := spill.read(1 << 20):
+                for chunk in payload:
                     crc = zlib.crc32(chunk, crc)
                     out.write(chunk)
                 out.seek(len(head))
