@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import pickle
 import zlib
 from collections.abc import Callable
@@ -268,7 +269,7 @@ def test_cache_serves_the_second_load(tmp_path: Path, monkeypatch: pytest.Monkey
     def no_parse(*_: object, **__: object) -> Deck:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(_parallel, "parse_bytes", no_parse)
+    monkeypatch.setattr(_parallel, "parse_text", no_parse)
     second = _cache.load_cached(path, cache)
     assert second == first and second.path == str(path) and second.content_hash == first.content_hash
     assert [c.line for c in second.cards] == [c.line for c in first.cards]
@@ -314,13 +315,13 @@ def test_cache_from_another_loader_version_is_not_trusted(
     cache = tmp_path / "cache"
     _cache.load_cached(path, cache)
     calls: list[int] = []
-    real = _parallel.parse_bytes
+    real = _parallel.parse_text
 
-    def counting(*args: Any, **kwargs: Any) -> Deck:
+    def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parallel, "parse_bytes", counting)
+    monkeypatch.setattr(_parallel, "parse_text", counting)
     monkeypatch.setattr(_cache, "loader_fingerprint", lambda: "f" * 64)
     _cache.load_cached(path, cache)
     assert calls == [1]
@@ -465,11 +466,14 @@ def test_a_cached_deck_reads_exactly_like_the_parsed_one(tmp_path: Path) -> None
 
 
 def _cached_pair(tmp_path: Path) -> tuple[Path, Path, Deck, Deck]:
-    """A deck file, its cache file, the deck parsed (cold) and the deck from the cache (warm)."""
+    """A deck file, its cache file, the deck parsed (no cache) and the deck from the cache (warm);
+    the first load through the cache (which writes it) is checked to equal the parsed deck too."""
     path = tmp_path / "deck.yaml"
     path.write_text(SAMPLE, encoding="utf-8")
     cache = tmp_path / "cache"
-    parsed = _cache.load_cached(path, cache)
+    cold = _cache.load_cached(path, cache)
+    parsed = decks.load(path)
+    assert cold == parsed and [c.line for c in cold.cards] == [c.line for c in parsed.cards]
     return path, _cache.cache_path(path, cache), parsed, _cache.load_cached(path, cache)
 
 
@@ -485,10 +489,11 @@ def test_a_warm_load_builds_no_card_until_one_is_used_and_equals_the_parsed_deck
     assert lazy.blocks_built() == 0
     assert cached.card("c000050") == parsed.card("c000050") and lazy.blocks_built() == 1
     assert cached.card("no-such-card") is None and parsed.card("no-such-card") is None
-    assert "120 cards, 1 of 18 blocks built" in repr(lazy)
+    blocks = len(_chunks.split(SAMPLE)[1])  # a block per part the file was parsed in
+    assert f"120 cards, 1 of {blocks} blocks built" in repr(lazy)
     assert cached == parsed and parsed == cached and lazy == parsed.cards and parsed.cards == lazy
     assert lazy == list(parsed.cards) and lazy != parsed.cards[:-1] and lazy != "text"
-    assert hash(cached) == hash(parsed) and lazy.blocks_built() == 18
+    assert hash(cached) == hash(parsed) and lazy.blocks_built() == blocks
     for copied in (pickle.loads(pickle.dumps(cached)), copy.deepcopy(cached), copy.copy(cached)):
         assert copied == parsed
     assert isinstance(pickle.loads(pickle.dumps(cached)).cards, tuple)
@@ -500,13 +505,22 @@ def test_a_warm_load_builds_no_card_until_one_is_used_and_equals_the_parsed_deck
     stop=st.none() | st.integers(-130, 130),
     step=st.none() | st.integers(-9, 9).filter(bool),
     index=st.integers(-130, 130),
+    cuts=st.sets(st.integers(1, 119)),
 )
 def test_lazy_cards_index_and_slice_like_the_tuple(
-    start: int | None, stop: int | None, step: int | None, index: int
+    start: int | None, stop: int | None, step: int | None, index: int, cuts: set[int]
 ) -> None:
-    """Any index or slice of a lazy card list gives what the tuple of the same cards gives."""
+    """Any index or slice of a lazy card list gives what the tuple of the same cards gives, with
+    blocks of one size or of any sizes (a deck cached a parsed part per block)."""
     cards = CARDS.cards
+    ends = [0, *sorted(cuts), 120]
+    uneven = [pickle.dumps(list(cards[lo:hi])) for lo, hi in itertools.pairwise(ends)]
+    sizes = [hi - lo for lo, hi in itertools.pairwise(ends)]
     lazy = LazyCards(CARDS.card_ids(), CARDS.card_tags(), BLOCKS, 7, pickle.loads)
+    assert LazyCards(CARDS.card_ids(), CARDS.card_tags(), uneven, sizes, pickle.loads) == cards
+    assert LazyCards(CARDS.card_ids(), CARDS.card_tags(), uneven, sizes, pickle.loads)[index % 120] == cards[
+        index % 120
+    ]
     assert lazy[start:stop:step] == cards[start:stop:step]
     if -len(cards) <= index < len(cards):
         assert lazy[index] == cards[index]
@@ -520,18 +534,53 @@ CARDS = decks.parse(SAMPLE, "sample.yaml")
 BLOCKS = [pickle.dumps(list(CARDS.cards[lo : lo + 7])) for lo in range(0, 120, 7)]
 
 
-def test_a_damaged_cache_file_is_parsed_again_and_rewritten(tmp_path: Path) -> None:
+def test_the_first_load_after_an_edit_builds_no_card_until_one_is_used(tmp_path: Path) -> None:
+    """Each process pickles the cards it parsed as a block of the cache: the deck handed back
+    after writing the cache builds a block only when one of its cards is used, as a warm one."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE, encoding="utf-8")
+    cold = _cache.load_cached(path, tmp_path / "cache")
+    assert isinstance(cold.cards, LazyCards) and cold.cards.blocks_built() == 0
+    assert cold.card_ids() == CARDS.card_ids() and cold.card("c000050") == CARDS.card("c000050")
+    assert cold.cards.blocks_built() == 1
+    assert cold.cards == CARDS.cards
+
+
+def test_a_deck_read_whole_is_cached_in_blocks_of_its_own(tmp_path: Path) -> None:
+    """A file the chunk cutter declines (an anchor) is parsed whole and cached in blocks of
+    ``BLOCK_CARDS``; the warm load equals it card for card."""
+    path = tmp_path / "deck.yaml"
+    path.write_text(SAMPLE.replace("tags: [bench]", "tags: [&b bench]"), encoding="utf-8")
+    cold = _cache.load_cached(path, tmp_path / "cache")
+    assert isinstance(cold.cards, tuple) and cold == decks.load(path)
+    warm = _cache.load_cached(path, tmp_path / "cache")
+    assert isinstance(warm.cards, LazyCards) and f"0 of {-(-120 // 7)} blocks built" in repr(warm.cards)
+    assert warm == cold
+
+
+def test_a_damaged_cache_file_is_parsed_again_and_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Flipping one byte anywhere in the cached cards is caught by the checksum: the file is parsed again."""
     path, file, parsed, _cached = _cached_pair(tmp_path)
     data = bytearray(file.read_bytes())
+    calls: list[int] = []
+    real = _parallel.parse_text
+
+    def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_parallel, "parse_text", counting)
     for at in (len(data) // 2, len(data) - 3, len(_cache.CACHE_MAGIC) + 140):
         damaged = data.copy()
         damaged[at] ^= 0x20
         file.write_bytes(bytes(damaged))
+        before = len(calls)
         again = _cache.load_cached(path, tmp_path / "cache")
-        assert isinstance(again.cards, tuple) and again == parsed  # parsed, not read from the cache
+        assert len(calls) == before + 1 and again == parsed  # parsed, not read from the cache
         assert file.read_bytes() != bytes(damaged)
-        assert isinstance(_cache.load_cached(path, tmp_path / "cache").cards, LazyCards)
+        assert _cache.load_cached(path, tmp_path / "cache") == parsed and len(calls) == before + 1
 
 
 def _rewrite_blocks(file: Path, change: Callable[[list[bytes]], list[bytes]]) -> None:
@@ -560,7 +609,7 @@ def test_a_tampered_block_cannot_name_another_class_and_says_so(tmp_path: Path) 
     _rewrite_blocks(file, lambda blocks: [pickle.dumps([_Evil(str(marker))]), *blocks[1:]])
     deck = _cache.load_cached(path, tmp_path / "cache")
     assert deck.cards[50] == parsed.cards[50]  # the other blocks are intact
-    with pytest.raises(CardBlockError, match=r"cannot build cards 1-7 of .*\.deck .*delete that file"):
+    with pytest.raises(CardBlockError, match=r"cannot build cards 1-\d+ of .*\.deck .*delete that file"):
         deck.cards[0]
     assert not marker.exists()
 
@@ -603,13 +652,13 @@ def test_a_cache_file_of_the_old_format_is_parsed_again_and_replaced(
     header = f"quiz-deck-cache 1\n{digest}{_cache.loader_fingerprint()}\n".encode()
     file.write_bytes(header + pickle.dumps(parsed))
     calls: list[str] = []
-    real = _parallel.parse_bytes
+    real = _parallel.parse_text
 
-    def counting(*args: Any, **kwargs: Any) -> Deck:
+    def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
         calls.append("parsed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parallel, "parse_bytes", counting)
+    monkeypatch.setattr(_parallel, "parse_text", counting)
     assert _cache.load_cached(path, tmp_path / "cache") == parsed and calls == ["parsed"]
     assert file.read_bytes().startswith(_cache.CACHE_MAGIC)
 

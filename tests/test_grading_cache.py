@@ -2,6 +2,8 @@
 
 * ``grade(..., explain=False)`` (used on accept examples) skips working out which differences a
   normalised match ignored: every field but that note is the same as a full grading's.
+* Leading articles are stripped by one anchored match and a slice, not by ``re.sub`` with a
+  template: the same text for any input.
 * A policy's hash is computed once per object and kept on it (it is part of the key of every
   grading cache): a policy read back from a pickle (the deck cache, the parser's second process)
   or built afresh grades exactly as the original, after the original has filled the caches.
@@ -61,6 +63,29 @@ def test_grading_without_explaining_gives_the_same_verdict(case: tuple[Card, str
     )
     if not (full.correct and full.rule == Rule.NORMALIZED):
         assert quick.note == full.note
+
+
+_ARTICLE_START = st.lists(
+    st.sampled_from(["a", "an", "the", "in", "at", "from", "on", "The", "AN", "IN"]), max_size=3
+).map(" ".join)
+
+
+@given(
+    st.tuples(
+        st.sampled_from(["", " ", "\t", "\u00a0", "\n"]),
+        _ARTICLE_START,
+        st.sampled_from(["", " ", "  ", "\u2003"]),
+    ).map("".join)
+    | st.just(""),
+    S.tricky_text,
+)
+def test_leading_articles_are_stripped_as_the_pattern_substitution_strips_them(start: str, rest: str) -> None:
+    """Normalising removes leading articles (and the prepositions before a place) exactly as
+    ``_ARTICLES_CI.sub(r"\1", text, count=1)`` does, for any text after them."""
+    from quiz.grading.normalize import _ARTICLES_CI, _strip_articles
+
+    for text in (start + rest, start, rest, start + " " + rest):
+        assert _strip_articles(text) == _ARTICLES_CI.sub(r"\1", text, count=1)
 
 
 @given(graded())

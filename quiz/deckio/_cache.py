@@ -5,7 +5,10 @@ one file per deck path, valid only for the same file bytes (SHA-256) and the sam
 loader (quiz version and the source of the modules that build decks). The file holds
 the cards' ids and tags and the cards themselves pickled in blocks, so a warm load gives
 a deck whose cards are a :class:`quiz.model.LazyCards`: a block is unpickled when one
-of its cards is first used (a one-card quiz on 100k cards builds 1,024 of them). A
+of its cards is first used (a one-card quiz on 100k cards builds a few hundred of them).
+A block is a part of the file as the fast parser cut it (about 256 KB of YAML), pickled by
+the process that parsed it, and the first load after an edit hands back the same lazy deck;
+a file read whole is cut into blocks of ``BLOCK_CARDS``. A
 missing, corrupt (its CRC-32 is checked before anything is used), stale or unreadable
 cache file is ignored and rewritten; it is written atomically. The pickles are read with
 an unpickler that only accepts quiz's own model classes, so a tampered cache file cannot
@@ -14,13 +17,14 @@ run code; it lives in the user's own data directory, which already holds their s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +38,7 @@ from ._file import MAX_BYTES, decode, read_bytes
 from ._parallel import no_gc
 from ._parse import parse
 
-CACHE_MAGIC = b"quiz-deck-cache 2\n"
+CACHE_MAGIC = b"quiz-deck-cache 3\n"
 #: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
 BLOCK_CARDS = 1024
 #: A cache file larger than this is not read (a deck of at most 64 MB pickles to far less).
@@ -160,35 +164,69 @@ def _slim(card: AnyCard) -> AnyCard:
     return slim
 
 
-def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
-    """Write ``deck`` to ``file`` atomically: an index (the deck without its cards, the cards' ids,
-    tags and block lengths), then the cards pickled in blocks of ``BLOCK_CARDS``.
+def _block_of(part: Deck) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bytes]:
+    """A part of a deck as a block of its cache file: the cards' ids, their tags, and the cards
+    pickled. Made in whichever process parsed the part, so that the cards never travel between
+    the two processes and the parent never builds the other half of the deck."""
+    cards = part.cards
+    blob = pickle.dumps([_slim(c) for c in cards], protocol=pickle.HIGHEST_PROTOCOL)
+    return tuple(c.id for c in cards), tuple(c.tags for c in cards), blob
 
-    The index needs every block's length, so each block is written to an unnamed spill file as it is
-    pickled and copied after the index: the pickled cards (68 MB for 100k realistic cards) are
-    never all in memory beside the deck. The CRC-32 in the header is filled in last.
-    """
+
+def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
+    """Write ``deck`` (its cards at hand) to ``file`` atomically, its cards pickled in blocks of
+    ``BLOCK_CARDS``. Each block is written to an unnamed spill file as it is pickled and copied
+    after the index, so the pickled cards are never all in memory beside the deck."""
     cards = deck.cards
+    ids = tuple(c.id for c in cards)
+    tags = tuple(c.tags for c in cards)
+    sizes = [min(BLOCK_CARDS, len(cards) - lo) for lo in range(0, len(cards), BLOCK_CARDS)]
+    blocks = (
+        pickle.dumps([_slim(c) for c in cards[lo : lo + BLOCK_CARDS]], protocol=pickle.HIGHEST_PROTOCOL)
+        for lo in range(0, len(cards), BLOCK_CARDS)
+    )
+    _write_blocks(file, deck, ids, tags, sizes, blocks, digest, fingerprint)
+
+
+def _write_blocks(
+    file: Path,
+    deck: Deck,
+    ids: tuple[str, ...],
+    tags: tuple[tuple[str, ...], ...],
+    sizes: list[int],
+    blocks: Iterable[bytes],
+    digest: str,
+    fingerprint: str,
+) -> None:
+    """Write a cache file atomically: an index (the deck without its cards, the cards' ids, tags,
+    how many cards each block holds and its length in bytes), then the blocks of pickled cards.
+
+    The index needs every block's length: blocks given as a list are written straight after it;
+    others go to an unnamed spill file as they come and are copied after it. The CRC-32 in the
+    header is filled in last.
+    """
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    tags = tuple(shared.setdefault(c.tags, c.tags) for c in cards)  # each tag set pickled once
-    ids = "\n".join(c.id for c in cards)
+    tags = tuple(shared.setdefault(t, t) for t in tags)  # each tag set pickled once
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".deck")
         try:
-            with os.fdopen(fd, "wb") as out, tempfile.TemporaryFile(dir=file.parent) as spill:
-                lengths = []
-                for lo in range(0, len(cards), BLOCK_CARDS):
-                    block = [_slim(c) for c in cards[lo : lo + BLOCK_CARDS]]
-                    lengths.append(spill.write(pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)))
-                index = (replace(deck, cards=()), ids, tags, BLOCK_CARDS, lengths)
+            with os.fdopen(fd, "wb") as out, contextlib.ExitStack() as stack:
+                if isinstance(blocks, list):  # already in memory: written straight after the index
+                    lengths = [len(block) for block in blocks]
+                    payload: Iterable[bytes] = blocks
+                else:
+                    spill = stack.enter_context(tempfile.TemporaryFile(dir=file.parent))
+                    lengths = [spill.write(block) for block in blocks]
+                    spill.seek(0)
+                    payload = iter(lambda: spill.read(1 << 20), b"")
+                index = (replace(deck, cards=()), "\n".join(ids), tags, sizes, lengths)
                 head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
                 out.write(head + b"00000000\n")  # the CRC-32 of what follows, written at the end
                 indexed = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
                 out.write(indexed)
                 crc = zlib.crc32(indexed)
-                spill.seek(0)
-                while chunk := spill.read(1 << 20):
+                for chunk in payload:
                     crc = zlib.crc32(chunk, crc)
                     out.write(chunk)
                 out.seek(len(head))
@@ -218,7 +256,21 @@ def load_cached(
         return replace(deck, path=shown, content_hash=digest)
     text = decode(data, shown)
     del data  # the bytes are needed no more (59 MB for 100k realistic cards, in both processes)
-    deck = _parallel.parse_bytes(text, shown, digest, progress=progress)
+    # Each part's cards are pickled as a block of the cache where they were parsed: this process
+    # neither receives the other process's cards nor pickles the whole deck again, and the deck
+    # it returns builds a block's cards only when one of them is used, as a warm load does.
+    deck, blocks = _parallel.parse_text(
+        text, shown, digest, _block_of, keep_cards=False, progress=progress, chunks_only=True
+    )
     del text
-    _write_cache(file, deck, digest, fingerprint)
-    return deck
+    if not blocks:  # read whole (anchors, reversed cards ...): the deck has its cards
+        _write_cache(file, deck, digest, fingerprint)
+        return deck
+    blocks = [b for b in blocks if b[0]]
+    ids = tuple(i for b in blocks for i in b[0])
+    tags = tuple(t for b in blocks for t in b[1])
+    sizes = [len(b[0]) for b in blocks]
+    blobs = [b[2] for b in blocks]
+    del blocks
+    _write_blocks(file, deck, ids, tags, sizes, blobs, digest, fingerprint)
+    return replace(deck, cards=LazyCards(ids, tags, blobs, sizes, _load_block, str(file)))

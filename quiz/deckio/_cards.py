@@ -241,7 +241,9 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
             for key, target in (("accept", "accept_examples"), ("reject", "reject_examples")):
                 if key in ex:
                     items = r.text_list(ex[key], f"{what}: examples") or []
-                    out[target] = tuple(Example(t, *pos(n)) for t, n in items)
+                    out[target] = tuple(
+                        Example(t, n.start_mark.line + 1, n.start_mark.column + 1) for t, n in items
+                    )  # each item is a node: its position as pos(n) gives it
     return out
 
 

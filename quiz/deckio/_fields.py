@@ -15,7 +15,9 @@ from typing import Any
 from quiz.errors import Problem
 from quiz.model import POLICY_CHOICES, PartialDate
 
-from ._yaml import SAFE_TAGS, YAML_PREFIX, Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
+from ._yaml import SAFE_TAGS, STR, YAML_PREFIX, Field, blank, clip, is_map, is_scalar, is_seq, kind_of, pos
+
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 class Reader:
@@ -114,6 +116,14 @@ class Reader:
         self, f: Field, what: str, *, min_items: int = 0, single: bool = True
     ) -> list[tuple[str, Any]] | None:
         """A list of texts with each item's node; with ``single``, one text is a one-item list."""
+        node = f.node
+        if type(node).__name__ == "SequenceNode" and node.tag == _SEQ_TAG:
+            # The usual list, of quoted or plain texts: what the checks below give, without them.
+            listed = node.value
+            if len(listed) >= min_items and all(
+                type(item).__name__ == "ScalarNode" and item.tag == STR for item in listed
+            ):
+                return [(str(item.value), item) for item in listed]
         if not self.check_tag(f.node, what):
             return None
         if is_scalar(f.node) and not single and not blank(f.node):

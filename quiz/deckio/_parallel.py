@@ -114,11 +114,15 @@ def parse_text(
     workers: int = 2,
     keep_cards: bool = True,
     progress: Progress | None = None,
+    chunks_only: bool = False,
 ) -> tuple[Deck, list[T]]:
-    """The deck in ``text`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
+    """The deck in ``text`` and ``work`` run on each of its parts (see :func:`load_parts`).
+
+    With ``chunks_only``, ``work`` runs only when the file was read in chunks: a file read whole
+    comes back with its cards and no results (``[]``)."""
     if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:  # in bytes, as the file
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
-        return deck, [_whole(work, deck, progress)]
+        return deck, [] if chunks_only else [_whole(work, deck, progress)]
     with no_gc():
         try:
             return _parse_chunked(text, shown, digest, workers, work, keep_cards, progress)
@@ -127,6 +131,10 @@ def parse_text(
         if progress is not None:
             progress(0, 1)  # one part after all: what ``work`` reports, if anything, is the news
         deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
+        if chunks_only:
+            if progress is not None:
+                progress(1, 1)
+            return deck, []
         return deck, [_whole(work, deck, progress)]
 
 

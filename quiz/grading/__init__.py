@@ -95,7 +95,7 @@ def _grade(
     if len(typed) > MAX_EXTRA_CHARS + 4 * len(expected):
         note = "not accepted: the answer is far too long"
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
-    wrong = (*reject, *(e.text for e in card.reject_examples))
+    wrong = (*reject, *[e.text for e in card.reject_examples])
     match card:
         case ShortCard():
             prep = prepare_text((card.answer, *card.accept), wrong, policy, expected, card.person)

@@ -104,7 +104,10 @@ _ASCII_CLEAN = {ord(c): "" for c in map(chr, range(128)) if _clean_char(c) == ""
 
 def _strip_articles(text: str) -> str:
     # Drop leading articles, repeated ones too (so normalising twice changes nothing), never the last word.
-    return _ARTICLES_CI.sub(r"\1", text, count=1)
+    # The pattern is anchored, so its one possible match is at the start: what ``sub(r"\1", text,
+    # count=1)`` gives, without expanding a template on every call (half of a normalisation's time).
+    found = _ARTICLES_CI.match(text)
+    return text if found is None else found.group(1) + text[found.end() :]
 
 
 def _one_pass(text: str, policy: Policy) -> str:

@@ -197,8 +197,13 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
                     answers.append(part.answers[k])
                     spans.append((part.codes, start, end))
                 start = end
-    # A word's rank is its count and then its code in one number, so the rarest sort first.
-    ranks = Counter(code for codes, start, end in spans for code in codes[start:end])
+    # A word's rank is its count and then its code in one number, so the rarest sort first. A card
+    # without words has no codes, so every part's codes are the codes of the cards searched
+    # (counted in C, a part at a time).
+    ranks: Counter[int] = Counter()
+    for parts in terms:
+        for part in parts:
+            ranks.update(part.codes)
     for w, n in ranks.items():
         ranks[w] = n << 32 | w
     rank = ranks.__getitem__

@@ -45,6 +45,11 @@ class Example:
         return (Example, (self.text, self.line, self.col))
 
 
+#: The months' names, read once: ``calendar.month_name[i]`` formats a date on every call (quiz
+#: never changes the locale, so the names are those of the C locale either way).
+_MONTH_NAMES = tuple(calendar.month_name)
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """A date known to a precision: a year, a month of a year, or a day."""
@@ -74,7 +79,7 @@ class PartialDate:
         """``2019``, ``December 2019`` or ``18 December 2019``."""
         if self.month is None:
             return str(self.year)
-        month = calendar.month_name[self.month]
+        month = _MONTH_NAMES[self.month]
         if self.day is None:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -25,23 +27,35 @@ class LazyCards(Sequence[AnyCard]):
     hashed, pickled and copied as that tuple.
     """
 
-    __slots__ = ("_blocks", "_built", "_ids", "_load", "_size", "_source", "_tags")
+    __slots__ = ("_blocks", "_built", "_ids", "_load", "_source", "_starts", "_tags")
 
     def __init__(
         self,
         ids: tuple[str, ...],
         tags: tuple[tuple[str, ...], ...],
         blocks: Sequence[bytes | memoryview],
-        block_size: int,
+        block_size: int | Sequence[int],
         load: Callable[[bytes | memoryview], Sequence[AnyCard]],
         source: str = "",
     ) -> None:
-        if len(ids) != len(tags) or block_size < 1 or len(blocks) != -(-len(ids) // block_size):
-            raise ValueError(f"{len(blocks)} blocks of {block_size} cannot hold {len(ids)} cards")
+        """``block_size``: how many cards each block holds, one number for all (the last block
+        may be short) or one per block (a deck cached as it was parsed, a part at a time)."""
+        if isinstance(block_size, int):
+            if block_size < 1 or len(blocks) != -(-len(ids) // block_size):
+                raise ValueError(f"{len(blocks)} blocks of {block_size} cannot hold {len(ids)} cards")
+            sizes = [block_size] * len(blocks)
+            if sizes:
+                sizes[-1] = len(ids) - block_size * (len(blocks) - 1)
+        else:
+            sizes = list(block_size)
+            if len(sizes) != len(blocks) or sum(sizes) != len(ids) or any(s < 1 for s in sizes):
+                raise ValueError(f"{len(blocks)} blocks of {sizes[:8]}... cannot hold {len(ids)} cards")
+        if len(ids) != len(tags):
+            raise ValueError(f"{len(ids)} ids but {len(tags)} tag sets")
         self._ids = ids
         self._tags = tags
         self._blocks = list(blocks)
-        self._size = block_size
+        self._starts = list(itertools.accumulate(sizes, initial=0))  # block b: [starts[b], starts[b+1])
         self._load = load
         self._built: list[tuple[AnyCard, ...] | None] = [None] * len(self._blocks)
         self._source = source
@@ -55,7 +69,7 @@ class LazyCards(Sequence[AnyCard]):
         return self._tags
 
     def blocks_built(self) -> int:
-        """How many blocks have been built so far (of ``-(-len(self) // block size)``)."""
+        """How many blocks have been built so far (of as many as the cache file holds)."""
         return sum(1 for block in self._built if block is not None)
 
     def _block(self, b: int) -> tuple[AnyCard, ...]:
@@ -63,8 +77,7 @@ class LazyCards(Sequence[AnyCard]):
         cards = self._built[b]
         if cards is not None:
             return cards
-        lo = b * self._size
-        hi = min(lo + self._size, len(self._ids))
+        lo, hi = self._starts[b], self._starts[b + 1]
         where = f"cards {lo + 1}-{hi}" + (f" of {self._source}" if self._source else "")
         try:
             cards = tuple(self._load(self._blocks[b]))
@@ -96,7 +109,8 @@ class LazyCards(Sequence[AnyCard]):
         i = index + n if index < 0 else index
         if not 0 <= i < n:
             raise IndexError("card index out of range")
-        return self._block(i // self._size)[i % self._size]
+        b = bisect.bisect_right(self._starts, i) - 1
+        return self._block(b)[i - self._starts[b]]
 
     def __iter__(self) -> Iterator[AnyCard]:
         for b in range(len(self._built)):
