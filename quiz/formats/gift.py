@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
-from typing import Any
 
-from quiz.formats.anki import PROGRESS_EVERY, Progress, card_data, deck_data, nfc
+from quiz.formats.anki import COMPACT_JSON, PROGRESS_EVERY, Progress, deck_data, nfc
 from quiz.model import (
     AnyCard,
     BoolCard,
@@ -106,15 +106,19 @@ def _cloze(card: ClozeCard) -> list[str]:
     return out
 
 
-def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
-    """The ``// quiz:1:...`` comment that carries the card: Moodle ignores it, ``quiz import`` reads it."""
-    return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
+def card_comment(meta: str, deck: Deck, card: AnyCard) -> str:
+    """The ``// quiz:1:...`` comment that carries the card and its deck's whole metadata (``meta``,
+    its JSON): Moodle ignores it, ``quiz import`` reads it."""
+    from quiz.deckio.writer import card_to_dict
+
+    raw = f'{{"deck":{meta},"card":{COMPACT_JSON.encode(card_to_dict(card, deck.grading))}}}'.encode()
+    return "// quiz:1:" + base64.b64encode(raw).decode("ascii")
 
 
 def export_gift(deck: Deck, progress: Progress | None = None) -> str:
     """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines;
     ``progress(done, total)``, if given, is told every ``PROGRESS_EVERY`` cards."""
-    meta = deck_data(deck)
+    meta = COMPACT_JSON.encode(deck_data(deck))
     blocks = [
         f"// {' '.join(nfc(deck.title).split())} ({deck.id}), exported by quiz",
         f"$CATEGORY: {escape(deck.title)}",
