@@ -388,3 +388,42 @@ def test_only_the_first_note_carries_the_whole_deck_and_a_new_description_update
     log = import_file(col, write(tmp_path, replace(deck, description="Now described otherwise.")))
     assert len(log.updated) == 1 and len(log.new) == 0
     assert log.updated[0].fields[0] == html(sides(deck.cards[0])[0])
+
+
+def test_a_large_deck_exported_by_two_processes_gives_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second half made by a forked child (from the warm deck cache, which builds each card only
+    where it is used) gives the very bytes one process writes, and Anki imports every card."""
+    from quiz import forked
+    from quiz.deckio import load_ref
+    from quiz.deckio.writer import to_yaml
+    from quiz.formats.anki import write_anki
+    from quiz.model import LazyCards
+
+    one = load(ONE_OF_EACH)
+    cards = tuple(replace(c, id=f"{c.id}-{i}") for i in range(300) for c in one.cards)
+    (tmp_path / "big.yaml").write_text(to_yaml(replace(one, cards=cards)), encoding="utf-8")
+    load_ref(str(tmp_path / "big.yaml"), cache_dir=tmp_path / "cache")
+    deck = load_ref(str(tmp_path / "big.yaml"), cache_dir=tmp_path / "cache")
+    assert isinstance(deck.cards, LazyCards) and len(deck.cards) == 2700
+    alone, shared = io.BytesIO(), io.BytesIO()
+    write_anki(deck, alone, parallel_from=None)
+    children: list[object] = []
+    start = forked.start
+    monkeypatch.setattr(forked, "start", lambda work: children.append(work) or start(work))
+    write_anki(deck, shared, parallel_from=2)
+    assert len(children) == 1  # the real fork did happen
+    failed = io.BytesIO()
+    monkeypatch.setattr(forked, "start", lambda work: start(lambda: 1 // 0))
+    write_anki(deck, failed, parallel_from=2)  # a child that dies: this process makes its half too
+    assert failed.getvalue() == alone.getvalue()
+    assert shared.getvalue() == alone.getvalue()
+    assert shared.getvalue().decode() == export_anki(load(tmp_path / "big.yaml"))
+    path = tmp_path / "big.anki.txt"
+    path.write_bytes(shared.getvalue())
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        assert len(import_file(col, path).new) == 2700
+    finally:
+        col.close()

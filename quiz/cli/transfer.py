@@ -157,18 +157,12 @@ def _export(
 
 
 def _write_anki(bar: Progress, loaded: Deck, target: str, typed: bool, deck_name: str | None) -> None:
-    """Write the Anki notes file to ``target`` row by row, atomically (as :func:`_write` does)."""
-    import io
-
+    """Write the Anki notes file to ``target`` as its rows are made, atomically (as :func:`_write`)."""
     from quiz.files import holds, open_atomic
     from quiz.formats.anki import write_anki
 
-    with open_atomic(target, inputs=(str(loaded.path),), protect=holds(target)) as raw:
-        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        try:
-            write_anki(loaded, out, typed=typed, name=deck_name, progress=bar.callback)
-        finally:
-            out.detach()  # flushed here; closed (and synced) by open_atomic
+    with open_atomic(target, inputs=(str(loaded.path),), protect=holds(target)) as out:
+        write_anki(loaded, out, typed=typed, name=deck_name, progress=bar.callback)
 
 
 @click.command("import")

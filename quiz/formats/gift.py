@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
-from quiz.formats.anki import COMPACT_JSON, PROGRESS_EVERY, Progress, deck_data, nfc
+from quiz.formats.anki import PROGRESS_EVERY, Progress, deck_data, nfc
 from quiz.model import (
     AnyCard,
     BoolCard,
@@ -23,6 +24,8 @@ from quiz.model import (
 )
 from quiz.model.cloze import CLOZE_RE, gaps
 
+#: JSON with no spaces and text as it is (the comment's card data).
+COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 #: Card types GIFT has no question for; they are left out with a ``//`` comment.
 SKIPPED = ("order", "card")
 
