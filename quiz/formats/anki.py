@@ -7,7 +7,7 @@ text escaped by us, and a stable guid per card so a re-export updates notes.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import functools
 import io
 import random
@@ -340,7 +340,7 @@ def _row_maker(deck: Deck, *, typed: bool, name: str | None) -> tuple[int, Calla
     grading = deck.grading
     # orjson: the same JSON as the json module's, made several times faster (it is most of the work).
     dumps = orjson.dumps
-    b64 = base64.b64encode
+    b64 = binascii.b2a_base64  # base64.b64encode without its Python wrapper
     head = b'{"deck":' + first + b',"card":'
     rest = b'{"deck":' + every + b',"card":' if every else b'{"card":'
 
@@ -355,7 +355,7 @@ def _row_maker(deck: Deck, *, typed: bool, name: str | None) -> tuple[int, Calla
         if cell is None:
             cell = tag_cells[key] = " ".join(note_tags(deck, card))
         raw = (rest if n else head) + dumps(card_to_dict(card, grading)) + b"}"
-        data = DATA_OPEN + b64(raw).decode("ascii") + DATA_CLOSE
+        data = DATA_OPEN + b64(raw, newline=False).decode("ascii") + DATA_CLOSE
         return guids[n], known[1], target, to_html(front), to_html(back) + data, cell
 
     return len(guids), make
