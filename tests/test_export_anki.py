@@ -418,6 +418,14 @@ def test_a_large_deck_exported_by_two_processes_gives_the_same_file(
     monkeypatch.setattr(forked, "start", lambda work: start(lambda: 1 // 0))
     write_anki(deck, failed, parallel_from=2)  # a child that dies: this process makes its half too
     assert failed.getvalue() == alone.getvalue()
+    refused = io.BytesIO()
+
+    def no_fork(work: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "start", no_fork)
+    write_anki(deck, refused, parallel_from=2)  # no process to spare: this one makes every row
+    assert refused.getvalue() == alone.getvalue()
     assert shared.getvalue() == alone.getvalue()
     assert shared.getvalue().decode() == export_anki(load(tmp_path / "big.yaml"))
     path = tmp_path / "big.anki.txt"

@@ -429,7 +429,10 @@ def write_anki(
     mid, collect = total, None
     if parallel_from is not None and total >= max(parallel_from, 2) and forked.can_fork():
         mid = total // 2 // _CHUNK * _CHUNK or total // 2
-        collect = forked.start(lambda: b"".join(_chunks(deck, make, mid, total)))
+        try:
+            collect = forked.start(lambda: b"".join(_chunks(deck, make, mid, total)))
+        except OSError:  # no process to spare (fork refused): this one makes every row
+            mid = total
     try:
         for n, chunk in zip(range(0, mid, _CHUNK), _chunks(deck, make, 0, mid), strict=True):
             if progress is not None:
