@@ -426,6 +426,7 @@ def test_a_large_deck_exported_by_two_processes_gives_the_same_file(
     monkeypatch.setattr(forked, "start", no_fork)
     write_anki(deck, refused, parallel_from=2)  # no process to spare: this one makes every row
     assert refused.getvalue() == alone.getvalue()
+    monkeypatch.undo()
     assert shared.getvalue() == alone.getvalue()
     assert shared.getvalue().decode() == export_anki(load(tmp_path / "big.yaml"))
     path = tmp_path / "big.anki.txt"
