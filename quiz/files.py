@@ -17,8 +17,10 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import QuizError
 
@@ -159,8 +161,23 @@ def write_atomic(
 
     On any failure the target is as it was and the temporary file is gone.
     """
-    path = check_output(target, inputs=inputs, protect=protect, force=force)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    with open_atomic(target, inputs=inputs, protect=protect, force=force) as out:
+        out.write(payload)
+
+
+@contextmanager
+def open_atomic(
+    target: str | Path,
+    *,
+    inputs: Iterable[str | Path] = (),
+    protect: str = "",
+    force: bool = False,
+) -> Iterator[BinaryIO]:
+    """A binary file to write ``target`` piece by piece, atomically, after :func:`check_output`:
+    what is written goes to a temporary file in the target's folder, which replaces the target
+    only when the ``with`` block ends without an exception (the rest as :func:`write_atomic`)."""
+    path = check_output(target, inputs=inputs, protect=protect, force=force)
     existing = _stat(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -169,7 +186,7 @@ def write_atomic(
         raise FileRefused(f"cannot write '{path}': {_reason(err)}") from None
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(payload)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()

@@ -522,6 +522,8 @@ def test_lazy_cards_index_and_slice_like_the_tuple(
         index % 120
     ]
     assert lazy[start:stop:step] == cards[start:stop:step]
+    uneven_lazy = LazyCards(CARDS.card_ids(), CARDS.card_tags(), uneven, sizes, pickle.loads)
+    assert uneven_lazy[start:stop:step] == cards[start:stop:step]
     if -len(cards) <= index < len(cards):
         assert lazy[index] == cards[index]
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 import unicodedata
 from dataclasses import replace
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from quiz.cli import cli
 from quiz.deckio import load
 from quiz.errors import ExportError
-from quiz.formats.anki import deck_name, export_anki, note_guid, sides
+from quiz.formats.anki import deck_name, export_anki, note_guid, quoted_line, sides
 from quiz.formats.anki_import import DATA_RE, card_data
 from quiz.model import (
     BoolCard,
@@ -32,6 +34,7 @@ from quiz.model import (
     NumberCard,
     OrderCard,
     PartialDate,
+    Policy,
     ShortCard,
 )
 
@@ -347,3 +350,89 @@ def test_arbitrary_text_arrives_in_anki_intact(front: str, back: str, answer: st
     assert found["quiz:prop:flash"]["fields"] == [html(front), html(back)]
     assert found["quiz:prop:short"]["fields"] == [html(front), html(answer)]
     assert found["quiz:prop:cloze"]["fields"] == [html(deck.cards[2].prompt), html(back)]
+
+
+CELL = st.text(st.characters(blacklist_categories=("Cs",))) | st.sampled_from(
+    ['"', '""', '"a"', "\t", "\r\n", "#x"]
+)
+
+
+@given(cells=st.lists(CELL, min_size=1, max_size=7))
+def test_each_row_is_written_exactly_as_the_csv_module_writes_it(cells: list[str]) -> None:
+    """The file's rows are the csv module's own (every cell quoted, tabs between) and read back the same."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(cells)
+    line = quoted_line(tuple(cells))
+    assert line == buf.getvalue()
+    assert next(csv.reader(io.StringIO(line, newline=""), delimiter="\t")) == cells
+
+
+def test_only_the_first_note_carries_the_whole_deck_and_a_new_description_updates_only_it(
+    tmp_path: Path, col: Collection
+) -> None:
+    """Every note carries its card and the deck's tags, grading and steps; the title, description
+    and source ride on the first note only, so editing them updates one note in Anki, not all."""
+    deck = replace(load(ONE_OF_EACH), steps="1m 10m")
+    log = import_file(col, write(tmp_path, deck))
+    assert len(log.new) == len(deck.cards)
+    found = notes(col)
+    datas = [next(d for d in found[note_guid(deck.id, c.id)]["data"] if d) for c in deck.cards]
+    assert datas[0]["deck"]["description"] == deck.description
+    assert datas[0]["deck"]["title"] == deck.title
+    for data in datas[1:]:
+        assert data["deck"] == {
+            "tags": list(deck.tags),
+            "grading": deck.grading.diff(Policy()),
+            "steps": "1m 10m",
+        }
+    log = import_file(col, write(tmp_path, replace(deck, description="Now described otherwise.")))
+    assert len(log.updated) == 1 and len(log.new) == 0
+    assert log.updated[0].fields[0] == html(sides(deck.cards[0])[0])
+
+
+def test_a_large_deck_exported_by_two_processes_gives_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second half made by a forked child (from the warm deck cache, which builds each card only
+    where it is used) gives the very bytes one process writes, and Anki imports every card."""
+    from quiz import forked
+    from quiz.deckio import load_ref
+    from quiz.deckio.writer import to_yaml
+    from quiz.formats.anki import write_anki
+    from quiz.model import LazyCards
+
+    one = load(ONE_OF_EACH)
+    cards = tuple(replace(c, id=f"{c.id}-{i}") for i in range(300) for c in one.cards)
+    (tmp_path / "big.yaml").write_text(to_yaml(replace(one, cards=cards)), encoding="utf-8")
+    load_ref(str(tmp_path / "big.yaml"), cache_dir=tmp_path / "cache")
+    deck = load_ref(str(tmp_path / "big.yaml"), cache_dir=tmp_path / "cache")
+    assert isinstance(deck.cards, LazyCards) and len(deck.cards) == 2700
+    alone, shared = io.BytesIO(), io.BytesIO()
+    write_anki(deck, alone, parallel_from=None)
+    children: list[object] = []
+    start = forked.start
+    monkeypatch.setattr(forked, "start", lambda work: children.append(work) or start(work))
+    write_anki(deck, shared, parallel_from=2)
+    assert len(children) == 1  # the real fork did happen
+    failed = io.BytesIO()
+    monkeypatch.setattr(forked, "start", lambda work: start(lambda: 1 // 0))
+    write_anki(deck, failed, parallel_from=2)  # a child that dies: this process makes its half too
+    assert failed.getvalue() == alone.getvalue()
+    refused = io.BytesIO()
+
+    def no_fork(work: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "start", no_fork)
+    write_anki(deck, refused, parallel_from=2)  # no process to spare: this one makes every row
+    assert refused.getvalue() == alone.getvalue()
+    monkeypatch.undo()
+    assert shared.getvalue() == alone.getvalue()
+    assert shared.getvalue().decode() == export_anki(load(tmp_path / "big.yaml"))
+    path = tmp_path / "big.anki.txt"
+    path.write_bytes(shared.getvalue())
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        assert len(import_file(col, path).new) == 2700
+    finally:
+        col.close()

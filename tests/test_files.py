@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.files import FileRefused, read_regular, write_atomic
+from quiz.files import FileRefused, open_atomic, read_regular, write_atomic
 
 
 def test_a_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -89,3 +89,20 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     """Writing into a folder that does not exist says so."""
     with pytest.raises(FileRefused, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.txt", "x")
+
+
+def test_a_file_written_piece_by_piece_appears_only_when_whole(tmp_path: Path) -> None:
+    """open_atomic: nothing reaches the target until the block ends; a failure inside leaves the old file."""
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), open_atomic(target) as out:
+        out.write(b"half of the new ")
+        raise RuntimeError("stopped half way")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+    with open_atomic(target) as out:
+        out.write(b"new, ")
+        assert target.read_text() == "old"
+        out.write(b"whole")
+    assert target.read_text() == "new, whole"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

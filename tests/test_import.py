@@ -369,3 +369,26 @@ def test_a_csv_of_only_a_title_row_has_no_notes(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "the file has no notes (only a row naming the columns)" in result.output
     assert not (tmp_path / "h.yaml").exists()
+
+
+def test_notes_whose_first_note_was_deleted_in_anki_keep_their_grading_tags_and_steps(
+    tmp_path: Path, col: Collection
+) -> None:
+    """The deck's whole metadata rides on the first note: without it (deleted in Anki) the other
+    cards come back the same, graded and studied the same; only the description and source are lost."""
+    from dataclasses import replace
+
+    from quiz.deckio import deck_to_dict
+
+    deck = replace(load(ONE_OF_EACH), steps="1m 10m")
+    first = tmp_path / "first.anki.txt"
+    first.write_text(export_anki(deck), encoding="utf-8")
+    col.import_csv(ImportCsvRequest(path=str(first), metadata=col.get_csv_metadata(str(first), None)))
+    gone = next(n for n in col.find_notes("") if col.get_note(n).guid == f"quiz:{deck.id}:{deck.cards[0].id}")
+    col.remove_notes([gone])
+    anki_export(col, tmp_path / "from-anki.txt")
+    again = read_anki_file(tmp_path / "from-anki.txt")
+    expected = replace(deck, cards=tuple(deck.cards[1:]), description="", source="")
+    assert deck_to_dict(again) == deck_to_dict(expected)
+    for card in again.cards:
+        assert again.policy(card) == deck.policy(deck.card(card.id))

@@ -120,6 +120,10 @@ def _export(
             progress=bar.callback,
         )
         return f"Wrote {plural(count, 'card')} of '{loaded.id}' to {target} (open it with Anki)"
+    if fmt == "anki" and output != "-":
+        target = output or loaded.id + SUFFIXES[fmt]
+        _write_anki(bar, loaded, target, typed, deck_name)
+        return f"Wrote {plural(len(loaded.cards), 'card')} of '{loaded.id}' to {target}"
     if fmt == "anki":
         from quiz.formats.anki import export_anki
 
@@ -150,6 +154,15 @@ def _export(
         return ""
     count = len(loaded.cards) - len(left)
     return f"Wrote {plural(count, 'card')} of '{loaded.id}' to {target}{note}"
+
+
+def _write_anki(bar: Progress, loaded: Deck, target: str, typed: bool, deck_name: str | None) -> None:
+    """Write the Anki notes file to ``target`` as its rows are made, atomically (as :func:`_write`)."""
+    from quiz.files import holds, open_atomic
+    from quiz.formats.anki import write_anki
+
+    with open_atomic(target, inputs=(str(loaded.path),), protect=holds(target)) as out:
+        write_anki(loaded, out, typed=typed, name=deck_name, progress=bar.callback)
 
 
 @click.command("import")

@@ -40,7 +40,8 @@ KNOWN = (
     "Basic, Basic (and reversed card), Basic (optional reversed card), Basic (type in the answer), Cloze"
     " and the .apkg export's Basic (quiz), Basic (type in the answer) (quiz), Cloze (quiz)"
 )
-DATA_RE = re.compile(r"<!--quiz:1:([A-Za-z0-9+/=\s]*)-->")
+#: The hidden card data quiz writes: version 1 (the deck's metadata on every note) or 2 (on the first).
+DATA_RE = re.compile(r"<!--quiz:[12]:([A-Za-z0-9+/=\s]*)-->")
 BLOCK_OPEN = re.compile(r"<(?:div|p|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 BLOCK_CLOSE = re.compile(r"</(?:div|p|li|tr|h[1-6])\s*>", re.IGNORECASE)
 
@@ -59,7 +60,9 @@ def html_to_text(field: str) -> str:
 
 
 def card_data(fields: list[str]) -> dict[str, Any] | None:
-    """The quiz card a note carries (written by ``quiz export``); None when it has none or it is damaged."""
+    """The quiz card a note carries (written by ``quiz export``), as ``{"card": ..., "deck": ...}``
+    (``deck``: the part of the deck's metadata the note carries, maybe none: ``{}``); None when it
+    has none or it is damaged."""
     import base64
     import binascii
     import json
@@ -74,11 +77,10 @@ def card_data(fields: list[str]) -> dict[str, Any] | None:
             )
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return None
-        ok = (
-            isinstance(data, dict)
-            and isinstance(data.get("card"), dict)
-            and isinstance(data.get("deck"), dict)
-        )
+        if not isinstance(data, dict):
+            return None
+        data.setdefault("deck", {})
+        ok = isinstance(data.get("card"), dict) and isinstance(data["deck"], dict)
         return data if ok and isinstance(data["card"].get("id"), str) else None
     return None
 
@@ -362,11 +364,14 @@ def _deck(
     title: str | None,
     deck_tags: list[str],
 ) -> Deck:
+    # A version-1 note carries the deck's whole metadata, a version-2 file only its first note (the
+    # others its tags, grading and steps): the first note that names the deck stands for it.
     carried = [n["data"]["deck"] for n in notes if n["data"] is not None]
-    if deck_id is None and carried and all(d.get("id") == carried[0].get("id") for d in carried):
-        deck_id = str(carried[0].get("id"))
-    if title is None and carried and isinstance(carried[0].get("title"), str):
-        title = carried[0]["title"]
+    named = [d for d in carried if "id" in d]
+    if deck_id is None and named and all(d["id"] == named[0]["id"] for d in named):
+        deck_id = str(named[0]["id"])
+    if title is None and named and isinstance(named[0].get("title"), str):
+        title = named[0]["title"]
     if deck_id is None:
         owners = {n["guid"].split(":")[1] for n in notes if n["guid"].startswith(GUID_PREFIX)}
         owners = {o for o in owners if DECK_ID_RE.match(o)}
@@ -436,9 +441,10 @@ def _deck(
     if deck_tags:
         data["deck"]["tags"] = deck_tags
     if carried:
-        for key in ("description", "source", "tags", "grading"):
-            if key in carried[0] and key not in data["deck"]:
-                data["deck"][key] = carried[0][key]
+        meta = named[0] if named else carried[0]
+        for key in ("description", "source", "tags", "grading", "steps"):
+            if key in meta and key not in data["deck"]:
+                data["deck"][key] = meta[key]
     from quiz.deckio.writer import deck_from_dict
 
     try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
-from typing import Any
 
-from quiz.formats.anki import PROGRESS_EVERY, Progress, card_data, deck_data, nfc
+from quiz.formats.anki import PROGRESS_EVERY, Progress, deck_data, nfc
 from quiz.model import (
     AnyCard,
     BoolCard,
@@ -23,6 +24,8 @@ from quiz.model import (
 )
 from quiz.model.cloze import CLOZE_RE, gaps
 
+#: JSON with no spaces and text as it is (the comment's card data).
+COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 #: Card types GIFT has no question for; they are left out with a ``//`` comment.
 SKIPPED = ("order", "card")
 
@@ -124,15 +127,19 @@ def moodle_comment(idnumber: str, tags: tuple[str, ...]) -> str:
     return "// " + " ".join([token("id", idnumber), *(token("tag", t) for t in tags)])
 
 
-def card_comment(meta: dict[str, Any], deck: Deck, card: AnyCard) -> str:
-    """The ``// quiz:1:...`` comment that carries the card: Moodle ignores it, ``quiz import`` reads it."""
-    return "// " + card_data(meta, deck, card)[len("<!--") : -len("-->")]
+def card_comment(meta: str, deck: Deck, card: AnyCard) -> str:
+    """The ``// quiz:1:...`` comment that carries the card and its deck's whole metadata (``meta``,
+    its JSON): Moodle ignores it, ``quiz import`` reads it."""
+    from quiz.deckio.writer import card_to_dict
+
+    raw = f'{{"deck":{meta},"card":{COMPACT_JSON.encode(card_to_dict(card, deck.grading))}}}'.encode()
+    return "// quiz:1:" + base64.b64encode(raw).decode("ascii")
 
 
 def export_gift(deck: Deck, progress: Progress | None = None) -> str:
     """The deck as a GIFT file: a ``$CATEGORY`` line, then questions separated by blank lines;
     ``progress(done, total)``, if given, is told every ``PROGRESS_EVERY`` cards."""
-    meta = deck_data(deck)
+    meta = COMPACT_JSON.encode(deck_data(deck))
     blocks = [
         f"// {' '.join(nfc(deck.title).split())} ({deck.id}), exported by quiz",
         f"$CATEGORY: {escape(deck.title)}",

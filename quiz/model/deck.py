@@ -104,7 +104,15 @@ class LazyCards(Sequence[AnyCard]):
 
     def __getitem__(self, index: int | slice) -> AnyCard | tuple[AnyCard, ...]:
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self._ids))))
+            start, stop, step = index.indices(len(self._ids))
+            if step != 1 or start >= stop:
+                return tuple(self[i] for i in range(start, stop, step))
+            # A run of cards: its blocks joined, then cut (not one lookup per card).
+            first = bisect.bisect_right(self._starts, start) - 1
+            last = bisect.bisect_right(self._starts, stop - 1) - 1
+            run = [card for b in range(first, last + 1) for card in self._block(b)]
+            lo = self._starts[first]
+            return tuple(run[start - lo : stop - lo])
         n = len(self._ids)
         i = index + n if index < 0 else index
         if not 0 <= i < n:
