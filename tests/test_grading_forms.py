@@ -100,6 +100,45 @@ def test_a_middle_initial_may_still_be_left_out() -> None:
     assert grade(short("Valery Gerasimov"), "Valery V. Gerasimov", P).correct
 
 
+@pytest.mark.parametrize(
+    ("key", "typed", "correct"),
+    [
+        ("Strait of Hormuz", "Strait Hormus", True), ("Gulf of Mexico", "Gulf Mexcio", True),
+        ("Mark A. Milley", "Mark Miley", True), ("Joseph F. Dunford", "Joseph Dunfrod", True),
+        ("Valery V. Gerasimov", "Valery Gerasimov", True), ("Valery V. Gerasimov", "Valery Gerasimv", True),
+        ("Charles V. Smith", "Charles Smith", True),
+        # A letter that can be a numeral is one when the key does not write it as an initial.
+        ("Charles V Smith", "Charles Smith", False), ("World War I Memorial", "World War Memorail", False),
+        ("Type 2 diabetes", "Type diabets", False), ("Bank of England", "Bank in England", False),
+        ("Tom and Jerry", "Tom or Jerry", False), ("Not Guilty", "Guilty", False),
+    ],
+)  # fmt: skip
+def test_a_small_word_left_out_and_a_typo_beside_it(key: str, typed: str, correct: bool) -> None:
+    """A left-out small word or middle initial and a misspelt word in the same answer are both forgiven
+    (each within its own rule); a distinguishing word is still never left out."""
+    assert grade(short(key), typed, P).correct is correct
+
+
+_LONG_WORDS = ["Hormuz", "Mexico", "Gerasimov", "Dunford", "Pyongyang", "Helsinki", "Singapore", "Normandy"]
+
+
+@given(
+    st.sampled_from(_LONG_WORDS), st.sampled_from(_LONG_WORDS), st.sampled_from(["of", "the", "and", "F."]),
+    st.integers(0, 4), st.sampled_from("xqz"),
+)  # fmt: skip
+def test_leaving_out_a_small_word_never_costs_the_typo_of_another(
+    head: str, tail: str, small: str, at: int, letter: str
+) -> None:
+    """For any key 'A small B', 'A B' with one letter of B changed is accepted exactly when 'A small B'
+    with that letter changed is: leaving out the small word does not use up B's typo."""
+    key = f"{head} {small} {tail}"
+    i = at % len(tail)
+    misspelt = tail[:i] + letter + tail[i + 1 :]
+    assume(misspelt.casefold() != tail.casefold())
+    with_word = grade(short(key), f"{head} {small} {misspelt}", P).correct
+    assert grade(short(key), f"{head} {misspelt}", P).correct is with_word
+
+
 # --- 2. forms people type ----------------------------------------------------------------------
 
 

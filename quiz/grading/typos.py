@@ -104,6 +104,62 @@ def _initials(words: list[str], start: int, end: int) -> bool:
     return start > 0 and end < len(words) and all(len(w) == 1 and w.isalpha() for w in words[start:end])
 
 
+#: A lone letter written with a full stop (the 'V.' of 'Valery V. Gerasimov'): an initial, not a numeral.
+_WRITTEN_INITIAL = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
+
+
+def written_initials(text: str) -> frozenset[str]:
+    """The lone letters ``text`` writes with a full stop, case folded: initials, whatever the letter."""
+    return frozenset(m.casefold() for m in _WRITTEN_INITIAL.findall(text))
+
+
+def _loose(words: list[str], i: int, key: bool, initials: frozenset[str]) -> bool:
+    """``words[i]`` may be left out (of the key) or added (to the typed text): a small word, or a
+    middle initial; a key letter that can be a Roman numeral (World War I Memorial) only when the key
+    writes it with a full stop (Valery V. Gerasimov)."""
+    w = words[i]
+    if droppable(w):
+        return True
+    if not _initials(words, i, i + 1):
+        return False
+    return not key or w.casefold() not in _NUMERAL_LETTERS or w.casefold() in initials
+
+
+#: The largest run of words lined up word by word (key words × typed words); a longer one is refused.
+_ALIGN_CELLS = 64
+
+
+def _line_up(
+    kw: list[str], tw: list[str], ks: range, ts: range, policy: Policy, initials: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Key words ``kw[ks]`` and typed words ``tw[ts]`` paired word by word, each pair within its own
+    typo budget, the extra words left out (more key words) or added (more typed words), never both:
+    (left out, added), or None. So 'Strait Hormus' is 'Strait of Hormuz' without 'of', one typo."""
+    if len(ks) * len(ts) > _ALIGN_CELLS:
+        return None
+    drop = len(ks) > len(ts)
+    # reach[i, j]: the extra words lining up kw[i:ks.stop] with tw[j:ts.stop], or None (filled from the end).
+    reach: dict[tuple[int, int], tuple[str, ...] | None] = {(ks.stop, ts.stop): ()}
+    for i in range(ks.stop, ks.start - 1, -1):
+        for j in range(ts.stop, ts.start - 1, -1):
+            if (i, j) in reach:
+                continue
+            found: tuple[str, ...] | None = None
+            if i < ks.stop and j < ts.stop and word_edits(tw[j], kw[i], policy) is not None:
+                found = reach[i + 1, j + 1]
+            if found is None and drop and i < ks.stop and _loose(kw, i, True, initials):
+                rest = reach[i + 1, j]
+                found = None if rest is None else (kw[i], *rest)
+            if found is None and not drop and j < ts.stop and _loose(tw, j, False, initials):
+                rest = reach[i, j + 1]
+                found = None if rest is None else (tw[j], *rest)
+            reach[i, j] = found
+    extra = reach[ks.start, ts.start]
+    if extra is None:
+        return None
+    return (extra, ()) if drop else ((), extra)
+
+
 @dataclass(frozen=True)
 class _Typo:
     distance: int
@@ -111,8 +167,12 @@ class _Typo:
     added: tuple[str, ...] = ()  # words the typed text adds
 
 
-def typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | None:
-    """How ``typed`` is a misspelling of ``key`` within ``budget`` (per word too), or None."""
+def typo_match(
+    typed: str, key: str, budget: int, policy: Policy, initials: frozenset[str] = frozenset()
+) -> _Typo | None:
+    """How ``typed`` is a misspelling of ``key`` within ``budget`` (per word too), or None.
+
+    ``initials``: the lone letters the key as written gives with a full stop (:func:`written_initials`)."""
     # A key word left out (three letters and a space at most), or an added name suffix ('jr'), is named,
     # not spent from the budget.
     slack = 4 * abs(key.count(" ") - typed.count(" "))
@@ -134,21 +194,21 @@ def typo_match(typed: str, key: str, budget: int, policy: Policy) -> _Typo | Non
     dropped: list[str] = []
     added: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, kw, tw, autojunk=False).get_opcodes():
-        if op == "delete" or op == "insert":
-            words = kw[i1:i2] if op == "delete" else tw[j1:j2]
-            # A left-out letter that can be a Roman numeral (World War I Memorial) is never an initial.
-            inside = (
-                _initials(tw, j1, j2)
-                if op == "insert"
-                else _initials(kw, i1, i2) and not set("".join(kw[i1:i2])) & _NUMERAL_LETTERS
-            )
-            if not (all(droppable(w) for w in words) or inside):
+        if op == "delete":
+            if not all(_loose(kw, i, True, initials) for i in range(i1, i2)):
                 return None
-            (dropped if op == "delete" else added).extend(words)
+            dropped.extend(kw[i1:i2])
+        elif op == "insert":
+            if not all(_loose(tw, j, False, initials) for j in range(j1, j2)):
+                return None
+            added.extend(tw[j1:j2])
         elif op == "replace":
             if i2 - i1 == j2 - j1:
                 if any(word_edits(t, k, policy) is None for t, k in zip(tw[j1:j2], kw[i1:i2], strict=True)):
                     return None
+            elif (lined := _line_up(kw, tw, range(i1, i2), range(j1, j2), policy, initials)) is not None:
+                dropped.extend(lined[0])  # misspelt words beside a left-out or added one
+                added.extend(lined[1])
             elif any(fixed_word(w.casefold()) for w in kw[i1:i2]):
                 if "".join(tw[j1:j2]) != "".join(kw[i1:i2]):
                     return None  # run together (PlanB), a distinguishing word must stay as it is
@@ -189,6 +249,7 @@ class Matcher:
     wrong_set: frozenset[str]
     literal: dict[str, int]  # the text as written (spacing collapsed, case folded) → candidate index
     policy: Policy
+    initials: tuple[frozenset[str], ...] = ()  # each text's letters written with a full stop ('V.')
 
     @staticmethod
     def build(
@@ -206,7 +267,10 @@ class Matcher:
         )
         budgets = tuple(typo_budget(n, policy) if typos else 0 for n in norm)
         literal = {literal_key(t): i for i, t in reversed(list(enumerate(texts)))}
-        return Matcher(norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n), literal, policy)
+        initials = tuple(written_initials(t) for t in texts)
+        return Matcher(
+            norm, tuple(groups), budgets, wrong_n, exact, frozenset(wrong_n), literal, policy, initials
+        )
 
     def find(self, typed_norm: str, allowed: frozenset[int] | None = None) -> Hit | None:
         """The meaning ``typed_norm`` stands for; typo matches only in ``allowed`` groups (None: any)."""
@@ -221,7 +285,7 @@ class Matcher:
             if budget <= 0 or (allowed is not None and self.groups[i] not in allowed):
                 continue
             cutoff = budget if best is None else min(budget, best.distance)
-            m = typo_match(typed_norm, text, cutoff, self.policy)
+            m = typo_match(typed_norm, text, cutoff, self.policy, self.initials[i])
             if m is None:
                 continue
             d = m.distance
