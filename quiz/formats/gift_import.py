@@ -21,14 +21,12 @@ from typing import Any
 
 from quiz.errors import DeckError, ImportFileError
 from quiz.formats.anki import PROGRESS_EVERY, Progress
+from quiz.formats.gift_text import Block, feedback, find_unescaped, question_blocks, split_unescaped, unescape
 from quiz.model import AnyCard, Deck
 from quiz.model.variants import REVERSE_SUFFIX
 
 #: The largest GIFT file read (a question bank of some 50,000 questions).
 MAX_BYTES = 64 * 1024 * 1024
-#: The comment in front of each exported question that carries the quiz card.
-DATA_RE = re.compile(r"^\s*//\s*quiz:1:([A-Za-z0-9+/=]+)\s*$")
-_ESCAPES = {"n": "\n", "~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "\\": "\\"}
 _FORMAT_RE = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _BLANK = "_____"
@@ -62,114 +60,6 @@ class GiftImport:
         return sum(n.skipped for n in self.notes)
 
 
-@dataclass
-class _Block:
-    line: int
-    text: str
-    category: str
-    data: dict[str, Any] | None = None
-    comment: str = ""  # the // lines just before the question (Moodle's [id:...] and [tag:...])
-
-
-# -- text ---------------------------------------------------------------------------------------
-def _find(text: str, chars: str, start: int = 0) -> int:
-    """The index of the first unescaped character of ``chars`` at or after ``start``; -1 if none."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] in chars:
-            return i
-        i += 1
-    return -1
-
-
-def _split(text: str, chars: str) -> list[tuple[str, str]]:
-    """``text`` cut before each unescaped character of ``chars``: (marker, rest) pairs."""
-    out: list[tuple[str, str]] = []
-    marker, start = "", 0
-    i = _find(text, chars)
-    while i != -1:
-        if i > start or marker:
-            out.append((marker, text[start:i]))
-        marker, start = text[i], i + 1
-        i = _find(text, chars, start)
-    if text[start:].strip() or marker:
-        out.append((marker, text[start:]))
-    return out
-
-
-def unescape(text: str, fmt: str = "moodle") -> str:
-    """GIFT text as plain text: escapes read, HTML turned to text for ``[html]``, spaces tidied."""
-    out = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
-    if fmt == "html":
-        from quiz.formats.anki_import import html_to_text
-
-        out = html_to_text(out)
-    lines = [" ".join(part.split()) for part in out.split("\n")]
-    return "\n".join(lines).strip()
-
-
-def _feedback(text: str) -> tuple[str, str]:
-    """An answer and its ``#feedback``."""
-    i = _find(text, "#")
-    return (text, "") if i == -1 else (text[:i], text[i + 1 :])
-
-
-# -- blocks -------------------------------------------------------------------------------------
-def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, dict[str, Any]]], str]:
-    """The question blocks with their first line and category, loose quiz data, and the first category."""
-    from quiz.formats.anki_import import card_data
-
-    blocks: list[_Block] = []
-    loose: list[tuple[int, dict[str, Any]]] = []
-    current: list[str] = []
-    comments: list[str] = []  # comment lines since the last question
-    start, category, first_category = 0, "", ""
-    pending: tuple[int, dict[str, Any]] | None = None
-
-    def flush() -> None:
-        nonlocal current, pending, comments
-        if current:
-            data = pending[1] if pending else None
-            blocks.append(_Block(start, "\n".join(current), category, data, "\n".join(comments)))
-            pending = None
-            comments = []
-        current = []
-
-    # Lines end at a line feed or carriage return only, as in Moodle: str.splitlines() would also
-    # break at U+2028, U+0085, a form feed..., which a question's text may hold.
-    for n, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        stripped = raw.strip()
-        data_match = DATA_RE.match(raw)
-        if data_match:
-            flush()
-            if pending:
-                loose.append(pending)
-            found = card_data([f"<!--quiz:1:{data_match.group(1)}-->"])
-            pending = (n, found) if found else None
-            continue
-        if stripped.startswith("//"):
-            comments.append(stripped)
-            continue
-        if not stripped:
-            flush()
-            continue
-        if stripped.startswith("$CATEGORY:") and not current:
-            comments = []
-            category = stripped[len("$CATEGORY:") :].strip()
-            first_category = first_category or category
-            continue
-        if not current:
-            start = n
-        current.append(raw)
-    flush()
-    if pending:
-        loose.append(pending)
-    return blocks, loose, first_category
-
-
 # -- questions ----------------------------------------------------------------------------------
 class _Skip(Exception):
     """A question quiz cannot ask; the message says why."""
@@ -196,12 +86,12 @@ def _slug(text: str) -> str:
 def _answers(body: str) -> list[tuple[str, float | None, str, str]]:
     """The ``=`` / ``~`` answers of a block: (marker, weight or None, text, feedback)."""
     out = []
-    for marker, rest in _split(body, "=~"):
+    for marker, rest in split_unescaped(body, "=~"):
         if not marker:
             if rest.strip():
                 raise _Skip(f"text '{unescape(rest)[:40]}' before the first '=' or '~' in the answers")
             continue
-        answer, fb = _feedback(rest)
+        answer, fb = feedback(rest)
         weight = None
         found = _WEIGHT_RE.match(answer.strip())
         if found:
@@ -221,11 +111,11 @@ def _number(text: str) -> float:
 def _numeric(body: str, notes: list[str]) -> dict[str, Any]:
     """``#value``, ``#value:tolerance``, ``#low..high`` or several ``=`` answers → a number card."""
     body = body.strip()[1:].strip()
-    parts = _split(body, "=")
+    parts = split_unescaped(body, "=")
     if parts and parts[0][0] == "=":
         answers = []
         for _, rest in parts:
-            answer, _fb = _feedback(rest)
+            answer, _fb = feedback(rest)
             found = _WEIGHT_RE.match(answer.strip())
             weight = float(found.group(1)) if found else 100.0
             answers.append((weight, answer.strip()[found.end() :] if found else answer))
@@ -238,7 +128,7 @@ def _numeric(body: str, notes: list[str]) -> dict[str, Any]:
                 notes.append(f"the answer '{unescape(answer)}' ({weight:g}%) was dropped: {why}")
         body = full[0]
     else:
-        body, _fb = _feedback(body)
+        body, _fb = feedback(body)
     text = unescape(body)
     if ".." in text:
         low, high = (_number(x) for x in text.split("..", 1))
@@ -337,7 +227,7 @@ def _short(answers: list[tuple[str, float | None, str, str]], fmt: str, notes: l
 def _matching(body: str, fmt: str, title: str) -> list[dict[str, Any]]:
     """Matching → one choice card per pair, the right-hand sides as the choices."""
     pairs = []
-    for marker, rest in _split(body, "="):
+    for marker, rest in split_unescaped(body, "="):
         if marker != "=":
             raise _Skip("a matching pair does not start with '='")
         left, arrow, right = rest.partition("->")
@@ -356,15 +246,15 @@ def _matching(body: str, fmt: str, title: str) -> list[dict[str, Any]]:
     ]
 
 
-def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
+def _question(block: Block, notes: list[str]) -> list[dict[str, Any]]:
     """The cards (without ids) one GIFT question becomes; raises _Skip with the reason."""
     text = block.text
     title = ""
     if text.lstrip().startswith("::"):
         body = text.lstrip()[2:]
-        end = _find(body, ":")
+        end = find_unescaped(body, ":")
         while end != -1 and not body[end:].startswith("::"):
-            end = _find(body, ":", end + 1)
+            end = find_unescaped(body, ":", end + 1)
         if end == -1:
             raise _Skip("the title '::' is not closed")
         title, text = unescape(body[:end]), body[end + 2 :]
@@ -372,14 +262,14 @@ def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
     found = _FORMAT_RE.match(text)
     if found:
         fmt, text = found.group(1).lower(), text[found.end() :]
-    open_at = _find(text, "{")
+    open_at = find_unescaped(text, "{")
     if open_at == -1:
         raise _Skip("a description (no answer block): not a question")
-    close_at = _find(text, "}", open_at + 1)
+    close_at = find_unescaped(text, "}", open_at + 1)
     if close_at == -1:
         raise _Skip("the answer block '{' is not closed")
     before, body, after = text[:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
-    second = _find(after, "{")
+    second = find_unescaped(after, "{")
     if second != -1:
         if "\n" in after[:second]:  # on a later line: a question with no blank line before it
             raise _Skip(
@@ -402,10 +292,10 @@ def _question(block: _Block, notes: list[str]) -> list[dict[str, Any]]:
         raise _Skip("an essay (graded by a person): quiz has no such card")
     if stripped.startswith("#"):
         card = _numeric(stripped, notes)
-    elif _feedback(stripped)[0].strip().upper() in (*_TRUE, *_FALSE):
-        value = _feedback(stripped)[0].strip().upper() in _TRUE
+    elif feedback(stripped)[0].strip().upper() in (*_TRUE, *_FALSE):
+        value = feedback(stripped)[0].strip().upper() in _TRUE
         card = {"type": "bool", "answer": value}
-    elif _find(stripped, "~") == -1 and "->" in stripped:
+    elif find_unescaped(stripped, "~") == -1 and "->" in stripped:
         cards = _matching(stripped, fmt, prompt or title)
         return [{**base, **c} for c in cards]
     else:
@@ -438,9 +328,9 @@ def _cloze_escape(text: str) -> str:
 def _has_answer_feedback(body: str) -> bool:
     """True when an answer of the block has its own ``#feedback``."""
     if body.startswith("#"):  # numerical: '#' opens the block; feedback follows a later '#'
-        return any(_feedback(rest)[1].strip() for _, rest in _split(body[1:], "="))
-    if _find(body, "=~") == -1:  # true/false: {T#wrong#right}
-        return bool(_feedback(body)[1].strip())
+        return any(feedback(rest)[1].strip() for _, rest in split_unescaped(body[1:], "="))
+    if find_unescaped(body, "=~") == -1:  # true/false: {T#wrong#right}
+        return bool(feedback(body)[1].strip())
     return any(fb.strip() for _, _, _, fb in _answers(body))
 
 
@@ -458,7 +348,7 @@ def read_gift(
     from quiz.deckio import DECK_ID_RE, content_id, parse
     from quiz.model import CardType
 
-    blocks, loose, first_category = _blocks(text)
+    blocks, loose, first_category = question_blocks(text)
     notes: list[Note] = []
     cards: list[tuple[int, dict[str, Any]]] = []
     deck_meta: dict[str, Any] = {}
@@ -568,7 +458,7 @@ def _title(text: str) -> str:
     return unescape(stripped[2:end]) if end != -1 else ""
 
 
-def _drawn(blocks: list[_Block]) -> dict[str, AnyCard]:
+def _drawn(blocks: list[Block]) -> dict[str, AnyCard]:
     """The carried choice cards whose choices are drawn from the deck (``distractors``), by id: the
     choices depend on every such card, so they are made once from all of them, in file order."""
     from quiz.deckio import deck_from_dict
@@ -583,7 +473,7 @@ def _drawn(blocks: list[_Block]) -> dict[str, AnyCard]:
     return {card.id: card for card in deck.cards}
 
 
-def _as_exported(block: _Block, drawn: dict[str, AnyCard]) -> bool:
+def _as_exported(block: Block, drawn: dict[str, AnyCard]) -> bool:
     """True when the block is still the question 'quiz export' wrote for the card it carries
     (``drawn``: the cards whose choices are drawn, made from all of them, :func:`_drawn`)."""
     from quiz.deckio import deck_from_dict
