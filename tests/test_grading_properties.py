@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import random
 import re
 import unicodedata
@@ -384,6 +386,21 @@ def test_every_format_of_the_date_is_accepted(key: PartialDate, order: str) -> N
         finer = PartialDate(key.year, key.month or 1, 1)
         verdict = grade(card, finer.iso(), policy)
         assert verdict.correct and verdict.rule == "date-more-precise"
+
+
+@given(st.dates(datetime.date(1000, 1, 1), datetime.date(2999, 12, 30)), st.integers(1, 27))
+@example(datetime.date(2019, 12, 18), 1)
+def test_two_days_given_as_one_answer_are_never_accepted(key: datetime.date, step: int) -> None:
+    """A range or a pair of days ('Dec 18-19 2019', '2019-12-18/19') hedges between two answers: not right."""
+    card = DateCard(id="d", prompt="?", answer=PartialDate(key.year, key.month, key.day))
+    other = key + datetime.timedelta(days=step)
+    mon, y, m = calendar.month_name[key.month], key.year, key.month
+    for a, b in ((key.day, other.day), (other.day, key.day)):
+        for form in (f"{mon[:3]} {a}-{b} {y}", f"{mon} {a}/{b} {y}", f"{a}-{b} {mon} {y}",
+                     f"{a}/{b} {mon} {y}", f"{y}-{m:02d}-{a:02d}/{b:02d}", f"{y}/{m}/{a}-{b}"):
+            assert not grade(card, form, DEFAULT).correct, form
+    for form in (f"{key.isoformat()} - {other.isoformat()}", f"{other.isoformat()}/{key.isoformat()}"):
+        assert not grade(card, form, DEFAULT).correct, form
 
 
 @given(S.partial_dates(), S.partial_dates(), st.sampled_from(["mdy", "dmy"]))
