@@ -155,11 +155,11 @@ def _date_dateutil(s: str, date_order: str) -> PartialDate | None:
         except Exception:  # dateutil raises ParserError, ValueError, OverflowError, TypeError
             return None
     a, b = found
-    if a.hour == b.hour or a.minute == b.minute or a.second == b.second:
-        # A number was read as a time of day: only a written time (10:00, 10am) may be one; else it
-        # is a second day or year, as in 'Dec 18-19 2019' or '2019-12-18/19', and no one date.
-        if not _TIME.search(s):
-            return None
+    read_a_time = a.hour == b.hour or a.minute == b.minute or a.second == b.second
+    if read_a_time and not _TIME.search(s):
+        # Only a written time (10:00, 10am) may be read as one; any other number read as a time is a
+        # second day or year, as in 'Dec 18-19 2019' or '2019-12-18/19': no one date.
+        return None
     if a.year != b.year:
         return PartialDate(0)
     if a.month != b.month:
