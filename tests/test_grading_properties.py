@@ -416,3 +416,18 @@ def test_other_dates_are_rejected(key: PartialDate, other: PartialDate, order: s
     coarser = prec.index(other.precision) < prec.index(key.precision)
     for form in _date_forms(other, order):
         assert grade(card, form, policy).correct == (agree and not coarser), form
+
+
+_LOWER = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+
+
+@given(_LOWER.filter(lambda s: len(s) > 1), _LOWER)
+@example("isis", "idk").via("'idk' was called another word than the alternate 'is'")
+def test_a_word_is_called_a_near_miss_only_when_most_of_it_is_right(key: str, typed: str) -> None:
+    """'another word than X, not a typo' is said of a word that keeps at least half of X's letters in
+    place; 'idk' for 'IS' (ISIS) is simply not the answer."""
+    card = ShortCard(id="s", prompt="?", answer=key.upper(), accept=(key[: len(key) // 2].upper(),))
+    verdict = grade(card, typed, DEFAULT)
+    for k in (key, key[: len(key) // 2]):
+        if f"another word than '{k}'" in verdict.note:
+            assert OSA.distance(typed, k) <= len(k) // 2, verdict.note
