@@ -524,6 +524,19 @@ def test_multi_choice_text_holding_a_separator() -> None:
     assert grade(card, "Bosnia and Herzegovina, and Washington, D.C.", P).correct
 
 
+def test_multi_picks_separated_by_slashes() -> None:
+    """'Turkey/Finland/Austria' lists three picks as ',' does; a choice holding a '/' stays one."""
+    assert grade(NORDIC, "Norway/Sweden/Finland", P).correct
+    assert grade(NORDIC, "norway / sweden / finland", P).correct
+    assert grade(NORDIC, "a/b/c", P, shown=list(NORDIC.choices)).correct
+    v = grade(NORDIC, "Norway/Sweden", P)
+    assert (v.correct, v.note) == (False, "2 of 3 right: missing Finland")
+    card = MultiCard(id="m", prompt="?", choices=("TCP/IP", "UDP", "HTTP/2"), answers=("TCP/IP", "HTTP/2"))
+    assert grade(card, "TCP/IP, HTTP/2", P).correct
+    assert grade(card, "TCP/IP/HTTP/2", P).correct
+    assert not grade(card, "TCP/IP/UDP", P).correct
+
+
 @pytest.mark.parametrize(
     ("typed", "correct", "note"),
     [
