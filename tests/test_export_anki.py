@@ -180,6 +180,18 @@ def test_an_edited_card_updates_its_note_instead_of_adding_one(tmp_path: Path, c
     assert found[note_guid(deck.id, card.id)]["fields"][0].startswith(html(card.prompt + " (edited)"))
 
 
+def test_a_bool_prompt_that_asks_true_or_false_is_not_asked_twice(tmp_path: Path, col: Collection) -> None:
+    """'True or false: the meeting was secret.' arrives in Anki once, without a second 'True or false?'
+    under it; a plain statement still gets the question."""
+    deck = load(DECK_FILES[0])
+    asking = BoolCard(id="asks", prompt="TRUE OR FALSE - the meeting was secret.", answer=True)
+    plain = BoolCard(id="plain", prompt="The meeting was secret.", answer=False)
+    import_file(col, write(tmp_path, replace(deck, cards=(asking, plain))))
+    found = notes(col)
+    assert found[note_guid(deck.id, "asks")]["fields"][0] == "TRUE OR FALSE - the meeting was secret."
+    assert found[note_guid(deck.id, "plain")]["fields"][0] == "The meeting was secret.<br><br>True or false?"
+
+
 def test_typed_export_makes_anki_check_the_answer_alone(tmp_path: Path, col: Collection) -> None:
     """With --typed, answer cards become 'Basic (type in the answer)' whose Back is only the answer."""
     deck = Deck(

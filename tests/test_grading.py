@@ -524,6 +524,40 @@ def test_multi_choice_text_holding_a_separator() -> None:
     assert grade(card, "Bosnia and Herzegovina, and Washington, D.C.", P).correct
 
 
+def test_an_answer_with_its_own_short_form_in_brackets() -> None:
+    """'Chairman of the Joint Chiefs of Staff (CJCS)': the answer with another right form of it in
+    brackets is right; a wrong text in the brackets is not (no hedging by brackets)."""
+    card = ShortCard(
+        id="t", prompt="?", answer="Chairman of the Joint Chiefs of Staff",
+        accept=("CJCS", "Joint Chiefs chairman"),
+        reject_examples=(Example("Vice Chairman of the Joint Chiefs of Staff"),),
+    )  # fmt: skip
+    right = ("Chairman of the Joint Chiefs of Staff (CJCS)", "CJCS (Chairman of the Joint Chiefs of Staff)",
+             "chairman of the joint chiefs of staf (cjcs)", "CJCS (Joint Chiefs chairman)")  # fmt: skip
+    for typed in right:
+        v = grade(card, typed, P)
+        assert v.correct, (typed, v.note)
+    wrong = ("Chairman of the Joint Chiefs of Staff (Vice Chairman of the Joint Chiefs of Staff)",
+             "Chairman of the Joint Chiefs of Staff (Army Chief of Staff)", "CJCS (or Army Chief of Staff)",
+             "Vice Chairman of the Joint Chiefs of Staff (CJCS)")  # fmt: skip
+    for typed in wrong:
+        assert not grade(card, typed, P).correct, typed
+    assert grade(CITY, "Bern (Berne)", P).note == "accepted: 'Bern' and 'Berne' both name Bern"
+
+
+def test_multi_picks_separated_by_slashes() -> None:
+    """'Turkey/Finland/Austria' lists three picks as ',' does; a choice holding a '/' stays one."""
+    assert grade(NORDIC, "Norway/Sweden/Finland", P).correct
+    assert grade(NORDIC, "norway / sweden / finland", P).correct
+    assert grade(NORDIC, "a/b/c", P, shown=list(NORDIC.choices)).correct
+    v = grade(NORDIC, "Norway/Sweden", P)
+    assert (v.correct, v.note) == (False, "2 of 3 right: missing Finland")
+    card = MultiCard(id="m", prompt="?", choices=("TCP/IP", "UDP", "HTTP/2"), answers=("TCP/IP", "HTTP/2"))
+    assert grade(card, "TCP/IP, HTTP/2", P).correct
+    assert grade(card, "TCP/IP/HTTP/2", P).correct
+    assert not grade(card, "TCP/IP/UDP", P).correct
+
+
 @pytest.mark.parametrize(
     ("typed", "correct", "note"),
     [

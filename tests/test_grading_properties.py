@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import random
 import re
 import unicodedata
@@ -386,6 +388,21 @@ def test_every_format_of_the_date_is_accepted(key: PartialDate, order: str) -> N
         assert verdict.correct and verdict.rule == "date-more-precise"
 
 
+@given(st.dates(datetime.date(1000, 1, 1), datetime.date(2999, 12, 30)), st.integers(1, 27))
+@example(datetime.date(2019, 12, 18), 1)
+def test_two_days_given_as_one_answer_are_never_accepted(key: datetime.date, step: int) -> None:
+    """A range or a pair of days ('Dec 18-19 2019', '2019-12-18/19') hedges between two answers: not right."""
+    card = DateCard(id="d", prompt="?", answer=PartialDate(key.year, key.month, key.day))
+    other = key + datetime.timedelta(days=step)
+    mon, y, m = calendar.month_name[key.month], key.year, key.month
+    for a, b in ((key.day, other.day), (other.day, key.day)):
+        for form in (f"{mon[:3]} {a}-{b} {y}", f"{mon} {a}/{b} {y}", f"{a}-{b} {mon} {y}",
+                     f"{a}/{b} {mon} {y}", f"{y}-{m:02d}-{a:02d}/{b:02d}", f"{y}/{m}/{a}-{b}"):
+            assert not grade(card, form, DEFAULT).correct, form
+    for form in (f"{key.isoformat()} - {other.isoformat()}", f"{other.isoformat()}/{key.isoformat()}"):
+        assert not grade(card, form, DEFAULT).correct, form
+
+
 @given(S.partial_dates(), S.partial_dates(), st.sampled_from(["mdy", "dmy"]))
 def test_other_dates_are_rejected(key: PartialDate, other: PartialDate, order: str) -> None:
     """A date that contradicts the key, or says less than it, is wrong."""
@@ -399,3 +416,18 @@ def test_other_dates_are_rejected(key: PartialDate, other: PartialDate, order: s
     coarser = prec.index(other.precision) < prec.index(key.precision)
     for form in _date_forms(other, order):
         assert grade(card, form, policy).correct == (agree and not coarser), form
+
+
+_LOWER = st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+
+
+@given(_LOWER.filter(lambda s: len(s) > 1), _LOWER)
+@example("isis", "idk").via("'idk' was called another word than the alternate 'is'")
+def test_a_word_is_called_a_near_miss_only_when_most_of_it_is_right(key: str, typed: str) -> None:
+    """'another word than X, not a typo' is said of a word that keeps at least half of X's letters in
+    place; 'idk' for 'IS' (ISIS) is simply not the answer."""
+    card = ShortCard(id="s", prompt="?", answer=key.upper(), accept=(key[: len(key) // 2].upper(),))
+    verdict = grade(card, typed, DEFAULT)
+    for k in (key, key[: len(key) // 2]):
+        if f"another word than '{k}'" in verdict.note:
+            assert OSA.distance(typed, k) <= len(k) // 2, verdict.note

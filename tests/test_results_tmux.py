@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,31 @@ def test_an_exam_stopped_at_the_terminal_keeps_its_answers_and_resumes(tmp_path:
     done = load_result(results)
     assert [a.card for a in done.answers] == asked + rest == [card for card, _ in stopped.plan]
     assert done.complete is True and done.state == "finished"
+
+
+@pytest.mark.parametrize("command", ["study", "run"])
+def test_a_session_whose_terminal_is_closed_is_saved_as_interrupted(tmp_path: Path, command: str) -> None:
+    """The window closed at the next question (the terminal gone before SIGHUP arrives): the session
+    is closed as interrupted, with its end time, as Ctrl-C closes it; never left 'unfinished'."""
+    deck = make_deck(tmp_path)
+    tmux = Tmux(tmp_path, WIDTH, [command, str(deck), "--seed", "5"])
+    try:
+        screen = tmux.wait_for("> ")
+        card = next(c for p, c in ((p, c.id) for c in load(deck).cards for p in [question_text(c)])
+                    if " ".join(p.split())[:30] in " ".join(screen.split()))  # fmt: skip
+        tmux.keys("-l", ANSWERS[card][0])
+        tmux.keys("Enter")
+        if command == "study":
+            tmux.wait_for("Rating [")
+            tmux.keys("Enter")
+        tmux.wait_for("2/")
+        tmux.tmux("kill-session")
+    finally:
+        tmux.close()
+    with sqlite3.connect(db_path(tmp_path / "home")) as db:
+        for _ in range(100):  # the program closes the session as it stops
+            row = db.execute("SELECT finished_at, interrupted, asked FROM sessions").fetchone()
+            if row is not None and row[0]:
+                break
+            time.sleep(0.1)
+    assert row is not None and row[0] and row[1:] == (1, 1)

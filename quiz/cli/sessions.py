@@ -81,6 +81,13 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _terminal_gone(err: OSError) -> bool:
+    """The reader of stdout went away, or the terminal itself did (EIO on a closed window)."""
+    import errno
+
+    return isinstance(err, BrokenPipeError) or err.errno == errno.EIO
+
+
 def _err(text: str) -> None:
     """A line for the person on stderr, wrapped to the terminal when stderr is one."""
     from quiz.ui.render import wrap
@@ -141,20 +148,27 @@ class Driver:
                 self._close(interrupted=not summary.complete and not summary.exam)
                 finish(summary)
                 return summary
-            except (KeyboardInterrupt, BrokenPipeError) as err:
+            except (KeyboardInterrupt, OSError) as err:
+                self.signals.stopping = True  # first: the SIGHUP that follows a closed window is held
+                # The terminal closed (its window shut: EIO before the SIGHUP comes) stops the session
+                # as Ctrl-C does; another OSError is no interruption.
+                if isinstance(err, OSError) and not _terminal_gone(err):
+                    raise
                 self.signals.ignore()
                 if isinstance(err, BrokenPipeError):
                     _silence_stdout()
                 try:
                     self._close(interrupted=True)
                 except StoreError as store_err:
-                    click.echo(f"Error: {store_err}", err=True)
-                if self.interactive:
-                    click.echo(err=True)  # the learner's half-typed line has no newline yet
-                line = self.so_far(engine.summary()) if engine.outcomes else None
-                if line and not isinstance(err, BrokenPipeError):
-                    _err(line)
-                _err(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.")
+                    with suppress(OSError):
+                        click.echo(f"Error: {store_err}", err=True)
+                with suppress(OSError):  # nothing to tell when the terminal has gone
+                    if self.interactive:
+                        click.echo(err=True)  # the learner's half-typed line has no newline yet
+                    line = self.so_far(engine.summary()) if engine.outcomes else None
+                    if line and not isinstance(err, BrokenPipeError):
+                        _err(line)
+                    _err(f"Interrupted — {saved_message(self.saver.saved, self.session_id)}.")
                 click.get_current_context().exit(EXIT_INTERRUPTED)
             except StoreError as err:
                 self.signals.ignore()

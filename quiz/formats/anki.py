@@ -154,8 +154,13 @@ def _order_sides(card: OrderCard, typed: bool) -> tuple[str, str]:
     return front, _back([back], card.explain)
 
 
+#: A prompt that already asks for true or false ("True or false: ...") is not asked it again.
+_ASKS_TRUE_OR_FALSE = re.compile(r"\b(?:true\s+or\s+false|false\s+or\s+true)\b", re.IGNORECASE)
+
+
 def _bool_sides(card: BoolCard, typed: bool) -> tuple[str, str]:
-    front = card.prompt + "\n\nTrue or false?"
+    asks = _ASKS_TRUE_OR_FALSE.search(card.prompt)
+    front = card.prompt if asks else card.prompt + "\n\nTrue or false?"
     if typed:
         return front, card.answer_text()
     return front, _back(["True" if card.answer else "False"], card.explain)

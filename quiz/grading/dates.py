@@ -137,13 +137,17 @@ def _date_words(s: str, near_year: int = 2000) -> PartialDate | None:
     return _valid(int(years[0]), month, int(days[0]))
 
 
+#: A time of day written as one: 10:00, 10am, 10 p.m.
+_TIME = re.compile(r"\d:\d\d|\d\s*[ap]\.?m\b\.?")
+
+
 def _date_dateutil(s: str, date_order: str) -> PartialDate | None:
     # Deferred: dateutil.parser costs ~80 ms to import and is reached only by dates in none of the
     # shapes above, so most sessions never load it.
     from dateutil import parser
 
     found: list[datetime.datetime] = []
-    for default in (datetime.datetime(1904, 1, 1), datetime.datetime(1908, 2, 2)):
+    for default in (datetime.datetime(1904, 1, 1), datetime.datetime(1908, 2, 2, 1, 1, 1)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -151,6 +155,11 @@ def _date_dateutil(s: str, date_order: str) -> PartialDate | None:
         except Exception:  # dateutil raises ParserError, ValueError, OverflowError, TypeError
             return None
     a, b = found
+    read_a_time = a.hour == b.hour or a.minute == b.minute or a.second == b.second
+    if read_a_time and not _TIME.search(s):
+        # Only a written time (10:00, 10am) may be read as one; any other number read as a time is a
+        # second day or year, as in 'Dec 18-19 2019' or '2019-12-18/19': no one date.
+        return None
     if a.year != b.year:
         return PartialDate(0)
     if a.month != b.month:

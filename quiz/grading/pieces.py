@@ -60,7 +60,7 @@ def alias_choice(typed_norm: str, prep: Prepared) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-MULTI_SEP = re.compile(r"(\s*[,;&]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
+MULTI_SEP = re.compile(r"(\s*[,;&/]\s*(?:and\s+)?|\s+and\s+)", re.IGNORECASE)
 
 
 def split_picks(

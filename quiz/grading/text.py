@@ -197,6 +197,9 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
     for i, (pattern, written) in enumerate(prep.patterns):
         if n and pattern.fullmatch(kept if i % 2 else n) and n not in prep.wrong_norm:
             return _right(Rule.PATTERN, f"accepted: matches '{written}'", prep)
+    bracketed = _both_forms(typed, prep)
+    if bracketed is not None:
+        return bracketed
     note = ""
     if prep.person:
         verdict = _as_name(typed, prep)
@@ -207,6 +210,23 @@ def _other_forms(typed: str, n: str, prep: Prepared) -> Verdict:
         note = f"not accepted: {initial} ({prep.expected})" if initial else ""
     note = note or other_number or why_wrong(typed, prep.texts, policy, prep.expected)
     return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=prep.expected)
+
+
+# An answer followed by one bracketed text: 'Chairman of the Joint Chiefs of Staff (CJCS)'.
+_BRACKETED = re.compile(r"(.*[^\s(])\s*\(([^()]*[^\s()][^()]*)\)")
+
+
+def _both_forms(typed: str, prep: Prepared) -> Verdict | None:
+    """The answer with another right form of it in brackets; None unless both parts are right alone."""
+    m = _BRACKETED.fullmatch(typed.strip())
+    if m is None:
+        return None
+    main, aside = (grade_short(part.strip(), prep) for part in m.groups())
+    if not (main.correct and aside.correct):
+        return None
+    typos = main.typos + aside.typos
+    note = f"accepted: '{m[1].strip()}' and '{m[2].strip()}' both name {prep.expected}"
+    return _right(Rule.TYPO if typos else Rule.EQUIVALENT, note, prep, typos)
 
 
 def _as_name(typed: str, prep: Prepared) -> Verdict | None:

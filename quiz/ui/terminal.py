@@ -151,7 +151,10 @@ def read_line(prompt: str = "", *, interactive: bool) -> str | None:
         try:
             return input(prompt)
         except EOFError:
-            click.echo()
+            try:
+                click.echo()
+            except OSError:  # the terminal itself is gone (its window closed): stopped, not ended
+                raise KeyboardInterrupt from None
             return None
     if any(stream is sys.stdin for stream in _ENDED):
         return None
