@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from quiz.deckio import DECK_ID_RE, content_id
+from quiz.deckio import DECK_ID_RE, content_id, gc_held
 from quiz.errors import DeckError, ImportFileError
 from quiz.formats.anki import GUID_PREFIX, PROGRESS_EVERY, Progress, card_id_for_guid, note_guid
 from quiz.model import CardType, Deck
@@ -481,6 +481,7 @@ def read_anki_file(
     """A deck from an Anki notes file or a two-column CSV on disk (``warnings``, ``progress``: see
     :func:`read_anki`)."""
     text = decode(read_import(path), str(path))
-    return read_anki(
-        text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings, progress=progress
-    )
+    with gc_held():  # a large file makes a great many objects and no cycle (quiz.deckio._gc)
+        return read_anki(
+            text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings, progress=progress
+        )
