@@ -9,7 +9,14 @@ import sys
 import pytest
 from conftest import REPO
 
-SCRIPTS = ["bench_startup.py", "bench_load.py", "bench_history.py", "bench_export.py", "bench_grading.py"]
+SCRIPTS = [
+    "bench_startup.py",
+    "bench_load.py",
+    "bench_history.py",
+    "bench_export.py",
+    "bench_grading.py",
+    "bench_import.py",
+]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -15,6 +15,7 @@ from quiz.model import Deck
 from . import _cache, _parallel
 from ._cards import content_id
 from ._file import MAX_BYTES, read_bytes
+from ._gc import gc_held
 from ._parse import DECK_ID_RE, parse
 from .locate import (
     bundled_dir,
@@ -40,6 +41,7 @@ __all__ = [
     "deck_from_dict",
     "deck_to_dict",
     "expand_paths",
+    "gc_held",
     "load",
     "load_parts",
     "load_ref",

@@ -51,6 +51,11 @@ def parse(text: str, path: str = "<deck>", content_hash: str = "") -> Deck:
                 )
             ]
         )
+    return read_tree(root, path, content_hash)
+
+
+def read_tree(root: Any, path: str, content_hash: str = "") -> Deck:
+    """A deck from a composed node tree that holds no alias, or a :class:`DeckError`."""
     reader = Reader(path)
     deck = read_deck(reader, root)
     raise_problems(path, reader.problems)

@@ -26,7 +26,9 @@ from quiz.model import (
     assert_never,
 )
 
-from ._parse import parse
+from ._data import data_tree
+from ._gc import gc_held
+from ._parse import parse, read_tree
 from ._types import looks_typed
 
 
@@ -139,13 +141,84 @@ def yaml_text(data: dict[str, Any]) -> str:
     import yaml  # deferred: quiz show --json uses this module on a warm start, without PyYAML
 
     base = getattr(yaml, "CSafeDumper", None) or yaml.SafeDumper
+    with gc_held():
+        try:
+            root = _node_tree(yaml, data)
+        except _Unsupported:  # what yaml.dump does with it (an error for most): asked of it
+            return _dumped(yaml, base, data)
+        out: str = yaml.serialize(root, Dumper=base, allow_unicode=True, width=100)
+    return out
 
-    class Dumper(base):  # type: ignore[misc, valid-type]
-        """Writes multi-line text as a ``|`` block, the way a person would."""
+
+def _text_style(value: str) -> str | None:
+    """Multi-line text as a ``|`` block, the way a person would; typed-looking text quoted."""
+    return "|" if "\n" in value else "'" if looks_typed(value) else None
+
+
+class _Unsupported(Exception):
+    """Data that is not plain YAML-shaped data (see :func:`_node_tree`)."""
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def _node_tree(yaml: Any, data: Any) -> Any:
+    """The node tree ``yaml.dump(data, sort_keys=False)`` builds with the safe representer and
+    :func:`_text_style` for text (an object met twice is one node: an anchor and its alias),
+    built directly: PyYAML's representer costs most of the writing. Types other than
+    str/bool/int/float/None/list/tuple/dict raise :class:`_Unsupported`."""
+    scalar, sequence, mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    seen: dict[int, Any] = {}
+
+    def node(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return scalar(_TAG + "str", value, style=_text_style(value))
+        if kind is bool:
+            return scalar(_TAG + "bool", "true" if value else "false")
+        if kind is int:
+            return scalar(_TAG + "int", str(value))
+        if kind is float:
+            return scalar(_TAG + "float", _float_text(value))
+        if value is None:
+            return scalar(_TAG + "null", "null")
+        if kind is dict or kind is list or kind is tuple:
+            if kind is tuple and not value:
+                return sequence(_TAG + "seq", [], flow_style=False)
+            if id(value) in seen:
+                return seen[id(value)]
+            if kind is dict:
+                pairs: list[tuple[Any, Any]] = []
+                seen[id(value)] = made = mapping(_TAG + "map", pairs, flow_style=False)
+                pairs.extend((node(k), node(v)) for k, v in value.items())
+            else:
+                items: list[Any] = []
+                seen[id(value)] = made = sequence(_TAG + "seq", items, flow_style=False)
+                items.extend(node(v) for v in value)
+            return made
+        raise _Unsupported
+
+    return node(data)
+
+
+def _float_text(value: float) -> str:
+    """A float as PyYAML's safe representer writes it."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+
+
+def _dumped(yaml: Any, base: Any, data: Any) -> str:
+    """``yaml.dump`` with :func:`_text_style` for text: the way for data :func:`_node_tree` leaves."""
+
+    class Dumper(base):  # type: ignore[misc]
+        """Writes text in :func:`_text_style`."""
 
     def text(dumper: Any, value: str) -> Any:
-        style = "|" if "\n" in value else "'" if looks_typed(value) else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+        return dumper.represent_scalar(_TAG + "str", value, style=_text_style(value))
 
     Dumper.add_representer(str, text)
     out: str = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -154,5 +227,10 @@ def yaml_text(data: dict[str, Any]) -> str:
 
 def deck_from_dict(data: dict[str, Any], path: str = "<data>") -> Deck:
     """A deck from YAML-shaped data, validated exactly as a YAML file would be."""
-    # JSON is YAML: going through the loader keeps one set of rules for every input.
-    return parse(json.dumps(data, ensure_ascii=False), path)
+    # JSON is YAML: going through the loader keeps one set of rules for every input. The node tree
+    # the loader would compose from the JSON text is built directly when it can be (quiz.deckio._data).
+    with gc_held():
+        root = data_tree(data)
+        if root is None:
+            return parse(json.dumps(data, ensure_ascii=False), path)
+        return read_tree(root, path)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from quiz.deckio import DECK_ID_RE, content_id
+from quiz.deckio import DECK_ID_RE, content_id, gc_held
 from quiz.errors import DeckError, ImportFileError
 from quiz.formats.anki import GUID_PREFIX, PROGRESS_EVERY, Progress, card_id_for_guid, note_guid
 from quiz.model import CardType, Deck
@@ -312,6 +312,8 @@ def read_anki(
         )
     if progress is not None:
         progress(len(records), len(records))
+    # The file's text, lines and cells are not needed again: let them go before the deck is made.
+    del text, lines, body, records, cells, sample
     deck = _deck(notes, name, as_type=as_type, deck_id=deck_id, title=title, deck_tags=deck_tags)
     if warnings is not None:
         warnings.extend(_notes_about(notes, deck, name))
@@ -454,17 +456,20 @@ def _deck(
         raise ImportFileError(f"{name}: the notes do not make a valid deck: {problem}") from None
 
 
-#: The largest file ``quiz import`` reads (the size limit of a deck file).
+#: The largest file ``quiz import`` reads (the size limit of a deck file), but for notes files.
 MAX_BYTES = 64 * 1024 * 1024
+#: The largest Anki notes file (or CSV) ``quiz import`` reads: 4 x the deck limit, as quiz's own
+#: export of a deck at that limit is about 140 MB (the HTML and the hidden card data it carries).
+MAX_NOTES_BYTES = 4 * MAX_BYTES
 
 
-def read_import(path: str | Path) -> bytes:
-    """The bytes of a file to import: a regular file of at most :data:`MAX_BYTES` (a FIFO, a
+def read_import(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a file to import: a regular file of at most ``limit`` bytes (a FIFO, a
     device such as /dev/zero or a folder is refused before reading), else an ImportFileError."""
     from quiz.files import FileRefused, read_regular
 
     try:
-        return read_regular(path, limit=MAX_BYTES, what="file to import")
+        return read_regular(path, limit=limit, what="file to import")
     except FileRefused as err:
         raise ImportFileError(f"{path}: cannot be read ({err.reason}); check the path") from None
 
@@ -480,7 +485,13 @@ def read_anki_file(
 ) -> Deck:
     """A deck from an Anki notes file or a two-column CSV on disk (``warnings``, ``progress``: see
     :func:`read_anki`)."""
-    text = decode(read_import(path), str(path))
-    return read_anki(
-        text, str(path), as_type=as_type, deck_id=deck_id, title=title, warnings=warnings, progress=progress
-    )
+    with gc_held():  # a large file makes a great many objects and no cycle (quiz.deckio._gc)
+        return read_anki(  # the text passed on, not kept here: read_anki lets it go when it is read
+            decode(read_import(path, MAX_NOTES_BYTES), str(path)),
+            str(path),
+            as_type=as_type,
+            deck_id=deck_id,
+            title=title,
+            warnings=warnings,
+            progress=progress,
+        )
