@@ -16,12 +16,11 @@ deck is checked on both cores; only the near-duplicate grouping runs once, over 
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from quiz.deckio import gc_held
 from quiz.errors import Problem
 from quiz.insight.duplicates import Terms, find, index_terms
 from quiz.model import Card, ChoiceCard, Deck, FlashCard, MultiCard, PartialDate, Policy, ShortCard
@@ -114,7 +113,7 @@ def check_part(
     terms = index_terms()
 
     def work(deck: Deck) -> Part:
-        with _gc_paused():
+        with gc_held():
             found = run_examples(deck, progress) if examples else []
             advice: list[Advice] = []
             found.extend(_card_warnings(deck, advice))
@@ -143,7 +142,7 @@ def findings(
         own = [p for part in deck_parts for p in part.problems]
         own.extend(_advice(deck, [a for part in deck_parts for a in part.advice], every_advice))
         by_deck.append(own)
-    with _gc_paused():
+    with gc_held():
         groups = find(decks, [[part.terms for part in deck_parts] for deck_parts in parts])
     for group in groups:
         first, repeat, more = group.first, group.others[0], group.others[1:]
@@ -213,19 +212,6 @@ def lint_many(decks: Sequence[Deck]) -> list[Problem]:
 def check(deck: Deck) -> list[Problem]:
     """Every finding for a loaded deck (example errors, warnings, every advice), in file order."""
     return findings([deck], every_advice=True)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while findings are built: they hold no cycles, and with
-    100,000 cards the collector's rescans of everything allocated cost a third of the time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _card_warnings(deck: Deck, advice: list[Advice]) -> list[Problem]:
