@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import itertools
 import pickle
+import re
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -269,7 +270,7 @@ def test_cache_serves_the_second_load(tmp_path: Path, monkeypatch: pytest.Monkey
     def no_parse(*_: object, **__: object) -> Deck:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(_parallel, "parse_text", no_parse)
+    monkeypatch.setattr(_parallel, "parse_keyed", no_parse)
     second = _cache.load_cached(path, cache)
     assert second == first and second.path == str(path) and second.content_hash == first.content_hash
     assert [c.line for c in second.cards] == [c.line for c in first.cards]
@@ -315,13 +316,13 @@ def test_cache_from_another_loader_version_is_not_trusted(
     cache = tmp_path / "cache"
     _cache.load_cached(path, cache)
     calls: list[int] = []
-    real = _parallel.parse_text
+    real = _parallel.parse_keyed
 
     def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parallel, "parse_text", counting)
+    monkeypatch.setattr(_parallel, "parse_keyed", counting)
     monkeypatch.setattr(_cache, "loader_fingerprint", lambda: "f" * 64)
     _cache.load_cached(path, cache)
     assert calls == [1]
@@ -567,13 +568,13 @@ def test_a_damaged_cache_file_is_parsed_again_and_rewritten(
     path, file, parsed, _cached = _cached_pair(tmp_path)
     data = bytearray(file.read_bytes())
     calls: list[int] = []
-    real = _parallel.parse_text
+    real = _parallel.parse_keyed
 
     def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parallel, "parse_text", counting)
+    monkeypatch.setattr(_parallel, "parse_keyed", counting)
     for at in (len(data) // 2, len(data) - 3, len(_cache.CACHE_MAGIC) + 140):
         damaged = data.copy()
         damaged[at] ^= 0x20
@@ -592,14 +593,14 @@ def _rewrite_blocks(file: Path, change: Callable[[list[bytes]], list[bytes]]) ->
     data = file.read_bytes()
     start = len(_cache.CACHE_MAGIC) + 128 + 9
     stream = io.BytesIO(data[start:])
-    meta, ids, tags, size, lengths = pickle.load(stream)
+    meta, ids, tags, size, lengths, marks = pickle.load(stream)
     at = start + stream.tell()
     blocks = []
     for length in lengths:
         blocks.append(data[at : at + length])
         at += length
     blocks = change(blocks)
-    index = pickle.dumps((meta, ids, tags, size, [len(b) for b in blocks]))
+    index = pickle.dumps((meta, ids, tags, size, [len(b) for b in blocks], marks))
     payload = b"".join([index, *blocks])
     file.write_bytes(data[: start - 9] + f"{zlib.crc32(payload):08x}\n".encode() + payload)
 
@@ -654,13 +655,13 @@ def test_a_cache_file_of_the_old_format_is_parsed_again_and_replaced(
     header = f"quiz-deck-cache 1\n{digest}{_cache.loader_fingerprint()}\n".encode()
     file.write_bytes(header + pickle.dumps(parsed))
     calls: list[str] = []
-    real = _parallel.parse_text
+    real = _parallel.parse_keyed
 
     def counting(*args: Any, **kwargs: Any) -> tuple[Deck, list[Any]]:
         calls.append("parsed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_parallel, "parse_text", counting)
+    monkeypatch.setattr(_parallel, "parse_keyed", counting)
     assert _cache.load_cached(path, tmp_path / "cache") == parsed and calls == ["parsed"]
     assert file.read_bytes().startswith(_cache.CACHE_MAGIC)
 
@@ -700,3 +701,105 @@ def test_the_cache_fingerprint_reads_every_module_that_builds_a_deck() -> None:
     sources = set(_cache._SOURCES)
     assert private <= sources
     assert all((here / name).is_file() for name in sources)
+
+
+def _card_spans(text: str) -> list[tuple[int, int]]:
+    """Where each card item of a generated deck starts and ends."""
+    starts = [m.start() + 1 for m in re.finditer(r"\n  - ", text)]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
+
+
+def _edit(text: str, op: str, at: int) -> str:
+    """``text`` with one edit an author makes, at the card ``at`` picks."""
+    spans = _card_spans(text)
+    start, end = spans[at % len(spans)]
+    card = text[start:end]
+    if op == "comment":  # a line more above every later card
+        return text[:start] + "  # checked against the source\n" + text[start:]
+    if op == "drop" and len(spans) > 1:  # a card taken out: its lines gone from the count
+        return text[:start] + text[end:]
+    if op == "copy":  # a card added after this one, under a new id
+        return text[:end] + re.sub(r"id: c\d+", f"id: added{at}", card, count=1) + text[end:]
+    if op == "word":  # a prompt reworded, the lines the same
+        return text[:start] + card.replace('prompt: "', 'prompt: "Reworded: ', 1) + text[start:] [len(card):]
+    if op == "title":  # the text before the cards: every chunk depends on it
+        return text.replace("title: Benchmark", "title: Edited benchmark", 1)
+    return text + "# the end\n"
+
+
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(["comment", "drop", "copy", "word", "title", "tail"]), st.integers(0, 999)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_after_any_edit_the_cache_gives_what_parsing_the_file_gives(edits: list[tuple[str, int]]) -> None:
+    """Chunks unchanged by an edit keep their cached cards; the deck loaded after the edit (and the
+    warm deck after it) is the parsed file's, every card's and example's line and column included."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path, cache = Path(tmp) / "deck.yaml", Path(tmp) / "cache"
+        text = SAMPLE
+        path.write_text(text, encoding="utf-8")
+        _cache.load_cached(path, cache)
+        for op, at in edits:
+            text = _edit(text, op, at)
+            path.write_text(text, encoding="utf-8")
+            expected = _outcome(_reference, path)
+            assert _outcome(lambda p: _cache.load_cached(p, cache), path) == expected
+            assert _outcome(lambda p: _cache.load_cached(p, cache), path) == expected  # warm
+
+
+def _parsed_chunks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The chunks parsed from now on (in this process: the child process is not started)."""
+    parsed: list[str] = []
+    real = _parallel._parse_chunk
+
+    def noting(head: str, body: str, pad: int, shown: str) -> Deck:
+        parsed.append(body)
+        return real(head, body, pad, shown)
+
+    monkeypatch.setattr(_parallel.forked, "can_fork", lambda: False)
+    monkeypatch.setattr(_parallel, "_parse_chunk", noting)
+    return parsed
+
+
+@pytest.mark.parametrize("op", ["comment", "word", "copy", "drop"])
+def test_an_edit_parses_only_the_chunk_it_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, op: str
+) -> None:
+    """One card edited in the middle of a large deck: only its chunk is parsed again, whether the
+    lines below it moved or not, and the cards below have their new lines."""
+    path, cache = tmp_path / "deck.yaml", tmp_path / "cache"
+    path.write_text(SAMPLE, encoding="utf-8")
+    _cache.load_cached(path, cache)
+    parsed = _parsed_chunks(monkeypatch)
+    edited = _edit(SAMPLE, op, 40)
+    path.write_text(edited, encoding="utf-8")
+    deck = _cache.load_cached(path, cache)
+    # The chunk the edit fell in, and at most one more: a card added may itself end a chunk, or
+    # an edit move the end of its chunk (the next one then ends where it did).
+    before = {SAMPLE[start:end] for start, end, _ in _chunks.split(SAMPLE)[1]}
+    assert 1 <= len(parsed) <= 2 and not before & set(parsed)
+    assert len(_chunks.split(edited)[1]) > 10
+    assert _outcome(lambda p: deck, path) == _outcome(_reference, path)
+    parsed.clear()
+    path.write_text(_edit(edited, "title", 0), encoding="utf-8")
+    _cache.load_cached(path, cache)
+    assert len(parsed) == len(_chunks.split(edited)[1])  # the deck's own fields changed: every chunk
+
+
+def test_an_edit_that_repeats_a_kept_cards_id_is_the_loaders_error(tmp_path: Path) -> None:
+    """A card added with the id of a card in an unchanged chunk: the same duplicate-id error as
+    parsing the file, not a deck with two cards of one id."""
+    path, cache = tmp_path / "deck.yaml", tmp_path / "cache"
+    path.write_text(SAMPLE, encoding="utf-8")
+    _cache.load_cached(path, cache)
+    start, end = _card_spans(SAMPLE)[3]
+    path.write_text(SAMPLE + SAMPLE[start:end], encoding="utf-8")
+    with pytest.raises(DeckError) as err:
+        _cache.load_cached(path, cache)
+    assert ("error", [str(p) for p in err.value.problems]) == _outcome(_reference, path)
+    assert "c000003" in str(err.value.problems[0])

@@ -20,25 +20,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import os
 import pickle
+import stat
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quiz import __version__
 from quiz.files import FileRefused, read_regular
-from quiz.model import AnyCard, Card, Deck, LazyCards
+from quiz.model import AnyCard, Card, Deck, Example, LazyCards
 
 from . import _parallel
 from ._file import MAX_BYTES, decode, read_bytes
 from ._parallel import no_gc
 from ._parse import parse
 
-CACHE_MAGIC = b"quiz-deck-cache 3\n"
+CACHE_MAGIC = b"quiz-deck-cache 4\n"
 #: Cards per block in a cache file: a warm load builds a block's cards only when one is used.
 BLOCK_CARDS = 1024
 #: A cache file larger than this is not read (a deck of at most 64 MB pickles to far less).
@@ -97,52 +99,155 @@ def cache_path(path: str | Path, cache_dir: Path) -> Path:
     return cache_dir / f"{key}.deck"
 
 
-def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
-    """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
+class _Cached(NamedTuple):
+    """A cache file read back: what it was made of, and its blocks still pickled."""
+
+    digest: str  # the SHA-256 of the deck file it was made of
+    meta: Deck  # the deck without its cards
+    ids: tuple[str, ...]
+    tags: tuple[tuple[str, ...], ...]
+    sizes: list[int]  # how many cards each block holds
+    blocks: list[memoryview]
+    marks: list[tuple[str, int, int]]  # per block: its chunk's key ("" if none), line, line shift
+
+    def deck(self, file: Path) -> Deck:
+        """The cached deck, each block's cards built when one is first used."""
+        blocks: list[memoryview | _Shifted] = [
+            _Shifted(view, shift) if shift else view
+            for view, (_, _, shift) in zip(self.blocks, self.marks, strict=True)
+        ]
+        cards = LazyCards(self.ids, self.tags, blocks, self.sizes, _load_block, str(file))
+        return replace(self.meta, cards=cards)
+
+    def known(self, keys: list[str], lines: list[int]) -> dict[int, tuple[tuple[str, ...], _Block]]:
+        """The blocks of this file that hold a chunk of an edited deck (see ``_parallel.Known``):
+        by the chunk's number, its cards' ids, tags and pickled cards, and how far their lines
+        have moved."""
+        where = {key: b for b, (key, _, _) in enumerate(self.marks) if key}
+        starts = list(itertools.accumulate(self.sizes, initial=0))
+        found: dict[int, tuple[tuple[str, ...], _Block]] = {}
+        for i, key in enumerate(keys):
+            b = where.get(key)
+            if b is None:
+                continue
+            _, line, shift = self.marks[b]
+            ids = self.ids[starts[b] : starts[b + 1]]
+            tags = self.tags[starts[b] : starts[b + 1]]
+            found[i] = (ids, (ids, tags, self.blocks[b], shift + lines[i] - line))
+        return found
+
+
+class _Shifted(NamedTuple):
+    """A block whose cards were parsed where their chunk then stood: ``shift`` lines are added
+    to each card's and example's line when they are built."""
+
+    data: bytes | memoryview
+    shift: int
+
+
+#: A part of a deck as a block of the cache file: its cards' ids, their tags, the cards pickled,
+#: and how many lines to add to the pickled cards' lines (0 but for a block kept from before an edit).
+_Block = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], "bytes | memoryview", int]
+
+
+def _read_file(file: Path, fingerprint: str) -> _Cached | None:
+    """The cache file, if it was written by this loader and is whole; None when it is missing,
+    from another loader or damaged."""
     try:
         # Only a regular file is read: a FIFO or a device left in the cache folder is skipped.
         whole = read_regular(file, limit=_MAX_CACHE_BYTES, what="deck cache")
     except FileRefused:
         return None
     try:
-        head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
-        header = whole[: len(head) + 9]
-        if header[: len(head)] != head or header[-1:] != b"\n":
+        size = len(CACHE_MAGIC) + 64 + len(fingerprint)
+        header = whole[: size + 9]
+        digest = header[len(CACHE_MAGIC) : len(CACHE_MAGIC) + 64].decode("ascii")
+        if header[: len(CACHE_MAGIC)] != CACHE_MAGIC or header[-1:] != b"\n":
             return None
-        crc = int(header[len(head) : -1], 16)
-        payload = whole[len(header) :]
-        if zlib.crc32(payload) != crc:
+        if header[len(CACHE_MAGIC) + 64 : size] != fingerprint.encode() or len(digest) != 64:
+            return None
+        crc = int(header[size:-1], 16)
+        view = memoryview(whole)  # the blocks are views of the file's bytes, not copies
+        if zlib.crc32(view[len(header) :]) != crc:
             return None  # damaged: a block would fail (or lie) only when first used
-        stream = io.BytesIO(payload)
-        meta, ids, tags, size, lengths = _ModelUnpickler(stream).load()
+        stream = io.BytesIO(whole)  # shares the bytes object, as a slice of it would not
+        stream.seek(len(header))
+        meta, ids, tags, sizes, lengths, marks = _ModelUnpickler(stream).load()
         if not (isinstance(meta, Deck) and isinstance(ids, str) and isinstance(tags, tuple)):
             return None
+        if not (len(sizes) == len(lengths) == len(marks)):
+            return None
         at = stream.tell()
-        view = memoryview(payload)
         blocks = []
         for length in lengths:
             blocks.append(view[at : at + length])
             at += length
-        if at != len(payload):
+        if at != len(whole):
             return None
         card_ids = tuple(ids.split("\n")) if ids else ()  # an id never holds a control character
-        cards = LazyCards(card_ids, tags, blocks, size, _load_block, str(file))
+        if len(card_ids) != len(tags) or sum(sizes) != len(card_ids):
+            return None
+        return _Cached(digest, meta, card_ids, tags, list(sizes), blocks, list(marks))
     except Exception:  # a corrupt cache is only a slower start: parse the file again
         return None
-    return replace(meta, cards=cards)
 
 
-def _load_block(data: bytes | memoryview) -> list[AnyCard]:
-    """The cards pickled in one block of a cache file (model classes only).
+def _stored_digest(file: Path) -> str:
+    """The SHA-256 of the deck file the cache file was made of, read from its header ("" if
+    there is no cache file, or something else than a regular file is in its place)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO does not block the open
+    except OSError:
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        header = os.read(fd, len(CACHE_MAGIC) + 64)
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+    return header[len(CACHE_MAGIC) :].decode("ascii", "replace") if header.startswith(CACHE_MAGIC) else ""
+
+
+def _read_cache(file: Path, digest: str, fingerprint: str) -> Deck | None:
+    """The cached deck, its cards built lazily; None when the file is missing, stale or damaged."""
+    cached = _read_file(file, fingerprint)
+    if cached is None or cached.digest != digest:
+        return None
+    try:
+        return cached.deck(file)
+    except ValueError:  # sizes that do not add up: damaged
+        return None
+
+
+def _load_block(block: bytes | memoryview | _Shifted) -> list[AnyCard]:
+    """The cards pickled in one block of a cache file (model classes only), their lines moved by
+    the block's shift if it has one.
 
     Built with the collector paused and then frozen, as an eager load was: building every
     block of 100k cards with it running costs twice as long (it rescans the growing deck).
     """
+    data, shift = block if isinstance(block, _Shifted) else (block, 0)
     with no_gc():
         cards = _ModelUnpickler(io.BytesIO(data)).load()
-    if not isinstance(cards, list) or not all(isinstance(c, Card) for c in cards):
-        raise pickle.UnpicklingError("a block holds something other than cards")
+        if not isinstance(cards, list) or not all(isinstance(c, Card) for c in cards):
+            raise pickle.UnpicklingError("a block holds something other than cards")
+        if shift:
+            for card in cards:
+                _move(card, shift)
     return cards
+
+
+def _move(card: AnyCard, shift: int) -> None:
+    """Add ``shift`` to the line of a card just unpickled (no one else holds it yet) and of its
+    examples: the text above its chunk gained or lost lines since it was parsed."""
+    state = card.__dict__
+    state["line"] = card.line + shift
+    for name in ("accept_examples", "reject_examples"):
+        examples = state.get(name)
+        if examples:
+            state[name] = tuple(Example(e.text, e.line + shift, e.col) for e in examples)
 
 
 _ABSENT = object()
@@ -166,13 +271,13 @@ def _slim(card: AnyCard) -> AnyCard:
     return slim
 
 
-def _block_of(part: Deck) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bytes]:
+def _block_of(part: Deck) -> _Block:
     """A part of a deck as a block of its cache file: the cards' ids, their tags, and the cards
     pickled. Made in whichever process parsed the part, so that the cards never travel between
     the two processes and the parent never builds the other half of the deck."""
     cards = part.cards
     blob = pickle.dumps([_slim(c) for c in cards], protocol=pickle.HIGHEST_PROTOCOL)
-    return tuple(c.id for c in cards), tuple(c.tags for c in cards), blob
+    return tuple(c.id for c in cards), tuple(c.tags for c in cards), blob, 0
 
 
 def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
@@ -187,7 +292,7 @@ def _write_cache(file: Path, deck: Deck, digest: str, fingerprint: str) -> None:
         pickle.dumps([_slim(c) for c in cards[lo : lo + BLOCK_CARDS]], protocol=pickle.HIGHEST_PROTOCOL)
         for lo in range(0, len(cards), BLOCK_CARDS)
     )
-    _write_blocks(file, deck, ids, tags, sizes, blocks, digest, fingerprint)
+    _write_blocks(file, deck, ids, tags, sizes, blocks, [("", 0, 0)] * len(sizes), digest, fingerprint)
 
 
 def _write_blocks(
@@ -196,12 +301,15 @@ def _write_blocks(
     ids: tuple[str, ...],
     tags: tuple[tuple[str, ...], ...],
     sizes: list[int],
-    blocks: Iterable[bytes],
+    blocks: Iterable[bytes | memoryview],
+    marks: list[tuple[str, int, int]],
     digest: str,
     fingerprint: str,
 ) -> None:
     """Write a cache file atomically: an index (the deck without its cards, the cards' ids, tags,
-    how many cards each block holds and its length in bytes), then the blocks of pickled cards.
+    how many cards each block holds, its length in bytes and its ``marks``: the key of the chunk
+    of the file it was parsed from, the chunk's line and the shift of its cards' lines), then
+    the blocks of pickled cards.
 
     The index needs every block's length: blocks given as a list are written straight after it;
     others go to an unnamed spill file as they come and are copied after it. The CRC-32 in the
@@ -216,13 +324,13 @@ def _write_blocks(
             with os.fdopen(fd, "wb") as out, contextlib.ExitStack() as stack:
                 if isinstance(blocks, list):  # already in memory: written straight after the index
                     lengths = [len(block) for block in blocks]
-                    payload: Iterable[bytes] = blocks
+                    payload: Iterable[bytes | memoryview] = blocks
                 else:
                     spill = stack.enter_context(tempfile.TemporaryFile(dir=file.parent))
                     lengths = [spill.write(block) for block in blocks]
                     spill.seek(0)
                     payload = iter(lambda: spill.read(1 << 20), b"")
-                index = (replace(deck, cards=()), "\n".join(ids), tags, sizes, lengths)
+                index = (replace(deck, cards=()), "\n".join(ids), tags, sizes, lengths, marks)
                 head = CACHE_MAGIC + f"{digest}{fingerprint}".encode()
                 out.write(head + b"00000000\n")  # the CRC-32 of what follows, written at the end
                 indexed = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
@@ -252,27 +360,36 @@ def load_cached(
         return parse(decode(data, shown), shown, digest)
     fingerprint = loader_fingerprint()
     file = cache_path(path, cache_dir)
-    with no_gc():
-        deck = _read_cache(file, digest, fingerprint)
-    if deck is not None:
-        return replace(deck, path=shown, content_hash=digest)
+    if _stored_digest(file) == digest:
+        with no_gc():
+            deck = _read_cache(file, digest, fingerprint)
+        if deck is not None:
+            return replace(deck, path=shown, content_hash=digest)
     text = decode(data, shown)
     del data  # the bytes are needed no more (59 MB for 100k realistic cards, in both processes)
+    with no_gc():  # the cache of the file before an edit: the chunks still the same are not parsed
+        cached = _read_file(file, fingerprint)
     # Each part's cards are pickled as a block of the cache where they were parsed: this process
     # neither receives the other process's cards nor pickles the whole deck again, and the deck
     # it returns builds a block's cards only when one of them is used, as a warm load does.
-    deck, blocks = _parallel.parse_text(
-        text, shown, digest, _block_of, keep_cards=False, progress=progress, chunks_only=True
+    # After an edit, the chunks whose text is unchanged keep their blocks of the old cache file
+    # and are not parsed again (their cards' lines moved if lines were added or taken above).
+    deck, parts = _parallel.parse_keyed(
+        text, shown, digest, _block_of, cached.known if cached is not None else None, progress=progress
     )
     del text
-    if not blocks:  # read whole (anchors, reversed cards ...): the deck has its cards
+    if not parts:  # read whole (anchors, reversed cards ...): the deck has its cards
         _write_cache(file, deck, digest, fingerprint)
         return deck
-    blocks = [b for b in blocks if b[0]]
-    ids = tuple(i for b in blocks for i in b[0])
-    tags = tuple(t for b in blocks for t in b[1])
-    sizes = [len(b[0]) for b in blocks]
-    blobs = [b[2] for b in blocks]
-    del blocks
-    _write_blocks(file, deck, ids, tags, sizes, blobs, digest, fingerprint)
-    return replace(deck, cards=LazyCards(ids, tags, blobs, sizes, _load_block, str(file)))
+    parts = [part for part in parts if part[2][0]]
+    ids = tuple(i for _, _, block in parts for i in block[0])
+    tags = tuple(t for _, _, block in parts for t in block[1])
+    sizes = [len(block[0]) for _, _, block in parts]
+    blobs = [block[2] for _, _, block in parts]
+    marks = [(key, line, block[3]) for key, line, block in parts]
+    lazy: list[bytes | memoryview | _Shifted] = [
+        _Shifted(block[2], block[3]) if block[3] else block[2] for _, _, block in parts
+    ]
+    del parts
+    _write_blocks(file, deck, ids, tags, sizes, blobs, marks, digest, fingerprint)
+    return replace(deck, cards=LazyCards(ids, tags, lazy, sizes, _load_block, str(file)))

@@ -43,6 +43,10 @@ P = TypeVar("P")
 #: ``progress(done, total)``: how much of the work is done (see :func:`load_parts`).
 Progress = Callable[[int, int], None]
 
+#: ``known(keys, lines)``: the results already at hand for some chunks, by their number, each with
+#: its cards' ids (see :func:`parse_keyed`).
+Known = Callable[[list[str], list[int]], dict[int, tuple[tuple[str, ...], T]]]
+
 
 @contextmanager
 def no_gc() -> Iterator[None]:
@@ -247,37 +251,100 @@ def _parse_chunked(
     keep_cards: bool = True,
     progress: Progress | None = None,
 ) -> tuple[Deck, list[T]]:
-    head, chunks, no_strays = split(text)
+    deck, parts = _chunked(text, shown, digest, workers, work, keep_cards, progress)
+    return deck, [done for _, _, done in parts]
 
-    def part(i: int) -> tuple[Deck, tuple[str, ...], T]:
-        start, end, pad = chunks[i]
-        deck = replace(_parse_chunk(head, text[start:end], pad, shown), path=shown, content_hash=digest)
+
+def chunk_key(head_key: bytes, body: str) -> str:
+    """What a chunk's cards depend on: the SHA-256 of the text before ``cards:`` (its digest,
+    ``head_key``) and of the chunk's own text. Where the chunk starts is not part of it."""
+    return hashlib.sha256(head_key + body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def parse_keyed(
+    text: str,
+    shown: str,
+    digest: str,
+    work: Callable[[Deck], T],
+    known: Known[T] | None = None,
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> tuple[Deck, list[tuple[str, int, T]]]:
+    """The deck in ``text`` without its cards, and for each chunk in file order its key (see
+    :func:`chunk_key`), how many lines come between the text before ``cards:`` and the chunk,
+    and what ``work`` made of its cards; ``[]`` for a file read whole (its cards then in the
+    deck). ``known(keys, lines)``, if given, names the chunks whose results are already at hand
+    (a deck cache from before an edit), with their cards' ids: only the others are parsed.
+    """
+    if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:
+        return parse(text, shown, digest), []
+    with no_gc():
+        try:
+            return _chunked(text, shown, digest, workers, work, False, progress, known)
+        except Fallback:
+            pass
+        if progress is not None:
+            progress(0, 1)
+        deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
+        if progress is not None:
+            progress(1, 1)
+        return deck, []
+
+
+def _chunked(
+    text: str,
+    shown: str,
+    digest: str,
+    workers: int,
+    work: Callable[[Deck], T],
+    keep_cards: bool = True,
+    progress: Progress | None = None,
+    known: Known[T] | None = None,
+) -> tuple[Deck, list[tuple[str, int, T]]]:
+    head, chunks, no_strays = split(text)
+    head_key = hashlib.sha256(head.encode("utf-8", "surrogatepass")).digest()
+    keys: list[str] = []
+    reused: dict[int, tuple[tuple[str, ...], T]] = {}
+    if known is not None:
+        keys = [chunk_key(head_key, text[start:end]) for start, end, _ in chunks]
+        reused = known(keys, [pad for _, _, pad in chunks])
+    todo = [i for i in range(len(chunks)) if i not in reused] or [0]  # one parsed for the deck's fields
+    reused.pop(todo[0], None)
+
+    def part(n: int) -> tuple[Deck, tuple[str, ...], T, str]:
+        start, end, pad = chunks[todo[n]]
+        body = text[start:end]
+        deck = replace(_parse_chunk(head, body, pad, shown), path=shown, content_hash=digest)
         done = work(deck)
         ids = tuple(c.id for c in deck.cards)
         if not keep_cards:  # only the ids travel on, for the check of ids repeated across parts
             deck = replace(deck, cards=())
-        return deck, ids, done
+        return deck, ids, done, keys[todo[n]] if keys else chunk_key(head_key, body)
 
-    if workers < 2 or len(chunks) < 2 or not forked.can_fork():
+    if workers < 2 or len(todo) < 2 or not forked.can_fork():
         no_strays()
         parsed = []
-        for i in range(len(chunks)):
+        for n in range(len(todo)):
             if progress is not None:
-                progress(i, len(chunks))
-            parsed.append(part(i))
+                progress(n, len(todo))
+            parsed.append(part(n))
     else:
-        parsed = _parse_shared(len(chunks), part, no_strays, progress)
+        parsed = _parse_shared(len(todo), part, no_strays, progress)
     if progress is not None:
-        progress(len(chunks), len(chunks))
+        progress(len(todo), len(todo))
+    got = {i: (ids, done, key) for i, (_, ids, done, key) in zip(todo, parsed, strict=True)}
+    got.update((i, (ids, done, keys[i])) for i, (ids, done) in reused.items())
     seen: set[str] = set()
-    cards: list[AnyCard] = []
-    for deck, ids, _ in parsed:
-        for card_id in ids:
+    for i in range(len(chunks)):
+        for card_id in got[i][0]:
             if card_id in seen:
                 raise Fallback  # the loader words duplicate ids itself
             seen.add(card_id)
-        cards.extend(deck.cards)
-    return replace(parsed[0][0], cards=tuple(cards)), [done for _, _, done in parsed]
+    cards = [card for deck, *_ in parsed for card in deck.cards]
+    return replace(parsed[0][0], cards=tuple(cards)), [
+        (got[i][2], chunks[i][2], got[i][1]) for i in range(len(chunks))
+    ]
 
 
 def _parse_shared(

@@ -33,9 +33,9 @@ class LazyCards(Sequence[AnyCard]):
         self,
         ids: tuple[str, ...],
         tags: tuple[tuple[str, ...], ...],
-        blocks: Sequence[bytes | memoryview],
+        blocks: Sequence[Any],
         block_size: int | Sequence[int],
-        load: Callable[[bytes | memoryview], Sequence[AnyCard]],
+        load: Callable[[Any], Sequence[AnyCard]],
         source: str = "",
     ) -> None:
         """``block_size``: how many cards each block holds, one number for all (the last block
