@@ -126,7 +126,8 @@ def main() -> int:
     for kind in kinds(ns):
         results = {size: measure(kind, size, tmp) for size in sizes(ns)}
         if len(results) > 1:
-            keys = ("anki", "check", "check_ratio", "first", "first_ratio", "edit", "edit_ratio", "warm", "pss")
+            keys = ("anki", "check", "check_ratio", "first", "first_ratio", "edit", "edit_ratio")
+            keys += ("warm", "pss")
             for key in keys:
                 line = " -> ".join(f"{size} {r[key]:.3g}" for size, r in results.items())
                 print(f"growth {kind} {key}: {line}")

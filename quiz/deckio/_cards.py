@@ -134,6 +134,7 @@ def _card(r: Reader, node: Any, index: int, policy: Policy, peeked: tuple[str, A
     if fields is None or id(node) in r.merged:
         return None
     line, col = pos(node)
+    line += r.lines
     if "id" in fields:
         card_id = r.text(fields["id"], what)
         if card_id is not None:
@@ -242,7 +243,7 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
                 if key in ex:
                     items = r.text_list(ex[key], f"{what}: examples") or []
                     out[target] = tuple(
-                        Example(t, n.start_mark.line + 1, n.start_mark.column + 1) for t, n in items
+                        Example(t, n.start_mark.line + 1 + r.lines, n.start_mark.column + 1) for t, n in items
                     )  # each item is a node: its position as pos(n) gives it
     return out
 

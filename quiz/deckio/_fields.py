@@ -23,8 +23,12 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 class Reader:
     """Walks composed YAML nodes, converting them and collecting problems."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lines: int = 0) -> None:
         self.path = path
+        #: Lines above the text the nodes were composed from (a chunk of a deck parsed on its own):
+        #: added to each card's and example's line. A problem's position is the node's own (a
+        #: chunk with a problem is read again with the lines above it).
+        self.lines = lines
         #: Card id → the line it was first used at, and how many cards came before: kept on the
         #: reader so that a deck read a run of cards at a time numbers and compares them as one.
         self.seen_ids: dict[str, int] = {}

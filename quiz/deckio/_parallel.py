@@ -230,10 +230,10 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     This is :func:`quiz.deckio.parse` without the alias-bomb walk: ``split`` has made
     sure the text has no anchors, so it has no aliases.
     """
-    root = _compose(head + "\n" * pad + body, shown)
+    root = _compose(head + body, shown)  # its lines counted from the head's: ``pad`` added to them
     if root is None:
         raise Fallback
-    reader = Reader(shown)
+    reader = Reader(shown, pad)
     deck = read_deck(reader, root)
     if reader.problems or deck is None:
         raise Fallback
