@@ -250,6 +250,18 @@ def test_checks_made_part_by_part_while_loading_find_the_same(
     dropped, lean_parts = _parallel.load_parts(path, lint_module.check_part(), keep_cards=False)
     assert dropped.cards == ()  # quiz check keeps only what the parts found
     assert lint_module.findings([dropped], [lean_parts]) == with_parts
+    from quiz.grading import caches
+
+    # Grading's caches emptied between parts once they hold more than a bound: the same findings.
+    monkeypatch.setattr(lint_module, "CACHED_RESULTS", 0)
+    monkeypatch.setattr(_parallel.forked, "can_fork", lambda: False)  # every part in this process
+    caches.forget()
+    held: list[int] = []
+    real_forget = caches.forget
+    monkeypatch.setattr(caches, "forget", lambda: held.append(caches.held()) or real_forget())
+    _loaded, bounded = _parallel.load_parts(path, lint_module.check_part(), keep_cards=False)
+    assert lint_module.findings([dropped], [bounded]) == with_parts
+    assert len(held) == len(bounded) and all(n > 0 for n in held)
 
 
 def test_near_duplicates_ignore_case_accents_and_punctuation() -> None:
