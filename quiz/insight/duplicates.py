@@ -180,23 +180,19 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
     if terms is None:
         each = index_terms()
         terms = [[each(deck)] for deck in decks]
-    where: list[Where] = []  # entry -> the card
+    # Every card of every part, numbered in order: its deck, where it is, its text and answers.
+    deck_of: list[int] = []
+    cards: list[tuple[str, int, int]] = []
     texts: list[str] = []
     answers: list[tuple[str, ...]] = []
-    spans: list[tuple[array[int], int, int]] = []  # each entry's word codes: codes[start:end]
     for d, (deck, parts) in enumerate(zip(decks, terms, strict=True)):
         if deck.cards and sum(len(p.texts) for p in parts) != len(deck.cards):
             raise ValueError(f"the near-duplicate terms of {deck.path} are not one per card")
         for part in parts:
-            start = 0
-            for k, text in enumerate(part.texts):
-                end = part.ends[k]
-                if text:
-                    where.append(Where(d, *part.cards[k]))
-                    texts.append(text)
-                    answers.append(part.answers[k])
-                    spans.append((part.codes, start, end))
-                start = end
+            deck_of.extend([d] * len(part.texts))
+            cards.extend(part.cards)
+            texts.extend(part.texts)
+            answers.extend(part.answers)
     # A word's rank is its count and then its code in one number, so the rarest sort first. A card
     # without words has no codes, so every part's codes are the codes of the cards searched
     # (counted in C, a part at a time).
@@ -210,37 +206,50 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
     leaders: dict[tuple[str, int], list[int]] = {}  # (answer, sketch word) -> the first cards of groups
     group_of: dict[int, int] = {}  # a repeated card -> the first card of its group
     best: dict[int, float] = {}  # the first card of a group -> the lowest ratio of the group
-    for i, text in enumerate(texts):
-        codes, start, end = spans[i]
-        sketch = sorted(map(rank, codes[start:end]))[:SKETCH]
-        mine = answers[i]
-        seen: set[int] = set()
-        match = 0.0
-        leader = -1
-        for key in mine:
+    i = -1
+    for part in (part for parts in terms for part in parts):
+        codes = part.codes
+        start = 0
+        for end in part.ends:
+            i += 1
+            text = texts[i]
+            if not text:  # no words: compared with nothing
+                start = end
+                continue
+            sketch = sorted(map(rank, codes[start:end]))[:SKETCH]
+            start = end
+            mine = answers[i]
+            seen: set[int] = set()
+            match = 0.0
+            leader = -1
+            for key in mine:
+                for w in sketch:
+                    for j in leaders.get((key, w), ()):
+                        if j in seen:
+                            continue
+                        seen.add(j)
+                        # The same question needs answers accepted by each other: each card's
+                        # answer is among what the other accepts.
+                        if mine[0] in answers[j] and answers[j][0] in mine:
+                            ratio = alike(texts[j], text)
+                            if ratio and (leader < 0 or j < leader):
+                                leader, match = j, ratio
+            if leader >= 0:
+                group_of[i] = leader
+                best[leader] = min(best.get(leader, 100.0), match)
+                continue
             for w in sketch:
-                for j in leaders.get((key, w), ()):
-                    if j in seen:
-                        continue
-                    seen.add(j)
-                    # The same question needs answers accepted by each other: each card's answer
-                    # is among what the other accepts.
-                    if mine[0] in answers[j] and answers[j][0] in mine:
-                        ratio = alike(texts[j], text)
-                        if ratio and (leader < 0 or j < leader):
-                            leader, match = j, ratio
-        if leader >= 0:
-            group_of[i] = leader
-            best[leader] = min(best.get(leader, 100.0), match)
-            continue
-        for w in sketch:
-            bucket = leaders.setdefault((mine[0], w), [])
-            if len(bucket) < COMPARED:
-                bucket.append(i)
+                bucket = leaders.setdefault((mine[0], w), [])
+                if len(bucket) < COMPARED:
+                    bucket.append(i)
+
+    def where(i: int) -> Where:
+        return Where(deck_of[i], *cards[i])
+
     members: dict[int, list[Where]] = {}
     for i, j in group_of.items():
-        members.setdefault(j, []).append(where[i])
-    return [Group(where[j], others, best[j]) for j, others in sorted(members.items())]
+        members.setdefault(j, []).append(where(i))
+    return [Group(where(j), others, best[j]) for j, others in sorted(members.items())]
 
 
 def alike(a: str, b: str) -> float:
