@@ -8,10 +8,13 @@ text escaped by us, and a stable guid per card so a re-export updates notes.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import functools
 import io
 import random
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -400,6 +403,8 @@ def quoted_line(cells: tuple[str, ...]) -> str:
 
 #: A deck of this many cards is exported by two processes (:func:`write_anki`).
 PARALLEL_FROM = 20_000
+#: The share of the rows (in percent) the process that writes the file makes itself.
+SHARE = 47
 #: Rows are made, joined and written this many at a time.
 _CHUNK = PROGRESS_EVERY
 
@@ -426,33 +431,46 @@ def write_anki(
     reads, every cell quoted, the rows as they are made; ``progress`` as for :func:`rows`.
 
     A deck of ``parallel_from`` cards or more (None: never) is shared with a forked child, which
-    makes the rows of the second half (building only those cards of a cached deck) while this
-    process writes the first; its bytes follow. If the child
+    makes the rows of the second half (building only those cards of a cached deck) into an
+    unnamed temporary file while this process writes the first; its bytes follow. If the child
     fails, this process makes them itself; the file is the same either way."""
     total, make = _row_maker(deck, typed=typed, name=name)
     out.write(HEADER.encode("utf-8"))
-    mid, collect = total, None
-    if parallel_from is not None and total >= max(parallel_from, 2) and forked.can_fork():
-        mid = total // 2 // _CHUNK * _CHUNK or total // 2
+    with contextlib.ExitStack() as stack:
+        mid, collect = total, None
+        if parallel_from is not None and total >= max(parallel_from, 2) and forked.can_fork():
+            # The child's rows go to an unnamed file of their own, copied after this process's:
+            # neither process holds half the file in memory, nor is it pickled through a pipe.
+            # This process also copies them, so the child makes a little more than half.
+            mid = total * SHARE // 100 // _CHUNK * _CHUNK or total // 2
+            spill = stack.enter_context(tempfile.TemporaryFile(prefix="quiz-export-"))
+
+            def theirs() -> int:
+                for chunk in _chunks(deck, make, mid, total):
+                    spill.write(chunk)
+                spill.flush()
+                return spill.tell()
+
+            try:
+                collect = forked.start(theirs)
+            except OSError:  # no process to spare (fork refused): this one makes every row
+                mid = total
         try:
-            collect = forked.start(lambda: b"".join(_chunks(deck, make, mid, total)))
-        except OSError:  # no process to spare (fork refused): this one makes every row
-            mid = total
-    try:
-        for n, chunk in zip(range(0, mid, _CHUNK), _chunks(deck, make, 0, mid), strict=True):
-            if progress is not None:
-                progress(n, total)
-            out.write(chunk)
-    except BaseException:
-        if collect is not None:
-            collect(cancel=True)
-        raise
-    theirs = collect() if collect is not None else None
-    if theirs is not None:
-        out.write(theirs)
-    else:
-        for chunk in _chunks(deck, make, mid, total):
-            out.write(chunk)
+            for n, chunk in zip(range(0, mid, _CHUNK), _chunks(deck, make, 0, mid), strict=True):
+                if progress is not None:
+                    progress(n, total)
+                out.write(chunk)
+        except BaseException:
+            if collect is not None:
+                collect(cancel=True)
+            raise
+        written = collect() if collect is not None else None
+        if written is not None:
+            spill.seek(0)
+            shutil.copyfileobj(spill, out, 1 << 20)
+        else:
+            for chunk in _chunks(deck, make, mid, total):
+                out.write(chunk)
     if progress is not None:
         progress(total, total)
 
