@@ -208,7 +208,7 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
     best: dict[int, float] = {}  # the first card of a group -> the lowest ratio of the group
     i = -1
     for part in (part for parts in terms for part in parts):
-        codes = part.codes
+        codes = list(map(rank, part.codes))  # ranked a part at a time (the map runs in C)
         start = 0
         for end in part.ends:
             i += 1
@@ -216,7 +216,7 @@ def find(decks: Sequence[Deck], terms: Sequence[Sequence[Terms]] | None = None) 
             if not text:  # no words: compared with nothing
                 start = end
                 continue
-            sketch = sorted(map(rank, codes[start:end]))[:SKETCH]
+            sketch = sorted(codes[start:end])[:SKETCH]
             start = end
             mine = answers[i]
             seen: set[int] = set()
