@@ -11,6 +11,8 @@ or both, each beside the real Anki importing the same cards in the same run.
   deck before the edit: only the chunks of the file that changed are parsed. Target ≤ 1.0× Anki.
 * A warm ``quiz run DECK --card ID`` (the file unchanged since the last run: the compiled cache).
   Target ≤ 0.1× Anki.
+* ``quiz export DECK --format anki`` of the cached deck (as after any earlier command). Target ≤ 0.3×
+  Anki (``bench_export.py`` measures it alone, and checks that the file is the one Anki imported).
 * Peak memory over all processes of ``check`` and the first run: the PSS of the process tree
   summed (a page shared by the forked parser counts once), sampled every 20 ms; the RSS sum and
   the largest process's RSS are printed beside it. Target ≤ 300 MB.
@@ -44,7 +46,7 @@ from _common import (
 from gen import write_deck
 
 #: Targets of issue 16, as ratios to Anki's import of the same cards.
-CHECK, FIRST_RUN, WARM = 1.5, 1.0, 0.1
+CHECK, FIRST_RUN, WARM, EXPORT = 1.5, 1.0, 0.1, 0.3
 MEMORY_MB = 300.0
 LIMIT_S = 600.0
 
@@ -85,6 +87,8 @@ def measure(kind: str, size: str, tmp: Path) -> dict[str, float]:
         edits.append(run([*quiz, "--count", "1"], e, check=False, timeout=LIMIT_S))
     card = f"c{n // 2:06d}"
     warms = [run([*quiz, "--card", card], e, check=False) for _ in range(repeat)]
+    out = tmp / f"out-{kind}-{size}.txt"
+    exports = [run([quiz_exe(), "export", str(deck_file), "-o", str(out)], e) for _ in range(repeat)]
     check_ratio, check_met = against_anki(f"quiz check cold ({kind}, {size})", checks, anki, CHECK)
     first_ratio, first_met = against_anki(
         f"quiz run first, deck never loaded, no cache ({kind}, {size})", firsts, anki, FIRST_RUN
@@ -93,6 +97,9 @@ def measure(kind: str, size: str, tmp: Path) -> dict[str, float]:
         f"quiz run first after an edit, cache of the deck before it ({kind}, {size})", edits, anki, FIRST_RUN
     )
     warm_ratio, warm_met = against_anki(f"quiz run --card warm, cached ({kind}, {size})", warms, anki, WARM)
+    export_ratio, export_met = against_anki(
+        f"quiz export --format anki, deck cached ({kind}, {size})", exports, anki, EXPORT
+    )
     pss = max(r.tree_pss_mb for r in (*checks, *firsts, *edits))
     rss = max(r.tree_rss_mb for r in (*checks, *firsts, *edits))
     largest = max(r.maxrss_mb for r in (*checks, *firsts, *edits))
@@ -113,8 +120,10 @@ def measure(kind: str, size: str, tmp: Path) -> dict[str, float]:
         "edit_ratio": edit_ratio,
         "warm": warm_ratio * anki.wall,
         "warm_ratio": warm_ratio,
+        "export": export_ratio * anki.wall,
+        "export_ratio": export_ratio,
         "pss": pss,
-        "met": float(check_met and first_met and edit_met and warm_met and pss <= MEMORY_MB),
+        "met": float(check_met and first_met and edit_met and warm_met and export_met and pss <= MEMORY_MB),
     }
 
 
@@ -127,7 +136,7 @@ def main() -> int:
         results = {size: measure(kind, size, tmp) for size in sizes(ns)}
         if len(results) > 1:
             keys = ("anki", "check", "check_ratio", "first", "first_ratio", "edit", "edit_ratio")
-            keys += ("warm", "pss")
+            keys += ("warm", "export", "export_ratio", "pss")
             for key in keys:
                 line = " -> ".join(f"{size} {r[key]:.3g}" for size, r in results.items())
                 print(f"growth {kind} {key}: {line}")
