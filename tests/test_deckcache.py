@@ -40,6 +40,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every test file 'large', cut into many chunks and cached in many blocks, so the fast paths run."""
     monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
     monkeypatch.setattr(_chunks, "CHUNK_BYTES", 700)
+    monkeypatch.setattr(_parallel, "PIECE_CHARS", 250)  # a chunk composed a few cards at a time
     monkeypatch.setattr(_cache, "BLOCK_CARDS", 7)  # 120 cards: 18 blocks, the last one short
 
 
@@ -84,6 +85,7 @@ def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
     assert len(deck.cards) == 120
     _head, chunks, _check = _chunks.split(SAMPLE)
     assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
+    assert any(len(_parallel._pieces(SAMPLE[start:end])) > 1 for start, end, _ in chunks)  # in pieces
     chunked, _parts = _parallel._parse_chunked(SAMPLE, str(path), deck.content_hash, 2, _ids_where)
     assert chunked == deck
 
