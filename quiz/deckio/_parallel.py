@@ -206,8 +206,9 @@ def _cards_field(root: Any) -> Any:
     return None
 
 
-def _compose(text: str, shown: str) -> Any:
-    """The node tree of a chunk; any YAML error is :class:`Fallback` (the loader words it)."""
+def _compose(text: str, shown: str, tags: dict[str, str] | None = None) -> Any:
+    """The node tree of a chunk; any YAML error is :class:`Fallback` (the loader words it).
+    ``tags``: the plain texts' tags already resolved (see :func:`fast_loader`), to share."""
     loader_class = fast_loader()
     if loader_class is None:
         try:
@@ -216,7 +217,7 @@ def _compose(text: str, shown: str) -> Any:
             raise Fallback from None
     import yaml  # deferred as in _yaml.yaml_module (fast_loader has loaded it by now)
 
-    loader = loader_class(text)
+    loader = loader_class(text, tags)
     try:
         return loader.get_single_node()
     except (yaml.YAMLError, RecursionError):
@@ -269,8 +270,9 @@ def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     reader = Reader(shown, pad)
     first: Deck | None = None
     cards: list[AnyCard] = []
+    tags: dict[str, str] = {}
     for start, end, lines in _pieces(body):
-        root = _compose(head + body[start:end], shown)  # the reader adds the lines above the piece
+        root = _compose(head + body[start:end], shown, tags)  # the reader adds the lines above the piece
         if root is None:
             raise Fallback
         reader.lines = pad + lines

@@ -286,9 +286,10 @@ def fast_loader() -> Any:
     first_chars = base.yaml_implicit_resolvers
 
     class FastLoader(base):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
+        def __init__(self, stream: str, tags: dict[str, str] | None = None) -> None:
             super().__init__(stream)
-            self._tags: dict[str, str] = {}
+            # Shared by the loaders of one chunk's pieces when given: the same texts come back.
+            self._tags: dict[str, str] = {} if tags is None else tags
 
         # Path resolvers are off, so the composer's calls around every node need do nothing.
         # Builtins as class attributes are not bound as methods: ``operator.is_(node, index)``
