@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, REPO
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from quiz import deckio as decks
@@ -40,6 +40,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every test file 'large', cut into many chunks and cached in many blocks, so the fast paths run."""
     monkeypatch.setattr(_parallel, "MIN_FAST_BYTES", 0)
     monkeypatch.setattr(_chunks, "CHUNK_BYTES", 700)
+    monkeypatch.setattr(_parallel, "PIECE_CHARS", 250)  # a chunk composed a few cards at a time
     monkeypatch.setattr(_cache, "BLOCK_CARDS", 7)  # 120 cards: 18 blocks, the last one short
 
 
@@ -84,12 +85,45 @@ def test_generated_deck_same_deck_and_positions(tmp_path: Path) -> None:
     assert len(deck.cards) == 120
     _head, chunks, _check = _chunks.split(SAMPLE)
     assert len(chunks) > 10  # the fast path itself, not the fallback, produced the deck
+    assert any(len(_parallel._pieces(SAMPLE[start:end])) > 1 for start, end, _ in chunks)  # in pieces
     chunked, _parts = _parallel._parse_chunked(SAMPLE, str(path), deck.content_hash, 2, _ids_where)
     assert chunked == deck
 
 
 def _ids_where(part: Deck) -> tuple[list[str], str, str]:
     return [c.id for c in part.cards], part.path, part.content_hash
+
+
+#: Characters that start, or appear in, the texts YAML reads as other than a string (numbers, dates,
+#: booleans, null, merge and value keys), and some that do not.
+_YAML_ISH = "0123456789+-.:_ eExXoObB yYnNtTfFoO~<=!&*Zza,"
+
+
+@given(written=st.text(st.sampled_from(_YAML_ISH), max_size=12))
+@example(written="yes")
+@example(written="~")
+@example(written="=")
+@example(written="")
+def test_a_text_has_the_same_yaml_type_through_the_fast_loader(written: str) -> None:
+    """Written plain or quoted, any text gets the tag PyYAML's own loader gives it ('yes' a boolean,
+    '1e3' a float, '=' a value key, 'Paris' a string): the checks on tags see the same deck."""
+    import yaml
+
+    text = f"- {written}\n- '{written.replace(chr(39), chr(39) * 2)}'\n"
+    try:
+        expected = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        with pytest.raises(_chunks.Fallback):
+            _parallel._compose(text, "deck.yaml")
+        return
+    assert _tree(_parallel._compose(text, "deck.yaml")) == _tree(expected)
+
+
+def _tree(node: Any) -> Any:
+    """A node tree as tags and texts, to compare."""
+    if isinstance(node.value, str):
+        return node.tag, node.value
+    return node.tag, [_tree(n) if hasattr(n, "tag") else tuple(map(_tree, n)) for n in node.value]
 
 
 @pytest.mark.parametrize("layout", ["chunked", "small", "anchored"])

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from quiz.model import CARD_CLASSES, AnyCard, CardType, ChoiceCard, Example, Policy
+from quiz.model import CARD_CLASSES, AnyCard, CardType, ChoiceCard, Policy, example_at
 from quiz.model.variants import draw_choices, shown_side, variants
 
 from ._builders import BUILDERS
@@ -239,11 +239,12 @@ def _common(r: Reader, fields: dict[str, Field], what: str, policy: Policy) -> d
     if "examples" in fields:
         ex = r.mapping(fields["examples"].node, f"{what}: examples", ("accept", "reject"))
         if ex is not None:
+            lines = r.lines + 1
             for key, target in (("accept", "accept_examples"), ("reject", "reject_examples")):
                 if key in ex:
                     items = r.text_list(ex[key], f"{what}: examples") or []
                     out[target] = tuple(
-                        Example(t, n.start_mark.line + 1 + r.lines, n.start_mark.column + 1) for t, n in items
+                        [example_at(t, (m := n.start_mark).line + lines, m.column + 1) for t, n in items]
                     )  # each item is a node: its position as pos(n) gives it
     return out
 

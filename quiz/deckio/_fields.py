@@ -60,6 +60,18 @@ class Reader:
             return None
         out: dict[str, Field] = {}
         for key_node, value_node in node.value:
+            key = key_node.value
+            # The usual key, plain text allowed here and not seen before: every check below passed at once.
+            if (
+                type(key) is str
+                and key in allowed
+                and key not in out
+                and key != "<<"
+                and type(key_node).__name__ == "ScalarNode"
+            ):
+                mark = key_node.start_mark
+                out[key] = Field(key, value_node, mark.line + 1, mark.column + 1)
+                continue
             if not is_scalar(key_node):
                 self.error(key_node, f"{what}: a key must be plain text", f"found {kind_of(key_node)}")
                 continue
@@ -105,6 +117,11 @@ class Reader:
 
     def text(self, f: Field, what: str, *, allow_empty: bool = False) -> str | None:
         """A scalar taken as the literal text written (``no`` stays ``no``, ``1e3`` stays ``1e3``)."""
+        node = f.node
+        if node.tag in SAFE_TAGS and type(node).__name__ == "ScalarNode":
+            value = str(node.value)
+            if allow_empty or value.strip():
+                return value  # the usual text: the checks below pass it
         if not self.check_tag(f.node, what):
             return None
         if not is_scalar(f.node):
@@ -124,10 +141,14 @@ class Reader:
         if type(node).__name__ == "SequenceNode" and node.tag == _SEQ_TAG:
             # The usual list, of quoted or plain texts: what the checks below give, without them.
             listed = node.value
-            if len(listed) >= min_items and all(
-                type(item).__name__ == "ScalarNode" and item.tag == STR for item in listed
-            ):
-                return [(str(item.value), item) for item in listed]
+            if len(listed) >= min_items:
+                found = []
+                for item in listed:
+                    if item.tag != STR or type(item).__name__ != "ScalarNode":
+                        break
+                    found.append((str(item.value), item))
+                else:
+                    return found
         if not self.check_tag(f.node, what):
             return None
         if is_scalar(f.node) and not single and not blank(f.node):

@@ -3,8 +3,8 @@
 ``parse_bytes(data, ...)`` gives exactly what :func:`quiz.deckio.parse` gives (the same deck, or
 the same :class:`DeckError`), faster on large files: the garbage collector is paused
 while the YAML tree is built (it otherwise rescans millions of fresh nodes), the card
-list is cut at its items into chunks of about 256 KB that are composed and converted
-one after another (so the node tree never holds the whole file), and on a machine with
+list is cut at its items into chunks of about 256 KB, each composed and converted a piece
+of about 16 KB at a time (so a node tree never holds more than a few dozen cards), and on a machine with
 ``fork`` a child process takes its share of the chunks as the two go along. Any
 problem in any chunk, or a file whose layout the cutter does not fully understand
 (anchors, tabs, unusual line breaks, keys after ``cards:``), sends the whole file
@@ -17,6 +17,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -205,8 +206,9 @@ def _cards_field(root: Any) -> Any:
     return None
 
 
-def _compose(text: str, shown: str) -> Any:
-    """The node tree of a chunk; any YAML error is :class:`Fallback` (the loader words it)."""
+def _compose(text: str, shown: str, tags: dict[str, str] | None = None) -> Any:
+    """The node tree of a chunk; any YAML error is :class:`Fallback` (the loader words it).
+    ``tags``: the plain texts' tags already resolved (see :func:`fast_loader`), to share."""
     loader_class = fast_loader()
     if loader_class is None:
         try:
@@ -215,7 +217,7 @@ def _compose(text: str, shown: str) -> Any:
             raise Fallback from None
     import yaml  # deferred as in _yaml.yaml_module (fast_loader has loaded it by now)
 
-    loader = loader_class(text)
+    loader = loader_class(text, tags)
     try:
         return loader.get_single_node()
     except (yaml.YAMLError, RecursionError):
@@ -224,22 +226,74 @@ def _compose(text: str, shown: str) -> Any:
         loader.dispose()
 
 
+#: A chunk is composed and read this many characters at a time (about 25 cards written as the
+#: shipped ones are), cut at its card items: a small node tree is read while it is still in the
+#: processor's caches, and the memory it frees is used again for the next one. Composing a whole
+#: chunk of 256 KB at once, then reading it, costs about a quarter more CPU.
+PIECE_CHARS = 16 * 1024
+#: The first card item of a chunk, after any blank or comment lines: its indentation is the items'.
+_FIRST_ITEM = re.compile(r"(?:[ ]*(?:#.*)?\n)*([ ]*)-(?:[ ]|\r?\n)")
+
+
+def _pieces(body: str) -> list[tuple[int, int, int]]:
+    """Where a chunk is cut to be composed a piece at a time: (start, end, lines before start).
+
+    Each piece after the first starts at a card item (the first after ``PIECE_CHARS`` more
+    characters), as the chunks themselves do; a cut inside a multi-line value leaves the piece
+    before it unfinished, a YAML error, so the file goes through the ordinary loader then.
+    """
+    first = _FIRST_ITEM.match(body)
+    if first is None:
+        return [(0, len(body), 0)]
+    items = re.compile(rf"\n{first.group(1)}-(?:[ ]|\r?\n)")
+    starts = [0]
+    while (found := items.search(body, starts[-1] + PIECE_CHARS)) is not None:
+        starts.append(found.start() + 1)
+    ends = [*starts[1:], len(body)]
+    pieces = []
+    lines = 0
+    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if n:
+            lines += body.count("\n", starts[n - 1], start)
+        pieces.append((start, end, lines))
+    return pieces
+
+
 def _parse_chunk(head: str, body: str, pad: int, shown: str) -> Deck:
     """One chunk as a deck, or :class:`Fallback` at its first problem of any kind.
 
     This is :func:`quiz.deckio.parse` without the alias-bomb walk: ``split`` has made
-    sure the text has no anchors, so it has no aliases.
+    sure the text has no anchors, so it has no aliases. The chunk is composed and read a
+    piece at a time (see :data:`PIECE_CHARS`), each piece after the text before ``cards:``,
+    with one reader, as :func:`_read_by_chunks` reads chunks.
     """
-    root = _compose(head + body, shown)  # its lines counted from the head's: ``pad`` added to them
-    if root is None:
-        raise Fallback
     reader = Reader(shown, pad)
-    deck = read_deck(reader, root)
-    if reader.problems or deck is None:
+    first: Deck | None = None
+    cards: list[AnyCard] = []
+    tags: dict[str, str] = {}
+    for start, end, lines in _pieces(body):
+        root = _compose(head + body[start:end], shown, tags)  # the reader adds the lines above the piece
+        if root is None:
+            raise Fallback
+        reader.lines = pad + lines
+        if first is None:
+            first = read_deck(reader, root)
+            if first is None:
+                raise Fallback
+            cards.extend(first.cards)
+        else:
+            field = _cards_field(root)
+            if field is None:
+                raise Fallback
+            cards.extend(read_cards(reader, field, first.grading))
+        if reader.problems:
+            raise Fallback
+        reader.merged.clear()  # the ids of a freed tree's nodes may come back in the next one
+    if first is None:
         raise Fallback
-    if any(c.variant_of or getattr(c, "distractors", "") for c in deck.cards):
+    if any(c.variant_of or getattr(c, "distractors", "") for c in cards):
         raise Fallback  # reversed answers and drawn choices need every card's answer, not one chunk's
-    return deck
+    return replace(first, cards=tuple(cards))
 
 
 def _parse_chunked(

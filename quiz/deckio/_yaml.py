@@ -263,23 +263,33 @@ def fast_loader() -> Any:
     """PyYAML's C loader with its tag resolver made cheaper (the same tags, fewer Python calls).
 
     A plain scalar's tag depends only on its text (the safe loader has no path
-    resolvers), so it is remembered per text; a quoted one is always a string.
+    resolvers), so it is remembered per text; a quoted one is always a string, and so is a
+    plain one whose first character starts none of the implicit resolvers' patterns (most
+    prompts, answers and explanations: "General ...", "Paris"), without a regex or a cache entry.
     """
     if _LOADER:
         return _LOADER[0]
     import yaml  # deferred, as in yaml_module
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    if getattr(yaml, "CSafeLoader", None) is None or yaml.SafeLoader.yaml_path_resolvers:
+    if (
+        getattr(yaml, "CSafeLoader", None) is None
+        or yaml.SafeLoader.yaml_path_resolvers
+        or None in yaml.SafeLoader.yaml_implicit_resolvers  # a resolver tried on every text
+    ):
         _LOADER.append(None)
         return None
     base: Any = yaml.CSafeLoader
     STR, MAP, SEQ = map(str, (base.DEFAULT_SCALAR_TAG, base.DEFAULT_MAPPING_TAG, base.DEFAULT_SEQUENCE_TAG))
+    # The implicit resolvers by the first character of the texts they may match ('' for the empty
+    # text): a plain text starting with any other character is a string without trying one.
+    first_chars = base.yaml_implicit_resolvers
 
     class FastLoader(base):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
+        def __init__(self, stream: str, tags: dict[str, str] | None = None) -> None:
             super().__init__(stream)
-            self._tags: dict[str, str] = {}
+            # Shared by the loaders of one chunk's pieces when given: the same texts come back.
+            self._tags: dict[str, str] = {} if tags is None else tags
 
         # Path resolvers are off, so the composer's calls around every node need do nothing.
         # Builtins as class attributes are not bound as methods: ``operator.is_(node, index)``
@@ -289,8 +299,8 @@ def fast_loader() -> Any:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
-                if not implicit[0]:
-                    return STR
+                if not implicit[0] or value[:1] not in first_chars:
+                    return STR  # quoted, or a text no implicit resolver could match
                 tag = self._tags.get(value)
                 if tag is None:
                     tag = self._tags[value] = base.resolve(self, kind, value, implicit)

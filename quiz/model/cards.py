@@ -45,6 +45,22 @@ class Example:
         return (Example, (self.text, self.line, self.col))
 
 
+# The slots' own setters, which a frozen dataclass's checked ``__init__`` goes around by name.
+_EXAMPLE_SLOTS: Any = Example
+_NEW_OBJECT = object.__new__
+_SET_TEXT, _SET_LINE, _SET_COL = (getattr(_EXAMPLE_SLOTS, name).__set__ for name in ("text", "line", "col"))
+
+
+def example_at(text: str, line: int, col: int) -> Example:
+    """``Example(text, line, col)`` in half the time, the slots set directly: the deck loader makes
+    one for each of the ~600k examples of 100k cards written as the shipped ones are."""
+    example = _NEW_OBJECT(Example)
+    _SET_TEXT(example, text)
+    _SET_LINE(example, line)
+    _SET_COL(example, col)
+    return example
+
+
 #: The months' names, read once: ``calendar.month_name[i]`` formats a date on every call (quiz
 #: never changes the locale, so the names are those of the C locale either way).
 _MONTH_NAMES = tuple(calendar.month_name)
