@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import pickle
 import unicodedata
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 
+import pytest
 import strategies as S
 from hypothesis import given
 from hypothesis import strategies as st
 
 from quiz.grading import grade
-from quiz.model import Card, Policy, Rule
+from quiz.model import Card, Policy, Rule, Verdict
 
 
 def _variants(answer: str) -> list[str]:
@@ -130,3 +131,19 @@ def test_grading_leaves_no_garbage_for_the_collector(case: tuple[Card, str, Poli
     finally:
         if was:
             gc.enable()
+
+
+@given(st.booleans(), st.sampled_from(list(Rule)), st.text(max_size=5), st.floats(0, 1), st.integers(0, 3))
+def test_a_verdict_is_made_as_a_frozen_dataclass_makes_it(
+    correct: bool, rule: Rule, note: str, score: float, typos: int
+) -> None:
+    """``Verdict.__init__`` (one dict update) gives the fields, equality, repr and frozenness of the
+    generated one, positionally and by keyword."""
+    v = Verdict(correct, rule, note, score, typos, "x")
+    assert v == Verdict(correct=correct, rule=rule, note=note, score=score, typos=typos, expected="x")
+    assert [getattr(v, f.name) for f in fields(Verdict)] == [correct, rule, note, score, typos, "x"]
+    assert list(v.__dict__) == [f.name for f in fields(Verdict)]
+    assert replace(v, note="y") == Verdict(correct, rule, "y", score, typos, "x")
+    assert Verdict(True, rule) == Verdict(True, rule, "", 0.0, 0, "")
+    with pytest.raises(FrozenInstanceError):
+        v.note = "changed"  # type: ignore[misc]
