@@ -147,3 +147,22 @@ def test_a_verdict_is_made_as_a_frozen_dataclass_makes_it(
     assert Verdict(True, rule) == Verdict(True, rule, "", 0.0, 0, "")
     with pytest.raises(FrozenInstanceError):
         v.note = "changed"  # type: ignore[misc]
+
+
+@given(graded(), st.lists(S.tricky_text, max_size=2), st.lists(S.tricky_text, max_size=3))
+def test_what_is_kept_for_a_card_between_answers_never_changes_a_verdict(
+    case: tuple[Card, str, Policy], reject: list[str], others: list[str]
+) -> None:
+    """Grading keeps what a card needs (expected text, wrong answers, prepared key) for its next
+    answers: each verdict is the one an equal card graded for the first time gets, with or without
+    extra rejects, after other answers to it and to a card at the same address."""
+    card, typed, policy = case
+    for text in others:  # fill what is kept for this card
+        grade(card, text, policy)
+        grade(card, text, policy, reject=reject)
+    for rej in ((), tuple(reject)):
+        fresh = grade(replace(card), typed, replace(policy), reject=rej)
+        assert grade(card, typed, policy, reject=rej) == fresh
+        assert grade(card, typed, policy, reject=rej, explain=False) == grade(
+            replace(card), typed, replace(policy), reject=rej, explain=False
+        )
