@@ -20,7 +20,7 @@ import strategies as S
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.grading import grade
+from quiz.grading import grade, typos
 from quiz.model import Card, Policy, Rule, Verdict
 
 
@@ -166,3 +166,10 @@ def test_what_is_kept_for_a_card_between_answers_never_changes_a_verdict(
         assert grade(card, typed, policy, reject=rej, explain=False) == grade(
             replace(card), typed, replace(policy), reject=rej, explain=False
         )
+
+
+@given(S.tricky_text | st.text(alphabet="aV. xé", max_size=12))
+def test_initials_without_a_full_stop_are_none_without_a_search(text: str) -> None:
+    """``written_initials`` skips its search when there is no '.': the same letters as searching."""
+    found = frozenset(m.casefold() for m in typos._WRITTEN_INITIAL.findall(text))
+    assert typos.written_initials(text) == found
