@@ -20,7 +20,7 @@ import strategies as S
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.grading import grade, typos
+from quiz.grading import grade, normalize, typos
 from quiz.model import Card, Policy, Rule, Verdict
 
 
@@ -173,3 +173,46 @@ def test_initials_without_a_full_stop_are_none_without_a_search(text: str) -> No
     """``written_initials`` skips its search when there is no '.': the same letters as searching."""
     found = frozenset(m.casefold() for m in typos._WRITTEN_INITIAL.findall(text))
     assert typos.written_initials(text) == found
+
+
+def _find_trying_every_text(m: typos.Matcher, typed: str, allowed: frozenset[int] | None) -> typos.Hit | None:
+    """``Matcher.closest`` as it was before it skipped texts that cannot change its answer: a typo
+    match tried against every candidate text."""
+    best: typos.Hit | None = None
+    tie = False
+    for i, (text, budget) in enumerate(zip(m.texts, m.budgets, strict=True)):
+        if budget <= 0 or (allowed is not None and m.groups[i] not in allowed):
+            continue
+        cutoff = budget if best is None else min(budget, best.distance)
+        found = typos.typo_match(typed, text, cutoff, m.policy, m.initials[i])
+        if found is None:
+            continue
+        if best is None or found.distance < best.distance:
+            best, tie = typos.Hit(m.groups[i], i, found.distance, found.dropped, found.added), False
+        elif found.distance == best.distance and m.groups[i] != best.group:
+            tie = True
+    return None if best is None or tie else best
+
+
+_WORDS = st.sampled_from(["kakakaka", "kakakoka", "kokakaka", "hormuz", "hormus", "strait", "of", "v"])
+_TEXTS = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join)
+
+
+@given(st.lists(_TEXTS, min_size=1, max_size=6), st.data(), S.policies)
+def test_a_typo_match_skips_only_texts_that_cannot_change_it(
+    texts: list[str], data: st.DataObject, policy: Policy
+) -> None:
+    """The closest typo match (or a tie between meanings) is the one trying every text finds, for a
+    candidate text with a letter changed, dropped or added."""
+    groups = data.draw(st.lists(st.integers(0, 1), min_size=len(texts), max_size=len(texts)))
+    m = typos.Matcher.build(texts, groups, [], policy)
+    allowed = data.draw(st.none() | st.frozensets(st.integers(0, 1)))
+    text = data.draw(st.sampled_from(texts))
+    at = data.draw(st.integers(0, len(text)))
+    typed = (
+        text[:at]
+        + data.draw(st.sampled_from(["", "a", "o", " "]))
+        + text[at + data.draw(st.integers(0, 1)) :]
+    )
+    norm = normalize(typed, policy)
+    assert m.closest(norm, allowed) == _find_trying_every_text(m, norm, allowed)
