@@ -42,10 +42,12 @@ def prepare_text(
     matcher = Matcher.build(texts, [0] * len(texts), wrong, policy)
     # Each pattern twice: as the policy normalises, and with leading articles kept (a piece that is
     # an article must still be there to match: 'a*a' for 'a a a').
-    kept = replace(policy, articles="keep")
-    patterns = tuple(
-        (p, a) for a in answers[1:] if _is_pattern(a) for p in (_pattern(a, policy), _pattern(a, kept))
-    )
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    if any(_is_pattern(a) for a in answers[1:]):  # few cards have one: replace() is costly
+        kept = replace(policy, articles="keep")
+        patterns = tuple(
+            (p, a) for a in answers[1:] if _is_pattern(a) for p in (_pattern(a, policy), _pattern(a, kept))
+        )
     return Prepared(policy, matcher, texts, expected, matcher.wrong_set, wrong, patterns, person)
 
 
