@@ -20,7 +20,7 @@ import strategies as S
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.grading import grade, normalize, typos
+from quiz.grading import grade, normalize, parse_number, typos
 from quiz.model import Card, Policy, Rule, Verdict
 
 
@@ -216,3 +216,14 @@ def test_a_typo_match_skips_only_texts_that_cannot_change_it(
     )
     norm = normalize(typed, policy)
     assert m.closest(norm, allowed) == _find_trying_every_text(m, norm, allowed)
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=1, max_size=120),
+    st.sampled_from(["", "%", "km", "countries", "years", "$", "m", "b", "0", "mp3s"]),
+    st.booleans(),
+)
+def test_plain_digits_are_read_as_every_other_number_is(digits: str, unit: str, letters: bool) -> None:
+    """``parse_number`` reads plain ASCII digits without its other steps: the value it reads for the
+    same digits with a space in front (which takes every step)."""
+    assert parse_number(digits, unit, letters) == parse_number(f" {digits}", unit, letters)

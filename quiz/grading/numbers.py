@@ -50,10 +50,13 @@ def _singular(unit: str) -> str:
 def parse_number(text: str, unit: str = "", letters: bool = False) -> float | None:
     """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional;
     with ``letters``, also ``1.5M``, ``1.5 mn``, ``1,5 Mio``, ``2B`` (see ``_LETTER_SCALES``)."""
+    u = unit.strip().casefold()
+    if text.isascii() and text.isdigit() and len(text) <= 100 and not any(c.isdigit() for c in u):
+        # Plain digits ('1053'), the most typed number: every step below leaves them as they are.
+        return float(text)
     s = unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
     if len(s) > 100:
         return None
-    u = unit.strip().casefold()
     if u == "%":
         s = _PERCENT_RE.sub("%", s)
     if u:
