@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import pickle
 import unicodedata
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 
+import pytest
 import strategies as S
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.grading import grade
-from quiz.model import Card, Policy, Rule
+from quiz.grading import grade, normalize, parse_number, typos
+from quiz.model import Card, Policy, Rule, Verdict
 
 
 def _variants(answer: str) -> list[str]:
@@ -130,3 +131,99 @@ def test_grading_leaves_no_garbage_for_the_collector(case: tuple[Card, str, Poli
     finally:
         if was:
             gc.enable()
+
+
+@given(st.booleans(), st.sampled_from(list(Rule)), st.text(max_size=5), st.floats(0, 1), st.integers(0, 3))
+def test_a_verdict_is_made_as_a_frozen_dataclass_makes_it(
+    correct: bool, rule: Rule, note: str, score: float, typos: int
+) -> None:
+    """``Verdict.__init__`` (one dict update) gives the fields, equality, repr and frozenness of the
+    generated one, positionally and by keyword."""
+    v = Verdict(correct, rule, note, score, typos, "x")
+    assert v == Verdict(correct=correct, rule=rule, note=note, score=score, typos=typos, expected="x")
+    assert [getattr(v, f.name) for f in fields(Verdict)] == [correct, rule, note, score, typos, "x"]
+    assert list(v.__dict__) == [f.name for f in fields(Verdict)]
+    assert replace(v, note="y") == Verdict(correct, rule, "y", score, typos, "x")
+    assert Verdict(True, rule) == Verdict(True, rule, "", 0.0, 0, "")
+    with pytest.raises(FrozenInstanceError):
+        v.note = "changed"  # type: ignore[misc]
+
+
+@given(graded(), st.lists(S.tricky_text, max_size=2), st.lists(S.tricky_text, max_size=3))
+def test_what_is_kept_for_a_card_between_answers_never_changes_a_verdict(
+    case: tuple[Card, str, Policy], reject: list[str], others: list[str]
+) -> None:
+    """Grading keeps what a card needs (expected text, wrong answers, prepared key) for its next
+    answers: each verdict is the one an equal card graded for the first time gets, with or without
+    extra rejects, after other answers to it and to a card at the same address."""
+    card, typed, policy = case
+    for text in others:  # fill what is kept for this card
+        grade(card, text, policy)
+        grade(card, text, policy, reject=reject)
+    for rej in ((), tuple(reject)):
+        fresh = grade(replace(card), typed, replace(policy), reject=rej)
+        assert grade(card, typed, policy, reject=rej) == fresh
+        assert grade(card, typed, policy, reject=rej, explain=False) == grade(
+            replace(card), typed, replace(policy), reject=rej, explain=False
+        )
+
+
+@given(S.tricky_text | st.text(alphabet="aV. xé", max_size=12))
+def test_initials_without_a_full_stop_are_none_without_a_search(text: str) -> None:
+    """``written_initials`` skips its search when there is no '.': the same letters as searching."""
+    found = frozenset(m.casefold() for m in typos._WRITTEN_INITIAL.findall(text))
+    assert typos.written_initials(text) == found
+
+
+def _find_trying_every_text(m: typos.Matcher, typed: str, allowed: frozenset[int] | None) -> typos.Hit | None:
+    """``Matcher.closest`` as it was before it skipped texts that cannot change its answer: a typo
+    match tried against every candidate text."""
+    best: typos.Hit | None = None
+    tie = False
+    for i, (text, budget) in enumerate(zip(m.texts, m.budgets, strict=True)):
+        if budget <= 0 or (allowed is not None and m.groups[i] not in allowed):
+            continue
+        cutoff = budget if best is None else min(budget, best.distance)
+        found = typos.typo_match(typed, text, cutoff, m.policy, m.initials[i])
+        if found is None:
+            continue
+        if best is None or found.distance < best.distance:
+            best, tie = typos.Hit(m.groups[i], i, found.distance, found.dropped, found.added), False
+        elif found.distance == best.distance and m.groups[i] != best.group:
+            tie = True
+    return None if best is None or tie else best
+
+
+_WORDS = st.sampled_from(["kakakaka", "kakakoka", "kokakaka", "hormuz", "hormus", "strait", "of", "v"])
+_TEXTS = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join)
+
+
+@given(st.lists(_TEXTS, min_size=1, max_size=6), st.data(), S.policies)
+def test_a_typo_match_skips_only_texts_that_cannot_change_it(
+    texts: list[str], data: st.DataObject, policy: Policy
+) -> None:
+    """The closest typo match (or a tie between meanings) is the one trying every text finds, for a
+    candidate text with a letter changed, dropped or added."""
+    groups = data.draw(st.lists(st.integers(0, 1), min_size=len(texts), max_size=len(texts)))
+    m = typos.Matcher.build(texts, groups, [], policy)
+    allowed = data.draw(st.none() | st.frozensets(st.integers(0, 1)))
+    text = data.draw(st.sampled_from(texts))
+    at = data.draw(st.integers(0, len(text)))
+    typed = (
+        text[:at]
+        + data.draw(st.sampled_from(["", "a", "o", " "]))
+        + text[at + data.draw(st.integers(0, 1)) :]
+    )
+    norm = normalize(typed, policy)
+    assert m.closest(norm, allowed) == _find_trying_every_text(m, norm, allowed)
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=1, max_size=120),
+    st.sampled_from(["", "%", "km", "countries", "years", "$", "m", "b", "0", "mp3s"]),
+    st.booleans(),
+)
+def test_plain_digits_are_read_as_every_other_number_is(digits: str, unit: str, letters: bool) -> None:
+    """``parse_number`` reads plain ASCII digits without its other steps: the value it reads for the
+    same digits with a space in front (which takes every step)."""
+    assert parse_number(digits, unit, letters) == parse_number(f" {digits}", unit, letters)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from quiz.model import ClozeCard, Policy, Rule, Verdict, plural
-from quiz.model.cloze import gaps
+from quiz.model.cloze import Gap, gaps
 
 from .notes import join_names
 from .text import grade_short, listed, partly, prepare_text
@@ -31,15 +32,27 @@ def _cloze_parts(typed: str, count: int) -> list[str]:
     return parts
 
 
+@functools.lru_cache(maxsize=1024)
+def _gaps(prompt: str) -> tuple[Gap, ...]:
+    """The gaps of a cloze text, found once per text rather than for every answer graded."""
+    return tuple(gaps(prompt))
+
+
+@functools.lru_cache(maxsize=1024)
+def _wrong_parts(wrong: tuple[str, ...], count: int) -> tuple[tuple[str, ...], ...]:
+    """Each known-wrong answer split into one part per gap, once per card."""
+    return tuple(tuple(_cloze_parts(w, count)) for w in wrong)
+
+
 def grade_cloze(
     card: ClozeCard, typed: str, policy: Policy, wrong: tuple[str, ...], expected: str, explain: bool = True
 ) -> Verdict:
-    found = gaps(card.prompt)
+    found = _gaps(card.prompt)
     if not found:
         return Verdict(correct=False, rule=Rule.WRONG, note="this card has no gaps", expected=expected)
     extra = dict(card.accept)
     parts = _cloze_parts(typed, len(found))
-    wrong_parts = [_cloze_parts(w, len(found)) for w in wrong]
+    wrong_parts = _wrong_parts(wrong, len(found))
     right = 0
     typos = 0
     rules: set[str] = set()

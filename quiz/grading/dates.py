@@ -41,6 +41,21 @@ _WEEKDAYS = frozenset(
 )
 
 
+# The shapes of a typed date, compiled once (``re.fullmatch`` with a string looks each up per call).
+_YEAR = re.compile(r"\d{1,4}")
+_SHORT_YEAR = re.compile(r"'(\d{2})")
+_MONTH_SLASH_YY = re.compile(r"(\d{1,2})/(\d{2})")
+_YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})")
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_COMMA_DOT = re.compile(r"[,.]")
+_DAY_NUMBER = re.compile(r"(\d{1,4})(?:st|nd|rd|th)?")
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+
+
 def _valid(y: int, m: int | None, d: int | None) -> PartialDate | None:
     try:
         datetime.date(y, m or 1, d or 1)
@@ -62,24 +77,24 @@ def parse_date(
     s = unhedged(" ".join(text.strip().casefold().replace("’", "'").split()))
     if not s or len(s) > 100:
         return None
-    if m := re.fullmatch(r"\d{1,4}", s):
+    if m := _YEAR.fullmatch(s):
         return _valid(int(s), None, None)
-    if m := re.fullmatch(r"'(\d{2})", s):
+    if m := _SHORT_YEAR.fullmatch(s):
         return _valid(_century(int(m[1]), near_year), None, None)
-    if m := re.fullmatch(r"(\d{1,2})/(\d{2})", s):
+    if m := _MONTH_SLASH_YY.fullmatch(s):
         if precision == "month":  # 2/17 for a month key: February 2017
             return _valid(_century(int(m[2]), near_year), int(m[1]), None)
         a, b = int(m[1]), int(m[2])
         if date_order == "dmy" or a > 12:
             a, b = b, a
         return PartialDate(0) if _valid(2000, a, b) else None  # a month and a day: "give the year"
-    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s):
+    if m := _YEAR_MONTH.fullmatch(s):
         return _valid(int(m[1]), int(m[2]), None)
-    if m := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", s):
+    if m := _MONTH_YEAR.fullmatch(s):
         return _valid(int(m[2]), int(m[1]), None)
-    if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", s):
+    if m := _ISO_DAY.fullmatch(s):
         return _valid(int(m[1]), int(m[2]), int(m[3]))
-    if m := re.fullmatch(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})", s):
+    if m := _NUMERIC_DAY.fullmatch(s):
         a, b = int(m[1]), int(m[3])
         year = int(m[4]) if len(m[4]) == 4 else _century(int(m[4]), near_year)
         if a > 12 or (b <= 12 and (date_order == "dmy" or m[2] == ".")):  # dotted dates are day first
@@ -88,7 +103,7 @@ def parse_date(
     words = _date_words(s, near_year)
     if words is not None:
         return words
-    if not re.search(r"(?<!\d)\d{4}(?!\d)", s):
+    if not _FOUR_DIGITS.search(s):
         return None
     return _date_dateutil(s, date_order)
 
@@ -105,7 +120,7 @@ def _month_word(t: str) -> int | None:
 
 def _date_words(s: str, near_year: int = 2000) -> PartialDate | None:
     """``Feb 2017``, ``Dec. 18, 2019``, ``feb '17``, ``the 18th of December 2019``; None if not that shape."""
-    tokens = re.sub(r"[,.]", " ", s).split()
+    tokens = _COMMA_DOT.sub(" ", s).split()
     month: int | None = None
     numbers: list[str] = []
     short_year: str | None = None
@@ -115,10 +130,10 @@ def _date_words(s: str, near_year: int = 2000) -> PartialDate | None:
         if month is None and (named := _month_word(t)) is not None:
             month = named
             continue
-        if (m := re.fullmatch(r"'(\d{2})", t)) and short_year is None:
+        if (m := _SHORT_YEAR.fullmatch(t)) and short_year is None:
             short_year = m[1]
             continue
-        m = re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th)?", t)
+        m = _DAY_NUMBER.fullmatch(t)
         if m is None:
             return None
         numbers.append(m[1])
@@ -128,7 +143,7 @@ def _date_words(s: str, near_year: int = 2000) -> PartialDate | None:
     days = [n for n in numbers if len(n) <= 2]
     if short_year is not None:
         years.append(str(_century(int(short_year), near_year)))
-    elif not years and len(days) == 2 and re.fullmatch(r"\d{2}", numbers[-1]):
+    elif not years and len(days) == 2 and _TWO_DIGITS.fullmatch(numbers[-1]):
         years = [str(_century(int(days.pop()), near_year))]  # Dec 7, 41: the last number is the year
     if len(years) != 1 or len(days) > 1:
         return PartialDate(0) if not years else None  # year 0: "give the year"
@@ -192,7 +207,7 @@ def grade_date(card: DateCard, typed: str, policy: Policy, expected: str) -> Ver
         return asked
     got = parse_date(typed, policy.date_order, key.year, key.precision)
     bare = typed.strip()
-    if got is not None and re.fullmatch(r"\d{1,2}", bare) and key.year >= 100 and got.year != key.year:
+    if got is not None and _ONE_OR_TWO_DIGITS.fullmatch(bare) and key.year >= 100 and got.year != key.year:
         note = f"give the full year: {bare} is read as the year {int(bare)}"
         return Verdict(correct=False, rule=Rule.WRONG, note=note, expected=expected)
     if got is None:

@@ -28,6 +28,16 @@ _PERCENT_RE = re.compile(r"\s*(?:percent|per\s+cent)$")
 _BOUND_RE = re.compile(r"(?:under|below|less than|fewer than|at most|up to)\s+\S")
 
 
+# Ways of grouping digits and marking decimals, compiled once.
+_SPACED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009\u2007_'’]\d{3})+(?:[.,]\d+)?")
+_GROUPING = re.compile(r"[ \u00a0\u202f\u2009\u2007_'’]")
+_DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+_DOTS_THEN_COMMA = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
+_COMMAS_THEN_DOT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*(?:e[+-]?\d+)?")
+_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
 def _singular(unit: str) -> str:
     """``years`` -> ``year``, ``countries`` -> ``country``; '' when ``unit`` is not an English plural."""
     if len(unit) > 3 and unit.endswith("ies"):
@@ -40,10 +50,13 @@ def _singular(unit: str) -> str:
 def parse_number(text: str, unit: str = "", letters: bool = False) -> float | None:
     """A typed number (``1,200``, ``1.200,5``, ``1.2e3``, ``1.2k``, ``seven``, ``about 7``), unit optional;
     with ``letters``, also ``1.5M``, ``1.5 mn``, ``1,5 Mio``, ``2B`` (see ``_LETTER_SCALES``)."""
+    u = unit.strip().casefold()
+    if text.isascii() and text.isdigit() and len(text) <= 100 and not any(c.isdigit() for c in u):
+        # Plain digits ('1053'), the most typed number: every step below leaves them as they are.
+        return float(text)
     s = unhedged(text.strip().casefold().translate(_MINUS).rstrip(".! "))
     if len(s) > 100:
         return None
-    u = unit.strip().casefold()
     if u == "%":
         s = _PERCENT_RE.sub("%", s)
     if u:
@@ -65,9 +78,9 @@ def parse_number(text: str, unit: str = "", letters: bool = False) -> float | No
     for ch in _SPACES + "_'’":
         if ch in s:
             # Spaces, underscores and apostrophes only ever group thousands.
-            if not re.fullmatch(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009\u2007_'’]\d{3})+(?:[.,]\d+)?", s):
+            if not _SPACED_THOUSANDS.fullmatch(s):
                 return None
-            s = re.sub(r"[ \u00a0\u202f\u2009\u2007_'’]", "", s)
+            s = _GROUPING.sub("", s)
             break
     plain = _decimal_marks(s)
     if plain is None or not _NUM_RE.fullmatch(plain):
@@ -90,19 +103,19 @@ def _decimal_marks(s: str) -> str | None:
     """Resolve ',' and '.' into a plain decimal point (see docs/grading.md, Numbers)."""
     if "," not in s:
         if s.count(".") > 1:  # 1.200.000: dots group thousands
-            return s.replace(".", "") if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+", s) else None
+            return s.replace(".", "") if _DOTTED_THOUSANDS.fullmatch(s) else None
         return s
     if "." in s:
         if s.rfind(",") > s.rfind("."):  # 1.200,5
-            if not re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+", s):
+            if not _DOTS_THEN_COMMA.fullmatch(s):
                 return None
             return s.replace(".", "").replace(",", ".")
-        if not re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+\.\d*(?:e[+-]?\d+)?", s):  # 1,200.5
+        if not _COMMAS_THEN_DOT.fullmatch(s):  # 1,200.5
             return None
         return s.replace(",", "")
-    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+", s):  # 1,200 and 1,200,000: commas group thousands
+    if _COMMA_THOUSANDS.fullmatch(s):  # 1,200 and 1,200,000: commas group thousands
         return s.replace(",", "")
-    if re.fullmatch(r"[+-]?\d+,\d+", s):  # 1,5 and 3,14159: a decimal comma
+    if _DECIMAL_COMMA.fullmatch(s):  # 1,5 and 3,14159: a decimal comma
         return s.replace(",", ".")
     return None
 

@@ -42,10 +42,12 @@ def prepare_text(
     matcher = Matcher.build(texts, [0] * len(texts), wrong, policy)
     # Each pattern twice: as the policy normalises, and with leading articles kept (a piece that is
     # an article must still be there to match: 'a*a' for 'a a a').
-    kept = replace(policy, articles="keep")
-    patterns = tuple(
-        (p, a) for a in answers[1:] if _is_pattern(a) for p in (_pattern(a, policy), _pattern(a, kept))
-    )
+    patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    if any(_is_pattern(a) for a in answers[1:]):  # few cards have one: replace() is costly
+        kept = replace(policy, articles="keep")
+        patterns = tuple(
+            (p, a) for a in answers[1:] if _is_pattern(a) for p in (_pattern(a, policy), _pattern(a, kept))
+        )
     return Prepared(policy, matcher, texts, expected, matcher.wrong_set, wrong, patterns, person)
 
 
@@ -101,6 +103,13 @@ def partly(score: float, note: str, expected: str) -> Verdict:
 _LENIENT = frozenset({Rule.TYPO, Rule.TOLERANCE, Rule.DATE_MORE_PRECISE})
 
 
+@functools.lru_cache(maxsize=4096)
+def _wrong_forms(wrong: tuple[str, ...], policy: Policy) -> frozenset[str]:
+    """The known-wrong answers as ``policy`` normalises them: worked out once per card, not once for
+    every answer graded (``quiz check`` grades about seven for each card)."""
+    return frozenset(normalize(w, policy) for w in wrong)
+
+
 def listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verdict:
     """A lenient or wrong verdict becomes listed-wrong when the typed text is a known-wrong answer."""
     if v.correct and v.rule not in _LENIENT:
@@ -110,7 +119,7 @@ def listed(v: Verdict, typed: str, wrong: Sequence[str], policy: Policy) -> Verd
     if not v.correct and v.score > 0:
         return v  # partial credit and its note say more than "a known wrong answer"
     n = normalize(typed, policy)
-    if n and any(normalize(w, policy) == n for w in wrong):
+    if n and n in _wrong_forms(tuple(wrong), policy):
         if not v.correct and v.note:  # its own reason ('too high: ...') says more
             # As dataclasses.replace, without its walk over the fields (a verdict is a few entries).
             return Verdict(**{**v.__dict__, "rule": Rule.LISTED_WRONG})

@@ -108,8 +108,13 @@ def _initials(words: list[str], start: int, end: int) -> bool:
 _WRITTEN_INITIAL = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 
 
+_NO_INITIALS: frozenset[str] = frozenset()
+
+
 def written_initials(text: str) -> frozenset[str]:
     """The lone letters ``text`` writes with a full stop, case folded: initials, whatever the letter."""
+    if "." not in text:  # most texts: no search needed (a third of preparing a card's key)
+        return _NO_INITIALS
     return frozenset(m.casefold() for m in _WRITTEN_INITIAL.findall(text))
 
 
@@ -279,21 +284,8 @@ class Matcher:
             return Hit(self.groups[i], i, 0) if i >= 0 else None
         if typed_norm in self.wrong_set or not typed_norm:
             return None
-        best: Hit | None = None
-        tie = False
-        for i, (text, budget) in enumerate(zip(self.texts, self.budgets, strict=True)):
-            if budget <= 0 or (allowed is not None and self.groups[i] not in allowed):
-                continue
-            cutoff = budget if best is None else min(budget, best.distance)
-            m = typo_match(typed_norm, text, cutoff, self.policy, self.initials[i])
-            if m is None:
-                continue
-            d = m.distance
-            if best is None or d < best.distance:
-                best, tie = Hit(self.groups[i], i, d, m.dropped, m.added), False
-            elif d == best.distance and self.groups[i] != best.group:
-                tie = True
-        if best is None or tie:
+        best = self.closest(typed_norm, allowed)
+        if best is None:
             return None
         # Refuse when another meaning or a known-wrong answer is at least as close as the match.
         for i, text in enumerate(self.texts):
@@ -310,6 +302,31 @@ class Matcher:
             if any(w in self.wrong_set for w in typed_norm.split() if w not in key_words):
                 return None
         return best
+
+    def closest(self, typed_norm: str, allowed: frozenset[int] | None = None) -> Hit | None:
+        """The candidate ``typed_norm`` is the closest misspelling of, within its budget; None when
+        there is none, or two meanings are as close."""
+        best: Hit | None = None
+        tie = False
+        for i, (text, budget) in enumerate(zip(self.texts, self.budgets, strict=True)):
+            if budget <= 0 or (allowed is not None and self.groups[i] not in allowed):
+                continue
+            cutoff = budget if best is None else min(budget, best.distance)
+            if best is not None:
+                # A match's distance is the whole texts' distance: one that cannot beat the best (or,
+                # for another meaning, tie with it) changes nothing, so the costly match is skipped.
+                limit = best.distance - (self.groups[i] == best.group)
+                if limit < 0 or OSA.distance(typed_norm, text, score_cutoff=limit) > limit:
+                    continue
+            m = typo_match(typed_norm, text, cutoff, self.policy, self.initials[i])
+            if m is None:
+                continue
+            d = m.distance
+            if best is None or d < best.distance:
+                best, tie = Hit(self.groups[i], i, d, m.dropped, m.added), False
+            elif d == best.distance and self.groups[i] != best.group:
+                tie = True
+        return None if best is None or tie else best
 
 
 _STRICTER = (
