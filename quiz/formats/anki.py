@@ -403,8 +403,9 @@ def quoted_line(cells: tuple[str, ...]) -> str:
 
 #: A deck of this many cards is exported by two processes (:func:`write_anki`).
 PARALLEL_FROM = 20_000
-#: The share of the rows (in percent) the process that writes the file makes itself.
-SHARE = 47
+#: The share of the rows (in percent) the process that writes the file makes itself (the child,
+#: which starts a moment later and writes a temporary file, was the last to finish at 47 %).
+SHARE = 50
 #: Rows are made, joined and written this many at a time.
 _CHUNK = PROGRESS_EVERY
 
@@ -441,7 +442,6 @@ def write_anki(
         if parallel_from is not None and total >= max(parallel_from, 2) and forked.can_fork():
             # The child's rows go to an unnamed file of their own, copied after this process's:
             # neither process holds half the file in memory, nor is it pickled through a pipe.
-            # This process also copies them, so the child makes a little more than half.
             mid = total * SHARE // 100 // _CHUNK * _CHUNK or total // 2
             spill = stack.enter_context(tempfile.TemporaryFile(prefix="quiz-export-"))
 
