@@ -13,13 +13,12 @@ The floors below (deckio, formats, insight) never import this: they take an opti
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
-
-from tqdm import tqdm
 
 from .safe import VisibleStream
 
@@ -69,10 +68,17 @@ def wanted(
         return False
 
 
-class _Bar(tqdm):  # type: ignore[type-arg]
-    """tqdm without its monitor thread: a command that forks (the parallel parse) stays one thread."""
+@functools.cache
+def _bar_class() -> Any:
+    """tqdm without its monitor thread: a command that forks (the parallel parse) stays one thread.
 
-    monitor_interval = 0
+    Made (and tqdm imported, about 20 ms) only when a bar is shown: never in a pipe or a test."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):  # type: ignore[type-arg]
+        monitor_interval = 0
+
+    return Bar
 
 
 class Progress:
@@ -92,8 +98,9 @@ class Progress:
             stream: Any = sys.stderr
             if isinstance(stream, VisibleStream):  # the bar's own \r and codes, not untrusted text
                 stream = stream.stream
-            _Bar.set_lock(threading.RLock())  # not tqdm's default multiprocessing lock
-            self._bar = _Bar(
+            bar_class = _bar_class()
+            bar_class.set_lock(threading.RLock())  # not tqdm's default multiprocessing lock
+            self._bar = bar_class(
                 desc=self.label,
                 bar_format=FORMAT,
                 file=stream,
