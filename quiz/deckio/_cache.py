@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from quiz import __version__
 from quiz.files import FileRefused, read_regular
-from quiz.model import AnyCard, Card, Deck, Example, LazyCards
+from quiz.model import AnyCard, Card, Deck, LazyCards, example_at, moved
 
 from . import _parallel
 from ._file import MAX_BYTES, decode, read_bytes
@@ -83,9 +83,12 @@ _MODEL_MODULES = frozenset({"quiz.model.cards", "quiz.model.deck", "quiz.model.p
 
 
 class _ModelUnpickler(pickle.Unpickler):
-    """Accepts only quiz's model classes, so a cache file cannot name any other callable."""
+    """Accepts only quiz's model classes (and :func:`quiz.model.example_at`, how an example is
+    pickled), so a cache file cannot name any other callable."""
 
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("quiz.model.cards", "example_at"):
+            return example_at
         if module in _MODEL_MODULES and not name.startswith("_"):
             found = super().find_class(module, name)
             if isinstance(found, type) and found.__module__ == module:
@@ -244,10 +247,8 @@ def _move(card: AnyCard, shift: int) -> None:
     examples: the text above its chunk gained or lost lines since it was parsed."""
     state = card.__dict__
     state["line"] = card.line + shift
-    for name in ("accept_examples", "reject_examples"):
-        examples = state.get(name)
-        if examples:
-            state[name] = tuple(Example(e.text, e.line + shift, e.col) for e in examples)
+    for example in (*state.get("accept_examples", ()), *state.get("reject_examples", ())):
+        moved(example, shift)  # unpickled with the card: no one else holds it either
 
 
 _ABSENT = object()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NoReturn, TypeGuard, TypeVar
 
@@ -40,15 +41,22 @@ class Example:
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
 
-    def __reduce__(self) -> tuple[type[Example], tuple[str, int, int]]:
-        """Pickled as the call that makes it (smaller and faster to read back than a slot state)."""
-        return (Example, (self.text, self.line, self.col))
+    def __reduce__(self) -> tuple[Callable[[str, int, int], Example], tuple[str, int, int]]:
+        """Pickled as the call that makes it (smaller and faster to read back than a slot state):
+        :func:`example_at`, which makes it in half the time of the constructor."""
+        return (example_at, (self.text, self.line, self.col))
 
 
 # The slots' own setters, which a frozen dataclass's checked ``__init__`` goes around by name.
 _EXAMPLE_SLOTS: Any = Example
 _NEW_OBJECT = object.__new__
 _SET_TEXT, _SET_LINE, _SET_COL = (getattr(_EXAMPLE_SLOTS, name).__set__ for name in ("text", "line", "col"))
+
+
+def moved(example: Example, lines: int) -> None:
+    """Add ``lines`` to the line of an example no one else holds yet (just read back from a deck
+    cache whose text above it gained or lost lines since it was parsed)."""
+    _SET_LINE(example, example.line + lines)
 
 
 def example_at(text: str, line: int, col: int) -> Example:
