@@ -119,28 +119,26 @@ def parse_text(
     workers: int = 2,
     keep_cards: bool = True,
     progress: Progress | None = None,
-    chunks_only: bool = False,
 ) -> tuple[Deck, list[T]]:
-    """The deck in ``text`` and ``work`` run on each of its parts (see :func:`load_parts`).
-
-    With ``chunks_only``, ``work`` runs only when the file was read in chunks: a file read whole
-    comes back with its cards and no results (``[]``)."""
+    """The deck in ``text`` and ``work`` run on each of its parts (see :func:`load_parts`)."""
     if len(text) < MIN_FAST_BYTES and len(text.encode()) < MIN_FAST_BYTES:  # in bytes, as the file
         deck = parse(text, shown, digest)  # milliseconds: no need to touch the collector
-        return deck, [] if chunks_only else [_whole(work, deck, progress)]
+        return deck, [_whole(work, deck, progress)]
     with no_gc():
         try:
             return _parse_chunked(text, shown, digest, workers, work, keep_cards, progress)
         except Fallback:
             pass
-        if progress is not None:
-            progress(0, 1)  # one part after all: what ``work`` reports, if anything, is the news
-        deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
-        if chunks_only:
-            if progress is not None:
-                progress(1, 1)
-            return deck, []
+        deck = _read_whole(text, shown, digest, progress)
         return deck, [_whole(work, deck, progress)]
+
+
+def _read_whole(text: str, shown: str, digest: str, progress: Progress | None) -> Deck:
+    """The deck read as one part, once the chunks declined (0 of 1 part said first: what comes
+    next, if anything, is the news)."""
+    if progress is not None:
+        progress(0, 1)
+    return _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
 
 
 def _whole(work: Callable[[Deck], T], deck: Deck, progress: Progress | None) -> T:
@@ -338,9 +336,7 @@ def parse_keyed(
             return _chunked(text, shown, digest, workers, work, False, progress, known)
         except Fallback:
             pass
-        if progress is not None:
-            progress(0, 1)
-        deck = _read_by_chunks(text, shown, digest) or parse(text, shown, digest)
+        deck = _read_whole(text, shown, digest, progress)
         if progress is not None:
             progress(1, 1)
         return deck, []
