@@ -439,6 +439,16 @@ def test_a_large_deck_exported_by_two_processes_gives_the_same_file(
     write_anki(deck, refused, parallel_from=2)  # no process to spare: this one makes every row
     assert refused.getvalue() == alone.getvalue()
     monkeypatch.undo()
+    import tempfile
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_room)
+    no_spill = io.BytesIO()
+    write_anki(deck, no_spill, parallel_from=2)  # no temporary file for the child: one process
+    assert no_spill.getvalue() == alone.getvalue()
+    monkeypatch.undo()
     assert shared.getvalue() == alone.getvalue()
     assert shared.getvalue().decode() == export_anki(load(tmp_path / "big.yaml"))
     path = tmp_path / "big.anki.txt"

@@ -76,7 +76,7 @@ def split(text: str) -> tuple[str, list[tuple[int, int, int]], Callable[[], None
             raise Fallback
 
     size = max(CHUNK_BYTES, len(text) // (MAX_CHUNKS // 2) + 1)
-    return head, _chunked(text, head, _cuts(text, head_end, indent, size)), no_strays
+    return head, _spans(text, head, _cuts(text, head_end, indent, size)), no_strays
 
 
 def _cuts(text: str, head_end: int, indent: str, size: int) -> list[int]:
@@ -111,7 +111,7 @@ def _cuts(text: str, head_end: int, indent: str, size: int) -> list[int]:
     return starts
 
 
-def _chunked(text: str, head: str, starts: list[int]) -> list[tuple[int, int, int]]:
+def _spans(text: str, head: str, starts: list[int]) -> list[tuple[int, int, int]]:
     """The chunks from where they start: (start, end, lines between the head and the start)."""
     bounds = [*starts[1:], len(text)]
     head_lines = head.count("\n")

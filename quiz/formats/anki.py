@@ -443,7 +443,6 @@ def write_anki(
             # The child's rows go to an unnamed file of their own, copied after this process's:
             # neither process holds half the file in memory, nor is it pickled through a pipe.
             mid = total * SHARE // 100 // _CHUNK * _CHUNK or total // 2
-            spill = stack.enter_context(tempfile.TemporaryFile(prefix="quiz-export-"))
 
             def theirs() -> int:
                 for chunk in _chunks(deck, make, mid, total):
@@ -452,8 +451,9 @@ def write_anki(
                 return spill.tell()
 
             try:
+                spill = stack.enter_context(tempfile.TemporaryFile(prefix="quiz-export-"))
                 collect = forked.start(theirs)
-            except OSError:  # no process to spare (fork refused): this one makes every row
+            except OSError:  # no temporary file or no process to spare: this one makes every row
                 mid = total
         try:
             for n, chunk in zip(range(0, mid, _CHUNK), _chunks(deck, make, 0, mid), strict=True):
